@@ -1,0 +1,64 @@
+package org.cam4j.image;
+
+import java.util.List;
+import org.cam4j.model.Layout;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * Turns RGB images into a model's input batch: resize to {@code size} (height x width), optional centre
+ * crop, multiply by {@code scale} (1 for [0, 1] input, 255 for raw pixel values), then (x - mean) / std per
+ * channel, in NCHW or NHWC.
+ */
+public record Preprocessing(int height, int width, int cropHeight, int cropWidth, float scale, float[] mean,
+                            float[] std, Layout layout) {
+    /** torchvision's ImageNet normalisation at 224 x 224, NCHW. */
+    public static Preprocessing imagenet() {
+        return new Preprocessing(224, 224, 0, 0, 1f, new float[] {0.485f, 0.456f, 0.406f},
+                new float[] {0.229f, 0.224f, 0.225f}, Layout.NCHW);
+    }
+
+    public Preprocessing {
+        if (mean.length != 3 || std.length != 3) {
+            throw new IllegalArgumentException("mean and std need 3 values (R, G, B), got " + mean.length + " and "
+                    + std.length);
+        }
+        for (float s : std) {
+            if (s == 0f) {
+                throw new IllegalArgumentException("std values must not be 0");
+            }
+        }
+    }
+
+    public int outputHeight() {
+        return cropHeight > 0 ? cropHeight : height;
+    }
+
+    public int outputWidth() {
+        return cropWidth > 0 ? cropWidth : width;
+    }
+
+    /** The image as the model sees it before normalisation (resized and cropped), in [0, 1]. */
+    public RgbImage geometry(RgbImage image) {
+        RgbImage r = image.resize(height, width);
+        return cropHeight > 0 ? r.centerCrop(cropHeight, cropWidth) : r;
+    }
+
+    public Tensor batch(List<RgbImage> images) {
+        int h = outputHeight();
+        int w = outputWidth();
+        Tensor out = layout == Layout.NHWC ? Tensor.zeros(images.size(), h, w, 3) : Tensor.zeros(images.size(), 3, h, w);
+        for (int n = 0; n < images.size(); n++) {
+            Tensor px = geometry(images.get(n)).pixels();
+            Tensor dst = out.slice(n);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    for (int c = 0; c < 3; c++) {
+                        float v = (px.at((y * w + x) * 3 + c) * scale - mean[c]) / std[c];
+                        dst.put(layout == Layout.NHWC ? (y * w + x) * 3 + c : (c * h + y) * w + x, v);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,74 @@
+package org.cam4j.model;
+
+import java.util.List;
+import org.cam4j.spi.Capability;
+import org.cam4j.target.Target;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * An opened model that can be explained: forward passes that also return target-layer activations and the
+ * gradients of the target scores. Activations and gradients are always N x C x h x w, whatever the model's
+ * own layout (token models are folded into a grid by the backend).
+ */
+public interface ExplainableModel extends AutoCloseable {
+    TensorInfo input();
+
+    TensorInfo output();
+
+    /** Candidate target layers, in graph order. */
+    List<LayerInfo> layers();
+
+    /** Plain inference: the model output for a batch. */
+    Tensor predict(Tensor input);
+
+    /**
+     * One pass that returns the output and, for every named layer, its activations and (when {@code gradients})
+     * the gradient of the sum over images of each image's target score.
+     *
+     * @param targets one per image; a {@code null} entry means the image's top class (raw logit)
+     */
+    ForwardResult forward(Tensor input, List<String> layers, List<Target> targets, boolean gradients);
+
+    /**
+     * Runs the network's head from a target layer: row r of {@code activations} (N' x C x h x w) replaces that
+     * layer's activations of image {@code sourceImage[r]} of {@code prefix}; every other tensor that crosses the
+     * cut comes from that image too. Returns the model outputs, one row per activation row.
+     */
+    default Tensor forwardHead(String layer, Tensor activations, int[] sourceImage, ForwardResult prefix) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot run the head of a network");
+    }
+
+    /**
+     * Model outputs for masked inputs: row r is {@code input[sourceImage[r]] * masks[r]}, the mask (N' x H x W)
+     * broadcast over channels.
+     */
+    default Tensor forwardMasked(Tensor input, Tensor masks, int[] sourceImage) {
+        int n = masks.dim(0);
+        int[] shape = input.shape();
+        shape[0] = n;
+        Tensor masked = Tensor.zeros(shape);
+        int channels = input().layout() == Layout.NHWC ? shape[3] : shape[1];
+        int pixels = masks.size() / n;
+        for (int r = 0; r < n; r++) {
+            Tensor src = input.slice(sourceImage[r]);
+            Tensor dst = masked.slice(r);
+            Tensor mask = masks.slice(r);
+            for (int i = 0; i < src.size(); i++) {
+                int pixel = input().layout() == Layout.NHWC ? i / channels : i % pixels;
+                dst.put(i, src.at(i) * mask.at(pixel));
+            }
+        }
+        return predict(masked);
+    }
+
+    /** Gradient of the target scores with respect to the input (same shape as the input). */
+    default Tensor inputGradient(Tensor input, List<Target> targets) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot give input gradients");
+    }
+
+    /** What this model can do beyond plain forward passes. */
+    java.util.Set<Capability> capabilities();
+
+    @Override
+    void close();
+}

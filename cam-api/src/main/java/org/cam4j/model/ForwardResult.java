@@ -1,0 +1,28 @@
+package org.cam4j.model;
+
+import java.util.Map;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * What one explained forward pass returns: the model output, and per layer the activations (N x C x h x w) and
+ * gradients (same shape, absent when not asked for). {@code state} is backend-private (the tensors that cross the
+ * cut at each layer, for {@link ExplainableModel#forwardHead}).
+ */
+public record ForwardResult(Tensor output, Map<String, Tensor> activations, Map<String, Tensor> gradients,
+                            Object state) {
+    public Tensor activation(String layer) {
+        Tensor a = activations.get(layer);
+        if (a == null) {
+            throw new IllegalArgumentException("no activations for layer '" + layer + "'; have " + activations.keySet());
+        }
+        return a;
+    }
+
+    public Tensor gradient(String layer) {
+        Tensor g = gradients.get(layer);
+        if (g == null) {
+            throw new IllegalArgumentException("no gradients for layer '" + layer + "'; have " + gradients.keySet());
+        }
+        return g;
+    }
+}

@@ -1,0 +1,6 @@
+package org.cam4j.model;
+
+/** Axis order of an image batch. */
+public enum Layout {
+    NCHW, NHWC
+}

@@ -1,0 +1,164 @@
+package org.cam4j.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.model.ForwardResult;
+import org.cam4j.model.Layout;
+import org.cam4j.spi.CamMethod;
+import org.cam4j.spi.Capability;
+import org.cam4j.target.Target;
+import org.cam4j.target.Targets;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * A CAM explainer for one model, one method and some target layers: the reference's {@code BaseCAM}.
+ * Build it once, call {@link #compute} on many batches, close it (which closes the model when it owns it).
+ *
+ * <pre>{@code
+ * try (Cam cam = new Cam(model, Methods.get("GradCAM"), List.of("layer4[-1]"), CamOptions.defaults())) {
+ *     Tensor maps = cam.compute(batch, Targets.classes(2, List.of(281, 243))).cams();
+ * }
+ * }</pre>
+ *
+ * <p>Flow per layer: the method's low-resolution map, ReLU, per-image min-max scaling, bilinear resize to the
+ * input size; then over layers: ReLU, mean, scaling again. With {@code aug_smooth} the whole flow runs on six
+ * augmented batches (horizontal flip x brightness 0.9, 1.0, 1.1) whose maps are un-flipped and averaged.
+ */
+public final class Cam implements AutoCloseable {
+    private static final float[] AUG_FACTORS = {0.9f, 1.0f, 1.1f};
+
+    private final ExplainableModel model;
+    private final CamMethod method;
+    private final List<String> layers;
+    private final CamOptions options;
+    private final boolean ownsModel;
+
+    public Cam(ExplainableModel model, CamMethod method, List<String> layers, CamOptions options) {
+        this(model, method, layers, options, false);
+    }
+
+    public Cam(ExplainableModel model, CamMethod method, List<String> layers, CamOptions options, boolean ownsModel) {
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("no target layer given; name at least one (see 'cam layers')");
+        }
+        Set<Capability> missing = new java.util.TreeSet<>(method.needs());
+        missing.removeAll(model.capabilities());
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException(method.name() + " needs " + missing + " which this model's backend"
+                    + " does not provide; choose a method that needs only " + model.capabilities());
+        }
+        if ((options.eigenSmooth() || options.augSmooth()) && !method.isWeightBased()) {
+            throw new IllegalArgumentException(method.name() + " does not take eigen_smooth or aug_smooth");
+        }
+        this.model = model;
+        this.method = method;
+        this.layers = List.copyOf(layers);
+        this.options = options;
+        this.ownsModel = ownsModel;
+    }
+
+    public ExplainableModel model() {
+        return model;
+    }
+
+    public CamMethod method() {
+        return method;
+    }
+
+    /** CAMs for a batch; {@code targets} has one entry per image, {@code null} meaning the top class. */
+    public CamResult compute(Tensor input, List<Target> targets) {
+        if (input.rank() != 4 || input.dim(0) == 0) {
+            throw new IllegalArgumentException("input must be a non-empty 4-d image batch, got "
+                    + java.util.Arrays.toString(input.shape()));
+        }
+        if (targets.size() != input.dim(0)) {
+            throw new IllegalArgumentException("got " + targets.size() + " targets for " + input.dim(0) + " images");
+        }
+        if (!options.augSmooth()) {
+            return computeOnce(input, targets);
+        }
+        CamResult plain = null;
+        Tensor sum = null;
+        for (boolean flip : new boolean[] {false, true}) {
+            for (float factor : AUG_FACTORS) {
+                Tensor augmented = multiply(flip ? flipWidth(input, inputLayout()) : input, factor);
+                CamResult r = computeOnce(augmented, targets);
+                Tensor cams = flip ? flipWidth(r.cams().reshape(r.cams().dim(0), 1, r.cams().dim(1), r.cams().dim(2)),
+                        Layout.NCHW).reshape(r.cams().shape()) : r.cams();
+                if (!flip && factor == 1.0f) {
+                    plain = r;
+                }
+                sum = sum == null ? cams.copy() : add(sum, cams);
+            }
+        }
+        for (int i = 0; i < sum.size(); i++) {
+            sum.put(i, sum.at(i) / 6f);
+        }
+        return new CamResult(sum, plain.outputs(), plain.targets());
+    }
+
+    private CamResult computeOnce(Tensor input, List<Target> targets) {
+        ForwardResult forward = model.forward(input, layers, targets, method.needs().contains(Capability.GRADIENTS));
+        List<Target> resolved = Targets.resolve(targets, forward.output());
+        CamContext context = new CamContext(input, resolved, forward, model, options);
+        int height = input.dim(inputLayout() == Layout.NHWC ? 1 : 2);
+        int width = input.dim(inputLayout() == Layout.NHWC ? 2 : 3);
+        List<Tensor> perLayer = new ArrayList<>();
+        for (String layer : layers) {
+            LayerData data = new LayerData(layer, forward.activation(layer),
+                    forward.gradients().get(layer));
+            Tensor low = method.camImage(data, context);
+            perLayer.add(CamOps.scale(CamOps.relu(low.copy()), height, width));
+        }
+        return new CamResult(CamOps.aggregate(perLayer), forward.output(), resolved);
+    }
+
+    private Layout inputLayout() {
+        return model.input().layout();
+    }
+
+    /** Reverses the width axis of an image batch (a copy). */
+    public static Tensor flipWidth(Tensor batch, Layout layout) {
+        int[] s = batch.shape();
+        int wAxis = layout == Layout.NHWC ? 2 : 3;
+        int w = s[wAxis];
+        int inner = 1;
+        for (int a = wAxis + 1; a < s.length; a++) {
+            inner *= s[a];
+        }
+        Tensor out = Tensor.zeros(s);
+        int outer = batch.size() / (w * inner);
+        for (int o = 0; o < outer; o++) {
+            for (int x = 0; x < w; x++) {
+                for (int k = 0; k < inner; k++) {
+                    out.put((o * w + (w - 1 - x)) * inner + k, batch.at((o * w + x) * inner + k));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Tensor multiply(Tensor x, float factor) {
+        Tensor out = x.copy();
+        for (int i = 0; i < out.size(); i++) {
+            out.put(i, out.at(i) * factor);
+        }
+        return out;
+    }
+
+    private static Tensor add(Tensor a, Tensor b) {
+        for (int i = 0; i < a.size(); i++) {
+            a.put(i, a.at(i) + b.at(i));
+        }
+        return a;
+    }
+
+    @Override
+    public void close() {
+        if (ownsModel) {
+            model.close();
+        }
+    }
+}

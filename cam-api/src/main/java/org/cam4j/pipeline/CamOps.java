@@ -1,0 +1,122 @@
+package org.cam4j.pipeline;
+
+import java.util.List;
+import org.cam4j.tensor.Tensor;
+
+/** The reference library's array steps: ReLU, per-image min-max scaling, weighted channel sums, layer means. */
+public final class CamOps {
+    private CamOps() {
+    }
+
+    /** max(x, 0), in place; returns {@code x}. */
+    public static Tensor relu(Tensor x) {
+        for (int i = 0; i < x.size(); i++) {
+            if (!(x.at(i) > 0f)) {
+                x.put(i, 0f);
+            }
+        }
+        return x;
+    }
+
+    /**
+     * The reference's {@code scale_cam_image}: per image x = x - min; x = x / (1e-7 + max); then, when
+     * {@code height > 0}, resized to height x width (OpenCV bilinear).
+     */
+    public static Tensor scale(Tensor cams, int height, int width) {
+        int n = cams.dim(0);
+        int h = height > 0 ? height : cams.dim(1);
+        int w = height > 0 ? width : cams.dim(2);
+        Tensor out = Tensor.zeros(n, h, w);
+        for (int i = 0; i < n; i++) {
+            Tensor img = cams.slice(i).copy();
+            float min = img.min();
+            for (int p = 0; p < img.size(); p++) {
+                img.put(p, img.at(p) - min);
+            }
+            float denom = (float) (1e-7 + img.max());
+            for (int p = 0; p < img.size(); p++) {
+                img.put(p, img.at(p) / denom);
+            }
+            out.slice(i).copyFrom(height > 0 ? BilinearResize.resize(img, h, w) : img);
+        }
+        return out;
+    }
+
+    /** The reference's {@code aggregate_multi_layers}: ReLU, mean over layers, scale again. */
+    public static Tensor aggregate(List<Tensor> perLayer) {
+        Tensor first = perLayer.get(0);
+        Tensor mean = Tensor.zeros(first.shape());
+        for (Tensor layer : perLayer) {
+            layer.requireShape(first.shape());
+            for (int i = 0; i < mean.size(); i++) {
+                mean.put(i, mean.at(i) + Math.max(layer.at(i), 0f));
+            }
+        }
+        for (int i = 0; i < mean.size(); i++) {
+            mean.put(i, mean.at(i) / perLayer.size());
+        }
+        return scale(mean, 0, 0);
+    }
+
+    /** sum_c w[n, c] * A[n, c, :, :]: weights N x C, activations N x C x h x w, result N x h x w. */
+    public static Tensor weightedSum(Tensor weights, Tensor activations) {
+        return sumChannels(weighted(weights, activations));
+    }
+
+    /** w[n, c] * A[n, c, :, :], N x C x h x w. */
+    public static Tensor weighted(Tensor weights, Tensor activations) {
+        int n = activations.dim(0);
+        int c = activations.dim(1);
+        weights.requireShape(n, c);
+        int hw = activations.size() / (n * c);
+        Tensor out = Tensor.zeros(activations.shape());
+        for (int i = 0; i < n * c; i++) {
+            float wi = weights.at(i);
+            for (int p = 0; p < hw; p++) {
+                out.put(i * hw + p, wi * activations.at(i * hw + p));
+            }
+        }
+        return out;
+    }
+
+    /** Sum over the channel axis: N x C x h x w to N x h x w. */
+    public static Tensor sumChannels(Tensor x) {
+        int n = x.dim(0);
+        int c = x.dim(1);
+        int hw = x.size() / (n * c);
+        Tensor out = Tensor.zeros(n, x.dim(2), x.dim(3));
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                int base = (i * c + ch) * hw;
+                for (int p = 0; p < hw; p++) {
+                    out.put(i * hw + p, out.at(i * hw + p) + x.at(base + p));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The CAM of per-channel maps: their channel sum, or with {@code eigenSmooth} their projection on the first
+     * principal component ({@link EigenProjection}), as the reference's {@code get_cam_image}.
+     */
+    public static Tensor combineChannels(Tensor perChannel, boolean eigenSmooth) {
+        return eigenSmooth ? EigenProjection.project(perChannel) : sumChannels(perChannel);
+    }
+
+    /** Spatial mean per image and channel: N x C x h x w to N x C. */
+    public static Tensor spatialMean(Tensor x) {
+        int n = x.dim(0);
+        int c = x.dim(1);
+        int hw = x.size() / (n * c);
+        Tensor out = Tensor.zeros(n, c);
+        for (int i = 0; i < n * c; i++) {
+            double s = 0;
+            for (int p = 0; p < hw; p++) {
+                s += x.at(i * hw + p);
+            }
+            out.put(i, (float) (s / hw));
+        }
+        return out;
+    }
+}

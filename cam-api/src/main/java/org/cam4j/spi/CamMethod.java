@@ -1,0 +1,30 @@
+package org.cam4j.spi;
+
+import java.util.Set;
+import org.cam4j.pipeline.CamContext;
+import org.cam4j.pipeline.LayerData;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * One CAM method (Grad-CAM, Score-CAM, ...), registered with {@code @AutoService(CamMethod.class)}.
+ *
+ * <p>A method turns one target layer's activations (and whatever else it {@link #needs}) into a low-resolution
+ * map per image: the reference library's {@code get_cam_image}. The pipeline does the rest (ReLU, scaling,
+ * resizing, the mean over layers, smoothing).
+ */
+public interface CamMethod extends Provider {
+    Set<Capability> needs();
+
+    /**
+     * The low-resolution CAM, N x h x w, before the ReLU.
+     *
+     * @param layer activations (N x C x h x w) and, when {@link Capability#GRADIENTS} is needed, gradients
+     * @param context the input batch, targets, options and access to the model for extra passes
+     */
+    Tensor camImage(LayerData layer, CamContext context);
+
+    /** True when the method computes channel weights (so {@code eigen_smooth} and {@code aug_smooth} apply). */
+    default boolean isWeightBased() {
+        return true;
+    }
+}

@@ -1,0 +1,26 @@
+package org.cam4j.spi;
+
+import java.nio.file.Path;
+import java.util.Set;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.model.ModelOptions;
+
+/**
+ * A way to run one kind of model file (ONNX, TensorFlow SavedModel) and take gradients through it.
+ *
+ * <p>Registered with {@code @AutoService(ModelBackend.class)}; {@link Backends} picks, among the backends that
+ * {@link #canOpen} a file, the one with the highest {@link #rank}, unless the user names one.
+ */
+public interface ModelBackend extends Provider {
+    /** Higher wins when several backends can open the same file. */
+    default int rank() {
+        return 0;
+    }
+
+    Set<Capability> capabilities();
+
+    /** A cheap look at the path (name, magic bytes); does not load the model. */
+    boolean canOpen(Path model);
+
+    ExplainableModel open(Path model, ModelOptions options);
+}
