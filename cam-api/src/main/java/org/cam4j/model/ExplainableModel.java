@@ -61,8 +61,11 @@ public interface ExplainableModel extends AutoCloseable {
         return predict(masked);
     }
 
-    /** Gradient of the target scores with respect to the input (same shape as the input). */
-    default Tensor inputGradient(Tensor input, List<Target> targets) {
+    /**
+     * Gradient of the target scores with respect to the input (same shape as the input); {@code guided} uses
+     * guided backpropagation (ReLU passes only positive gradients at positive inputs).
+     */
+    default Tensor inputGradient(Tensor input, List<Target> targets, boolean guided) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot give input gradients");
     }
 

@@ -1,0 +1,412 @@
+package org.cam4j.onnx;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.model.ForwardResult;
+import org.cam4j.model.LayerInfo;
+import org.cam4j.model.Layout;
+import org.cam4j.model.ModelOptions;
+import org.cam4j.model.TensorInfo;
+import org.cam4j.onnx.graph.GradientGraphBuilder;
+import org.cam4j.onnx.graph.LayerResolver;
+import org.cam4j.onnx.graph.OnnxGraph;
+import org.cam4j.onnx.graph.TensorFacts;
+import org.cam4j.onnx.runtime.OrtRunner;
+import org.cam4j.spi.Capability;
+import org.cam4j.target.Target;
+import org.cam4j.target.Targets;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * An ONNX model opened for explanation. Gradient-augmented, head and plain variants are built on first use and
+ * their ONNX Runtime sessions cached until {@link #close}. Batches larger than a fixed batch dimension are split
+ * and joined.
+ */
+public final class OnnxModel implements ExplainableModel {
+    private final Path path;
+    private final ModelOptions options;
+    private final OnnxGraph graph;
+    private final LayerResolver resolver;
+    private final TensorFacts facts;
+    private final Set<String> probed = new LinkedHashSet<>();
+    private final Map<String, OrtRunner> sessions = new HashMap<>();
+    private final TensorInfo input;
+    private final TensorInfo output;
+
+    OnnxModel(Path path, ModelOptions options) {
+        this.path = path;
+        this.options = options;
+        ModelProto model = OnnxModelFile.read(path);
+        this.graph = new OnnxGraph(model);
+        if (graph.inputs().size() != 1) {
+            throw new IllegalArgumentException(path + " has " + graph.inputs().size() + " inputs; cam4j explains"
+                    + " single-input image models");
+        }
+        this.resolver = new LayerResolver(graph);
+        this.facts = new TensorFacts(graph);
+        this.input = info(graph.inputs().get(0));
+        this.output = info(graph.outputs().get(0));
+        options.cudaDevice();
+        session("plain", () -> graph.model());
+    }
+
+    private static TensorInfo info(ValueInfoProto v) {
+        List<TensorShapeProto.Dimension> dims = v.getType().getTensorType().getShape().getDimList();
+        long[] shape = new long[dims.size()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = dims.get(i).hasDimValue() ? dims.get(i).getDimValue() : -1;
+        }
+        boolean nhwc = shape.length == 4 && (shape[3] == 1 || shape[3] == 3) && shape[1] != 1 && shape[1] != 3;
+        return new TensorInfo(v.getName(), shape, nhwc ? Layout.NHWC : Layout.NCHW);
+    }
+
+    public OnnxGraph graph() {
+        return graph;
+    }
+
+    @Override
+    public TensorInfo input() {
+        return input;
+    }
+
+    @Override
+    public TensorInfo output() {
+        return output;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.GRADIENTS, Capability.HEAD_FORWARD, Capability.MASKED_FORWARD,
+                Capability.INPUT_GRADIENTS);
+    }
+
+    /** The tensor a layer name refers to (tensor, node, or PyTorch module path). */
+    public String resolve(String layer) {
+        return resolver.resolve(layer);
+    }
+
+    private OrtRunner session(String key, Supplier<ModelProto> build) {
+        return sessions.computeIfAbsent(key, k -> new OrtRunner(build.get().toByteArray(), options));
+    }
+
+    private void checkInput(Tensor x) {
+        long[] expected = input.shape();
+        int[] actual = x.shape();
+        boolean ok = actual.length == expected.length && actual[0] > 0;
+        for (int i = 1; ok && i < actual.length; i++) {
+            ok = expected[i] < 0 || expected[i] == actual[i];
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("input shape " + java.util.Arrays.toString(actual) + " does not fit"
+                    + " the model's input '" + input.name() + "' " + java.util.Arrays.toString(expected)
+                    + " (-1 = any); fix the preprocessing size or layout");
+        }
+    }
+
+    /** Runs a session on batch-first inputs, in chunks when the model's batch dimension is fixed. */
+    private Map<String, Tensor> run(OrtRunner runner, Map<String, Tensor> inputs, Set<String> outputs) {
+        int n = inputs.values().iterator().next().dim(0);
+        int fixed = (int) input.shape()[0];
+        if (fixed <= 0 || fixed == n) {
+            return runner.run(inputs, outputs);
+        }
+        if (n % fixed != 0) {
+            throw new IllegalArgumentException("the model takes batches of exactly " + fixed + " images; got " + n);
+        }
+        Map<String, List<Tensor>> parts = new LinkedHashMap<>();
+        for (int start = 0; start < n; start += fixed) {
+            Map<String, Tensor> chunk = new HashMap<>();
+            for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+                chunk.put(e.getKey(), e.getValue().rows(start, start + fixed));
+            }
+            runner.run(chunk, outputs).forEach((k, v) -> parts.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        parts.forEach((k, v) -> out.put(k, Tensor.concat(v)));
+        return out;
+    }
+
+    @Override
+    public Tensor predict(Tensor x) {
+        checkInput(x);
+        return run(sessions.get("plain"), Map.of(input.name(), x), Set.of(output.name())).get(output.name());
+    }
+
+    /** Makes sure shapes (and small int values) of these tensors are known, with one probe run if needed. */
+    void ensureFacts(Set<String> tensors, Tensor sample) {
+        Set<String> missing = new LinkedHashSet<>();
+        for (String t : tensors) {
+            if (!probed.contains(t) && !graph.isInitializer(t) && !graph.isGraphInput(t)) {
+                missing.add(t);
+            }
+        }
+        if (missing.isEmpty() && probed.contains(input.name())) {
+            return;
+        }
+        ModelProto.Builder b = graph.model().toBuilder();
+        b.getGraphBuilder().clearOutput().clearValueInfo();
+        for (String t : missing) {
+            b.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(t));
+        }
+        b.getGraphBuilder().addOutput(graph.outputs().get(0));
+        Tensor probeInput = probeBatch(sample);
+        try (OrtRunner probe = new OrtRunner(b.build().toByteArray(), ModelOptions.defaults())) {
+            probe.probe(Map.of(input.name(), probeInput)).forEach((name, p) -> {
+                facts.putShape(name, p.shape());
+                if (p.longs() != null) {
+                    facts.putValues(name, p.longs());
+                }
+                probed.add(name);
+            });
+        }
+        int[] s = probeInput.shape();
+        facts.putShape(input.name(), java.util.Arrays.stream(s).asLongStream().toArray());
+        probed.add(input.name());
+    }
+
+    /** Two images when the batch is dynamic (so broadcasting over the batch shows), else the fixed batch. */
+    private Tensor probeBatch(Tensor sample) {
+        int fixed = (int) input.shape()[0];
+        int want = fixed > 0 ? fixed : 2;
+        List<Tensor> rows = new ArrayList<>();
+        for (int i = 0; i < want; i++) {
+            rows.add(sample.slice(i % sample.dim(0)));
+        }
+        return Tensor.stack(rows);
+    }
+
+    private TokenReshape reshapeOf(String tensor, String layer) {
+        NodeProto p = graph.producer(tensor);
+        boolean nhwcHint = p != null && p.getOpType().equals("LayerNormalization");
+        return TokenReshape.of(facts.shape(tensor), options.reshape(), nhwcHint, layer);
+    }
+
+    /** Backend state kept by a forward pass for head runs: raw activations and cut tensors per layer. */
+    record HeadState(Map<String, Tensor> raw, Map<String, Tensor> cuts, Map<String, TokenReshape> reshapes) {
+    }
+
+    @Override
+    public ForwardResult forward(Tensor x, List<String> layers, List<Target> targets, boolean gradients) {
+        checkInput(x);
+        if (targets.size() != x.dim(0)) {
+            throw new IllegalArgumentException("got " + targets.size() + " targets for " + x.dim(0) + " images");
+        }
+        List<String> tensors = layers.stream().map(resolver::resolve).toList();
+        GradientGraphBuilder builder = new GradientGraphBuilder(graph, facts, output.name());
+        Set<String> needed = new LinkedHashSet<>(gradients ? builder.tensorsToProbe(tensors) : Set.of());
+        needed.addAll(tensors);
+        needed.add(output.name());
+        ensureFacts(needed, x);
+        List<String> cuts = new ArrayList<>();
+        for (String t : tensors) {
+            for (String c : builder.cutTensors(t)) {
+                if (!cuts.contains(c)) {
+                    cuts.add(c);
+                }
+            }
+        }
+        Map<String, Tensor> feeds = new HashMap<>();
+        feeds.put(input.name(), x);
+        Map<String, Tensor> out;
+        if (gradients) {
+            OrtRunner runner = session("grad|" + tensors, () -> builder.gradients(tensors, false, cuts));
+            seeds(x, targets, feeds);
+            out = run(runner, feeds, Set.of());
+        } else {
+            OrtRunner runner = session("acts|" + tensors, () -> withOutputs(tensors, cuts));
+            out = run(runner, feeds, Set.of());
+        }
+        Map<String, Tensor> acts = new LinkedHashMap<>();
+        Map<String, Tensor> grads = new LinkedHashMap<>();
+        Map<String, Tensor> raw = new HashMap<>();
+        Map<String, TokenReshape> reshapes = new HashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            TokenReshape r = reshapeOf(tensors.get(i), layers.get(i));
+            Tensor a = out.get(tensors.get(i));
+            raw.put(layers.get(i), a);
+            reshapes.put(layers.get(i), r);
+            acts.put(layers.get(i), r.toNchw(a));
+            if (gradients) {
+                grads.put(layers.get(i), r.toNchw(out.get(GradientGraphBuilder.GRAD_PREFIX + i)));
+            }
+        }
+        Map<String, Tensor> cutValues = new HashMap<>();
+        cuts.forEach(c -> cutValues.put(c, out.get(c)));
+        return new ForwardResult(out.get(output.name()), acts, grads, new HeadState(raw, cutValues, reshapes));
+    }
+
+    /** The original model with extra outputs. */
+    private ModelProto withOutputs(List<String> tensors, List<String> extra) {
+        ModelProto.Builder b = graph.model().toBuilder();
+        var g = b.getGraphBuilder();
+        Set<String> names = new LinkedHashSet<>();
+        g.getOutputList().forEach(o -> names.add(o.getName()));
+        List<String> all = new ArrayList<>(tensors);
+        all.addAll(extra);
+        for (String t : all) {
+            if (names.add(t) && !graph.isGraphInput(t)) {
+                g.addOutput(ValueInfoProto.newBuilder().setName(t).setType(ai.onnx.proto.OnnxMl.TypeProto.newBuilder()
+                        .setTensorType(ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1))));
+            }
+        }
+        return b.build();
+    }
+
+    /**
+     * Seeds of the backward pass: fixed weights for linear targets and the in-graph top class for {@code null};
+     * other targets get their seed from a first forward pass.
+     */
+    private void seeds(Tensor x, List<Target> targets, Map<String, Tensor> feeds) {
+        long[] ys = facts.shape(output.name());
+        int[] row = new int[ys.length - 1];
+        for (int i = 0; i < row.length; i++) {
+            row[i] = (int) ys[i + 1];
+        }
+        int n = x.dim(0);
+        Tensor top = Tensor.zeros(n);
+        boolean allLinear = targets.stream().allMatch(t -> t == null || t.isLinear());
+        Tensor seed;
+        if (allLinear) {
+            List<Tensor> rows = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Target t = targets.get(i);
+                rows.add(t == null ? Tensor.zeros(row) : t.seed(Tensor.zeros(row)));
+                top.put(i, t == null ? 1f : 0f);
+            }
+            seed = Tensor.stack(rows);
+        } else {
+            seed = Targets.seeds(targets, predict(x));
+        }
+        feeds.put(GradientGraphBuilder.SEED, seed);
+        feeds.put(GradientGraphBuilder.TOP_CLASS, top);
+    }
+
+    @Override
+    public Tensor forwardHead(String layer, Tensor activations, int[] sourceImage, ForwardResult prefix) {
+        if (!(prefix.state() instanceof HeadState state) || !state.raw().containsKey(layer)) {
+            throw new IllegalArgumentException("forwardHead needs a forward result of this model for layer '" + layer + "'");
+        }
+        String tensor = resolver.resolve(layer);
+        GradientGraphBuilder builder = new GradientGraphBuilder(graph, facts, output.name());
+        List<String> cuts = builder.cutTensors(tensor);
+        OrtRunner runner = session("head|" + tensor, () -> builder.head(tensor));
+        Map<String, Tensor> feeds = new HashMap<>();
+        feeds.put(tensor, state.reshapes().get(layer).toRaw(activations, state.raw().get(layer), sourceImage));
+        for (String c : cuts) {
+            Tensor all = state.cuts().get(c);
+            List<Tensor> rows = new ArrayList<>();
+            for (int s : sourceImage) {
+                rows.add(all.slice(s));
+            }
+            feeds.put(c, Tensor.stack(rows));
+        }
+        return runner.run(feeds, Set.of(output.name())).get(output.name());
+    }
+
+    @Override
+    public Tensor inputGradient(Tensor x, List<Target> targets, boolean guided) {
+        checkInput(x);
+        List<String> sources = List.of(input.name());
+        GradientGraphBuilder builder = new GradientGraphBuilder(graph, facts, output.name());
+        ensureFacts(builder.tensorsToProbe(sources), x);
+        OrtRunner runner = session((guided ? "guided|" : "inputgrad|"), () -> builder.gradients(sources, guided, List.of()));
+        Map<String, Tensor> feeds = new HashMap<>();
+        feeds.put(input.name(), x);
+        seeds(x, targets, feeds);
+        return run(runner, feeds, Set.of(GradientGraphBuilder.GRAD_PREFIX + 0)).get(GradientGraphBuilder.GRAD_PREFIX + 0);
+    }
+
+    /** The gradient-augmented model for these layers, as written by {@code cam export}. */
+    public ModelProto augmented(List<String> layers, Tensor sample) {
+        List<String> tensors = layers.stream().map(resolver::resolve).toList();
+        GradientGraphBuilder builder = new GradientGraphBuilder(graph, facts, output.name());
+        ensureFacts(builder.tensorsToProbe(tensors), sample);
+        return builder.gradients(tensors, false, List.of());
+    }
+
+    @Override
+    public List<LayerInfo> layers() {
+        Tensor sample = Tensor.zeros(sampleShape());
+        ensureFacts(new LinkedHashSet<>(graph.nodeOutputs()), sample);
+        Set<String> reach = new GradientGraphBuilder(graph, facts, output.name()).ancestors(output.name());
+        List<LayerInfo> out = new ArrayList<>();
+        String suggested = suggestedLayer(reach);
+        for (NodeProto n : graph.nodes()) {
+            String t = n.getOutputCount() > 0 ? n.getOutput(0) : "";
+            if (!probed.contains(t) || !reach.contains(t) || t.equals(output.name())) {
+                continue;
+            }
+            long[] s = facts.shape(t);
+            LayerInfo.Kind kind = s.length == 4 && s[2] * s[3] > 1 ? LayerInfo.Kind.SPATIAL
+                    : s.length == 3 && s[1] > 1 ? LayerInfo.Kind.TOKENS : LayerInfo.Kind.OTHER;
+            if (kind != LayerInfo.Kind.OTHER) {
+                out.add(new LayerInfo(t, n.getOpType(), n.getName(), s, kind, t.equals(suggested)));
+            }
+        }
+        return out;
+    }
+
+    private int[] sampleShape() {
+        long[] s = input.shape();
+        int[] out = new int[s.length];
+        for (int i = 0; i < s.length; i++) {
+            boolean spatial = input.layout() == Layout.NHWC ? i == 1 || i == 2 : i >= 2;
+            out[i] = s[i] > 0 ? (int) s[i] : i == 0 ? 1 : spatial ? 224 : 3;
+        }
+        return out;
+    }
+
+    /**
+     * The last spatial map before global pooling (a CNN), or for transformers the input of the last attention
+     * block: the last LayerNormalization output that still feeds a Softmax.
+     */
+    private String suggestedLayer(Set<String> reach) {
+        List<NodeProto> nodes = graph.nodes();
+        String lastSpatial = null;
+        for (NodeProto n : nodes) {
+            String t = n.getOutputCount() > 0 ? n.getOutput(0) : "";
+            if (probed.contains(t) && reach.contains(t)) {
+                long[] s = facts.shape(t);
+                if (s.length == 4 && s[2] * s[3] > 1 && !n.getOpType().equals("LayerNormalization")) {
+                    lastSpatial = t;
+                }
+            }
+        }
+        GradientGraphBuilder builder = new GradientGraphBuilder(graph, facts, output.name());
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            NodeProto n = nodes.get(i);
+            if (n.getOpType().equals("LayerNormalization") && reach.contains(n.getOutput(0))) {
+                Set<String> downstream = builder.active(List.of(n.getOutput(0)));
+                boolean feedsAttention = nodes.stream().anyMatch(m -> m.getOpType().equals("Softmax")
+                        && downstream.contains(m.getOutput(0)));
+                if (feedsAttention) {
+                    return n.getOutput(0);
+                }
+            }
+        }
+        return lastSpatial;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    @Override
+    public void close() {
+        sessions.values().forEach(OrtRunner::close);
+        sessions.clear();
+    }
+}

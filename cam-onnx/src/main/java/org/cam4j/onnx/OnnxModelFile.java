@@ -1,0 +1,82 @@
+package org.cam4j.onnx;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Reads an ONNX file into a {@link ModelProto}, with any external-data tensors loaded inline. */
+public final class OnnxModelFile {
+    private OnnxModelFile() {
+    }
+
+    public static ModelProto read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("model file " + file + " does not exist");
+        }
+        ModelProto model;
+        try (InputStream in = Files.newInputStream(file)) {
+            CodedInputStream coded = CodedInputStream.newInstance(in);
+            coded.setSizeLimit(Integer.MAX_VALUE);
+            model = ModelProto.parseFrom(coded);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + " as ONNX (" + e.getMessage()
+                    + "); is it a complete .onnx file?", e);
+        }
+        if (!model.hasGraph() || model.getGraph().getNodeCount() == 0) {
+            throw new IllegalArgumentException(file + " is not an ONNX model (no graph); export it with"
+                    + " torch.onnx.export or tf2onnx");
+        }
+        if (model.getIrVersion() < 4) {
+            throw new IllegalArgumentException(file + " has ONNX IR version " + model.getIrVersion()
+                    + "; cam4j reads IR 4 and later, re-export the model");
+        }
+        boolean external = model.getGraph().getInitializerList().stream()
+                .anyMatch(t -> t.getDataLocation() == TensorProto.DataLocation.EXTERNAL);
+        return external ? inlineExternalData(model, file.toAbsolutePath().getParent()) : model;
+    }
+
+    private static ModelProto inlineExternalData(ModelProto model, Path dir) {
+        ModelProto.Builder b = model.toBuilder();
+        var graph = b.getGraphBuilder();
+        for (int i = 0; i < graph.getInitializerCount(); i++) {
+            TensorProto t = graph.getInitializer(i);
+            if (t.getDataLocation() != TensorProto.DataLocation.EXTERNAL) {
+                continue;
+            }
+            String location = null;
+            long offset = 0;
+            long length = -1;
+            for (StringStringEntryProto e : t.getExternalDataList()) {
+                switch (e.getKey()) {
+                    case "location" -> location = e.getValue();
+                    case "offset" -> offset = Long.parseLong(e.getValue());
+                    case "length" -> length = Long.parseLong(e.getValue());
+                    default -> { }
+                }
+            }
+            Path data = dir.resolve(location == null ? "" : location).normalize();
+            if (location == null || !data.startsWith(dir) || !Files.isRegularFile(data)) {
+                throw new IllegalArgumentException("external data file '" + location + "' of tensor " + t.getName()
+                        + " is missing; keep it next to the .onnx file");
+            }
+            try (RandomAccessFile raf = new RandomAccessFile(data.toFile(), "r")) {
+                long n = length >= 0 ? length : raf.length() - offset;
+                byte[] bytes = new byte[(int) n];
+                raf.seek(offset);
+                raf.readFully(bytes);
+                graph.setInitializer(i, t.toBuilder().clearExternalData()
+                        .setDataLocation(TensorProto.DataLocation.DEFAULT).setRawData(ByteString.copyFrom(bytes)));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read external data " + data + ": " + e.getMessage(), e);
+            }
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,75 @@
+package org.cam4j.onnx.grad;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.cam4j.onnx.graph.Emitter;
+import org.cam4j.onnx.graph.TensorFacts;
+
+/** What a rule can use: the emitter, static tensor facts, which inputs need gradients, the guided-ReLU switch. */
+public final class GradContext {
+    private final Emitter emitter;
+    private final TensorFacts facts;
+    private final Set<String> active;
+    private final boolean guided;
+
+    public GradContext(Emitter emitter, TensorFacts facts, Set<String> active, boolean guided) {
+        this.emitter = emitter;
+        this.facts = facts;
+        this.active = active;
+        this.guided = guided;
+    }
+
+    public Emitter emit() {
+        return emitter;
+    }
+
+    public TensorFacts facts() {
+        return facts;
+    }
+
+    /** True when {@code tensor} depends on a target tensor, so its gradient is wanted. */
+    public boolean needs(String tensor) {
+        return tensor != null && !tensor.isEmpty() && active.contains(tensor);
+    }
+
+    /** Guided backpropagation: ReLU passes only positive gradients at positive inputs. */
+    public boolean guided() {
+        return guided;
+    }
+
+    /** A list of {@code n} nulls with {@code grad} at position {@code index}. */
+    public static List<String> only(int n, int index, String grad) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(i == index ? grad : null);
+        }
+        return out;
+    }
+
+    public static List<String> first(NodeProto node, String grad) {
+        return only(node.getInputCount(), 0, grad);
+    }
+
+    /**
+     * Sums a gradient shaped like {@code output} back to the shape of a broadcast {@code input}: over the extra
+     * leading axes and the axes where the input has size 1.
+     */
+    public String unbroadcast(String grad, String input, String output) {
+        long[] in = facts.shape(input);
+        long[] out = facts.shape(output);
+        int lead = out.length - in.length;
+        List<Long> axes = new ArrayList<>();
+        for (int a = 0; a < out.length; a++) {
+            if (a < lead || (in[a - lead] == 1 && out[a] != 1)) {
+                axes.add((long) a);
+            }
+        }
+        if (axes.isEmpty()) {
+            return grad;
+        }
+        String summed = emitter.reduceSum(grad, axes.stream().mapToLong(Long::longValue).toArray(), true);
+        return emitter.reshapeLike(summed, input);
+    }
+}

@@ -1,0 +1,368 @@
+package org.cam4j.onnx.graph;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.cam4j.onnx.grad.GradContext;
+import org.cam4j.onnx.grad.GradientRule;
+import org.cam4j.onnx.grad.GradientRules;
+
+/**
+ * Builds gradient-augmented ONNX models with reverse-mode autodiff: the backward pass from the model output y,
+ * seeded with a weight tensor W (the target), down to the chosen tensors, written as ordinary ONNX nodes
+ * appended to the model. New inputs: {@value #SEED} (shaped like y; score = sum(W * y)) and {@value #TOP_CLASS}
+ * (N floats; 1 adds the one-hot of the image's top class to its seed). New outputs: the chosen tensors and
+ * {@code cam4j_grad_<i>}, the gradient of the score with respect to the i-th.
+ *
+ * <p>Only nodes on a path from a chosen tensor to y are differentiated; shape arithmetic, constants and side
+ * branches stay as they are. The same machinery cuts the model into its prefix (input to the chosen tensors)
+ * and its head (the chosen tensor, plus every other tensor that crosses the cut, to y).
+ */
+public final class GradientGraphBuilder {
+    public static final String SEED = "cam4j_seed";
+    public static final String TOP_CLASS = "cam4j_top_class";
+    public static final String GRAD_PREFIX = "cam4j_grad_";
+
+    private final OnnxGraph graph;
+    private final TensorFacts facts;
+    private final String output;
+
+    public GradientGraphBuilder(OnnxGraph graph, TensorFacts facts, String output) {
+        this.graph = graph;
+        this.facts = facts;
+        this.output = output;
+    }
+
+    /** Tensors that depend differentiably on any of {@code sources}. */
+    public Set<String> active(List<String> sources) {
+        Set<String> active = new HashSet<>(sources);
+        for (NodeProto n : graph.nodes()) {
+            if (!GradientRules.propagates(n)) {
+                continue;
+            }
+            boolean hit = false;
+            for (String in : n.getInputList()) {
+                hit |= active.contains(in);
+            }
+            if (hit) {
+                for (int i = 0; i < n.getOutputCount(); i++) {
+                    if (GradientRules.carriesGradient(n, i)) {
+                        active.add(n.getOutput(i));
+                    }
+                }
+            }
+        }
+        return active;
+    }
+
+    /** Tensors from which {@code target} can be reached (including itself). */
+    public Set<String> ancestors(String target) {
+        Set<String> reach = new HashSet<>();
+        reach.add(target);
+        List<NodeProto> nodes = graph.nodes();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            NodeProto n = nodes.get(i);
+            boolean hit = false;
+            for (String out : n.getOutputList()) {
+                hit |= reach.contains(out);
+            }
+            if (hit) {
+                reach.addAll(n.getInputList());
+            }
+        }
+        return reach;
+    }
+
+    /** The nodes the backward pass goes through, in forward order. */
+    public List<NodeProto> path(List<String> sources) {
+        Set<String> active = active(sources);
+        Set<String> reach = ancestors(output);
+        for (String s : sources) {
+            if (!reach.contains(s)) {
+                throw new IllegalArgumentException("layer '" + s + "' has no path to the output '" + output
+                        + "'; choose a layer the output depends on (see 'cam layers')");
+            }
+        }
+        List<NodeProto> path = new ArrayList<>();
+        for (NodeProto n : graph.nodes()) {
+            for (String out : n.getOutputList()) {
+                if (active.contains(out) && reach.contains(out)) {
+                    path.add(n);
+                    break;
+                }
+            }
+        }
+        return path;
+    }
+
+    /** Fails, naming the node and the supported ops, when a node on the path has no gradient rule. */
+    public void checkRules(List<NodeProto> path) {
+        for (NodeProto n : path) {
+            if (GradientRules.get(n.getOpType()) == null || !n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
+                throw new org.cam4j.onnx.grad.UnsupportedGradientException("no gradient rule for op " + n.getOpType()
+                        + " (node '" + n.getName() + "') on the path to the output; supported ops: "
+                        + String.join(", ", GradientRules.supported()));
+            }
+        }
+    }
+
+    /** Every tensor whose shape or value the rules may ask about, for the probe run. */
+    public Set<String> tensorsToProbe(List<String> sources) {
+        Set<String> out = new LinkedHashSet<>();
+        for (NodeProto n : path(sources)) {
+            for (String in : n.getInputList()) {
+                if (!in.isEmpty() && !graph.isInitializer(in)) {
+                    out.add(in);
+                }
+            }
+            for (String o : n.getOutputList()) {
+                if (!o.isEmpty()) {
+                    out.add(o);
+                }
+            }
+        }
+        out.addAll(sources);
+        out.add(output);
+        return out;
+    }
+
+    /**
+     * The model plus its backward pass from y to every source.
+     *
+     * @param guided guided backpropagation (ReLU passes only positive gradients)
+     * @param extraOutputs further existing tensors to expose as outputs (the tensors that cross a head cut)
+     */
+    public ModelProto gradients(List<String> sources, boolean guided, List<String> extraOutputs) {
+        List<NodeProto> path = path(sources);
+        checkRules(path);
+        Emitter e = new Emitter("cam4j_", graph.opset());
+        Set<String> active = active(sources);
+        Map<String, NodeProto> replaced = withMaxPoolIndices(path);
+        String seed = seed(e);
+        Map<String, List<String>> contributions = new HashMap<>();
+        contributions.computeIfAbsent(output, k -> new ArrayList<>()).add(seed);
+        GradContext ctx = new GradContext(e, facts, active, guided);
+        for (int i = path.size() - 1; i >= 0; i--) {
+            NodeProto node = replaced.getOrDefault(path.get(i).getName() + "#" + i, path.get(i));
+            List<String> outGrads = new ArrayList<>();
+            boolean any = false;
+            for (int o = 0; o < node.getOutputCount(); o++) {
+                String g = GradientRules.carriesGradient(node, o) ? total(e, contributions.get(node.getOutput(o))) : null;
+                outGrads.add(g);
+                any |= g != null;
+            }
+            if (!any) {
+                continue;
+            }
+            GradientRule rule = GradientRules.get(node.getOpType());
+            List<String> inGrads = rule.backward(node, outGrads, ctx);
+            for (int k = 0; k < node.getInputCount(); k++) {
+                String in = node.getInput(k);
+                if (k < inGrads.size() && inGrads.get(k) != null && ctx.needs(in)) {
+                    contributions.computeIfAbsent(in, x -> new ArrayList<>()).add(inGrads.get(k));
+                }
+            }
+        }
+        List<String> finalGrads = new ArrayList<>();
+        for (String src : sources) {
+            String grad = total(e, contributions.get(src));
+            finalGrads.add(grad == null ? e.zerosLike(src) : grad);
+        }
+        Map<String, NodeProto> byOriginal = new HashMap<>();
+        for (int i = 0; i < path.size(); i++) {
+            NodeProto r = replaced.get(path.get(i).getName() + "#" + i);
+            if (r != null) {
+                byOriginal.put(key(path.get(i)), r);
+            }
+        }
+        GraphProto.Builder g = graph.graph().toBuilder().clearNode();
+        for (NodeProto n : graph.nodes()) {
+            g.addNode(byOriginal.getOrDefault(key(n), n));
+        }
+        g.addAllNode(e.nodes()).addAllInitializer(e.constants());
+        g.addInput(floatInput(SEED, facts.rank(output)));
+        g.addInput(floatInput(TOP_CLASS, 1));
+        g.clearOutput().addOutput(floatOutput(output));
+        Set<String> exposed = new LinkedHashSet<>();
+        exposed.add(output);
+        for (int i = 0; i < sources.size(); i++) {
+            String src = sources.get(i);
+            if (!graph.isGraphInput(src) && exposed.add(src)) {
+                g.addOutput(floatOutput(src));
+            }
+            String name = GRAD_PREFIX + i;
+            g.addNode(NodeProto.newBuilder().setOpType("Identity").setName(name + "_node")
+                    .addInput(finalGrads.get(i)).addOutput(name));
+            g.addOutput(floatOutput(name));
+        }
+        for (String extra : extraOutputs) {
+            if (exposed.add(extra)) {
+                g.addOutput(floatOutput(extra));
+            }
+        }
+        return graph.model().toBuilder().setGraph(g).build();
+    }
+
+    private static String key(NodeProto n) {
+        return n.getName() + "|" + String.join(",", n.getOutputList());
+    }
+
+    /** Copies of path MaxPool nodes that also output Indices, keyed by name and path position. */
+    private Map<String, NodeProto> withMaxPoolIndices(List<NodeProto> path) {
+        Map<String, NodeProto> out = new HashMap<>();
+        for (int i = 0; i < path.size(); i++) {
+            NodeProto n = path.get(i);
+            if (n.getOpType().equals("MaxPool") && (n.getOutputCount() < 2 || n.getOutput(1).isEmpty())) {
+                NodeProto.Builder b = n.toBuilder();
+                if (b.getOutputCount() < 2) {
+                    b.addOutput(n.getOutput(0) + "_cam4j_indices");
+                } else {
+                    b.setOutput(1, n.getOutput(0) + "_cam4j_indices");
+                }
+                out.put(n.getName() + "#" + i, b.build());
+            }
+        }
+        return out;
+    }
+
+    /** W + top_class * onehot(argmax y), built per image over the flattened output. */
+    private String seed(Emitter e) {
+        long[] ys = facts.shape(output);
+        long classes = 1;
+        for (int i = 1; i < ys.length; i++) {
+            classes *= ys[i];
+        }
+        String flat = e.op("Flatten", List.of(output), Attributes.integer("axis", 1));
+        String argmax = e.op("ArgMax", List.of(flat), Attributes.integer("axis", 1), Attributes.integer("keepdims", 0));
+        String onehot = e.op("OneHot", List.of(argmax, e.longs(new long[] {classes}, 1),
+                e.floats(new float[] {0f, 1f}, 2)), Attributes.integer("axis", -1));
+        long[] column = new long[ys.length];
+        column[0] = -1;
+        for (int i = 1; i < ys.length; i++) {
+            column[i] = 1;
+        }
+        String top = e.reshape(TOP_CLASS, column);
+        return e.add(SEED, e.mul(top, e.reshapeLike(onehot, output)));
+    }
+
+    private static String total(Emitter e, List<String> parts) {
+        if (parts == null || parts.isEmpty()) {
+            return null;
+        }
+        return parts.size() == 1 ? parts.get(0) : e.op("Sum", parts);
+    }
+
+    /** The nodes needed to compute {@code targets} from the model input, and nothing else. */
+    public ModelProto prefix(List<String> targets) {
+        Set<String> needed = new HashSet<>();
+        for (String t : targets) {
+            needed.addAll(ancestors(t));
+        }
+        GraphProto.Builder g = graph.graph().toBuilder().clearNode().clearOutput().clearValueInfo();
+        for (NodeProto n : graph.nodes()) {
+            for (String o : n.getOutputList()) {
+                if (needed.contains(o)) {
+                    g.addNode(n);
+                    break;
+                }
+            }
+        }
+        for (String t : targets) {
+            g.addOutput(floatOutput(t));
+        }
+        return graph.model().toBuilder().setGraph(g).build();
+    }
+
+    /**
+     * The tensors a head graph from {@code layer} takes besides the layer itself: those its nodes read that are
+     * computed from the model input without passing through the layer (a transformer's residual stream).
+     */
+    public List<String> cutTensors(String layer) {
+        return headPlan(layer).cut;
+    }
+
+    /** The head: inputs {@code layer} and the cut tensors, output y. */
+    public ModelProto head(String layer) {
+        HeadPlan plan = headPlan(layer);
+        GraphProto.Builder g = graph.graph().toBuilder().clearNode().clearInput().clearOutput().clearValueInfo();
+        for (NodeProto n : graph.nodes()) {
+            if (plan.nodes.contains(key(n))) {
+                g.addNode(n);
+            }
+        }
+        g.addInput(floatInput(layer, facts.rank(layer)));
+        for (String c : plan.cut) {
+            g.addInput(floatInput(c, facts.rank(c)));
+        }
+        g.addOutput(floatOutput(output));
+        return graph.model().toBuilder().setGraph(g).build();
+    }
+
+    private record HeadPlan(Set<String> nodes, List<String> cut) {
+    }
+
+    private HeadPlan headPlan(String layer) {
+        Set<String> fromLayer = structuralDescendants(Set.of(layer));
+        Set<String> inputs = new HashSet<>();
+        graph.inputs().forEach(v -> inputs.add(v.getName()));
+        Set<String> fromInput = structuralDescendants(inputs);
+        Set<String> nodes = new HashSet<>();
+        List<String> cut = new ArrayList<>();
+        List<String> stack = new ArrayList<>(List.of(output));
+        Set<String> seen = new HashSet<>();
+        while (!stack.isEmpty()) {
+            String t = stack.remove(stack.size() - 1);
+            if (!seen.add(t) || t.equals(layer) || t.isEmpty() || graph.isInitializer(t)) {
+                continue;
+            }
+            NodeProto p = graph.producer(t);
+            if (p == null || (!fromLayer.contains(t) && fromInput.contains(t))) {
+                cut.add(t);
+                continue;
+            }
+            nodes.add(key(p));
+            stack.addAll(p.getInputList());
+        }
+        cut.sort(java.util.Comparator.comparingInt(graph::position));
+        return new HeadPlan(nodes, cut);
+    }
+
+    private Set<String> structuralDescendants(Set<String> sources) {
+        Set<String> out = new HashSet<>(sources);
+        for (NodeProto n : graph.nodes()) {
+            for (String in : n.getInputList()) {
+                if (out.contains(in)) {
+                    out.addAll(n.getOutputList());
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    static ValueInfoProto floatOutput(String name) {
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()))).build();
+    }
+
+    static ValueInfoProto floatInput(String name, int rank) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (int i = 0; i < rank; i++) {
+            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("cam4j_d" + i));
+        }
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape)))
+                .build();
+    }
+}

@@ -1,0 +1,137 @@
+package org.cam4j.onnx.graph;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A read-only index over an ONNX model's main graph: who produces and who consumes each tensor, the
+ * initializers, and the default-domain opset.
+ */
+public final class OnnxGraph {
+    private final ModelProto model;
+    private final Map<String, NodeProto> producer = new HashMap<>();
+    private final Map<String, Integer> nodeIndex = new HashMap<>();
+    private final Map<String, List<NodeProto>> consumers = new HashMap<>();
+    private final Map<String, TensorProto> initializers = new LinkedHashMap<>();
+    private final Set<String> graphInputs = new HashSet<>();
+    private final int opset;
+
+    public OnnxGraph(ModelProto model) {
+        this.model = model;
+        GraphProto g = model.getGraph();
+        for (TensorProto t : g.getInitializerList()) {
+            initializers.put(t.getName(), t);
+        }
+        for (ValueInfoProto v : g.getInputList()) {
+            if (!initializers.containsKey(v.getName())) {
+                graphInputs.add(v.getName());
+            }
+        }
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            NodeProto n = g.getNode(i);
+            for (String out : n.getOutputList()) {
+                if (!out.isEmpty()) {
+                    producer.put(out, n);
+                    nodeIndex.put(out, i);
+                }
+            }
+            for (String in : n.getInputList()) {
+                if (!in.isEmpty()) {
+                    consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+                }
+            }
+        }
+        int version = 0;
+        for (OperatorSetIdProto op : model.getOpsetImportList()) {
+            if (op.getDomain().isEmpty() || op.getDomain().equals("ai.onnx")) {
+                version = (int) op.getVersion();
+            }
+        }
+        this.opset = version;
+    }
+
+    public ModelProto model() {
+        return model;
+    }
+
+    public GraphProto graph() {
+        return model.getGraph();
+    }
+
+    public List<NodeProto> nodes() {
+        return model.getGraph().getNodeList();
+    }
+
+    public int opset() {
+        return opset;
+    }
+
+    public NodeProto producer(String tensor) {
+        return producer.get(tensor);
+    }
+
+    /** Position of the node producing {@code tensor} in the graph's (topological) node list, -1 for inputs. */
+    public int position(String tensor) {
+        return nodeIndex.getOrDefault(tensor, -1);
+    }
+
+    public List<NodeProto> consumers(String tensor) {
+        return consumers.getOrDefault(tensor, List.of());
+    }
+
+    public boolean isInitializer(String tensor) {
+        return initializers.containsKey(tensor);
+    }
+
+    public TensorProto initializer(String tensor) {
+        return initializers.get(tensor);
+    }
+
+    public boolean isGraphInput(String tensor) {
+        return graphInputs.contains(tensor);
+    }
+
+    /** Whether {@code tensor} is made by a node, an initializer or a graph input of this graph. */
+    public boolean exists(String tensor) {
+        return producer.containsKey(tensor) || initializers.containsKey(tensor) || graphInputs.contains(tensor);
+    }
+
+    /** The model's real (non-initializer) inputs. */
+    public List<ValueInfoProto> inputs() {
+        List<ValueInfoProto> out = new ArrayList<>();
+        for (ValueInfoProto v : model.getGraph().getInputList()) {
+            if (!initializers.containsKey(v.getName())) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    public List<ValueInfoProto> outputs() {
+        return model.getGraph().getOutputList();
+    }
+
+    /** Every tensor name made by a node, in graph order. */
+    public List<String> nodeOutputs() {
+        List<String> out = new ArrayList<>();
+        for (NodeProto n : nodes()) {
+            for (String o : n.getOutputList()) {
+                if (!o.isEmpty()) {
+                    out.add(o);
+                }
+            }
+        }
+        return out;
+    }
+}

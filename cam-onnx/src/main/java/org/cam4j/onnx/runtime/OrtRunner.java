@@ -1,0 +1,146 @@
+package org.cam4j.onnx.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.cam4j.model.ModelOptions;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * One ONNX Runtime session over an in-memory model, with float tensors in and out. Closing it frees the native
+ * session.
+ */
+public final class OrtRunner implements AutoCloseable {
+    private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+
+    private final OrtSession session;
+
+    public OrtRunner(byte[] model, ModelOptions options) {
+        try (OrtSession.SessionOptions so = sessionOptions(options)) {
+            this.session = ENV.createSession(model, so);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
+        }
+    }
+
+    private static OrtSession.SessionOptions sessionOptions(ModelOptions options) throws OrtException {
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        if (options.threads() > 0) {
+            so.setIntraOpNumThreads(options.threads());
+        }
+        int cuda = options.cudaDevice();
+        if (cuda >= 0) {
+            try {
+                so.addCUDA(cuda);
+            } catch (OrtException | UnsatisfiedLinkError | RuntimeException e) {
+                so.close();
+                throw new IllegalArgumentException("cannot use CUDA device " + cuda + " (" + e.getMessage().lines()
+                        .findFirst().orElse("") + "); build with -Pgpu on a machine with CUDA 12, or use --device cpu");
+            }
+        }
+        return so;
+    }
+
+    /** Outputs by name, for the requested outputs (all when {@code outputs} is empty). */
+    public Map<String, Tensor> run(Map<String, Tensor> inputs, Set<String> outputs) {
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        try {
+            for (Map.Entry<String, Tensor> in : inputs.entrySet()) {
+                Tensor t = in.getValue();
+                feeds.put(in.getKey(), OnnxTensor.createTensor(ENV, FloatBuffer.wrap(t.toArray()), longShape(t)));
+            }
+            try (OrtSession.Result result = outputs.isEmpty() ? session.run(feeds) : session.run(feeds, outputs)) {
+                Map<String, Tensor> out = new LinkedHashMap<>();
+                for (Map.Entry<String, OnnxValue> e : result) {
+                    out.put(e.getKey(), toTensor((OnnxTensor) e.getValue()));
+                }
+                return out;
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** Runs and returns the raw shapes and int64 values of the outputs (the probe). */
+    public Map<String, Probed> probe(Map<String, Tensor> inputs) {
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        try {
+            for (Map.Entry<String, Tensor> in : inputs.entrySet()) {
+                Tensor t = in.getValue();
+                feeds.put(in.getKey(), OnnxTensor.createTensor(ENV, FloatBuffer.wrap(t.toArray()), longShape(t)));
+            }
+            try (OrtSession.Result result = session.run(feeds)) {
+                Map<String, Probed> out = new HashMap<>();
+                for (Map.Entry<String, OnnxValue> e : result) {
+                    OnnxTensor t = (OnnxTensor) e.getValue();
+                    TensorInfo info = t.getInfo();
+                    long[] values = null;
+                    if (info.type == ai.onnxruntime.OnnxJavaType.INT64 && info.getNumElements() <= 64) {
+                        LongBuffer b = t.getLongBuffer();
+                        values = new long[b.remaining()];
+                        b.get(values);
+                    }
+                    out.put(e.getKey(), new Probed(info.getShape(), values, info.type == ai.onnxruntime.OnnxJavaType.FLOAT));
+                }
+                return out;
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** What a probe run tells of one tensor: its shape, its values when a small int64 tensor, whether float. */
+    public record Probed(long[] shape, long[] longs, boolean isFloat) {
+    }
+
+    public List<String> inputNames() {
+        return List.copyOf(session.getInputNames());
+    }
+
+    private static long[] longShape(Tensor t) {
+        int[] s = t.shape();
+        long[] out = new long[s.length];
+        for (int i = 0; i < s.length; i++) {
+            out[i] = s[i];
+        }
+        return out;
+    }
+
+    private static Tensor toTensor(OnnxTensor t) throws OrtException {
+        long[] shape = t.getInfo().getShape();
+        int[] s = new int[shape.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (int) shape[i];
+        }
+        if (t.getInfo().type != ai.onnxruntime.OnnxJavaType.FLOAT) {
+            throw new IllegalStateException("expected a float output, got " + t.getInfo().type);
+        }
+        FloatBuffer b = t.getFloatBuffer();
+        float[] data = new float[b.remaining()];
+        b.get(data);
+        return Tensor.of(data, s);
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
