@@ -25,6 +25,7 @@ import org.cam4j.onnx.graph.LayerResolver;
 import org.cam4j.onnx.graph.OnnxGraph;
 import org.cam4j.onnx.graph.TensorFacts;
 import org.cam4j.onnx.runtime.OrtRunner;
+import org.cam4j.onnx.runtime.ShapeProbe;
 import org.cam4j.spi.Capability;
 import org.cam4j.target.Target;
 import org.cam4j.target.Targets;
@@ -156,24 +157,7 @@ public final class OnnxModel implements ExplainableModel {
         if (missing.isEmpty() && probed.contains(input.name())) {
             return;
         }
-        ModelProto.Builder b = graph.model().toBuilder();
-        b.getGraphBuilder().clearOutput().clearValueInfo();
-        for (String t : missing) {
-            b.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(t));
-        }
-        b.getGraphBuilder().addOutput(graph.outputs().get(0));
-        Tensor probeInput = probeBatch(sample);
-        try (OrtRunner probe = new OrtRunner(b.build().toByteArray(), ModelOptions.defaults())) {
-            probe.probe(Map.of(input.name(), probeInput)).forEach((name, p) -> {
-                facts.putShape(name, p.shape());
-                if (p.longs() != null) {
-                    facts.putValues(name, p.longs());
-                }
-                probed.add(name);
-            });
-        }
-        int[] s = probeInput.shape();
-        facts.putShape(input.name(), java.util.Arrays.stream(s).asLongStream().toArray());
+        probed.addAll(ShapeProbe.run(graph, missing, Map.of(input.name(), probeBatch(sample)), facts));
         probed.add(input.name());
     }
 
