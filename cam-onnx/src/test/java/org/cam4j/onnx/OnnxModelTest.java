@@ -1,0 +1,165 @@
+package org.cam4j.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.cam4j.model.ForwardResult;
+import org.cam4j.model.LayerInfo;
+import org.cam4j.model.ModelOptions;
+import org.cam4j.target.ClassifierOutputTarget;
+import org.cam4j.target.SoftmaxTarget;
+import org.cam4j.target.Target;
+import org.cam4j.target.Targets;
+import org.cam4j.tensor.Tensor;
+import org.cam4j.testdata.OnnxModelBuilder;
+import org.cam4j.testdata.SyntheticModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The backend on the generated models: layer gradients against finite differences through the head graph. */
+class OnnxModelTest {
+    @TempDir
+    Path dir;
+
+    private OnnxModel open(ai.onnx.proto.OnnxMl.ModelProto proto, String name) throws Exception {
+        Path file = dir.resolve(name);
+        Files.write(file, proto.toByteArray());
+        return new OnnxBackend().open(file, ModelOptions.defaults());
+    }
+
+    private static Tensor randomInput(int n, long seed) {
+        Random r = new Random(seed);
+        Tensor x = Tensor.zeros(n, 3, 16, 16);
+        for (int i = 0; i < x.size(); i++) {
+            x.put(i, (float) r.nextGaussian());
+        }
+        return x;
+    }
+
+    /** d(score)/d(activation) from the augmented graph equals central differences of the head graph's score. */
+    private static void layerGradientMatchesHeadDifferences(OnnxModel model, String layer, List<Target> targets) {
+        Tensor x = randomInput(2, 7);
+        ForwardResult r = model.forward(x, List.of(layer), targets, true);
+        List<Target> resolved = Targets.resolve(targets, r.output());
+        Tensor a = r.activation(layer);
+        Tensor g = r.gradient(layer);
+        assertThat(g.shape()).containsExactly(a.shape());
+        int[] both = {0, 1};
+        Tensor same = model.forwardHead(layer, a, both, r);
+        assertThat(same.maxAbsDiff(r.output())).isLessThan(1e-5);
+        Random rnd = new Random(3);
+        for (int k = 0; k < 20; k++) {
+            int j = rnd.nextInt(a.size());
+            int image = j / (a.size() / 2);
+            double h = 1e-2;
+            Tensor plus = a.copy();
+            plus.put(j, plus.at(j) + (float) h);
+            Tensor minus = a.copy();
+            minus.put(j, minus.at(j) - (float) h);
+            double fd = (resolved.get(image).score(model.forwardHead(layer, plus, both, r).slice(image))
+                    - resolved.get(image).score(model.forwardHead(layer, minus, both, r).slice(image))) / (2 * h);
+            assertThat((double) g.at(j)).isCloseTo(fd, within(2e-3 + 2e-2 * Math.abs(fd)));
+        }
+    }
+
+    @Test
+    void cnnLayerGradients() throws Exception {
+        try (OnnxModel model = open(SyntheticModels.cnn(11), "cnn.onnx")) {
+            layerGradientMatchesHeadDifferences(model, SyntheticModels.CNN_LAYER,
+                    java.util.Arrays.asList(new ClassifierOutputTarget(3), null));
+            layerGradientMatchesHeadDifferences(model, "relu1", List.of(new SoftmaxTarget(1), new SoftmaxTarget(4)));
+        }
+    }
+
+    @Test
+    void tokenLayerGradientsThroughAttentionWithResidualCut() throws Exception {
+        try (OnnxModel model = open(SyntheticModels.tokens(12), "tokens.onnx")) {
+            ForwardResult r = model.forward(randomInput(2, 1), List.of(SyntheticModels.TOKEN_LAYER),
+                    Targets.topClass(2), true);
+            assertThat(r.activation(SyntheticModels.TOKEN_LAYER).shape()).containsExactly(2, 8, 4, 4);
+            layerGradientMatchesHeadDifferences(model, SyntheticModels.TOKEN_LAYER,
+                    List.of(new ClassifierOutputTarget(2), new ClassifierOutputTarget(0)));
+        }
+    }
+
+    @Test
+    void topClassTargetIsResolvedInsideTheGraph() throws Exception {
+        try (OnnxModel model = open(SyntheticModels.cnn(5), "cnn.onnx")) {
+            Tensor x = randomInput(2, 9);
+            Tensor logits = model.predict(x);
+            List<Target> explicit = Targets.resolve(Targets.topClass(2), logits);
+            ForwardResult implicit = model.forward(x, List.of("relu2"), Targets.topClass(2), true);
+            ForwardResult given = model.forward(x, List.of("relu2"), explicit, true);
+            assertThat(implicit.gradient("relu2").maxAbsDiff(given.gradient("relu2"))).isZero();
+            assertThat(given.gradient("relu2").max()).isGreaterThan(0f);
+        }
+    }
+
+    @Test
+    void inputGradientsAndGuidedBackprop() throws Exception {
+        try (OnnxModel model = open(SyntheticModels.cnn(5), "cnn.onnx")) {
+            Tensor x = randomInput(1, 4);
+            List<Target> t = List.of(new ClassifierOutputTarget(2));
+            Tensor g = model.inputGradient(x, t, false);
+            Tensor guided = model.inputGradient(x, t, true);
+            assertThat(g.shape()).containsExactly(1, 3, 16, 16);
+            double h = 1e-2;
+            for (int j : new int[] {0, 100, 517, 700}) {
+                Tensor plus = x.copy();
+                plus.put(j, plus.at(j) + (float) h);
+                Tensor minus = x.copy();
+                minus.put(j, minus.at(j) - (float) h);
+                double fd = (model.predict(plus).get(0, 2) - model.predict(minus).get(0, 2)) / (2 * h);
+                assertThat((double) g.at(j)).isCloseTo(fd, within(2e-3 + 2e-2 * Math.abs(fd)));
+            }
+            assertThat(guided.maxAbsDiff(g)).isGreaterThan(0);
+        }
+    }
+
+    @Test
+    void layersAreListedWithASuggestion() throws Exception {
+        try (OnnxModel cnn = open(SyntheticModels.cnn(1), "cnn.onnx");
+             OnnxModel tokens = open(SyntheticModels.tokens(1), "tokens.onnx")) {
+            List<LayerInfo> layers = cnn.layers();
+            assertThat(layers).filteredOn(LayerInfo::suggested).extracting(LayerInfo::name)
+                    .containsExactly(SyntheticModels.CNN_LAYER);
+            assertThat(tokens.layers()).filteredOn(LayerInfo::suggested).extracting(LayerInfo::name)
+                    .containsExactly(SyntheticModels.TOKEN_LAYER);
+        }
+    }
+
+    @Test
+    void badInputsGetOneLineErrors() throws Exception {
+        try (OnnxModel model = open(SyntheticModels.cnn(1), "cnn.onnx")) {
+            assertThatThrownBy(() -> model.resolve("relu_2")).hasMessageContaining("unknown layer 'relu_2'")
+                    .hasMessageContaining("relu2");
+            assertThatThrownBy(() -> model.predict(Tensor.zeros(1, 3, 8, 8)))
+                    .hasMessageContaining("[1, 3, 8, 8]").hasMessageContaining("[-1, 3, 16, 16]");
+            assertThatThrownBy(() -> model.forward(randomInput(1, 1), List.of("flatten"), Targets.topClass(1), true))
+                    .hasMessageContaining("not a spatial map");
+        }
+        Path junk = dir.resolve("junk.onnx");
+        Files.writeString(junk, "this is not a model");
+        assertThatThrownBy(() -> new OnnxBackend().open(junk, ModelOptions.defaults()))
+                .hasMessageContaining("junk.onnx");
+        Path truncated = dir.resolve("cut.onnx");
+        byte[] full = SyntheticModels.cnn(1).toByteArray();
+        Files.write(truncated, java.util.Arrays.copyOf(full, full.length / 2));
+        assertThatThrownBy(() -> new OnnxBackend().open(truncated, ModelOptions.defaults()))
+                .hasMessageContaining("cut.onnx");
+        OnnxModelBuilder b = new OnnxModelBuilder(17, 1);
+        b.input("x", -1, 3, 4, 4);
+        b.op("Mod", new String[] {b.op("Relu", new String[] {"x"}), b.floats("m", new float[] {2f})},
+                OnnxModelBuilder.i("fmod", 1));
+        b.output("mod_1", -1, 3, 4, 4);
+        try (OnnxModel model = open(b.build(), "mod.onnx")) {
+            assertThatThrownBy(() -> model.forward(Tensor.zeros(1, 3, 4, 4), List.of("relu_0"), Targets.topClass(1), true))
+                    .hasMessageContaining("no gradient rule for op Mod").hasMessageContaining("supported ops: Abs");
+        }
+    }
+}
