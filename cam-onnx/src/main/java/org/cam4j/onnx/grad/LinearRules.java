@@ -97,20 +97,25 @@ final class LinearRules {
         AttributeProto alphaAttr = Attributes.real("alpha", alpha);
         if (ctx.needs(a)) {
             out.set(0, transA == 0
-                    ? e.op("Gemm", List.of(gy, b), alphaAttr, Attributes.integer("transB", 1 - transB))
-                    : e.op("Gemm", List.of(b, gy), alphaAttr, Attributes.integer("transA", transB),
+                    ? e.op("Gemm", gemmInputs(e, gy, b), alphaAttr, Attributes.integer("transB", 1 - transB))
+                    : e.op("Gemm", gemmInputs(e, b, gy), alphaAttr, Attributes.integer("transA", transB),
                     Attributes.integer("transB", 1)));
         }
         if (ctx.needs(b)) {
             out.set(1, transB == 0
-                    ? e.op("Gemm", List.of(a, gy), alphaAttr, Attributes.integer("transA", 1 - transA))
-                    : e.op("Gemm", List.of(gy, a), alphaAttr, Attributes.integer("transA", 1),
+                    ? e.op("Gemm", gemmInputs(e, a, gy), alphaAttr, Attributes.integer("transA", 1 - transA))
+                    : e.op("Gemm", gemmInputs(e, gy, a), alphaAttr, Attributes.integer("transA", 1),
                     Attributes.integer("transB", transA)));
         }
         if (node.getInputCount() > 2 && ctx.needs(node.getInput(2))) {
             out.set(2, ctx.unbroadcast(e.mul(gy, e.scalar(beta)), node.getInput(2), node.getOutput(0)));
         }
         return out;
+    }
+
+    /** Gemm's C is optional from opset 11; before, a broadcast zero stands in. */
+    private static List<String> gemmInputs(Emitter e, String a, String b) {
+        return e.opset() >= 11 ? List.of(a, b) : List.of(a, b, e.scalar(0f));
     }
 
     /** Explicit begin/end pads of a windowed op (Conv, pooling), resolving auto_pad from the probed shapes. */
