@@ -39,6 +39,50 @@ public interface ExplainableModel extends AutoCloseable {
     }
 
     /**
+     * Runs the head with one channel of the layer replaced by a constant, in the layer's own layout (for a ViT,
+     * over every token, class token included): row r ablates channel {@code channels[r]} of image
+     * {@code sourceImage[r]} with {@code values[r]}.
+     */
+    default Tensor forwardHeadAblated(String layer, int[] sourceImage, int[] channels, float[] values,
+                                      ForwardResult prefix) {
+        Tensor a = prefix.activation(layer);
+        int[] shape = a.shape();
+        shape[0] = sourceImage.length;
+        Tensor rows = Tensor.zeros(shape);
+        for (int r = 0; r < sourceImage.length; r++) {
+            Tensor row = rows.slice(r);
+            row.copyFrom(a.slice(sourceImage[r]));
+            Tensor channel = row.slice(channels[r]);
+            for (int i = 0; i < channel.size(); i++) {
+                channel.put(i, values[r]);
+            }
+        }
+        return forwardHead(layer, rows, sourceImage, prefix);
+    }
+
+    /**
+     * Gradients of the target scores with respect to the layer, evaluated at the given activations (rows as in
+     * {@link #forwardHead}); {@code targets} has one entry per row.
+     */
+    default Tensor headGradient(String layer, Tensor activations, int[] sourceImage, ForwardResult prefix,
+                                List<Target> targets) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot give head gradients");
+    }
+
+    /** The smallest value of one image's activations at a layer, in the layer's own layout. */
+    default float layerMin(String layer, int image, ForwardResult prefix) {
+        return prefix.activation(layer).slice(image).min();
+    }
+
+    /**
+     * FullGrad's terms: the input gradient, and for every convolution or normalisation with a bias, the bias and
+     * the gradient with respect to that op's output.
+     */
+    default FullGradTerms fullGradTerms(Tensor input, List<Target> targets) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot give bias gradients");
+    }
+
+    /**
      * Model outputs for masked inputs: row r is {@code input[sourceImage[r]] * masks[r]}, the mask (N' x H x W)
      * broadcast over channels.
      */

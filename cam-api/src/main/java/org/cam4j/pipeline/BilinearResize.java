@@ -44,6 +44,32 @@ public final class BilinearResize {
         return Tensor.of(out, height, width);
     }
 
+    /**
+     * Bilinear resizing with aligned corners ({@code src = dst * (in - 1) / (out - 1)}), as torch's
+     * {@code UpsamplingBilinear2d}.
+     */
+    public static Tensor resizeAlignCorners(Tensor map, int height, int width) {
+        int h = map.dim(0);
+        int w = map.dim(1);
+        float[] out = new float[height * width];
+        for (int y = 0; y < height; y++) {
+            float sy = height > 1 ? (float) y * (h - 1) / (height - 1) : 0f;
+            int y0 = Math.min((int) Math.floor(sy), h - 1);
+            int y1 = Math.min(y0 + 1, h - 1);
+            float fy = sy - y0;
+            for (int x = 0; x < width; x++) {
+                float sx = width > 1 ? (float) x * (w - 1) / (width - 1) : 0f;
+                int x0 = Math.min((int) Math.floor(sx), w - 1);
+                int x1 = Math.min(x0 + 1, w - 1);
+                float fx = sx - x0;
+                float top = map.at(y0 * w + x0) * (1 - fx) + map.at(y0 * w + x1) * fx;
+                float bottom = map.at(y1 * w + x0) * (1 - fx) + map.at(y1 * w + x1) * fx;
+                out[y * width + x] = top * (1 - fy) + bottom * fy;
+            }
+        }
+        return Tensor.of(out, height, width);
+    }
+
     private static void taps(int in, int out, int[] i0, int[] i1, float[] alpha) {
         double scale = (double) in / out;
         for (int d = 0; d < out; d++) {

@@ -49,8 +49,8 @@ public final class Cam implements AutoCloseable {
             throw new IllegalArgumentException(method.name() + " needs " + missing + " which this model's backend"
                     + " does not provide; choose a method that needs only " + model.capabilities());
         }
-        if ((options.eigenSmooth() || options.augSmooth()) && !method.isWeightBased()) {
-            throw new IllegalArgumentException(method.name() + " does not take eigen_smooth or aug_smooth");
+        if (options.eigenSmooth() && !method.supportsEigenSmooth()) {
+            throw new IllegalArgumentException(method.name() + " does not use eigen_smooth; drop --eigen-smooth");
         }
         this.model = model;
         this.method = method;
@@ -96,23 +96,26 @@ public final class Cam implements AutoCloseable {
         for (int i = 0; i < sum.size(); i++) {
             sum.put(i, sum.at(i) / 6f);
         }
-        return new CamResult(sum, plain.outputs(), plain.targets());
+        return new CamResult(sum, plain.outputs(), plain.targets(), plain.lowRes());
     }
 
     private CamResult computeOnce(Tensor input, List<Target> targets) {
-        ForwardResult forward = model.forward(input, layers, targets, method.needs().contains(Capability.GRADIENTS));
-        List<Target> resolved = Targets.resolve(targets, forward.output());
+        List<Target> explained = method.targets(targets, input, model);
+        ForwardResult forward = model.forward(input, layers, explained, method.needs().contains(Capability.GRADIENTS));
+        List<Target> resolved = Targets.resolve(explained, forward.output());
         CamContext context = new CamContext(input, resolved, forward, model, options);
         int height = input.dim(inputLayout() == Layout.NHWC ? 1 : 2);
         int width = input.dim(inputLayout() == Layout.NHWC ? 2 : 3);
         List<Tensor> perLayer = new ArrayList<>();
+        List<Tensor> lowRes = new ArrayList<>();
         for (String layer : layers) {
             LayerData data = new LayerData(layer, forward.activation(layer),
                     forward.gradients().get(layer));
             Tensor low = method.camImage(data, context);
+            lowRes.add(low);
             perLayer.add(CamOps.scale(CamOps.relu(low.copy()), height, width));
         }
-        return new CamResult(CamOps.aggregate(perLayer), forward.output(), resolved);
+        return new CamResult(CamOps.aggregate(perLayer), forward.output(), resolved, lowRes);
     }
 
     private Layout inputLayout() {

@@ -1,8 +1,11 @@
 package org.cam4j.spi;
 
+import java.util.List;
 import java.util.Set;
+import org.cam4j.model.ExplainableModel;
 import org.cam4j.pipeline.CamContext;
 import org.cam4j.pipeline.LayerData;
+import org.cam4j.target.Target;
 import org.cam4j.tensor.Tensor;
 
 /**
@@ -23,8 +26,16 @@ public interface CamMethod extends Provider {
      */
     Tensor camImage(LayerData layer, CamContext context);
 
-    /** True when the method computes channel weights (so {@code eigen_smooth} and {@code aug_smooth} apply). */
-    default boolean isWeightBased() {
+    /** True when {@code eigen_smooth} changes this method's result (the reference ignores it elsewhere). */
+    default boolean supportsEigenSmooth() {
         return true;
+    }
+
+    /**
+     * The targets the method explains, given the user's ({@code null} entries = top class). Most methods keep
+     * them; FinerCAM, for example, replaces top-class entries by comparisons with the most similar classes.
+     */
+    default List<Target> targets(List<Target> requested, Tensor input, ExplainableModel model) {
+        return requested;
     }
 }

@@ -36,7 +36,7 @@ public final class OnnxBackend implements ModelBackend {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.GRADIENTS, Capability.HEAD_FORWARD, Capability.MASKED_FORWARD,
-                Capability.INPUT_GRADIENTS);
+                Capability.INPUT_GRADIENTS, Capability.SECOND_ORDER);
     }
 
     @Override

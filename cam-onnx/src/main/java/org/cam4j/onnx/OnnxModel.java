@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.ForwardResult;
+import org.cam4j.model.FullGradTerms;
 import org.cam4j.model.LayerInfo;
 import org.cam4j.model.Layout;
 import org.cam4j.model.ModelOptions;
@@ -91,7 +92,7 @@ public final class OnnxModel implements ExplainableModel {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.GRADIENTS, Capability.HEAD_FORWARD, Capability.MASKED_FORWARD,
-                Capability.INPUT_GRADIENTS);
+                Capability.INPUT_GRADIENTS, Capability.SECOND_ORDER);
     }
 
     /** The tensor a layer name refers to (tensor, node, or PyTorch module path). */
@@ -254,12 +255,15 @@ public final class OnnxModel implements ExplainableModel {
      * other targets get their seed from a first forward pass.
      */
     private void seeds(Tensor x, List<Target> targets, Map<String, Tensor> feeds) {
+        seeds(x.dim(0), targets, () -> predict(x), feeds);
+    }
+
+    private void seeds(int n, List<Target> targets, Supplier<Tensor> outputs, Map<String, Tensor> feeds) {
         long[] ys = facts.shape(output.name());
         int[] row = new int[ys.length - 1];
         for (int i = 0; i < row.length; i++) {
             row[i] = (int) ys[i + 1];
         }
-        int n = x.dim(0);
         Tensor top = Tensor.zeros(n);
         boolean allLinear = targets.stream().allMatch(t -> t == null || t.isLinear());
         Tensor seed;
@@ -272,24 +276,85 @@ public final class OnnxModel implements ExplainableModel {
             }
             seed = Tensor.stack(rows);
         } else {
-            seed = Targets.seeds(targets, predict(x));
+            seed = Targets.seeds(targets, outputs.get());
         }
         feeds.put(GradientGraphBuilder.SEED, seed);
         feeds.put(GradientGraphBuilder.TOP_CLASS, top);
     }
 
+    private HeadState headState(ForwardResult prefix, String layer) {
+        if (!(prefix.state() instanceof HeadState state) || !state.raw().containsKey(layer)) {
+            throw new IllegalArgumentException("head runs need a forward result of this model for layer '" + layer + "'");
+        }
+        return state;
+    }
+
     @Override
     public Tensor forwardHead(String layer, Tensor activations, int[] sourceImage, ForwardResult prefix) {
-        if (!(prefix.state() instanceof HeadState state) || !state.raw().containsKey(layer)) {
-            throw new IllegalArgumentException("forwardHead needs a forward result of this model for layer '" + layer + "'");
+        HeadState state = headState(prefix, layer);
+        return runHead(layer, state.reshapes().get(layer).toRaw(activations, state.raw().get(layer), sourceImage),
+                sourceImage, state);
+    }
+
+    @Override
+    public Tensor forwardHeadAblated(String layer, int[] sourceImage, int[] channels, float[] values,
+                                     ForwardResult prefix) {
+        HeadState state = headState(prefix, layer);
+        Tensor raw = state.raw().get(layer);
+        int[] shape = raw.shape();
+        shape[0] = sourceImage.length;
+        Tensor rows = Tensor.zeros(shape);
+        boolean channelsLast = state.reshapes().get(layer).kind() != TokenReshape.Kind.NCHW;
+        int c = channelsLast ? shape[shape.length - 1] : shape[1];
+        int inner = channelsLast ? 1 : rows.size() / (shape[0] * c);
+        for (int r = 0; r < sourceImage.length; r++) {
+            Tensor row = rows.slice(r);
+            row.copyFrom(raw.slice(sourceImage[r]));
+            for (int i = 0; i < row.size(); i++) {
+                if ((i / inner) % c == channels[r]) {
+                    row.put(i, values[r]);
+                }
+            }
         }
+        return runHead(layer, rows, sourceImage, state);
+    }
+
+    @Override
+    public Tensor headGradient(String layer, Tensor activations, int[] sourceImage, ForwardResult prefix,
+                               List<Target> targets) {
+        HeadState state = headState(prefix, layer);
         String tensor = resolver.resolve(layer);
-        GradientGraphBuilder builder = new GradientGraphBuilder(graph, facts, output.name());
-        List<String> cuts = builder.cutTensors(tensor);
-        OrtRunner runner = session("head|" + tensor, () -> builder.head(tensor));
+        TokenReshape reshape = state.reshapes().get(layer);
+        Tensor raw = reshape.toRaw(activations, state.raw().get(layer), sourceImage);
+        OrtRunner runner = session("headgrad|" + tensor, () -> {
+            OnnxGraph head = new OnnxGraph(new GradientGraphBuilder(graph, facts, output.name()).head(tensor));
+            return new GradientGraphBuilder(head, facts.forGraph(head), output.name())
+                    .gradients(List.of(tensor), false, List.of());
+        });
+        Map<String, Tensor> feeds = headFeeds(tensor, raw, sourceImage, state);
+        seeds(sourceImage.length, targets, () -> runHead(layer, raw, sourceImage, state), feeds);
+        Tensor grad = runner.run(feeds, Set.of(GradientGraphBuilder.GRAD_PREFIX + 0)).get(GradientGraphBuilder.GRAD_PREFIX + 0);
+        return reshape.toNchw(grad);
+    }
+
+    @Override
+    public float layerMin(String layer, int image, ForwardResult prefix) {
+        return headState(prefix, layer).raw().get(layer).slice(image).min();
+    }
+
+    /** Runs the head graph on raw-layout layer rows, with the cut tensors of each row's source image. */
+    private Tensor runHead(String layer, Tensor rawRows, int[] sourceImage, HeadState state) {
+        String tensor = resolver.resolve(layer);
+        OrtRunner runner = session("head|" + tensor,
+                () -> new GradientGraphBuilder(graph, facts, output.name()).head(tensor));
+        return runner.run(headFeeds(tensor, rawRows, sourceImage, state), Set.of(output.name())).get(output.name());
+    }
+
+    /** The layer rows plus, for each cut tensor, the rows of each row's source image. */
+    private Map<String, Tensor> headFeeds(String tensor, Tensor rawRows, int[] sourceImage, HeadState state) {
         Map<String, Tensor> feeds = new HashMap<>();
-        feeds.put(tensor, state.reshapes().get(layer).toRaw(activations, state.raw().get(layer), sourceImage));
-        for (String c : cuts) {
+        feeds.put(tensor, rawRows);
+        for (String c : new GradientGraphBuilder(graph, facts, output.name()).cutTensors(tensor)) {
             Tensor all = state.cuts().get(c);
             List<Tensor> rows = new ArrayList<>();
             for (int s : sourceImage) {
@@ -297,7 +362,58 @@ public final class OnnxModel implements ExplainableModel {
             }
             feeds.put(c, Tensor.stack(rows));
         }
-        return runner.run(feeds, Set.of(output.name())).get(output.name());
+        return feeds;
+    }
+
+    @Override
+    public FullGradTerms fullGradTerms(Tensor x, List<Target> targets) {
+        checkInput(x);
+        GradientGraphBuilder builder = new GradientGraphBuilder(graph, facts, output.name());
+        Set<String> reach = builder.ancestors(output.name());
+        List<String> sources = new ArrayList<>(List.of(input.name()));
+        List<float[]> biases = new ArrayList<>();
+        for (NodeProto n : graph.nodes()) {
+            float[] bias = biasOf(n);
+            if (bias != null && reach.contains(n.getOutput(0))) {
+                sources.add(n.getOutput(0));
+                biases.add(bias);
+            }
+        }
+        ensureFacts(builder.tensorsToProbe(sources), x);
+        OrtRunner runner = session("fullgrad", () -> builder.gradients(sources, false, List.of()));
+        Map<String, Tensor> feeds = new HashMap<>();
+        feeds.put(input.name(), x);
+        seeds(x, targets, feeds);
+        Map<String, Tensor> out = run(runner, feeds, Set.of());
+        List<FullGradTerms.Bias> terms = new ArrayList<>();
+        for (int i = 1; i < sources.size(); i++) {
+            terms.add(new FullGradTerms.Bias(sources.get(i), biases.get(i - 1),
+                    out.get(GradientGraphBuilder.GRAD_PREFIX + i)));
+        }
+        return new FullGradTerms(out.get(GradientGraphBuilder.GRAD_PREFIX + 0), terms);
+    }
+
+    /** The bias a Conv adds, or an inference BatchNormalization's beta - mean * gamma / sqrt(var + eps). */
+    private float[] biasOf(NodeProto n) {
+        if (n.getOpType().equals("Conv") && n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
+            return facts.floats(n.getInput(2));
+        }
+        if (n.getOpType().equals("BatchNormalization")) {
+            float[] gamma = facts.floats(n.getInput(1));
+            float[] beta = facts.floats(n.getInput(2));
+            float[] mean = facts.floats(n.getInput(3));
+            float[] var = facts.floats(n.getInput(4));
+            if (gamma == null || beta == null || mean == null || var == null) {
+                return null;
+            }
+            float eps = org.cam4j.onnx.graph.Attributes.getFloat(n, "epsilon", 1e-5f);
+            float[] out = new float[beta.length];
+            for (int c = 0; c < out.length; c++) {
+                out[c] = beta[c] - mean[c] * gamma[c] / (float) Math.sqrt(var[c] + eps);
+            }
+            return out;
+        }
+        return null;
     }
 
     @Override

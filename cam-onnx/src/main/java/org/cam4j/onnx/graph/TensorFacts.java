@@ -22,6 +22,17 @@ public final class TensorFacts {
         this.graph = graph;
     }
 
+    private TensorFacts(OnnxGraph graph, TensorFacts shared) {
+        this.graph = graph;
+        this.shapes.putAll(shared.shapes);
+        this.values.putAll(shared.values);
+    }
+
+    /** The same facts for a graph cut from this one (same tensor names, same initializers). */
+    public TensorFacts forGraph(OnnxGraph other) {
+        return new TensorFacts(other, this);
+    }
+
     public void putShape(String tensor, long[] shape) {
         shapes.put(tensor, shape);
     }
@@ -70,6 +81,27 @@ public final class TensorFacts {
         }
         AttributeProto value = Attributes.find(p, "value");
         return value == null ? null : value.getT();
+    }
+
+    /** Values of a float initializer or Constant, or {@code null}. */
+    public float[] floats(String tensor) {
+        TensorProto t = graph.isInitializer(tensor) ? graph.initializer(tensor) : constantNode(tensor);
+        if (t == null || t.getDataType() != TensorProto.DataType.FLOAT.getNumber()) {
+            return null;
+        }
+        int n = (int) t.getDimsList().stream().mapToLong(Long::longValue).reduce(1, (a, b) -> a * b);
+        float[] out = new float[n];
+        if (!t.getRawData().isEmpty()) {
+            ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) {
+                out[i] = b.getFloat();
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                out[i] = t.getFloatData(i);
+            }
+        }
+        return out;
     }
 
     /** Values of an int64/int32 tensor proto. */

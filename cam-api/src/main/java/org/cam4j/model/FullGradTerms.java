@@ -1,0 +1,13 @@
+package org.cam4j.model;
+
+import java.util.List;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * What FullGrad sums: the input gradient (shaped like the input) and per biased op its bias (C values) and the
+ * gradient of the target scores with respect to its output (N x C x h x w).
+ */
+public record FullGradTerms(Tensor inputGradient, List<Bias> biases) {
+    public record Bias(String name, float[] bias, Tensor gradient) {
+    }
+}

@@ -1,0 +1,96 @@
+package org.cam4j.methods;
+
+import com.google.auto.service.AutoService;
+import java.util.List;
+import java.util.Set;
+import org.cam4j.model.Layout;
+import org.cam4j.pipeline.BilinearResize;
+import org.cam4j.pipeline.CamContext;
+import org.cam4j.pipeline.LayerData;
+import org.cam4j.pipeline.WeightedCam;
+import org.cam4j.spi.CamMethod;
+import org.cam4j.spi.Capability;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * Score-CAM (Wang et al., CVPR-W 2020, arXiv:1910.01279): each channel, upsampled to the input size (bilinear,
+ * align_corners) and min-max scaled to a mask M_c (eps 1e-8), masks the input; w = softmax over channels of the
+ * target scores S(x * M_c). Masked inputs run {@code batch_size} at a time across images and channels.
+ */
+@AutoService(CamMethod.class)
+public final class ScoreCam extends WeightedCam {
+    @Override
+    public String name() {
+        return "ScoreCAM";
+    }
+
+    @Override
+    public List<String> aliases() {
+        return List.of("score-cam");
+    }
+
+    @Override
+    public String description() {
+        return "softmax of the target scores of the input masked by each channel";
+    }
+
+    @Override
+    public Set<Capability> needs() {
+        return Set.of(Capability.MASKED_FORWARD);
+    }
+
+    @Override
+    public Tensor weights(LayerData layer, CamContext context) {
+        Tensor a = layer.activations();
+        int n = a.dim(0);
+        int c = a.dim(1);
+        boolean nhwc = context.model().input().layout() == Layout.NHWC;
+        int height = context.input().dim(nhwc ? 1 : 2);
+        int width = context.input().dim(nhwc ? 2 : 3);
+        float[] scores = new float[n * c];
+        int batch = context.options().batchSize();
+        for (int start = 0; start < n * c; start += batch) {
+            int rows = Math.min(batch, n * c - start);
+            Tensor masks = Tensor.zeros(rows, height, width);
+            int[] source = new int[rows];
+            for (int r = 0; r < rows; r++) {
+                int row = start + r;
+                source[r] = row / c;
+                masks.slice(r).copyFrom(mask(a.slice(source[r]).slice(row % c), height, width));
+            }
+            Tensor outputs = context.model().forwardMasked(context.input(), masks, source);
+            for (int r = 0; r < rows; r++) {
+                scores[start + r] = (float) context.score(source[r], outputs.slice(r));
+            }
+        }
+        return softmaxRows(scores, n, c);
+    }
+
+    private static Tensor mask(Tensor channel, int height, int width) {
+        Tensor up = BilinearResize.resizeAlignCorners(channel, height, width);
+        float min = up.min();
+        float range = up.max() - min + 1e-8f;
+        for (int i = 0; i < up.size(); i++) {
+            up.put(i, (up.at(i) - min) / range);
+        }
+        return up;
+    }
+
+    static Tensor softmaxRows(float[] scores, int n, int c) {
+        Tensor w = Tensor.zeros(n, c);
+        for (int i = 0; i < n; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < c; j++) {
+                max = Math.max(max, scores[i * c + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < c; j++) {
+                sum += Math.exp(scores[i * c + j] - max);
+            }
+            for (int j = 0; j < c; j++) {
+                w.put(i * c + j, (float) (Math.exp(scores[i * c + j] - max) / sum));
+            }
+        }
+        return w;
+    }
+}

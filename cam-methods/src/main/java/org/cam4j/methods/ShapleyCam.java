@@ -1,0 +1,74 @@
+package org.cam4j.methods;
+
+import com.google.auto.service.AutoService;
+import java.util.List;
+import java.util.Set;
+import org.cam4j.pipeline.CamContext;
+import org.cam4j.pipeline.CamOps;
+import org.cam4j.pipeline.LayerData;
+import org.cam4j.pipeline.WeightedCam;
+import org.cam4j.spi.CamMethod;
+import org.cam4j.spi.Capability;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * ShapleyCAM (Cai, arXiv:2501.06261): w_c = spatial mean of (g - H A / 2), with g = dS/dA and H the Hessian of
+ * the score with respect to A.
+ *
+ * <p>The Hessian-vector product H A is a central difference of head gradients along A:
+ * H A ~ (g(A (1 + eps)) - g(A (1 - eps))) / (2 eps), eps = 1e-3 (option {@code hvp_eps}); exact for heads that are
+ * quadratic in A, and 0 (as in torch) for piecewise-linear heads such as ReLU, pooling and a linear classifier.
+ */
+@AutoService(CamMethod.class)
+public final class ShapleyCam extends WeightedCam {
+    @Override
+    public String name() {
+        return "ShapleyCAM";
+    }
+
+    @Override
+    public List<String> aliases() {
+        return List.of("shapley");
+    }
+
+    @Override
+    public String description() {
+        return "gradients corrected by a Hessian-vector product (Shapley-value view of CAM)";
+    }
+
+    @Override
+    public Set<Capability> needs() {
+        return Set.of(Capability.GRADIENTS, Capability.SECOND_ORDER);
+    }
+
+    @Override
+    public Tensor weights(LayerData layer, CamContext context) {
+        Tensor hvp = hessianTimesActivations(layer, context, context.options().number("hvp_eps", 1e-3));
+        Tensor g = layer.requireGradients();
+        Tensor corrected = Tensor.zeros(g.shape());
+        for (int i = 0; i < g.size(); i++) {
+            corrected.put(i, g.at(i) - 0.5f * hvp.at(i));
+        }
+        return CamOps.spatialMean(corrected);
+    }
+
+    /** H A by central differences of the head gradient along A. */
+    static Tensor hessianTimesActivations(LayerData layer, CamContext context, double eps) {
+        Tensor a = layer.activations();
+        int[] rows = new int[layer.batch()];
+        java.util.Arrays.setAll(rows, i -> i);
+        Tensor plus = Tensor.zeros(a.shape());
+        Tensor minus = Tensor.zeros(a.shape());
+        for (int i = 0; i < a.size(); i++) {
+            plus.put(i, (float) (a.at(i) * (1 + eps)));
+            minus.put(i, (float) (a.at(i) * (1 - eps)));
+        }
+        Tensor gPlus = context.model().headGradient(layer.name(), plus, rows, context.forward(), context.targets());
+        Tensor gMinus = context.model().headGradient(layer.name(), minus, rows, context.forward(), context.targets());
+        Tensor hvp = Tensor.zeros(a.shape());
+        for (int i = 0; i < a.size(); i++) {
+            hvp.put(i, (float) ((gPlus.at(i) - gMinus.at(i)) / (2 * eps)));
+        }
+        return hvp;
+    }
+}
