@@ -1,0 +1,77 @@
+package org.cam4j.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code cam} command.
+ *
+ * <p>Exit codes: 0 success; 1 finished, but some inputs failed (a batch run's bad images); 2 bad input or usage
+ * (missing file, unknown method or layer, wrong format, conflicting options); 3 an internal error.
+ */
+@Command(name = "cam", mixinStandardHelpOptions = true, versionProvider = CamCli.Version.class,
+        description = "Class Activation Maps (Grad-CAM and family) for ONNX image models.",
+        subcommands = {ExplainCommand.class, MethodsCommand.class, BackendsCommand.class,
+                LayersCommand.class, ExportCommand.class, ProbeCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:finished, but some inputs failed", "2:bad input or usage",
+                "3:internal error"})
+public final class CamCli implements Runnable {
+    public static final int PARTIAL_FAILURE = 1;
+    public static final int BAD_INPUT = 2;
+    public static final int INTERNAL = 3;
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors.")
+    boolean verbose;
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given streams; returns the exit code. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new CamCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            boolean verbose = parseResult.matchedOptionValue("--verbose", false)
+                    || java.util.Arrays.asList(args).contains("--verbose");
+            Throwable cause = e;
+            while (cause.getCause() != null && cause.getMessage() == null) {
+                cause = cause.getCause();
+            }
+            boolean user = cause instanceof IllegalArgumentException || cause instanceof java.io.UncheckedIOException
+                    || cause instanceof UnsupportedOperationException || cause instanceof CliException
+                    || cause instanceof org.cam4j.onnx.grad.UnsupportedGradientException;
+            String message = String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
+            commandLine.getErr().println("cam: error: " + message);
+            if (verbose) {
+                e.printStackTrace(commandLine.getErr());
+            } else if (!user) {
+                commandLine.getErr().println("cam: (an internal error; rerun with --verbose for the stack trace)");
+            }
+            return user ? BAD_INPUT : INTERNAL;
+        });
+        cli.setParameterExceptionHandler((e, a) -> {
+            e.getCommandLine().getErr().println("cam: error: " + e.getMessage().lines().findFirst().orElse("")
+                    + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            return BAD_INPUT;
+        });
+        return cli.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = CamCli.class.getPackage().getImplementationVersion();
+            return new String[] {"cam4j " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+        }
+    }
+}

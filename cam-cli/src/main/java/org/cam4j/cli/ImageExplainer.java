@@ -1,0 +1,107 @@
+package org.cam4j.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.cam4j.image.ImageFiles;
+import org.cam4j.image.Overlay;
+import org.cam4j.image.Preprocessing;
+import org.cam4j.image.RgbImage;
+import org.cam4j.methods.GuidedBackprop;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.pipeline.BilinearResize;
+import org.cam4j.pipeline.Cam;
+import org.cam4j.pipeline.CamOptions;
+import org.cam4j.pipeline.CamResult;
+import org.cam4j.spi.CamMethod;
+import org.cam4j.target.ClassifierOutputTarget;
+import org.cam4j.target.Target;
+import org.cam4j.tensor.Npy;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * Explains images with one model: preprocesses a batch, runs each method, writes overlays (on the original photo
+ * when no crop is used) and optional {@code .npy} maps, and reports the top predictions. Shared by
+ * {@code cam explain} and {@code cam batch}.
+ */
+final class ImageExplainer {
+    private final ExplainableModel model;
+    private final Preprocessing preprocessing;
+    private final Labels labels;
+    private final List<String> layers;
+    private final float imageWeight;
+
+    ImageExplainer(ExplainableModel model, Preprocessing preprocessing, Labels labels, List<String> layers,
+                   float imageWeight) {
+        this.model = model;
+        this.preprocessing = preprocessing;
+        this.labels = labels;
+        this.layers = layers;
+        this.imageWeight = imageWeight;
+    }
+
+    record Prediction(int index, String label, double probability) {
+    }
+
+    /** What one method gave for one image. */
+    record Explained(Tensor cam, Target target) {
+    }
+
+    Tensor batch(List<RgbImage> images) {
+        return preprocessing.batch(images);
+    }
+
+    List<List<Prediction>> predictions(Tensor outputs, int top) {
+        List<List<Prediction>> out = new ArrayList<>();
+        for (int i = 0; i < outputs.dim(0); i++) {
+            Tensor y = outputs.slice(i).reshape(-1);
+            double max = y.max();
+            double sum = 0;
+            for (int k = 0; k < y.size(); k++) {
+                sum += Math.exp(y.at(k) - max);
+            }
+            List<Prediction> p = new ArrayList<>();
+            for (int k = 0; k < y.size(); k++) {
+                p.add(new Prediction(k, labels.name(k), Math.exp(y.at(k) - max) / sum));
+            }
+            p.sort(Comparator.comparingDouble(Prediction::probability).reversed());
+            out.add(p.subList(0, Math.min(top, p.size())));
+        }
+        return out;
+    }
+
+    CamResult run(CamMethod method, CamOptions options, Tensor input, List<Target> targets) {
+        try (Cam cam = new Cam(model, method, layers, options)) {
+            return cam.compute(input, targets);
+        }
+    }
+
+    /** The overlay for one image: on the original photo (CAM resized to it) unless a crop changed the framing. */
+    void writeOverlay(Path file, RgbImage original, Tensor cam) {
+        ImageFiles.writePng(file, overlay(original, cam));
+    }
+
+    Tensor overlay(RgbImage original, Tensor cam) {
+        if (preprocessing.cropHeight() > 0) {
+            return Overlay.showCamOnImage(preprocessing.geometry(original).pixels(), cam, imageWeight);
+        }
+        Tensor mask = BilinearResize.resize(cam, original.height(), original.width());
+        for (int i = 0; i < mask.size(); i++) {
+            mask.put(i, Math.max(0f, Math.min(1f, mask.at(i))));
+        }
+        return Overlay.showCamOnImage(original.pixels(), mask, imageWeight);
+    }
+
+    static void writeNpy(Path file, Tensor cam) {
+        Npy.write(file, cam);
+    }
+
+    /** Guided backprop and Guided Grad-CAM pictures of one image, as pytorch-grad-cam's cam.py writes them. */
+    void writeGuided(Path gbFile, Path camGbFile, Tensor input, int image, Target target, Tensor cam) {
+        Target t = target != null ? target : new ClassifierOutputTarget(0);
+        Tensor gb = GuidedBackprop.compute(model, input.rows(image, image + 1).copy(), List.of(t)).slice(0);
+        ImageFiles.writePng(gbFile, GuidedBackprop.deprocess(gb));
+        ImageFiles.writePng(camGbFile, GuidedBackprop.deprocess(GuidedBackprop.guidedGradCam(gb, cam)));
+    }
+}

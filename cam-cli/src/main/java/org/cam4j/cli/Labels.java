@@ -1,0 +1,70 @@
+package org.cam4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Class names: an ImageNet-style JSON index ({@code {"0": ["n01440764", "tench"], ...}}) or a text file with one
+ * name per line. Names match ignoring case, spaces and underscores.
+ */
+final class Labels {
+    private final List<String> names;
+
+    private Labels(List<String> names) {
+        this.names = names;
+    }
+
+    static Labels none() {
+        return new Labels(List.of());
+    }
+
+    static Labels read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new CliException("labels file " + file + " does not exist");
+        }
+        try {
+            String text = Files.readString(file);
+            if (text.trim().startsWith("{")) {
+                JsonNode root = new ObjectMapper().readTree(text);
+                List<String> names = new ArrayList<>();
+                for (int i = 0; root.has(String.valueOf(i)); i++) {
+                    JsonNode v = root.get(String.valueOf(i));
+                    names.add(v.isArray() ? v.get(v.size() - 1).asText() : v.asText());
+                }
+                return new Labels(names);
+            }
+            return new Labels(text.lines().map(String::trim).toList());
+        } catch (IOException e) {
+            throw new CliException("cannot read labels " + file + ": " + e.getMessage());
+        }
+    }
+
+    String name(int index) {
+        return index < names.size() ? names.get(index) : String.valueOf(index);
+    }
+
+    private static String key(String s) {
+        return s.toLowerCase(Locale.ROOT).replaceAll("[\\s_]", "");
+    }
+
+    /** A class given as an integer or a label name. */
+    int index(String spec) {
+        String s = spec.trim();
+        if (s.matches("-?\\d+")) {
+            return Integer.parseInt(s);
+        }
+        for (int i = 0; i < names.size(); i++) {
+            if (key(names.get(i)).equals(key(s))) {
+                return i;
+            }
+        }
+        throw new CliException("unknown class '" + spec + "'" + (names.isEmpty()
+                ? "; give class indices, or label names with --labels FILE" : "; not in the labels file"));
+    }
+}

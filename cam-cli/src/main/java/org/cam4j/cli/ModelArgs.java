@@ -1,0 +1,74 @@
+package org.cam4j.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.model.ModelOptions;
+import org.cam4j.spi.Backends;
+import picocli.CommandLine.Option;
+
+/** How commands open a model: the file (default: the bundled CIFAR-10 ResNet-8), backend, device, threads. */
+final class ModelArgs {
+    @Option(names = "--model", paramLabel = "FILE",
+            description = "Model file (.onnx). Default: the bundled CIFAR-10 ResNet-8.")
+    Path model;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "Backend by name (default: chosen by file type).")
+    String backend;
+
+    @Option(names = "--device", paramLabel = "DEV", defaultValue = "cpu",
+            description = "cpu, cuda or cuda:N (CUDA needs the -Pgpu build). Default: ${DEFAULT-VALUE}.")
+    String device;
+
+    @Option(names = "--use-cuda", description = "Same as --device cuda (as in pytorch-grad-cam's cam.py).")
+    boolean useCuda;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Intra-op threads (0: the runtime's default).")
+    int threads;
+
+    @Option(names = "--reshape", paramLabel = "RULE",
+            description = "Token layer layout: auto (default), nchw, nhwc or tokens:H,W[,SKIP].")
+    String reshape;
+
+    Path path() {
+        Path p = model == null ? DefaultModel.model() : model;
+        if (!Files.isRegularFile(p)) {
+            throw new CliException("model file " + p + " does not exist");
+        }
+        return p;
+    }
+
+    boolean isDefault() {
+        return model == null;
+    }
+
+    ModelSettings settings() {
+        return ModelSettings.beside(path());
+    }
+
+    ExplainableModel open() {
+        if (useCuda && !device.equals("cpu") && !device.startsWith("cuda")) {
+            throw new CliException("--use-cuda conflicts with --device " + device);
+        }
+        String dev = useCuda && device.equals("cpu") ? "cuda" : device;
+        Path p = path();
+        String rule = reshape != null ? reshape : settings().reshape();
+        return Backends.choose(p, backend).open(p, new ModelOptions(dev, threads, rule));
+    }
+
+    /** Layers from the options, else the model's YAML, else the model's suggested layer. */
+    static List<String> layersOrDefault(List<String> given, ModelSettings settings, ExplainableModel model) {
+        if (given != null && !given.isEmpty()) {
+            return given;
+        }
+        if (!settings.defaultLayers().isEmpty()) {
+            return settings.defaultLayers();
+        }
+        return model.layers().stream().filter(org.cam4j.model.LayerInfo::suggested)
+                .map(org.cam4j.model.LayerInfo::name).findFirst().map(List::of)
+                .orElseThrow(() -> new CliException("no --layer given and no spatial layer found; list candidates"
+                        + " with 'cam layers --model FILE'"));
+    }
+}

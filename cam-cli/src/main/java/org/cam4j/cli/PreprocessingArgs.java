@@ -1,0 +1,58 @@
+package org.cam4j.cli;
+
+import java.util.List;
+import org.cam4j.image.Preprocessing;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.model.Layout;
+import picocli.CommandLine.Option;
+
+/**
+ * Image preprocessing options. Each falls back to the model's YAML, then to the model's input shape, then to
+ * torchvision's ImageNet normalisation.
+ */
+final class PreprocessingArgs {
+    @Option(names = "--size", split = ",", paramLabel = "H[,W]", description = "Resize to H x W before cropping.")
+    List<Integer> size;
+
+    @Option(names = "--crop", split = ",", paramLabel = "H[,W]", description = "Centre crop after resizing.")
+    List<Integer> crop;
+
+    @Option(names = "--scale", paramLabel = "S", description = "Pixel scale: 1 for [0,1] input (default), 255 for raw.")
+    Float scale;
+
+    @Option(names = "--mean", split = ",", paramLabel = "R,G,B", description = "Per-channel mean (after scaling).")
+    List<Float> mean;
+
+    @Option(names = "--std", split = ",", paramLabel = "R,G,B", description = "Per-channel std (after scaling).")
+    List<Float> std;
+
+    @Option(names = "--layout", paramLabel = "NCHW|NHWC", description = "Input layout (default: from the model).")
+    Layout layout;
+
+    Preprocessing resolve(ModelSettings settings, ExplainableModel model) {
+        ModelSettings.PreprocessingSpec s = settings.preprocessing();
+        Layout lay = layout != null ? layout : s != null && s.layout() != null
+                ? Layout.valueOf(s.layout().toUpperCase(java.util.Locale.ROOT)) : model.input().layout();
+        List<Integer> sz = size != null ? size : s != null ? s.size() : null;
+        int h = model.input().height();
+        int w = model.input().width();
+        if (sz != null) {
+            h = sz.get(0);
+            w = sz.size() > 1 ? sz.get(1) : sz.get(0);
+        } else if (h <= 0 || w <= 0) {
+            h = 224;
+            w = 224;
+        }
+        List<Integer> cr = crop != null ? crop : s != null ? s.crop() : null;
+        int ch = cr == null ? 0 : cr.get(0);
+        int cw = cr == null ? 0 : cr.size() > 1 ? cr.get(1) : cr.get(0);
+        float sc = scale != null ? scale : s != null && s.scale() != null ? s.scale() : 1f;
+        List<Float> mn = mean != null ? mean : s != null && s.mean() != null ? s.mean() : List.of(0.485f, 0.456f, 0.406f);
+        List<Float> sd = std != null ? std : s != null && s.std() != null ? s.std() : List.of(0.229f, 0.224f, 0.225f);
+        if (mn.size() != 3 || sd.size() != 3) {
+            throw new CliException("--mean and --std take 3 values (R,G,B)");
+        }
+        return new Preprocessing(h, w, ch, cw, sc, new float[] {mn.get(0), mn.get(1), mn.get(2)},
+                new float[] {sd.get(0), sd.get(1), sd.get(2)}, lay);
+    }
+}
