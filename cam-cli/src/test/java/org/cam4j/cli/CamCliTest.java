@@ -1,0 +1,120 @@
+package org.cam4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import org.cam4j.model.ModelOptions;
+import org.cam4j.onnx.runtime.OrtRunner;
+import org.cam4j.tensor.Npy;
+import org.cam4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every command end to end, on the bundled default and the generated models. */
+class CamCliTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void bundledDemoWritesDogAndCatCams() {
+        Path out = dir.resolve("out");
+        CliRun r = CliRun.of("explain", "--out", out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("both.png: dog 0.5").contains("GradCAM for dog").contains("GradCAM for cat");
+        assertThat(out.resolve("both.GradCAM.dog.png")).isRegularFile();
+        assertThat(out.resolve("both.GradCAM.cat.png")).isRegularFile();
+    }
+
+    @Test
+    void explainImagesWithSeveralMethodsNpyGuidedAndJson() throws Exception {
+        Path model = CliTestFiles.cnn(dir);
+        Path photos = Files.createDirectories(dir.resolve("photos"));
+        CliTestFiles.photo(photos.resolve("a.png"), 1, 40, 30);
+        CliTestFiles.photo(photos.resolve("b.png"), 2, 20, 20);
+        Path labels = Files.writeString(dir.resolve("labels.txt"), "zero\none\ntwo\nthree\nfour\n");
+        Path out = dir.resolve("out");
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--image", photos.toString(), "--method",
+                "GradCAM", "scorecam", "--class", "two", "--labels", labels.toString(), "--save-npy", "--guided",
+                "--out", out.toString(), "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode summary = new ObjectMapper().readTree(r.out());
+        assertThat(summary).hasSize(2);
+        assertThat(summary.get(0).get("targetLabel").asText()).isEqualTo("two");
+        assertThat(summary.get(0).get("outputs").has("ScoreCAM")).isTrue();
+        for (String f : new String[] {"a.GradCAM.png", "a.GradCAM.npy", "a.GradCAM_gb.png", "a.GradCAM_cam_gb.png",
+            "b.ScoreCAM.png"}) {
+            assertThat(out.resolve(f)).isRegularFile();
+        }
+        Tensor cam = Npy.read(out.resolve("a.GradCAM.npy"));
+        assertThat(cam.shape()).containsExactly(16, 16);
+        assertThat(cam.max()).isLessThanOrEqualTo(1f);
+    }
+
+    @Test
+    void explainPreprocessedBatchToNpy() throws Exception {
+        Path model = CliTestFiles.tokens(dir);
+        Tensor x = Tensor.zeros(3, 3, 16, 16);
+        java.util.Random rnd = new java.util.Random(1);
+        for (int i = 0; i < x.size(); i++) {
+            x.put(i, (float) rnd.nextGaussian());
+        }
+        Path in = dir.resolve("x.npy");
+        Npy.write(in, x);
+        Path out = dir.resolve("cams.npy");
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", in.toString(), "--method",
+                "LayerCAM", "--layer", "ln_1", "--class", "1,2,3", "--save-npy", out.toString(), "--aug-smooth");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(Npy.read(out).shape()).containsExactly(3, 16, 16);
+    }
+
+    @Test
+    void listingCommands() throws Exception {
+        CliRun methods = CliRun.of("methods", "--json");
+        assertThat(methods.exit()).isZero();
+        JsonNode list = new ObjectMapper().readTree(methods.out());
+        assertThat(list.findValuesAsText("name")).contains("GradCAM", "HiResCAM", "GradCAMElementWise",
+                "GradCAMPlusPlus", "XGradCAM", "LayerCAM", "EigenCAM", "EigenGradCAM", "KPCA_CAM", "ScoreCAM",
+                "AblationCAM", "FullGrad", "FEM", "ShapleyCAM", "FinerCAM", "RandomCAM");
+        assertThat(CliRun.of("backends").out()).contains("onnx");
+        CliRun layers = CliRun.of("layers", "--model", CliTestFiles.cnn(dir).toString(), "--json");
+        assertThat(layers.exit()).as(layers.err()).isZero();
+        JsonNode l = new ObjectMapper().readTree(layers.out());
+        assertThat(l.findValues("suggested").stream().filter(JsonNode::asBoolean)).hasSize(1);
+        assertThat(CliRun.of("layers").out()).contains("* activation_6");
+        assertThat(CliRun.of("--version").out()).contains("cam4j");
+    }
+
+    @Test
+    void exportedModelRunsInOnnxRuntime() throws Exception {
+        Path model = CliTestFiles.cnn(dir);
+        Path aug = dir.resolve("aug.onnx");
+        CliRun r = CliRun.of("export", "--model", model.toString(), "--layer", "block_out", "--out", aug.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        Tensor seed = Tensor.zeros(1, 5);
+        seed.put(2, 1f);
+        try (OrtRunner ort = new OrtRunner(Files.readAllBytes(aug), ModelOptions.defaults())) {
+            Map<String, Tensor> out = ort.run(Map.of("input", Tensor.zeros(1, 3, 16, 16), "cam4j_seed", seed,
+                    "cam4j_top_class", Tensor.zeros(1)), Set.of());
+            assertThat(out).containsKeys("logits", "block_out", "cam4j_grad_0");
+            assertThat(out.get("cam4j_grad_0").shape()).containsExactly(1, 8, 8, 8);
+        }
+    }
+
+    @Test
+    void probeSavesActivationsGradientsAndLogits() throws Exception {
+        Path model = CliTestFiles.cnn(dir);
+        Path in = dir.resolve("x.npy");
+        Npy.write(in, Tensor.zeros(2, 3, 16, 16));
+        CliRun r = CliRun.of("probe", "--model", model.toString(), "--input", in.toString(), "--layer", "relu2",
+                "--class", "1,4", "--save-activations", dir.resolve("a.npy").toString(), "--save-gradients",
+                dir.resolve("g.npy").toString(), "--save-logits", dir.resolve("y.npy").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(Npy.read(dir.resolve("g.npy")).shape()).containsExactly(2, 8, 8, 8);
+        assertThat(Npy.read(dir.resolve("y.npy")).shape()).containsExactly(2, 5);
+    }
+}
