@@ -1,0 +1,38 @@
+package org.cam4j.target;
+
+import org.cam4j.tensor.Tensor;
+
+/**
+ * The softmax probability of one class: score = p[c], p = softmax(y); d score / d y = p[c] (e_c - p).
+ * The reference's {@code ClassifierOutputSoftmaxTarget}.
+ */
+public record SoftmaxTarget(int category) implements Target {
+    @Override
+    public double score(Tensor output) {
+        return softmax(output)[category];
+    }
+
+    @Override
+    public Tensor seed(Tensor output) {
+        double[] p = softmax(output);
+        float[] g = new float[p.length];
+        for (int j = 0; j < p.length; j++) {
+            g[j] = (float) (p[category] * ((j == category ? 1 : 0) - p[j]));
+        }
+        return Tensor.of(g, output.shape());
+    }
+
+    static double[] softmax(Tensor output) {
+        float max = output.max();
+        double[] p = new double[output.size()];
+        double sum = 0;
+        for (int j = 0; j < p.length; j++) {
+            p[j] = Math.exp(output.at(j) - max);
+            sum += p[j];
+        }
+        for (int j = 0; j < p.length; j++) {
+            p[j] /= sum;
+        }
+        return p;
+    }
+}
