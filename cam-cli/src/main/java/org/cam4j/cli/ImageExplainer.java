@@ -41,6 +41,10 @@ final class ImageExplainer {
         this.imageWeight = imageWeight;
     }
 
+    ExplainableModel model() {
+        return model;
+    }
+
     record Prediction(int index, String label, double probability) {
     }
 

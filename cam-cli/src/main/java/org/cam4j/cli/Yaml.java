@@ -19,12 +19,24 @@ final class Yaml {
     private Yaml() {
     }
 
+    private static final ObjectMapper SNAKE = MAPPER.copy()
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+
+    /** Reads with snake_case keys ({@code top_k}, {@code batch_size}). */
+    static <T> T readSnake(Path file, Class<T> type) {
+        return read(file, type, SNAKE);
+    }
+
     static <T> T read(Path file, Class<T> type) {
+        return read(file, type, MAPPER);
+    }
+
+    private static <T> T read(Path file, Class<T> type, ObjectMapper mapper) {
         if (!Files.isRegularFile(file)) {
             throw new CliException("YAML file " + file + " does not exist");
         }
         try {
-            return MAPPER.readValue(file.toFile(), type);
+            return mapper.readValue(file.toFile(), type);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr();

@@ -281,7 +281,15 @@ public final class GradientGraphBuilder {
         for (String t : targets) {
             g.addOutput(floatOutput(t));
         }
-        return graph.model().toBuilder().setGraph(g).build();
+        return graph.model().toBuilder().setGraph(withoutUnusedInitializers(g)).build();
+    }
+
+    /** Drops initializers no node of the (cut) graph reads. */
+    private static GraphProto.Builder withoutUnusedInitializers(GraphProto.Builder g) {
+        Set<String> used = new HashSet<>();
+        g.getNodeList().forEach(n -> used.addAll(n.getInputList()));
+        List<TensorProto> keep = g.getInitializerList().stream().filter(t -> used.contains(t.getName())).toList();
+        return g.clearInitializer().addAllInitializer(keep);
     }
 
     /**
@@ -306,7 +314,7 @@ public final class GradientGraphBuilder {
             g.addInput(floatInput(c, facts.rank(c)));
         }
         g.addOutput(floatOutput(output));
-        return graph.model().toBuilder().setGraph(g).build();
+        return graph.model().toBuilder().setGraph(withoutUnusedInitializers(g)).build();
     }
 
     private record HeadPlan(Set<String> nodes, List<String> cut) {

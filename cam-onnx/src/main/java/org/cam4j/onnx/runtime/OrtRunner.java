@@ -35,6 +35,7 @@ public final class OrtRunner implements AutoCloseable {
 
     private static OrtSession.SessionOptions sessionOptions(ModelOptions options) throws OrtException {
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        so.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
         if (options.threads() > 0) {
             so.setIntraOpNumThreads(options.threads());
         }

@@ -1,0 +1,48 @@
+package org.cam4j.cli;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A batch run's YAML: models (each opened once), methods with options, images, targets and outputs. Unknown keys and
+ * wrong types are errors with file:line:column; relative paths resolve against the YAML file's folder.
+ *
+ * <pre>
+ * output: out                     # folder; --out overrides
+ * formats: [png, npy, json, html] # default: png, json, html
+ * models:
+ *   - name: cifar                 # folder name under output (default: the file name)
+ *     path: model.onnx            # default: the bundled CIFAR-10 ResNet-8
+ *     preprocessing: {size: [32, 32], scale: 255, mean: [0, 0, 0], std: [1, 1, 1]}
+ *     layers: [activation_6]
+ *     labels: labels.txt
+ * methods:
+ *   - GradCAM
+ *   - {name: ScoreCAM, batch_size: 64}
+ *   - {name: AblationCAM, options: {ratio_channels_to_ablate: 0.5}}
+ * images: [photos/, "more/*.jpg"]
+ * targets: {top_k: 1}             # or {classes: [dog, cat]} or {csv: targets.csv} (image,class per line)
+ * </pre>
+ */
+record BatchConfig(String output, List<String> formats, List<ModelEntry> models, List<MethodEntry> methods,
+                   List<String> images, TargetSpec targets, Float imageWeight) {
+    record ModelEntry(String name, String path, String backend, String device, Integer threads, String reshape,
+                      ModelSettings.PreprocessingSpec preprocessing, List<String> layers, String labels) {
+    }
+
+    record MethodEntry(String name, Boolean augSmooth, Boolean eigenSmooth, Integer batchSize,
+                       Map<String, String> options) {
+        /** A method given by name alone. */
+        @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+        static MethodEntry named(String name) {
+            return new MethodEntry(name, null, null, null, null);
+        }
+
+        @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.PROPERTIES)
+        MethodEntry {
+        }
+    }
+
+    record TargetSpec(Integer topK, List<String> classes, String csv) {
+    }
+}
