@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Strict YAML reading: unknown keys and wrong types are errors naming file:line:column. */
 final class Yaml {
@@ -37,6 +38,9 @@ final class Yaml {
         }
         try {
             return mapper.readValue(file.toFile(), type);
+        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+            throw new CliException(file + keyLocation(file, e.getPropertyName(), e.getLocation()) + ": unknown key '"
+                    + e.getPropertyName() + "'; known keys: " + e.getKnownPropertyIds());
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr();
@@ -44,6 +48,28 @@ final class Yaml {
         } catch (IOException e) {
             throw new CliException("cannot read " + file + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Where an unknown key stands: Jackson reports the position after its value, so the key is searched for
+     * backwards from there.
+     */
+    private static String keyLocation(Path file, String key, JsonLocation after) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            int last = after == null ? lines.size() : Math.min(lines.size(), after.getLineNr());
+            java.util.regex.Pattern p = java.util.regex.Pattern.compile("(^|[\\s{,-])" + java.util.regex.Pattern.quote(key)
+                    + "\\s*:");
+            for (int i = last - 1; i >= 0; i--) {
+                java.util.regex.Matcher m = p.matcher(lines.get(i));
+                if (m.find()) {
+                    return ":" + (i + 1) + ":" + (m.start() + m.group(1).length() + 1);
+                }
+            }
+        } catch (IOException ignored) {
+            // fall back to Jackson's position
+        }
+        return after == null ? "" : ":" + after.getLineNr() + ":" + after.getColumnNr();
     }
 
     static ObjectMapper json() {
