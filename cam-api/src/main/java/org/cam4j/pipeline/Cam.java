@@ -17,7 +17,7 @@ import org.cam4j.tensor.Tensor;
  * Build it once, call {@link #compute} on many batches, close it (which closes the model when it owns it).
  *
  * <pre>{@code
- * try (Cam cam = new Cam(model, Methods.get("GradCAM"), List.of("layer4[-1]"), CamOptions.defaults())) {
+ * try (Cam cam = Cam.open(Path.of("resnet50.onnx"), "GradCAM", "layer4[-1]")) {
  *     Tensor maps = cam.compute(batch, Targets.classes(2, List.of(281, 243))).cams();
  * }
  * }</pre>
@@ -57,6 +57,21 @@ public final class Cam implements AutoCloseable {
         this.layers = List.copyOf(layers);
         this.options = options;
         this.ownsModel = ownsModel;
+    }
+
+    /**
+     * Opens {@code model} with the backend that fits it (CPU, default options) and explains it with the named method
+     * at the given layers; closing the Cam closes the model.
+     */
+    public static Cam open(java.nio.file.Path model, String method, String... layers) {
+        ExplainableModel opened = org.cam4j.spi.Backends.choose(model, null)
+                .open(model, org.cam4j.model.ModelOptions.defaults());
+        try {
+            return new Cam(opened, org.cam4j.spi.Methods.get(method), List.of(layers), CamOptions.defaults(), true);
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
     }
 
     public ExplainableModel model() {

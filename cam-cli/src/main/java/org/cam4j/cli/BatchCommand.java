@@ -82,6 +82,7 @@ final class BatchCommand implements Callable<Integer> {
                 ? List.of(new BatchConfig.ModelEntry(null, null, null, null, null, null, null, null, null))
                 : config.models();
         ExplainCommand.prepareOutput(out);
+        removeUnfinishedWrites(out);
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         List<String> failures = new ArrayList<>();
@@ -106,6 +107,16 @@ final class BatchCommand implements Callable<Integer> {
             return CamCli.PARTIAL_FAILURE;
         }
         return 0;
+    }
+
+    /** Deletes the temporary files of writes a killed run left unfinished (never renamed into place). */
+    private static void removeUnfinishedWrites(Path out) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(out)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(".")
+                    && f.getFileName().toString().endsWith(".part")).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 
     private ProgressBar progress(int total) {

@@ -64,7 +64,19 @@ public final class CamCli implements Runnable {
                     + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return BAD_INPUT;
         });
-        return cli.execute(args);
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        try {
+            thread.setContextClassLoader(Plugins.loader(previous));
+        } catch (CliException e) {
+            err.println("cam: error: " + e.getMessage());
+            return BAD_INPUT;
+        }
+        try {
+            return cli.execute(args);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

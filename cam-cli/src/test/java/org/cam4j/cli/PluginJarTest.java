@@ -1,0 +1,84 @@
+package org.cam4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.cam4j.tensor.Npy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A CAM method compiled into its own jar during the test is found, listed and run with no change to cam4j. */
+class PluginJarTest {
+    @TempDir
+    Path dir;
+
+    private static final String SOURCE = """
+            package example;
+
+            import java.util.Set;
+            import org.cam4j.pipeline.CamContext;
+            import org.cam4j.pipeline.CamOps;
+            import org.cam4j.pipeline.LayerData;
+            import org.cam4j.spi.CamMethod;
+            import org.cam4j.spi.Capability;
+            import org.cam4j.tensor.Tensor;
+
+            /** Mean activation over channels: the simplest possible CAM. */
+            public final class MeanActivationCam implements CamMethod {
+                public String name() { return "MeanActivationCAM"; }
+                public String description() { return "channel mean of the activations"; }
+                public Set<Capability> needs() { return Set.of(); }
+                public Tensor camImage(LayerData layer, CamContext context) {
+                    return CamOps.sumChannels(layer.activations());
+                }
+            }
+            """;
+
+    private Path buildPluginJar() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src/example")).resolve("MeanActivationCam.java");
+        Files.writeString(src, SOURCE);
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        int rc = javac.run(null, null, null, "-classpath", System.getProperty("java.class.path"), "-d",
+                classes.toString(), src.toString());
+        assertThat(rc).isZero();
+        Path jar = dir.resolve("plugins/mean-cam.jar");
+        Files.createDirectories(jar.getParent());
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry("example/MeanActivationCam.class"));
+            out.write(Files.readAllBytes(classes.resolve("example/MeanActivationCam.class")));
+            out.putNextEntry(new JarEntry("META-INF/services/org.cam4j.spi.CamMethod"));
+            out.write("example.MeanActivationCam\n".getBytes());
+            out.closeEntry();
+        }
+        return jar;
+    }
+
+    @Test
+    void pluginJarIsDiscoveredListedAndRuns() throws Exception {
+        Path jar = buildPluginJar();
+        assertThat(CliRun.of("methods").out()).doesNotContain("MeanActivationCAM");
+        System.setProperty("cam4j.plugins", jar.getParent().toString());
+        try {
+            CliRun list = CliRun.of("methods");
+            assertThat(list.out()).contains("MeanActivationCAM").contains("channel mean of the activations");
+            Path npy = dir.resolve("x.npy");
+            Npy.write(npy, org.cam4j.tensor.Tensor.zeros(1, 3, 16, 16));
+            Path model = CliTestFiles.cnn(dir);
+            CliRun run = CliRun.of("explain", "--model", model.toString(), "--input", npy.toString(), "--method",
+                    "mean-activation-cam", "--save-npy", dir.resolve("cam.npy").toString());
+            assertThat(run.exit()).as(run.err()).isZero();
+            assertThat(Npy.read(dir.resolve("cam.npy")).shape()).containsExactly(1, 16, 16);
+        } finally {
+            System.clearProperty("cam4j.plugins");
+        }
+        assertThat(List.of(CliRun.of("explain", "--method", "MeanActivationCAM").err())).allMatch(e -> e.contains(
+                "unknown method"));
+    }
+}
