@@ -191,10 +191,6 @@ public final class OnnxModel implements ExplainableModel {
         }
         List<String> tensors = layers.stream().map(resolver::resolve).toList();
         GradientGraphBuilder builder = new GradientGraphBuilder(graph, facts, output.name());
-        Set<String> needed = new LinkedHashSet<>(gradients ? builder.tensorsToProbe(tensors) : Set.of());
-        needed.addAll(tensors);
-        needed.add(output.name());
-        ensureFacts(needed, x);
         List<String> cuts = new ArrayList<>();
         for (String t : tensors) {
             for (String c : builder.cutTensors(t)) {
@@ -203,6 +199,11 @@ public final class OnnxModel implements ExplainableModel {
                 }
             }
         }
+        Set<String> needed = new LinkedHashSet<>(gradients ? builder.tensorsToProbe(tensors) : Set.of());
+        needed.addAll(tensors);
+        needed.addAll(cuts);
+        needed.add(output.name());
+        ensureFacts(needed, x);
         Map<String, Tensor> feeds = new HashMap<>();
         feeds.put(input.name(), x);
         Map<String, Tensor> out;
