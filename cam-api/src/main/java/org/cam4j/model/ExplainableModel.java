@@ -30,6 +30,19 @@ public interface ExplainableModel extends AutoCloseable {
     ForwardResult forward(Tensor input, List<String> layers, List<Target> targets, boolean gradients);
 
     /**
+     * Only the layers' activations, computing nothing past them (the prefix of the network); the result has no
+     * output. For methods that need neither gradients nor target scores (EigenCAM, KPCA-CAM, FEM).
+     */
+    default ForwardResult activations(Tensor input, List<String> layers) {
+        List<Target> none = new java.util.ArrayList<>();
+        for (int i = 0; i < input.dim(0); i++) {
+            none.add(null);
+        }
+        ForwardResult full = forward(input, layers, none, false);
+        return new ForwardResult(null, full.activations(), full.gradients(), full.state());
+    }
+
+    /**
      * Runs the network's head from a target layer: row r of {@code activations} (N' x C x h x w) replaces that
      * layer's activations of image {@code sourceImage[r]} of {@code prefix}; every other tensor that crosses the
      * cut comes from that image too. Returns the model outputs, one row per activation row.

@@ -25,6 +25,8 @@ import org.cam4j.tensor.Tensor;
  * <p>Flow per layer: the method's low-resolution map, ReLU, per-image min-max scaling, bilinear resize to the
  * input size; then over layers: ReLU, mean, scaling again. With {@code aug_smooth} the whole flow runs on six
  * augmented batches (horizontal flip x brightness 0.9, 1.0, 1.1) whose maps are un-flipped and averaged.
+ * Methods that need neither gradients nor scores run only the network up to the layers; their result has no
+ * outputs and keeps the targets as given.
  */
 public final class Cam implements AutoCloseable {
     private static final float[] AUG_FACTORS = {0.9f, 1.0f, 1.1f};
@@ -116,8 +118,10 @@ public final class Cam implements AutoCloseable {
 
     private CamResult computeOnce(Tensor input, List<Target> targets) {
         List<Target> explained = method.targets(targets, input, model);
-        ForwardResult forward = model.forward(input, layers, explained, method.needs().contains(Capability.GRADIENTS));
-        List<Target> resolved = Targets.resolve(explained, forward.output());
+        boolean prefixOnly = method.needs().isEmpty();
+        ForwardResult forward = prefixOnly ? model.activations(input, layers)
+                : model.forward(input, layers, explained, method.needs().contains(Capability.GRADIENTS));
+        List<Target> resolved = prefixOnly ? explained : Targets.resolve(explained, forward.output());
         CamContext context = new CamContext(input, resolved, forward, model, options);
         int height = input.dim(inputLayout() == Layout.NHWC ? 1 : 2);
         int width = input.dim(inputLayout() == Layout.NHWC ? 2 : 3);

@@ -75,9 +75,15 @@ final class ImageExplainer {
         return out;
     }
 
+    /** CAMs of one method; the outputs are always there (a plain inference for prefix-only methods). */
     CamResult run(CamMethod method, CamOptions options, Tensor input, List<Target> targets) {
         try (Cam cam = new Cam(model, method, layers, options)) {
-            return cam.compute(input, targets);
+            CamResult r = cam.compute(input, targets);
+            if (r.outputs() != null) {
+                return r;
+            }
+            Tensor outputs = model.predict(input);
+            return new CamResult(r.cams(), outputs, org.cam4j.target.Targets.resolve(r.targets(), outputs), r.lowRes());
         }
     }
 

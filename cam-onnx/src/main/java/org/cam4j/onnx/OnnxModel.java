@@ -234,6 +234,72 @@ public final class OnnxModel implements ExplainableModel {
         return new ForwardResult(out.get(output.name()), acts, grads, new HeadState(raw, cutValues, reshapes));
     }
 
+    /**
+     * Masked inputs built inside the graph: the images go in once (N x C x H x W), the masks as one channel
+     * (K x H x W) with each row's source image index; Gather and Mul make the K masked inputs on the device.
+     * Models with a fixed batch dimension use the host-side default.
+     */
+    @Override
+    public Tensor forwardMasked(Tensor x, Tensor masks, int[] sourceImage) {
+        if (input.shape()[0] > 0) {
+            return ExplainableModel.super.forwardMasked(x, masks, sourceImage);
+        }
+        checkInput(x);
+        OrtRunner runner = session("masked", this::maskedModel);
+        Tensor source = Tensor.zeros(sourceImage.length);
+        for (int r = 0; r < sourceImage.length; r++) {
+            source.put(r, sourceImage[r]);
+        }
+        return runner.run(Map.of(MASK_IMAGES, x, MASKS, masks, MASK_SOURCE, source), Set.of(output.name()))
+                .get(output.name());
+    }
+
+    private static final String MASK_IMAGES = "cam4j_images";
+    private static final String MASKS = "cam4j_masks";
+    private static final String MASK_SOURCE = "cam4j_mask_source";
+
+    /** The model whose input is made in-graph: Gather(images, source) * Unsqueeze(masks, channel axis). */
+    private ModelProto maskedModel() {
+        org.cam4j.onnx.graph.Emitter e = new org.cam4j.onnx.graph.Emitter("cam4j_mask_", graph.opset());
+        String index = e.op("Cast", List.of(MASK_SOURCE), org.cam4j.onnx.graph.Attributes.integer("to",
+                ai.onnx.proto.OnnxMl.TensorProto.DataType.INT64.getNumber()));
+        String rows = e.op("Gather", List.of(MASK_IMAGES, index), org.cam4j.onnx.graph.Attributes.integer("axis", 0));
+        String mask = e.unsqueeze(MASKS, input.layout() == Layout.NHWC ? 3 : 1);
+        e.add(NodeProto.newBuilder().setOpType("Mul").setName("cam4j_mask_apply").addInput(rows).addInput(mask)
+                .addOutput(input.name()).build());
+        ModelProto.Builder b = graph.model().toBuilder();
+        var g = b.getGraphBuilder();
+        List<ValueInfoProto> inputs = new ArrayList<>(g.getInputList());
+        inputs.removeIf(v -> v.getName().equals(input.name()));
+        g.clearInput().addAllInput(inputs);
+        g.addInput(GradientGraphBuilder.floatInput(MASK_IMAGES, input.shape().length))
+                .addInput(GradientGraphBuilder.floatInput(MASKS, 3)).addInput(GradientGraphBuilder.floatInput(MASK_SOURCE, 1));
+        List<NodeProto> nodes = new ArrayList<>(e.nodes());
+        nodes.addAll(g.getNodeList());
+        g.clearNode().addAllNode(nodes).addAllInitializer(e.constants());
+        return b.build();
+    }
+
+    @Override
+    public ForwardResult activations(Tensor x, List<String> layers) {
+        checkInput(x);
+        List<String> tensors = layers.stream().map(resolver::resolve).toList();
+        GradientGraphBuilder builder = new GradientGraphBuilder(graph, facts, output.name());
+        ensureFacts(new LinkedHashSet<>(tensors), x);
+        OrtRunner runner = session("prefix|" + tensors, () -> builder.prefix(tensors));
+        Map<String, Tensor> out = run(runner, Map.of(input.name(), x), Set.of());
+        Map<String, Tensor> acts = new LinkedHashMap<>();
+        Map<String, Tensor> raw = new HashMap<>();
+        Map<String, TokenReshape> reshapes = new HashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            TokenReshape r = reshapeOf(tensors.get(i), layers.get(i));
+            raw.put(layers.get(i), out.get(tensors.get(i)));
+            reshapes.put(layers.get(i), r);
+            acts.put(layers.get(i), r.toNchw(out.get(tensors.get(i))));
+        }
+        return new ForwardResult(null, acts, Map.of(), new HeadState(raw, Map.of(), reshapes));
+    }
+
     /** The original model with extra outputs. */
     private ModelProto withOutputs(List<String> tensors, List<String> extra) {
         ModelProto.Builder b = graph.model().toBuilder();

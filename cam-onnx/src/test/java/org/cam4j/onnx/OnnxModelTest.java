@@ -122,6 +122,57 @@ class OnnxModelTest {
     }
 
     @Test
+    void inGraphMaskingEqualsHostMaskingAndPrefixEqualsFullActivations() throws Exception {
+        try (OnnxModel model = open(SyntheticModels.cnn(8), "cnn.onnx")) {
+            Tensor x = randomInput(2, 3);
+            Random r = new Random(1);
+            Tensor masks = Tensor.zeros(5, 16, 16);
+            for (int i = 0; i < masks.size(); i++) {
+                masks.put(i, r.nextFloat());
+            }
+            int[] source = {1, 0, 1, 1, 0};
+            Tensor inGraph = model.forwardMasked(x, masks, source);
+            Tensor onHost = org.cam4j.model.ExplainableModel.class.cast(new HostMasking(model))
+                    .forwardMasked(x, masks, source);
+            assertThat(inGraph.maxAbsDiff(onHost)).isLessThan(1e-5);
+            ForwardResult prefix = model.activations(x, List.of("relu2"));
+            ForwardResult full = model.forward(x, List.of("relu2"), Targets.topClass(2), false);
+            assertThat(prefix.output()).isNull();
+            assertThat(prefix.activation("relu2").maxAbsDiff(full.activation("relu2"))).isZero();
+        }
+    }
+
+    /** The interface's host-side masking around a model's plain predict. */
+    private record HostMasking(OnnxModel model) implements org.cam4j.model.ExplainableModel {
+        public org.cam4j.model.TensorInfo input() {
+            return model.input();
+        }
+
+        public org.cam4j.model.TensorInfo output() {
+            return model.output();
+        }
+
+        public List<LayerInfo> layers() {
+            return model.layers();
+        }
+
+        public Tensor predict(Tensor input) {
+            return model.predict(input);
+        }
+
+        public ForwardResult forward(Tensor input, List<String> layers, List<Target> targets, boolean gradients) {
+            return model.forward(input, layers, targets, gradients);
+        }
+
+        public java.util.Set<org.cam4j.spi.Capability> capabilities() {
+            return model.capabilities();
+        }
+
+        public void close() {
+        }
+    }
+
+    @Test
     void layersAreListedWithASuggestion() throws Exception {
         try (OnnxModel cnn = open(SyntheticModels.cnn(1), "cnn.onnx");
              OnnxModel tokens = open(SyntheticModels.tokens(1), "tokens.onnx")) {

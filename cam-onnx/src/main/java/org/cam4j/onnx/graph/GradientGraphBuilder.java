@@ -364,7 +364,8 @@ public final class GradientGraphBuilder {
                 TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()))).build();
     }
 
-    static ValueInfoProto floatInput(String name, int rank) {
+    /** A float graph input of the given rank with symbolic dimensions. */
+    public static ValueInfoProto floatInput(String name, int rank) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (int i = 0; i < rank; i++) {
             shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("cam4j_d" + i));
