@@ -106,6 +106,20 @@ class CamCliTest {
     }
 
     @Test
+    void deepFeatureFactorizationAndBench() throws Exception {
+        Path out = dir.resolve("dff");
+        CliRun dff = CliRun.of("dff", "--components", "3", "--out", out.toString());
+        assertThat(dff.exit()).as(dff.err()).isZero();
+        assertThat(dff.out()).contains("concept 0:").contains("concept 2:");
+        assertThat(out.resolve("both.dff.png")).isRegularFile();
+        CliRun bench = CliRun.of("bench", "--method", "GradCAM,EigenCAM", "--repeat", "1", "--warmup", "0", "--json");
+        assertThat(bench.exit()).as(bench.err()).isZero();
+        JsonNode rows = new ObjectMapper().readTree(bench.out());
+        assertThat(rows.findValuesAsText("method")).containsExactly("inference", "GradCAM", "EigenCAM");
+        assertThat(rows.get(1).get("seconds").asDouble()).isPositive();
+    }
+
+    @Test
     void probeSavesActivationsGradientsAndLogits() throws Exception {
         Path model = CliTestFiles.cnn(dir);
         Path in = dir.resolve("x.npy");

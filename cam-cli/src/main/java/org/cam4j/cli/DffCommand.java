@@ -1,0 +1,96 @@
+package org.cam4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.cam4j.image.ImageFiles;
+import org.cam4j.image.Preprocessing;
+import org.cam4j.image.RgbImage;
+import org.cam4j.methods.DeepFeatureFactorization;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cam dff}: Deep Feature Factorization concepts of images, as colour-coded overlays. */
+@Command(name = "dff", mixinStandardHelpOptions = true,
+        description = "Deep Feature Factorization: k concepts of a layer, their maps overlaid per image.")
+final class DffCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    ModelArgs modelArgs = new ModelArgs();
+
+    @Mixin
+    PreprocessingArgs preprocessingArgs = new PreprocessingArgs();
+
+    @Option(names = {"--image", "--image-path"}, arity = "1..*", paramLabel = "FILE|DIR|GLOB",
+            description = "Images (default: the bundled photo).")
+    List<String> images;
+
+    @Option(names = "--layer", paramLabel = "LAYER", description = "The layer to factorise (default: suggested).")
+    String layer;
+
+    @Option(names = "--components", defaultValue = "5", paramLabel = "K", description = "Concepts. Default: ${DEFAULT-VALUE}.")
+    int components;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "Class names for the concept scores.")
+    Path labelsFile;
+
+    @Option(names = "--image-weight", defaultValue = "0.3", paramLabel = "W")
+    float imageWeight;
+
+    @Option(names = "--out", defaultValue = "cam-out", paramLabel = "DIR")
+    Path out;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        List<Path> files = images == null ? List.of(DefaultModel.image()) : ImageInputs.expand(images, Path.of(""));
+        ExplainCommand.prepareOutput(out);
+        try (ExplainableModel model = modelArgs.open()) {
+            ModelSettings settings = modelArgs.settings();
+            Labels labels = labelsFile != null ? Labels.read(labelsFile) : settings.labels() != null
+                    ? Labels.read(modelArgs.path().resolveSibling(settings.labels())) : Labels.none();
+            String target = layer != null ? layer : ModelArgs.layersOrDefault(null, settings, model).get(0);
+            Preprocessing pre = preprocessingArgs.resolve(settings, model);
+            List<RgbImage> rgb = files.stream().map(ImageFiles::read).toList();
+            DeepFeatureFactorization.Factorization f = DeepFeatureFactorization.compute(model, pre.batch(rgb),
+                    target, components, true);
+            for (int k = 0; k < components; k++) {
+                Tensor s = f.conceptScores().slice(k);
+                List<String> best = new ArrayList<>();
+                for (int t = 0; t < Math.min(2, s.size()); t++) {
+                    int arg = s.argmax();
+                    best.add(String.format("%s %.2f", labels.name(arg), s.at(arg)));
+                    s = s.copy();
+                    s.put(arg, Float.NEGATIVE_INFINITY);
+                }
+                stdout.println("concept " + k + ": " + String.join(", ", best));
+            }
+            for (int i = 0; i < files.size(); i++) {
+                // on the original photo (concept maps resized to it) unless a crop changed the framing
+                boolean cropped = pre.cropHeight() > 0;
+                Tensor picture = cropped ? pre.geometry(rgb.get(i)).pixels() : rgb.get(i).pixels();
+                Tensor maps = f.explanations().slice(i);
+                if (!cropped) {
+                    Tensor resized = Tensor.zeros(components, picture.dim(0), picture.dim(1));
+                    for (int k = 0; k < components; k++) {
+                        resized.slice(k).copyFrom(org.cam4j.pipeline.BilinearResize.resize(maps.slice(k),
+                                picture.dim(0), picture.dim(1)));
+                    }
+                    maps = resized;
+                }
+                Path png = out.resolve(ExplainCommand.base(files.get(i)) + ".dff.png");
+                ImageFiles.writePng(png, DeepFeatureFactorization.overlay(picture, maps, imageWeight));
+                stdout.println(files.get(i).getFileName() + " -> " + png);
+            }
+        }
+        return 0;
+    }
+}
