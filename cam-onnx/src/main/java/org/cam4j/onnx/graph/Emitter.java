@@ -77,15 +77,11 @@ public final class Emitter {
     }
 
     public String floats(float[] values, long... dims) {
-        String name = fresh("const_f");
         ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) {
             buf.putFloat(v);
         }
-        constants.add(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
-                .addAllDims(Arrays.stream(dims).boxed().toList())
-                .setRawData(com.google.protobuf.ByteString.copyFrom(buf.array())).build());
-        return name;
+        return constant("const_f", TensorProto.DataType.FLOAT, buf, dims);
     }
 
     /** A float scalar (rank 0). */
@@ -94,14 +90,18 @@ public final class Emitter {
     }
 
     public String longs(long[] values, long... dims) {
-        String name = fresh("const_i");
         ByteBuffer buf = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         for (long v : values) {
             buf.putLong(v);
         }
-        constants.add(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64.getNumber())
+        return constant("const_i", TensorProto.DataType.INT64, buf, dims);
+    }
+
+    private String constant(String hint, TensorProto.DataType type, ByteBuffer data, long[] dims) {
+        String name = fresh(hint);
+        constants.add(TensorProto.newBuilder().setName(name).setDataType(type.getNumber())
                 .addAllDims(Arrays.stream(dims).boxed().toList())
-                .setRawData(com.google.protobuf.ByteString.copyFrom(buf.array())).build());
+                .setRawData(com.google.protobuf.ByteString.copyFrom(data.array())).build());
         return name;
     }
 
