@@ -516,7 +516,8 @@ public final class OnnxModel implements ExplainableModel {
             if (!probed.contains(t) || !reach.contains(t) || t.equals(output.name())) {
                 continue;
             }
-            long[] s = facts.shape(t);
+            long[] s = facts.shape(t).clone();
+            s[0] = input.shape()[0];
             LayerInfo.Kind kind = s.length == 4 && s[2] * s[3] > 1 ? LayerInfo.Kind.SPATIAL
                     : s.length == 3 && s[1] > 1 ? LayerInfo.Kind.TOKENS : LayerInfo.Kind.OTHER;
             if (kind != LayerInfo.Kind.OTHER) {
