@@ -7,10 +7,18 @@ package org.cam4j.model;
  * @param threads intra-op threads, 0 for the runtime's default
  * @param reshape token-to-grid rule for token layers: {@code null} or {@code auto} to infer, or
  *     {@code tokens:H,W[,SKIP]}
+ * @param inplaceReluView when a target layer's only consumer is a ReLU, methods see the activations after it
+ *     (gradients stay those of the layer). This is what pytorch-grad-cam shows for PyTorch models whose forward
+ *     applies an in-place ReLU to the layer's output, such as DenseNet's {@code F.relu(features, inplace=True)}
+ *     after {@code features[-1]}: its hook keeps a tensor the in-place ReLU then overwrites.
  */
-public record ModelOptions(String device, int threads, String reshape) {
+public record ModelOptions(String device, int threads, String reshape, boolean inplaceReluView) {
+    public ModelOptions(String device, int threads, String reshape) {
+        this(device, threads, reshape, true);
+    }
+
     public static ModelOptions defaults() {
-        return new ModelOptions("cpu", 0, null);
+        return new ModelOptions("cpu", 0, null, true);
     }
 
     public ModelOptions {

@@ -32,6 +32,11 @@ final class ModelArgs {
             description = "Token layer layout: auto (default), nchw, nhwc or tokens:H,W[,SKIP].")
     String reshape;
 
+    @Option(names = "--no-inplace-relu-view", description = {"Methods see a layer's own output even when its only"
+            + " consumer is a ReLU.", "By default they see the ReLU's output, as pytorch-grad-cam does for PyTorch's"
+            + " in-place ReLUs (DenseNet's features)."})
+    boolean noInplaceReluView;
+
     Path path() {
         Path p = model == null ? DefaultModel.model() : model;
         if (!Files.isRegularFile(p)) {
@@ -55,7 +60,7 @@ final class ModelArgs {
         String dev = useCuda && device.equals("cpu") ? "cuda" : device;
         Path p = path();
         String rule = reshape != null ? reshape : settings().reshape();
-        return Backends.choose(p, backend).open(p, new ModelOptions(dev, threads, rule));
+        return Backends.choose(p, backend).open(p, new ModelOptions(dev, threads, rule, !noInplaceReluView));
     }
 
     /** Layers from the options, else the model's YAML, else the model's suggested layer. */

@@ -173,6 +173,19 @@ public final class OnnxModel implements ExplainableModel {
         return Tensor.stack(rows);
     }
 
+    /**
+     * The tensor whose values methods see for a layer: the layer itself, or with {@code inplaceReluView} the output
+     * of a ReLU that is the layer's only consumer (see {@link ModelOptions#inplaceReluView}).
+     */
+    private String viewOf(String tensor) {
+        List<NodeProto> consumers = graph.consumers(tensor);
+        if (options.inplaceReluView() && consumers.size() == 1 && consumers.get(0).getOpType().equals("Relu")
+                && !graph.outputs().stream().anyMatch(o -> o.getName().equals(tensor))) {
+            return consumers.get(0).getOutput(0);
+        }
+        return tensor;
+    }
+
     private TokenReshape reshapeOf(String tensor, String layer) {
         NodeProto p = graph.producer(tensor);
         boolean nhwcHint = p != null && p.getOpType().equals("LayerNormalization");
@@ -204,15 +217,18 @@ public final class OnnxModel implements ExplainableModel {
         needed.addAll(cuts);
         needed.add(output.name());
         ensureFacts(needed, x);
+        List<String> views = tensors.stream().map(this::viewOf).toList();
+        List<String> extra = new ArrayList<>(cuts);
+        views.stream().filter(v -> !tensors.contains(v) && !extra.contains(v)).forEach(extra::add);
         Map<String, Tensor> feeds = new HashMap<>();
         feeds.put(input.name(), x);
         Map<String, Tensor> out;
         if (gradients) {
-            OrtRunner runner = session("grad|" + tensors, () -> builder.gradients(tensors, false, cuts));
+            OrtRunner runner = session("grad|" + tensors, () -> builder.gradients(tensors, false, extra));
             seeds(x, targets, feeds);
             out = run(runner, feeds, Set.of());
         } else {
-            OrtRunner runner = session("acts|" + tensors, () -> withOutputs(tensors, cuts));
+            OrtRunner runner = session("acts|" + tensors, () -> withOutputs(tensors, extra));
             out = run(runner, feeds, Set.of());
         }
         Map<String, Tensor> acts = new LinkedHashMap<>();
@@ -224,7 +240,7 @@ public final class OnnxModel implements ExplainableModel {
             Tensor a = out.get(tensors.get(i));
             raw.put(layers.get(i), a);
             reshapes.put(layers.get(i), r);
-            acts.put(layers.get(i), r.toNchw(a));
+            acts.put(layers.get(i), r.toNchw(out.get(views.get(i))));
             if (gradients) {
                 grads.put(layers.get(i), r.toNchw(out.get(GradientGraphBuilder.GRAD_PREFIX + i)));
             }
@@ -285,8 +301,11 @@ public final class OnnxModel implements ExplainableModel {
         checkInput(x);
         List<String> tensors = layers.stream().map(resolver::resolve).toList();
         GradientGraphBuilder builder = new GradientGraphBuilder(graph, facts, output.name());
-        ensureFacts(new LinkedHashSet<>(tensors), x);
-        OrtRunner runner = session("prefix|" + tensors, () -> builder.prefix(tensors));
+        List<String> views = tensors.stream().map(this::viewOf).toList();
+        List<String> wanted = new ArrayList<>(tensors);
+        views.stream().filter(v -> !wanted.contains(v)).forEach(wanted::add);
+        ensureFacts(new LinkedHashSet<>(wanted), x);
+        OrtRunner runner = session("prefix|" + wanted, () -> builder.prefix(wanted));
         Map<String, Tensor> out = run(runner, Map.of(input.name(), x), Set.of());
         Map<String, Tensor> acts = new LinkedHashMap<>();
         Map<String, Tensor> raw = new HashMap<>();
@@ -295,7 +314,7 @@ public final class OnnxModel implements ExplainableModel {
             TokenReshape r = reshapeOf(tensors.get(i), layers.get(i));
             raw.put(layers.get(i), out.get(tensors.get(i)));
             reshapes.put(layers.get(i), r);
-            acts.put(layers.get(i), r.toNchw(out.get(tensors.get(i))));
+            acts.put(layers.get(i), r.toNchw(out.get(views.get(i))));
         }
         return new ForwardResult(null, acts, Map.of(), new HeadState(raw, Map.of(), reshapes));
     }

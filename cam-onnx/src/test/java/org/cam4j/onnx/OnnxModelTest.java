@@ -173,6 +173,24 @@ class OnnxModelTest {
     }
 
     @Test
+    void aLayerWhoseOnlyConsumerIsAReluIsSeenAfterItAsPytorchGradCamDoes() throws Exception {
+        Path file = dir.resolve("cnn.onnx");
+        Files.write(file, SyntheticModels.cnn(6).toByteArray());
+        Tensor x = randomInput(2, 4);
+        try (OnnxModel view = new OnnxBackend().open(file, ModelOptions.defaults());
+             OnnxModel plain = new OnnxBackend().open(file, new ModelOptions("cpu", 0, null, false))) {
+            ForwardResult conv = view.forward(x, List.of("conv2"), Targets.topClass(2), true);
+            ForwardResult relu = view.forward(x, List.of("relu2"), Targets.topClass(2), true);
+            ForwardResult raw = plain.forward(x, List.of("conv2"), Targets.topClass(2), true);
+            assertThat(conv.activation("conv2").maxAbsDiff(relu.activation("relu2"))).isZero();
+            assertThat(raw.activation("conv2").min()).isLessThan(0f);
+            assertThat(conv.gradient("conv2").maxAbsDiff(raw.gradient("conv2"))).isZero();
+            assertThat(view.activations(x, List.of("conv2")).activation("conv2")
+                    .maxAbsDiff(relu.activation("relu2"))).isZero();
+        }
+    }
+
+    @Test
     void layersAreListedWithASuggestion() throws Exception {
         try (OnnxModel cnn = open(SyntheticModels.cnn(1), "cnn.onnx");
              OnnxModel tokens = open(SyntheticModels.tokens(1), "tokens.onnx")) {
