@@ -69,6 +69,11 @@ final class ExplainCommand implements Callable<Integer> {
             + " classes: one CAM per class (<image>.<method>.<class>.png). The bundled demo explains dog and cat."})
     List<String> classes;
 
+    @Option(names = "--target", arity = "1..*", paramLabel = "TYPE:SPEC", description = {"Targets of any type, per"
+            + " image (or one for all): class:281, softmax:281, binary:1, raw, segmentation:CLASS:mask.npy,",
+        "similarity:concept.npy, or a plugin's type."})
+    List<String> targetSpecs;
+
     @Option(names = "--labels", paramLabel = "FILE", description = "Class names: ImageNet JSON index or one per line.")
     Path labelsFile;
 
@@ -132,7 +137,7 @@ final class ExplainCommand implements Callable<Integer> {
             }
             boolean demo = inputs == null || inputs.images == null;
             List<Path> images = demo ? List.of(DefaultModel.image()) : ImageInputs.expand(inputs.images, Path.of(""));
-            if (demo && modelArgs.isDefault() && classes == null) {
+            if (demo && modelArgs.isDefault() && classes == null && targetSpecs == null) {
                 classes = List.of("dog", "cat");
             }
             prepareOutput(out);
@@ -174,6 +179,20 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     private List<Target> targets(int n, Labels labels) {
+        if (targetSpecs != null && !targetSpecs.isEmpty()) {
+            if (classes != null) {
+                throw new CliException("--class and --target conflict; give one of them");
+            }
+            if (targetSpecs.size() != 1 && targetSpecs.size() != n) {
+                throw new CliException("got " + targetSpecs.size() + " --target values for " + n
+                        + " images; give one for all or one per image");
+            }
+            List<Target> out = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                out.add(Targets.custom(targetSpecs.get(targetSpecs.size() == 1 ? 0 : i)));
+            }
+            return out;
+        }
         if (classes == null || classes.isEmpty()) {
             return Targets.topClass(n);
         }

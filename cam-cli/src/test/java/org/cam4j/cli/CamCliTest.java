@@ -73,6 +73,22 @@ class CamCliTest {
     }
 
     @Test
+    void targetsOfAnyTypeFromTheCommandLine() throws Exception {
+        Path model = CliTestFiles.cnn(dir);
+        Path in = dir.resolve("x.npy");
+        Npy.write(in, Tensor.zeros(2, 3, 16, 16));
+        for (String target : new String[] {"softmax:2", "raw", "class:4"}) {
+            CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", in.toString(), "--target",
+                    target, "--save-npy", dir.resolve("t.npy").toString());
+            assertThat(r.exit()).as(target + ": " + r.err()).isZero();
+        }
+        assertThat(CliRun.of("explain", "--model", model.toString(), "--input", in.toString(), "--target",
+                "nosuch:1", "--save-npy", dir.resolve("t.npy").toString()).err()).contains("unknown target type");
+        assertThat(CliRun.of("explain", "--model", model.toString(), "--input", in.toString(), "--target",
+                "class:1", "--class", "2", "--save-npy", dir.resolve("t.npy").toString()).err()).contains("conflict");
+    }
+
+    @Test
     void listingCommands() throws Exception {
         CliRun methods = CliRun.of("methods", "--json");
         assertThat(methods.exit()).isZero();
