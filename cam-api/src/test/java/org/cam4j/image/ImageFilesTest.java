@@ -40,6 +40,15 @@ class ImageFilesTest {
     }
 
     @Test
+    void jpegWithJfifNameIsRead() {
+        RgbImage img = ImageFiles.read(org.cam4j.testdata.TestFiles.copy(org.cam4j.testdata.TestFiles.DOG_CAT_JFIF, dir));
+        assertThat(img.width()).isEqualTo(284);
+        assertThat(img.height()).isEqualTo(177);
+        assertThat(img.pixels().max()).isGreaterThan(0.9f);
+        assertThat(ImageFiles.isImage(dir.resolve("x.JFIF"))).isTrue();
+    }
+
+    @Test
     void unreadableImagesNameTheFileAndTheFormats() throws Exception {
         Path bad = dir.resolve("broken.jpg");
         Files.writeString(bad, "not an image");

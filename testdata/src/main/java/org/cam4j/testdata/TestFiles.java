@@ -1,0 +1,30 @@
+package org.cam4j.testdata;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Real files shipped with the tests (licences in {@code NOTICE.md} beside them), copied out to a folder. */
+public final class TestFiles {
+    /** A JPEG photo with a {@code .jfif} name (MIT, pytorch-grad-cam). */
+    public static final String DOG_CAT_JFIF = "dog_cat.jfif";
+
+    private TestFiles() {
+    }
+
+    public static Path copy(String name, Path dir) {
+        Path target = dir.resolve(name);
+        try (InputStream in = TestFiles.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no test file " + name);
+            }
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
