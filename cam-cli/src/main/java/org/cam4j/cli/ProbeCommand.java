@@ -14,9 +14,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code cam probe}: activations, gradients and logits at a layer for an input batch, as .npy. */
+/**
+ * {@code cam probe}: activations, gradients and logits at a layer for an input batch, as .npy. The activations are
+ * the layer's own output (no in-place ReLU view), as torch autograd would report them.
+ */
 @Command(name = "probe", mixinStandardHelpOptions = true,
-        description = "Save a layer's activations and target-score gradients (N x C x h x w float32) for a batch.")
+        description = "Save a layer's own activations and target-score gradients (N x C x h x w float32) for a batch.")
 final class ProbeCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -49,6 +52,7 @@ final class ProbeCommand implements Callable<Integer> {
         }
         Tensor x = Npy.read(input);
         PrintWriter out = spec.commandLine().getOut();
+        modelArgs.noInplaceReluView = true;
         try (ExplainableModel model = modelArgs.open()) {
             ForwardResult r = model.forward(x, List.of(layer), Targets.classes(x.dim(0), classes), true);
             save(activations, r.activation(layer), out);

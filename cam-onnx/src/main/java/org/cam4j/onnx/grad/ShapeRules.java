@@ -72,15 +72,20 @@ final class ShapeRules {
         return first(node, ctx.emit().op("Concat", parts, Attributes.integer("axis", axis)));
     }
 
-    /** Slice with step 1: the gradient is the output gradient zero-padded back to the input's extent. */
+    /**
+     * Slice with positive steps: along each axis with a step s > 1 the output gradient is interleaved with s - 1
+     * zeros (Unsqueeze, Pad, Reshape); then everything is zero-padded back to the input's extent.
+     */
     private static List<String> slice(NodeProto node, List<String> g, GradContext ctx) {
+        Emitter e = ctx.emit();
         String x = node.getInput(0);
         long[] shape = ctx.facts().shape(x);
+        long[] current = ctx.facts().shape(node.getOutput(0)).clone();
         long[] starts;
         long[] ends;
         long[] axes;
         long[] steps = null;
-        if (ctx.emit().opset() >= 10) {
+        if (e.opset() >= 10) {
             starts = known(ctx, node, 1);
             ends = known(ctx, node, 2);
             axes = node.getInputCount() > 3 && !node.getInput(3).isEmpty() ? known(ctx, node, 3) : null;
@@ -90,20 +95,47 @@ final class ShapeRules {
             ends = Attributes.getInts(node, "ends");
             axes = Attributes.getInts(node, "axes");
         }
+        String grad = g.get(0);
         long[] pads = new long[2 * shape.length];
         for (int i = 0; i < starts.length; i++) {
             int axis = (int) (axes == null ? i : axes[i] < 0 ? axes[i] + shape.length : axes[i]);
-            if (steps != null && steps[i] != 1) {
-                throw new UnsupportedGradientException("Slice node '" + node.getName() + "' has step " + steps[i]
-                        + "; only step 1 is differentiated");
+            long step = steps == null ? 1 : steps[i];
+            if (step < 1) {
+                throw new UnsupportedGradientException("Slice node '" + node.getName() + "' has step " + step
+                        + "; only positive steps are differentiated");
             }
             long dim = shape[axis];
-            long s = clamp(starts[i] < 0 ? starts[i] + dim : starts[i], dim);
-            long e = clamp(ends[i] < 0 ? ends[i] + dim : ends[i], dim);
-            pads[axis] = s;
-            pads[shape.length + axis] = dim - Math.max(s, e);
+            long start = clamp(starts[i] < 0 ? starts[i] + dim : starts[i], dim);
+            long end = clamp(ends[i] < 0 ? ends[i] + dim : ends[i], dim);
+            if (step > 1) {
+                grad = interleaveZeros(e, grad, axis, step, current);
+                long spread = current[axis] * step;
+                long excess = start + spread - dim;
+                if (excess > 0) {
+                    grad = e.slice(grad, new long[] {0}, new long[] {spread - excess}, new long[] {axis});
+                    spread -= excess;
+                }
+                current[axis] = spread;
+                end = start + spread;
+            }
+            pads[axis] = start;
+            pads[shape.length + axis] = dim - Math.max(start, end);
         }
-        return first(node, ctx.emit().pad(g.get(0), pads));
+        return first(node, e.pad(grad, pads));
+    }
+
+    /** [.., m, ..] to [.., m * step, ..] along {@code axis}, each value followed by step - 1 zeros. */
+    private static String interleaveZeros(Emitter e, String grad, int axis, long step, long[] current) {
+        int rank = current.length;
+        String u = e.unsqueeze(grad, axis + 1);
+        long[] pads = new long[2 * (rank + 1)];
+        pads[rank + 1 + axis + 1] = step - 1;
+        String padded = e.pad(u, pads);
+        long[] target = new long[rank];
+        for (int a = 0; a < rank; a++) {
+            target[a] = a < axis ? 0 : a == axis ? current[axis] * step : current[a];
+        }
+        return e.reshape(padded, target);
     }
 
     private static long clamp(long v, long dim) {

@@ -126,6 +126,9 @@ class GradientRulesTest {
         c.add(new Case("Slice negative bounds", 17, in("x", sh(2, 6, 5)), b -> b.op("Slice", new String[] {"x",
                 b.longs("st", 1, -4), b.longs("en", -1, 100), b.longs("ax", 1, 2)}), 0));
         c.add(unary("Slice", 9, sh(2, 6), 0, ints("starts", 1), ints("ends", 4), ints("axes", 1)));
+        c.add(new Case("Slice steps (Swin patch merging)", 17, in("x", sh(2, 7, 6, 3)), b -> b.op("Slice",
+                new String[] {"x", b.longs("st", 1, 0), b.longs("en", 100, 5), b.longs("ax", 1, 2),
+                    b.longs("sp", 2, 3)}), 0));
         c.add(new Case("Gather repeated indices", 17, in("x", sh(2, 5, 3)), b -> b.op("Gather", new String[] {"x",
                 b.longs("idx", 4, 0, 4, -1)}, i("axis", 1)), 0));
         c.add(new Case("Gather scalar index", 17, in("x", sh(2, 5, 3)), b -> b.op("Gather", new String[] {"x",
