@@ -536,8 +536,10 @@ public final class OnnxModel implements ExplainableModel {
                 continue;
             }
             long[] s = facts.shape(t).clone();
-            s[0] = input.shape()[0];
-            LayerInfo.Kind kind = s.length == 4 && s[2] * s[3] > 1 ? LayerInfo.Kind.SPATIAL
+            if (s.length > 0) {
+                s[0] = input.shape()[0];
+            }
+            LayerInfo.Kind kind = s.length == 4 && s[2] > 1 && s[3] > 1 ? LayerInfo.Kind.SPATIAL
                     : s.length == 3 && s[1] > 1 ? LayerInfo.Kind.TOKENS : LayerInfo.Kind.OTHER;
             if (kind != LayerInfo.Kind.OTHER) {
                 out.add(new LayerInfo(t, n.getOpType(), n.getName(), s, kind, t.equals(suggested)));
@@ -557,7 +559,8 @@ public final class OnnxModel implements ExplainableModel {
     }
 
     /**
-     * The last spatial map before global pooling (a CNN), or for transformers the input of the last attention
+     * The last spatial map before global pooling (a CNN; pools that keep the size, as VGG's adaptive pooling of a
+     * 7 x 7 map, do not count), or for transformers the input of the last attention
      * block: the last LayerNormalization output that still feeds a Softmax.
      */
     private String suggestedLayer(Set<String> reach) {
@@ -567,7 +570,10 @@ public final class OnnxModel implements ExplainableModel {
             String t = n.getOutputCount() > 0 ? n.getOutput(0) : "";
             if (probed.contains(t) && reach.contains(t)) {
                 long[] s = facts.shape(t);
-                if (s.length == 4 && s[2] * s[3] > 1 && !n.getOpType().equals("LayerNormalization")) {
+                boolean identityPool = n.getOpType().endsWith("Pool") && probed.contains(n.getInput(0))
+                        && java.util.Arrays.equals(facts.shape(n.getInput(0)), s);
+                if (s.length == 4 && s[2] > 1 && s[3] > 1 && !n.getOpType().equals("LayerNormalization")
+                        && !identityPool) {
                     lastSpatial = t;
                 }
             }
