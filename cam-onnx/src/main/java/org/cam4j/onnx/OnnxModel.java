@@ -57,6 +57,12 @@ public final class OnnxModel implements ExplainableModel {
             throw new IllegalArgumentException(path + " has " + graph.inputs().size() + " inputs; cam4j explains"
                     + " single-input image models");
         }
+        int elem = graph.inputs().get(0).getType().getTensorType().getElemType();
+        if (elem != ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT.getNumber()) {
+            throw new IllegalArgumentException(path + ": input '" + graph.inputs().get(0).getName() + "' is "
+                    + ai.onnx.proto.OnnxMl.TensorProto.DataType.forNumber(elem) + "; cam4j feeds float32 images,"
+                    + " re-export the model with a float input");
+        }
         this.resolver = new LayerResolver(graph);
         this.facts = new TensorFacts(graph);
         this.input = info(graph.inputs().get(0));

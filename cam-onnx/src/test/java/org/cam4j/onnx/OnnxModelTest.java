@@ -221,6 +221,14 @@ class OnnxModelTest {
         Files.write(truncated, java.util.Arrays.copyOf(full, full.length / 2));
         assertThatThrownBy(() -> new OnnxBackend().open(truncated, ModelOptions.defaults()))
                 .hasMessageContaining("cut.onnx");
+        ai.onnx.proto.OnnxMl.ModelProto uint8 = SyntheticModels.cnn(1).toBuilder().setGraph(SyntheticModels.cnn(1)
+                .getGraph().toBuilder().setInput(0, SyntheticModels.cnn(1).getGraph().getInput(0).toBuilder()
+                        .setType(ai.onnx.proto.OnnxMl.TypeProto.newBuilder().setTensorType(
+                                ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder().setElemType(2))))).build();
+        Path u8 = dir.resolve("u8.onnx");
+        Files.write(u8, uint8.toByteArray());
+        assertThatThrownBy(() -> new OnnxBackend().open(u8, ModelOptions.defaults()))
+                .hasMessageContaining("UINT8").hasMessageContaining("float input");
         OnnxModelBuilder b = new OnnxModelBuilder(17, 1);
         b.input("x", -1, 3, 4, 4);
         b.op("Mod", new String[] {b.op("Relu", new String[] {"x"}), b.floats("m", new float[] {2f})},
