@@ -60,6 +60,27 @@ class BatchCommandTest {
     }
 
     @Test
+    void perImageTargetsFromACsv() throws Exception {
+        photos(2, 20);
+        CliTestFiles.cnn(dir);
+        Files.writeString(dir.resolve("labels.txt"), "a\nb\nc\nd\ne\n");
+        Files.writeString(dir.resolve("targets.csv"), "image,class\np000.png,c\np001.png,4\np001.png,a\n");
+        Path run = yaml("""
+                output: out
+                models: [{name: cnn, path: cnn.onnx, labels: labels.txt}]
+                methods: [LayerCAM]
+                images: [photos/]
+                targets: {csv: targets.csv}
+                """);
+        CliRun r = CliRun.of("batch", run.toString(), "--no-progress");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode summary = new ObjectMapper().readTree(dir.resolve("out/summary.json").toFile());
+        assertThat(summary.get(0).get("cams").findValuesAsText("label")).containsExactly("c");
+        assertThat(summary.get(1).get("cams").findValuesAsText("label")).containsExactly("e", "a");
+        assertThat(dir.resolve("out/cnn/p001.LayerCAM.e.png")).isRegularFile();
+    }
+
+    @Test
     void yamlErrorsNameFileLineAndColumn() throws Exception {
         photos(1, 20);
         CliRun unknown = CliRun.of("batch", yaml("output: out\nmethods: [GradCAM]\nimages: [photos/]\nimgaes: x\n")
