@@ -77,6 +77,8 @@ class PretrainedFixturesTest {
             for (int i = 0; i < DIGITS; i++) {
                 correct += logits.slice(i).argmax() == labels[i] ? 1 : 0;
             }
+            System.out.printf("%s: accuracy %.3f on the first %d MNIST test digits%n", file, correct / (double) DIGITS,
+                    DIGITS);
             assertThat(correct / (double) DIGITS).isGreaterThanOrEqualTo(0.98);
             Tensor few = x.rows(0, 4).copy();
             ForwardResult r = model.forward(few, List.of(layer), Targets.classes(4, List.of(labels[0], labels[1],
