@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code cam export}: writes the gradient-augmented ONNX model, runnable in any ONNX Runtime. */
 @Command(name = "export", mixinStandardHelpOptions = true, description = {
-    "Write the gradient-augmented ONNX model: extra input cam4j_seed (target weights shaped like the output) and",
-    "cam4j_top_class (N floats, 1 = explain the top class), extra outputs: the layers and cam4j_grad_<i>."})
+    "Write the gradient-augmented ONNX model; it runs in any ONNX Runtime.",
+    "Extra inputs: cam4j_seed (target weights shaped like the output), cam4j_top_class (N floats, 1 = explain the",
+    "top class). Extra outputs: the layers and cam4j_grad_<i>, the gradient of the target score at layer i."})
 final class ExportCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
