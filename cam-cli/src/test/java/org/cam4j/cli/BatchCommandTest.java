@@ -60,6 +60,18 @@ class BatchCommandTest {
     }
 
     @Test
+    void theShippedExampleRunsOnTheBundledModelAndPhotos() throws Exception {
+        Path example = Path.of("..", "examples", "batch.yaml");
+        CliRun r = CliRun.of("batch", example.toString(), "--out", dir.resolve("example").toString(), "--no-progress");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode summary = new ObjectMapper().readTree(dir.resolve("example/summary.json").toFile());
+        assertThat(summary.findValuesAsText("image")).anyMatch(i -> i.endsWith("cat.bmp"))
+                .anyMatch(i -> i.endsWith("dog_cat.jfif")).anyMatch(i -> i.endsWith("horses.jpg"))
+                .anyMatch(i -> i.endsWith("both.png"));
+        assertThat(dir.resolve("example/report.html")).isRegularFile();
+    }
+
+    @Test
     void perImageTargetsFromACsv() throws Exception {
         photos(2, 20);
         CliTestFiles.cnn(dir);

@@ -56,6 +56,18 @@ class CamCliTest {
     }
 
     @Test
+    void imagenetJsonLabelsNameClasses() throws Exception {
+        Path labels = Files.writeString(dir.resolve("index.json"),
+                "{\"0\": [\"n0\", \"tench\"], \"1\": [\"n1\", \"great_white_shark\"], \"2\": [\"n2\", \"goldfish\"],"
+                        + " \"3\": [\"n3\", \"hen\"], \"4\": [\"n4\", \"ostrich\"]}");
+        Path photo = CliTestFiles.photo(dir.resolve("p.png"), 3, 16, 16);
+        CliRun r = CliRun.of("explain", "--model", CliTestFiles.cnn(dir).toString(), "--image", photo.toString(),
+                "--class", "great white shark", "--labels", labels.toString(), "--out", dir.resolve("o").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("GradCAM for great_white_shark");
+    }
+
+    @Test
     void explainPreprocessedBatchToNpy() throws Exception {
         Path model = CliTestFiles.tokens(dir);
         Tensor x = Tensor.zeros(3, 3, 16, 16);
