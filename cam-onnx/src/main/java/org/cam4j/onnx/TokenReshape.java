@@ -6,7 +6,8 @@ import org.cam4j.tensor.Tensor;
 /**
  * How a layer's raw tensor becomes the N x C x h x w map methods receive, and back:
  * NCHW maps pass through; NHWC maps (Swin's B x H x W x C) are transposed; token sequences B x T x C (ViT) drop
- * their leading {@code skip} tokens (the class token) and fold the rest into an h x w grid.
+ * their leading {@code skip} tokens (the class token; two for DeiT's class and distillation tokens) and fold the
+ * rest into an h x w grid.
  *
  * @param kind what the raw layout is
  */
@@ -40,11 +41,14 @@ public record TokenReshape(Kind kind, int height, int width, int skip) {
             throw new IllegalArgumentException("unknown --reshape '" + spec + "'; use auto, nchw, nhwc or tokens:H,W[,SKIP]");
         }
         if (raw.length == 4) {
-            return new TokenReshape(nhwcHint ? Kind.NHWC : Kind.NCHW, 0, 0, 0);
+            // channels-last when told so, or when the middle two dims form the square grid and the last is wider
+            boolean looksNhwc = raw[1] == raw[2] && raw[2] != raw[3] && raw[3] > raw[2];
+            return new TokenReshape(nhwcHint || looksNhwc ? Kind.NHWC : Kind.NCHW, 0, 0, 0);
         }
         if (raw.length == 3) {
             long tokens = raw[1];
-            for (int skip = 1; skip >= 0; skip--) {
+            // a class token (ViT), none, or class and distillation tokens (DeiT)
+            for (int skip : new int[] {1, 0, 2}) {
                 long side = Math.round(Math.sqrt(tokens - skip));
                 if (side * side == tokens - skip && side > 0) {
                     return new TokenReshape(Kind.TOKENS, (int) side, (int) side, skip);

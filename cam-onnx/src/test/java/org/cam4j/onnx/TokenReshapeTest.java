@@ -35,6 +35,12 @@ class TokenReshapeTest {
         assertThat(nhwc.toRaw(nhwc.toNchw(raw), raw, new int[] {0}).maxAbsDiff(raw)).isZero();
         assertThat(TokenReshape.of(new long[] {1, 6, 8}, "tokens:2,3", false, "l").toNchw(range(1, 6, 8)).shape())
                 .containsExactly(1, 8, 2, 3);
+        assertThat(TokenReshape.of(new long[] {1, 198, 8}, null, false, "deit")).isEqualTo(
+                new TokenReshape(TokenReshape.Kind.TOKENS, 14, 14, 2));
+        assertThat(TokenReshape.of(new long[] {1, 7, 7, 768}, null, false, "swin block").kind())
+                .isEqualTo(TokenReshape.Kind.NHWC);
+        assertThat(TokenReshape.of(new long[] {1, 768, 7, 7}, null, false, "conv").kind())
+                .isEqualTo(TokenReshape.Kind.NCHW);
         assertThatThrownBy(() -> TokenReshape.of(new long[] {1, 7, 8}, null, false, "blocks.3"))
                 .hasMessageContaining("blocks.3").hasMessageContaining("--reshape tokens:H,W,SKIP");
         assertThatThrownBy(() -> TokenReshape.of(new long[] {1, 10}, null, false, "fc"))
