@@ -53,6 +53,10 @@ public final class OnnxModel implements ExplainableModel {
         this.options = options;
         ModelProto model = OnnxModelFile.read(path);
         this.graph = new OnnxGraph(model);
+        if (graph.opset() < 9) {
+            throw new IllegalArgumentException(path + " uses ONNX opset " + graph.opset() + "; cam4j reads opset 9 and"
+                    + " later, re-export with opset_version >= 9 (17 recommended)");
+        }
         if (graph.inputs().size() != 1) {
             throw new IllegalArgumentException(path + " has " + graph.inputs().size() + " inputs; cam4j explains"
                     + " single-input image models");
