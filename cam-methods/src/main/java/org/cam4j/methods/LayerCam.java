@@ -1,7 +1,6 @@
 package org.cam4j.methods;
 
 import com.google.auto.service.AutoService;
-import java.util.List;
 import java.util.Set;
 import org.cam4j.pipeline.CamContext;
 import org.cam4j.pipeline.CamOps;

@@ -241,14 +241,22 @@ public final class OnnxModel implements ExplainableModel {
             OrtRunner runner = session("acts|" + tensors, () -> withOutputs(tensors, extra));
             out = run(runner, feeds, Set.of());
         }
+        return result(layers, tensors, views, out, gradients, cuts);
+    }
+
+    /**
+     * A forward result from a run's outputs: per layer the activations (of its view) and gradients in N x C x h x w,
+     * and the raw layer tensors and cut tensors for head runs.
+     */
+    private ForwardResult result(List<String> layers, List<String> tensors, List<String> views, Map<String, Tensor> out,
+                                 boolean gradients, List<String> cuts) {
         Map<String, Tensor> acts = new LinkedHashMap<>();
         Map<String, Tensor> grads = new LinkedHashMap<>();
         Map<String, Tensor> raw = new HashMap<>();
         Map<String, TokenReshape> reshapes = new HashMap<>();
         for (int i = 0; i < layers.size(); i++) {
             TokenReshape r = reshapeOf(tensors.get(i), layers.get(i));
-            Tensor a = out.get(tensors.get(i));
-            raw.put(layers.get(i), a);
+            raw.put(layers.get(i), out.get(tensors.get(i)));
             reshapes.put(layers.get(i), r);
             acts.put(layers.get(i), r.toNchw(out.get(views.get(i))));
             if (gradients) {
@@ -271,39 +279,14 @@ public final class OnnxModel implements ExplainableModel {
             return ExplainableModel.super.forwardMasked(x, masks, sourceImage);
         }
         checkInput(x);
-        OrtRunner runner = session("masked", this::maskedModel);
+        OrtRunner runner = session("masked", () -> new GradientGraphBuilder(graph, facts, output.name())
+                .maskedInput(input.name(), input.shape().length, input.layout() == Layout.NHWC ? 3 : 1));
         Tensor source = Tensor.zeros(sourceImage.length);
         for (int r = 0; r < sourceImage.length; r++) {
             source.put(r, sourceImage[r]);
         }
-        return runner.run(Map.of(MASK_IMAGES, x, MASKS, masks, MASK_SOURCE, source), Set.of(output.name()))
-                .get(output.name());
-    }
-
-    private static final String MASK_IMAGES = "cam4j_images";
-    private static final String MASKS = "cam4j_masks";
-    private static final String MASK_SOURCE = "cam4j_mask_source";
-
-    /** The model whose input is made in-graph: Gather(images, source) * Unsqueeze(masks, channel axis). */
-    private ModelProto maskedModel() {
-        org.cam4j.onnx.graph.Emitter e = new org.cam4j.onnx.graph.Emitter("cam4j_mask_", graph.opset());
-        String index = e.op("Cast", List.of(MASK_SOURCE), org.cam4j.onnx.graph.Attributes.integer("to",
-                ai.onnx.proto.OnnxMl.TensorProto.DataType.INT64.getNumber()));
-        String rows = e.op("Gather", List.of(MASK_IMAGES, index), org.cam4j.onnx.graph.Attributes.integer("axis", 0));
-        String mask = e.unsqueeze(MASKS, input.layout() == Layout.NHWC ? 3 : 1);
-        e.add(NodeProto.newBuilder().setOpType("Mul").setName("cam4j_mask_apply").addInput(rows).addInput(mask)
-                .addOutput(input.name()).build());
-        ModelProto.Builder b = graph.model().toBuilder();
-        var g = b.getGraphBuilder();
-        List<ValueInfoProto> inputs = new ArrayList<>(g.getInputList());
-        inputs.removeIf(v -> v.getName().equals(input.name()));
-        g.clearInput().addAllInput(inputs);
-        g.addInput(GradientGraphBuilder.floatInput(MASK_IMAGES, input.shape().length))
-                .addInput(GradientGraphBuilder.floatInput(MASKS, 3)).addInput(GradientGraphBuilder.floatInput(MASK_SOURCE, 1));
-        List<NodeProto> nodes = new ArrayList<>(e.nodes());
-        nodes.addAll(g.getNodeList());
-        g.clearNode().addAllNode(nodes).addAllInitializer(e.constants());
-        return b.build();
+        return runner.run(Map.of(GradientGraphBuilder.MASK_IMAGES, x, GradientGraphBuilder.MASKS, masks,
+                GradientGraphBuilder.MASK_SOURCE, source), Set.of(output.name())).get(output.name());
     }
 
     @Override
@@ -317,16 +300,7 @@ public final class OnnxModel implements ExplainableModel {
         ensureFacts(new LinkedHashSet<>(wanted), x);
         OrtRunner runner = session("prefix|" + wanted, () -> builder.prefix(wanted));
         Map<String, Tensor> out = run(runner, Map.of(input.name(), x), Set.of());
-        Map<String, Tensor> acts = new LinkedHashMap<>();
-        Map<String, Tensor> raw = new HashMap<>();
-        Map<String, TokenReshape> reshapes = new HashMap<>();
-        for (int i = 0; i < layers.size(); i++) {
-            TokenReshape r = reshapeOf(tensors.get(i), layers.get(i));
-            raw.put(layers.get(i), out.get(tensors.get(i)));
-            reshapes.put(layers.get(i), r);
-            acts.put(layers.get(i), r.toNchw(out.get(views.get(i))));
-        }
-        return new ForwardResult(null, acts, Map.of(), new HeadState(raw, Map.of(), reshapes));
+        return result(layers, tensors, views, out, false, List.of());
     }
 
     /** The original model with extra outputs. */

@@ -4,7 +4,6 @@ import static org.cam4j.onnx.grad.GradContext.first;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import org.cam4j.onnx.graph.Attributes;
 import org.cam4j.onnx.graph.Emitter;

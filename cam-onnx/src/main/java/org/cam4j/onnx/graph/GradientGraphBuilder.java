@@ -33,6 +33,9 @@ public final class GradientGraphBuilder {
     public static final String SEED = "cam4j_seed";
     public static final String TOP_CLASS = "cam4j_top_class";
     public static final String GRAD_PREFIX = "cam4j_grad_";
+    public static final String MASK_IMAGES = "cam4j_images";
+    public static final String MASKS = "cam4j_masks";
+    public static final String MASK_SOURCE = "cam4j_mask_source";
 
     private final OnnxGraph graph;
     private final TensorFacts facts;
@@ -362,6 +365,28 @@ public final class GradientGraphBuilder {
     static ValueInfoProto floatOutput(String name) {
         return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
                 TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()))).build();
+    }
+
+    /**
+     * The model with its input made in-graph for masked forward passes: inputs {@value #MASK_IMAGES} (the images,
+     * once), {@value #MASKS} (K one-channel masks) and {@value #MASK_SOURCE} (K image indices, as floats); the
+     * model input becomes Gather(images, source) * Unsqueeze(masks, channel axis).
+     */
+    public ModelProto maskedInput(String input, int rank, int channelAxis) {
+        Emitter e = new Emitter("cam4j_mask_", graph.opset());
+        String index = e.op("Cast", List.of(MASK_SOURCE), Attributes.integer("to", TensorProto.DataType.INT64.getNumber()));
+        String rows = e.op("Gather", List.of(MASK_IMAGES, index), Attributes.integer("axis", 0));
+        e.add(NodeProto.newBuilder().setOpType("Mul").setName("cam4j_mask_apply").addInput(rows)
+                .addInput(e.unsqueeze(MASKS, channelAxis)).addOutput(input).build());
+        GraphProto.Builder g = graph.graph().toBuilder();
+        List<ValueInfoProto> inputs = new ArrayList<>(g.getInputList());
+        inputs.removeIf(v -> v.getName().equals(input));
+        g.clearInput().addAllInput(inputs).addInput(floatInput(MASK_IMAGES, rank)).addInput(floatInput(MASKS, 3))
+                .addInput(floatInput(MASK_SOURCE, 1));
+        List<NodeProto> nodes = new ArrayList<>(e.nodes());
+        nodes.addAll(g.getNodeList());
+        g.clearNode().addAllNode(nodes).addAllInitializer(e.constants());
+        return graph.model().toBuilder().setGraph(g).build();
     }
 
     /** A float graph input of the given rank with symbolic dimensions. */
