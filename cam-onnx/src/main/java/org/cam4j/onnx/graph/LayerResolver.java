@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 /**
  * Finds the tensor a user means by a layer name: a tensor name, a node name, or a PyTorch module path as
  * {@code torch.onnx} scopes node names ({@code layer4[-1]}, {@code layer4.1}, {@code features[-1][-1].norm1},
- * {@code encoder.layers[-1].ln_1}): the output of the last node inside that module's scope.
+ * {@code encoder.layers[-1].ln_1}): the module's output, the last tensor made inside its scope that is used
+ * outside it.
  *
  * <p>torch.onnx names nodes {@code /layer4/layer4.1/relu_1/Relu}: one path segment per module, where a
  * numbered child of a container is written {@code parent.N}. Indices count the children in the order they
@@ -51,18 +52,40 @@ public final class LayerResolver {
         }
         String scope = scopeOf(name);
         if (scope != null) {
-            NodeProto last = null;
-            for (NodeProto n : graph.nodes()) {
-                if (n.getName().startsWith(scope + "/")) {
-                    last = n;
-                }
-            }
-            if (last != null) {
-                return last.getOutput(0);
+            String out = scopeOutput(scope + "/");
+            if (out != null) {
+                return out;
             }
         }
         throw new IllegalArgumentException("unknown layer '" + name + "'; closest: " + String.join(", ",
                 closest(name, 6)) + " (list them with 'cam layers')");
+    }
+
+    /**
+     * A module's output: the last tensor made inside the scope that is used outside it (or is a graph output); the
+     * last node's output when nothing leaves the scope. Skips helper nodes (constants, shape arithmetic) that
+     * torch.onnx may place last in a scope.
+     */
+    private String scopeOutput(String prefix) {
+        String leaving = null;
+        String last = null;
+        for (NodeProto n : graph.nodes()) {
+            if (!n.getName().startsWith(prefix)) {
+                continue;
+            }
+            for (String out : n.getOutputList()) {
+                if (out.isEmpty()) {
+                    continue;
+                }
+                last = out;
+                boolean usedOutside = graph.consumers(out).stream().anyMatch(c -> !c.getName().startsWith(prefix))
+                        || graph.outputs().stream().anyMatch(o -> o.getName().equals(out));
+                if (usedOutside) {
+                    leaving = out;
+                }
+            }
+        }
+        return leaving != null ? leaving : last;
     }
 
     /** The node-name scope of a module path, or {@code null} when it does not match. */
