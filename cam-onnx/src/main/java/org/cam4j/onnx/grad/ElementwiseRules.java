@@ -93,6 +93,59 @@ final class ElementwiseRules {
             return out;
         });
         rules.put("Expand", (node, g, ctx) -> first(node, ctx.unbroadcast(g.get(0), node.getInput(0), node.getOutput(0))));
+        rules.put("Sum", (node, g, ctx) -> variadic(node, ctx, in -> g.get(0)));
+        rules.put("Mean", (node, g, ctx) -> variadic(node, ctx,
+                in -> ctx.emit().div(g.get(0), ctx.emit().scalar(node.getInputCount()))));
+        // the gradient goes to the inputs equal to the result: not below the max, not above the min (any opset)
+        rules.put("Max", (node, g, ctx) -> variadic(node, ctx, in -> ctx.emit().mul(g.get(0),
+                PoolRules.atMaximum(ctx.emit(), in, node.getOutput(0)))));
+        rules.put("Min", (node, g, ctx) -> variadic(node, ctx, in -> ctx.emit().mul(g.get(0),
+                ctx.emit().toFloat(ctx.emit().op("Not", ctx.emit().op("Greater", in, node.getOutput(0)))))));
+        rules.put("Reciprocal", (node, g, ctx) -> {
+            Emitter e = ctx.emit();
+            String y = node.getOutput(0);
+            return first(node, e.neg(e.mul(g.get(0), e.mul(y, y))));
+        });
+        rules.put("Softplus", (node, g, ctx) -> first(node,
+                ctx.emit().mul(g.get(0), ctx.emit().op("Sigmoid", node.getInput(0)))));
+        rules.put("Elu", (node, g, ctx) -> {
+            Emitter e = ctx.emit();
+            float alpha = Attributes.getFloat(node, "alpha", 1f);
+            String x = node.getInput(0);
+            String negative = e.mul(e.op("Exp", x), e.scalar(alpha));
+            return first(node, e.mul(g.get(0), e.op("Where", List.of(e.op("Greater", x, e.scalar(0f)),
+                    e.scalar(1f), negative))));
+        });
+        rules.put("Selu", (node, g, ctx) -> {
+            Emitter e = ctx.emit();
+            float alpha = Attributes.getFloat(node, "alpha", 1.67326319217681884765625f);
+            float gamma = Attributes.getFloat(node, "gamma", 1.05070102214813232421875f);
+            String x = node.getInput(0);
+            String negative = e.mul(e.op("Exp", x), e.scalar(alpha * gamma));
+            return first(node, e.mul(g.get(0), e.op("Where", List.of(e.op("Greater", x, e.scalar(0f)),
+                    e.scalar(gamma), negative))));
+        });
+        rules.put("Mish", (node, g, ctx) -> {
+            // y = x tanh(softplus(x)): dy/dx = tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2)
+            Emitter e = ctx.emit();
+            String x = node.getInput(0);
+            String t = e.op("Tanh", e.op("Softplus", x));
+            String d = e.add(t, e.mul(e.mul(x, e.op("Sigmoid", x)), e.sub(e.scalar(1f), e.mul(t, t))));
+            return first(node, e.mul(g.get(0), d));
+        });
+        rules.put("Sin", (node, g, ctx) -> first(node, ctx.emit().mul(g.get(0), ctx.emit().op("Cos", node.getInput(0)))));
+        rules.put("Cos", (node, g, ctx) -> first(node,
+                ctx.emit().neg(ctx.emit().mul(g.get(0), ctx.emit().op("Sin", node.getInput(0))))));
+    }
+
+    /** Each needed input of a broadcasting n-ary op gets {@code perInput(input)}, summed back to its shape. */
+    private static List<String> variadic(NodeProto node, GradContext ctx,
+                                         java.util.function.Function<String, String> perInput) {
+        List<String> out = new ArrayList<>();
+        for (String in : node.getInputList()) {
+            out.add(ctx.needs(in) ? ctx.unbroadcast(perInput.apply(in), in, node.getOutput(0)) : null);
+        }
+        return out;
     }
 
     /** Gradients of a two-input broadcasting op, each summed back to its input's shape. */

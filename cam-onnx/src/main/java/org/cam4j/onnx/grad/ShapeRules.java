@@ -27,6 +27,22 @@ final class ShapeRules {
         rules.put("Slice", ShapeRules::slice);
         rules.put("Gather", ShapeRules::gather);
         rules.put("Pad", ShapeRules::pad);
+        rules.put("Tile", ShapeRules::tile);
+    }
+
+    /** Tile: the gradient of each input element is the sum over its copies ([r0, d0, r1, d1, ..] summed over r). */
+    private static List<String> tile(NodeProto node, List<String> g, GradContext ctx) {
+        Emitter e = ctx.emit();
+        long[] in = ctx.facts().shape(node.getInput(0));
+        long[] repeats = known(ctx, node, 1);
+        long[] split = new long[2 * in.length];
+        long[] axes = new long[in.length];
+        for (int a = 0; a < in.length; a++) {
+            split[2 * a] = repeats[a];
+            split[2 * a + 1] = a == 0 ? -1 : in[a];
+            axes[a] = 2L * a;
+        }
+        return first(node, e.reshapeLike(e.reduceSum(e.reshape(g.get(0), split), axes, false), node.getInput(0)));
     }
 
     private static List<String> transpose(NodeProto node, List<String> g, GradContext ctx) {

@@ -144,6 +144,15 @@ class GradientRulesTest {
                                 .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.TENSOR)
                                 .setT(ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setDataType(9).addInt32Data(1)).build())}), 0));
         c.add(unary("Cast", 17, sh(2, 4), 0, i("to", 1)));
+        for (String op : List.of("Reciprocal", "Softplus", "Elu", "Selu", "Sin", "Cos")) {
+            c.add(unary(op, 17, sh(2, 5), op.equals("Reciprocal") ? 3f : 0));
+        }
+        c.add(unary("Mish", 18, sh(2, 5), 0));
+        c.add(new Case("Sum/Mean/Max/Min broadcast", 17, in("a", sh(2, 3), "b", sh(3), "c", sh(2, 1)), b -> b.op("Add",
+                new String[] {b.op("Sum", new String[] {"a", "b", "c"}), b.op("Mul", new String[] {
+                    b.op("Mean", new String[] {"a", "b"}), b.op("Add", new String[] {b.op("Max", new String[] {"a", "c"}),
+                        b.op("Min", new String[] {"b", "c"})})})}), 0));
+        c.add(new Case("Tile", 17, in("x", sh(2, 3, 2)), b -> b.op("Tile", new String[] {"x", b.longs("r", 1, 2, 3)}), 0));
         c.add(new Case("Resize nearest x2", 17, in("x", sh(1, 2, 3, 3)), b -> b.op("Resize", new String[] {"x", "",
                 b.floats("sc", new float[] {1, 1, 2, 2}, 4)}, s("mode", "nearest")), 0));
         return c;
