@@ -82,6 +82,12 @@ public interface ExplainableModel extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot give head gradients");
     }
 
+    /** Whether one channel of one image's activations is all zero, in the layer's own layout (all tokens). */
+    default boolean channelIsZero(String layer, int image, int channel, ForwardResult prefix) {
+        Tensor plane = prefix.activation(layer).slice(image).slice(channel);
+        return plane.max() == 0f && plane.min() == 0f;
+    }
+
     /** The smallest value of one image's activations at a layer, in the layer's own layout. */
     default float layerMin(String layer, int image, ForwardResult prefix) {
         return prefix.activation(layer).slice(image).min();

@@ -23,7 +23,8 @@ import org.cam4j.tensor.Tensor;
  * <p>As the reference's AblationLayer: an ablated channel is set to 0 when the image's smallest activation is 0;
  * otherwise to a value far below it, and the reference lowers that value by 1e7 more for each further row of a
  * batch (its ablation edits a tensor whose minimum it keeps re-reading), so row k of a batch of
- * {@code batch_size} gets min - (k + 1) 1e7. We reproduce that. Option {@code ratio_channels_to_ablate} (0, 1]
+ * {@code batch_size} gets min - (k + 1) 1e7. We reproduce that. Channels that are already all zero when the ablation
+ * value is 0 are not run (their weight is exactly 0). Option {@code ratio_channels_to_ablate} (0, 1]
  * ablates only the channels that overlap the EigenCAM mask most and least; the others keep weight 0.
  */
 @AutoService(CamMethod.class)
@@ -68,6 +69,9 @@ public final class AblationCam extends WeightedCam {
             for (int k = 0; k < channels.length; k++) {
                 if (min != 0f) {
                     value = (k % batch == 0 ? min : value) - ABLATION_OFFSET;
+                } else if (context.model().channelIsZero(layer.name(), i, channels[k], context.forward())) {
+                    // zeroing a channel that is already zero changes nothing: its weight is exactly 0
+                    continue;
                 }
                 jobs.add(new int[] {i, channels[k]});
                 values.add(value);

@@ -15,7 +15,8 @@ import org.cam4j.tensor.Tensor;
 /**
  * Score-CAM (Wang et al., CVPR-W 2020, arXiv:1910.01279): each channel, upsampled to the input size (bilinear,
  * align_corners) and min-max scaled to a mask M_c (eps 1e-8), masks the input; w = softmax over channels of the
- * target scores S(x * M_c). Masked inputs run {@code batch_size} at a time across images and channels.
+ * target scores S(x * M_c). Masked inputs run {@code batch_size} at a time across images and channels; channels
+ * whose mask is all zero share one run of the all-zero input.
  */
 @AutoService(CamMethod.class)
 public final class ScoreCam extends WeightedCam {
@@ -48,19 +49,38 @@ public final class ScoreCam extends WeightedCam {
         int height = context.input().dim(nhwc ? 1 : 2);
         int width = context.input().dim(nhwc ? 2 : 3);
         float[] scores = new float[n * c];
-        int batch = context.options().batchSize();
-        for (int start = 0; start < n * c; start += batch) {
-            int rows = Math.min(batch, n * c - start);
-            Tensor masks = Tensor.zeros(rows, height, width);
-            int[] source = new int[rows];
-            for (int r = 0; r < rows; r++) {
-                int row = start + r;
-                source[r] = row / c;
-                masks.slice(r).copyFrom(mask(a.slice(source[r]).slice(row % c), height, width));
+        // a constant channel (a dead ReLU map) gives an all-zero mask, hence the same all-zero input for every
+        // image: that input runs once, not once per such channel
+        List<Integer> rows = new java.util.ArrayList<>();
+        List<Integer> blank = new java.util.ArrayList<>();
+        List<Tensor> masks = new java.util.ArrayList<>();
+        for (int row = 0; row < n * c; row++) {
+            Tensor m = mask(a.slice(row / c).slice(row % c), height, width);
+            if (m.max() == 0f) {
+                blank.add(row);
+            } else {
+                rows.add(row);
+                masks.add(m);
             }
-            Tensor outputs = context.model().forwardMasked(context.input(), masks, source);
-            for (int r = 0; r < rows; r++) {
-                scores[start + r] = (float) context.score(source[r], outputs.slice(r));
+        }
+        int batch = context.options().batchSize();
+        for (int start = 0; start < rows.size(); start += batch) {
+            int count = Math.min(batch, rows.size() - start);
+            int[] source = new int[count];
+            for (int r = 0; r < count; r++) {
+                source[r] = rows.get(start + r) / c;
+            }
+            Tensor outputs = context.model().forwardMasked(context.input(),
+                    Tensor.stack(masks.subList(start, start + count)), source);
+            for (int r = 0; r < count; r++) {
+                scores[rows.get(start + r)] = (float) context.score(source[r], outputs.slice(r));
+            }
+        }
+        if (!blank.isEmpty()) {
+            Tensor zero = context.model().forwardMasked(context.input(), Tensor.zeros(1, height, width), new int[] {0})
+                    .slice(0);
+            for (int row : blank) {
+                scores[row] = (float) context.score(row / c, zero);
             }
         }
         return softmaxRows(scores, n, c);

@@ -408,6 +408,21 @@ public final class OnnxModel implements ExplainableModel {
     }
 
     @Override
+    public boolean channelIsZero(String layer, int image, int channel, ForwardResult prefix) {
+        HeadState state = headState(prefix, layer);
+        Tensor raw = state.raw().get(layer).slice(image);
+        boolean channelsLast = state.reshapes().get(layer).kind() != TokenReshape.Kind.NCHW;
+        int c = channelsLast ? raw.dim(-1) : raw.dim(0);
+        int inner = channelsLast ? 1 : raw.size() / c;
+        for (int i = 0; i < raw.size(); i++) {
+            if ((i / inner) % c == channel && raw.at(i) != 0f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     public float layerMin(String layer, int image, ForwardResult prefix) {
         return headState(prefix, layer).raw().get(layer).slice(image).min();
     }
