@@ -380,10 +380,12 @@ public final class OnnxModel implements ExplainableModel {
         for (int r = 0; r < sourceImage.length; r++) {
             Tensor row = rows.slice(r);
             row.copyFrom(raw.slice(sourceImage[r]));
-            for (int i = 0; i < row.size(); i++) {
-                if ((i / inner) % c == channels[r]) {
-                    row.put(i, values[r]);
-                }
+            // positions of the channel: a contiguous plane (NCHW) or every c-th value (channels last)
+            int step = channelsLast ? c : 1;
+            int from = channelsLast ? channels[r] : channels[r] * inner;
+            int to = channelsLast ? row.size() : from + inner;
+            for (int i = from; i < to; i += step) {
+                row.put(i, values[r]);
             }
         }
         return runHead(layer, rows, sourceImage, state);
