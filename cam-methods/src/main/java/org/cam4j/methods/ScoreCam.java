@@ -53,25 +53,20 @@ public final class ScoreCam extends WeightedCam {
         // image: that input runs once, not once per such channel
         List<Integer> rows = new java.util.ArrayList<>();
         List<Integer> blank = new java.util.ArrayList<>();
-        List<Tensor> masks = new java.util.ArrayList<>();
         for (int row = 0; row < n * c; row++) {
-            Tensor m = mask(a.slice(row / c).slice(row % c), height, width);
-            if (m.max() == 0f) {
-                blank.add(row);
-            } else {
-                rows.add(row);
-                masks.add(m);
-            }
+            (mask(a.slice(row / c).slice(row % c), height, width).max() == 0f ? blank : rows).add(row);
         }
         int batch = context.options().batchSize();
         for (int start = 0; start < rows.size(); start += batch) {
             int count = Math.min(batch, rows.size() - start);
             int[] source = new int[count];
+            Tensor masks = Tensor.zeros(count, height, width);
             for (int r = 0; r < count; r++) {
-                source[r] = rows.get(start + r) / c;
+                int row = rows.get(start + r);
+                source[r] = row / c;
+                masks.slice(r).copyFrom(mask(a.slice(row / c).slice(row % c), height, width));
             }
-            Tensor outputs = context.model().forwardMasked(context.input(),
-                    Tensor.stack(masks.subList(start, start + count)), source);
+            Tensor outputs = context.model().forwardMasked(context.input(), masks, source);
             for (int r = 0; r < count; r++) {
                 scores[rows.get(start + r)] = (float) context.score(source[r], outputs.slice(r));
             }
