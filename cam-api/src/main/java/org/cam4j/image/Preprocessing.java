@@ -7,7 +7,8 @@ import org.cam4j.tensor.Tensor;
 /**
  * Turns RGB images into a model's input batch: resize to {@code size} (height x width), optional centre
  * crop, multiply by {@code scale} (1 for [0, 1] input, 255 for raw pixel values), then (x - mean) / std per
- * channel, in NCHW or NHWC.
+ * channel, in NCHW or NHWC. One mean and std value make a one-channel (grayscale) input: luma
+ * 0.299 R + 0.587 G + 0.114 B, as OpenCV and Pillow convert.
  */
 public record Preprocessing(int height, int width, int cropHeight, int cropWidth, float scale, float[] mean,
                             float[] std, Layout layout) {
@@ -18,9 +19,9 @@ public record Preprocessing(int height, int width, int cropHeight, int cropWidth
     }
 
     public Preprocessing {
-        if (mean.length != 3 || std.length != 3) {
-            throw new IllegalArgumentException("mean and std need 3 values (R, G, B), got " + mean.length + " and "
-                    + std.length);
+        if (mean.length != std.length || (mean.length != 3 && mean.length != 1)) {
+            throw new IllegalArgumentException("mean and std need 3 values (R, G, B), or 1 for a grayscale model; got "
+                    + mean.length + " and " + std.length);
         }
         for (float s : std) {
             if (s == 0f) {
@@ -43,18 +44,28 @@ public record Preprocessing(int height, int width, int cropHeight, int cropWidth
         return cropHeight > 0 ? r.centerCrop(cropHeight, cropWidth) : r;
     }
 
+    /** Input channels: 3 (RGB) or 1 (grayscale). */
+    public int channels() {
+        return mean.length;
+    }
+
     public Tensor batch(List<RgbImage> images) {
         int h = outputHeight();
         int w = outputWidth();
-        Tensor out = layout == Layout.NHWC ? Tensor.zeros(images.size(), h, w, 3) : Tensor.zeros(images.size(), 3, h, w);
+        int channels = channels();
+        Tensor out = layout == Layout.NHWC ? Tensor.zeros(images.size(), h, w, channels)
+                : Tensor.zeros(images.size(), channels, h, w);
         for (int n = 0; n < images.size(); n++) {
             Tensor px = geometry(images.get(n)).pixels();
             Tensor dst = out.slice(n);
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
-                    for (int c = 0; c < 3; c++) {
-                        float v = (px.at((y * w + x) * 3 + c) * scale - mean[c]) / std[c];
-                        dst.put(layout == Layout.NHWC ? (y * w + x) * 3 + c : (c * h + y) * w + x, v);
+                    int p = (y * w + x) * 3;
+                    for (int c = 0; c < channels; c++) {
+                        float value = channels == 3 ? px.at(p + c)
+                                : 0.299f * px.at(p) + 0.587f * px.at(p + 1) + 0.114f * px.at(p + 2);
+                        float v = (value * scale - mean[c]) / std[c];
+                        dst.put(layout == Layout.NHWC ? (y * w + x) * channels + c : (c * h + y) * w + x, v);
                     }
                 }
             }

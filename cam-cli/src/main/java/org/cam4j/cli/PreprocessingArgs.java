@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Image preprocessing options. Each falls back to the model's YAML, then to the model's input shape, then to
- * torchvision's ImageNet normalisation.
+ * torchvision's ImageNet normalisation (for a one-channel model: grayscale, mean 0, std 1).
  */
 final class PreprocessingArgs {
     @Option(names = "--size", split = ",", paramLabel = "H[,W]", description = "Resize to H x W before cropping.")
@@ -47,12 +47,22 @@ final class PreprocessingArgs {
         int ch = cr == null ? 0 : cr.get(0);
         int cw = cr == null ? 0 : cr.size() > 1 ? cr.get(1) : cr.get(0);
         float sc = scale != null ? scale : s != null && s.scale() != null ? s.scale() : 1f;
-        List<Float> mn = mean != null ? mean : s != null && s.mean() != null ? s.mean() : List.of(0.485f, 0.456f, 0.406f);
-        List<Float> sd = std != null ? std : s != null && s.std() != null ? s.std() : List.of(0.229f, 0.224f, 0.225f);
-        if (mn.size() != 3 || sd.size() != 3) {
-            throw new CliException("--mean and --std take 3 values (R,G,B)");
+        boolean gray = model.input().channels() == 1;
+        List<Float> mn = mean != null ? mean : s != null && s.mean() != null ? s.mean()
+                : gray ? List.of(0f) : List.of(0.485f, 0.456f, 0.406f);
+        List<Float> sd = std != null ? std : s != null && s.std() != null ? s.std()
+                : gray ? List.of(1f) : List.of(0.229f, 0.224f, 0.225f);
+        int channels = gray ? 1 : 3;
+        if (mn.size() != channels || sd.size() != channels) {
+            throw new CliException("--mean and --std take " + channels + (gray ? " value (the model reads grayscale)"
+                    : " values (R,G,B)") + ", got " + mn.size() + " and " + sd.size());
         }
-        return new Preprocessing(h, w, ch, cw, sc, new float[] {mn.get(0), mn.get(1), mn.get(2)},
-                new float[] {sd.get(0), sd.get(1), sd.get(2)}, lay);
+        float[] m = new float[channels];
+        float[] d = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            m[c] = mn.get(c);
+            d[c] = sd.get(c);
+        }
+        return new Preprocessing(h, w, ch, cw, sc, m, d, lay);
     }
 }

@@ -68,6 +68,26 @@ class CamCliTest {
     }
 
     @Test
+    void grayscaleMnistModelsFromPhotos() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.cam4j.testdata.SharedData.fixtures().isPresent(),
+                "../shared/fixtures not present");
+        Path fixtures = org.cam4j.testdata.SharedData.fixtures().get();
+        Path nine = fixtures.resolve("google-coral-test_data/mnist_nine.bmp");
+        CliRun r = CliRun.of("explain", "--model", fixtures.resolve("Baskov-PyTorch-/mnist-8.onnx").toString(),
+                "--image", nine.toString(), "--mean", "0.5", "--std", "0.5", "--top", "1", "--out",
+                dir.resolve("m").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("mnist_nine.bmp: 9 ");
+        CliRun fixed = CliRun.of("explain", "--model", fixtures.resolve("RuiyangJu-MNIST-CANVAS/model.onnx").toString(),
+                "--image", nine.toString(), nine.toString(), "--top", "1", "--method", "GradCAMPlusPlus", "--out",
+                dir.resolve("m2").toString());
+        assertThat(fixed.exit()).as(fixed.err()).isZero();
+        assertThat(fixed.out()).contains("mnist_nine.bmp: 9 ");
+        assertThat(CliRun.of("explain", "--model", fixtures.resolve("Baskov-PyTorch-/mnist-8.onnx").toString(),
+                "--image", nine.toString(), "--mean", "0.5,0.5,0.5").err()).contains("grayscale");
+    }
+
+    @Test
     void explainPreprocessedBatchToNpy() throws Exception {
         Path model = CliTestFiles.tokens(dir);
         Tensor x = Tensor.zeros(3, 3, 16, 16);
