@@ -15,8 +15,8 @@ import org.cam4j.tensor.Tensor;
 /**
  * Score-CAM (Wang et al., CVPR-W 2020, arXiv:1910.01279): each channel, upsampled to the input size (bilinear,
  * align_corners) and min-max scaled to a mask M_c (eps 1e-8), masks the input; w = softmax over channels of the
- * target scores S(x * M_c). Masked inputs run {@code batch_size} at a time across images and channels; channels
- * whose mask is all zero share one run of the all-zero input.
+ * target scores S(x * M_c). Masked inputs run {@code batch_size} at a time across images and channels; all-zero
+ * channels (whose masks are all zero) share one run of the all-zero input.
  */
 @AutoService(CamMethod.class)
 public final class ScoreCam extends WeightedCam {
@@ -49,12 +49,13 @@ public final class ScoreCam extends WeightedCam {
         int height = context.input().dim(nhwc ? 1 : 2);
         int width = context.input().dim(nhwc ? 2 : 3);
         float[] scores = new float[n * c];
-        // a constant channel (a dead ReLU map) gives an all-zero mask, hence the same all-zero input for every
+        // an all-zero channel (a dead ReLU map) gives an all-zero mask, hence the same all-zero input for every
         // image: that input runs once, not once per such channel
         List<Integer> rows = new java.util.ArrayList<>();
         List<Integer> blank = new java.util.ArrayList<>();
         for (int row = 0; row < n * c; row++) {
-            (mask(a.slice(row / c).slice(row % c), height, width).max() == 0f ? blank : rows).add(row);
+            Tensor channel = a.slice(row / c).slice(row % c);
+            (channel.max() == 0f && channel.min() == 0f ? blank : rows).add(row);
         }
         int batch = context.options().batchSize();
         for (int start = 0; start < rows.size(); start += batch) {
