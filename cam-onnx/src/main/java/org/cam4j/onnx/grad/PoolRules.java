@@ -28,8 +28,8 @@ final class PoolRules {
         });
         rules.put("GlobalMaxPool", (node, g, ctx) -> first(node,
                 ctx.emit().mul(g.get(0), atMaximum(ctx.emit(), node.getInput(0), node.getOutput(0)))));
-        rules.put("Resize", PoolRules::resize);
-        rules.put("Upsample", PoolRules::resize);
+        rules.put("Resize", new ResizeRule());
+        rules.put("Upsample", new ResizeRule());
     }
 
     /** 1.0 where x equals the (broadcast) maximum y. */
@@ -123,29 +123,5 @@ final class PoolRules {
                 .setT(ai.onnx.proto.OnnxMl.TensorProto.newBuilder()
                         .setDataType(ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT.getNumber()).addDims(1)
                         .addFloatData(1f)).build();
-    }
-
-    /** Nearest-neighbour upsampling by whole factors: each input pixel's gradient is the sum over its block. */
-    private static List<String> resize(NodeProto node, List<String> g, GradContext ctx) {
-        String mode = Attributes.getString(node, "mode", "nearest");
-        long[] in = ctx.facts().shape(node.getInput(0));
-        long[] out = ctx.facts().shape(node.getOutput(0));
-        long[] factors = new long[in.length - 2];
-        long block = 1;
-        boolean whole = mode.equals("nearest") && in[0] == out[0] && in[1] == out[1];
-        for (int i = 0; i < factors.length && whole; i++) {
-            factors[i] = out[2 + i] / in[2 + i];
-            whole = factors[i] * in[2 + i] == out[2 + i];
-            block *= factors[i];
-        }
-        if (!whole) {
-            throw new UnsupportedGradientException(node.getOpType() + " node '" + node.getName() + "' (mode "
-                    + mode + ", " + Arrays.toString(in) + " -> " + Arrays.toString(out)
-                    + "): only nearest upsampling by whole factors is differentiated");
-        }
-        Emitter e = ctx.emit();
-        String pooled = e.op("AveragePool", List.of(g.get(0)), Attributes.ints("kernel_shape", factors),
-                Attributes.ints("strides", factors));
-        return first(node, e.mul(pooled, e.scalar(block)));
     }
 }

@@ -155,6 +155,19 @@ class GradientRulesTest {
         c.add(new Case("Tile", 17, in("x", sh(2, 3, 2)), b -> b.op("Tile", new String[] {"x", b.longs("r", 1, 2, 3)}), 0));
         c.add(new Case("Resize nearest x2", 17, in("x", sh(1, 2, 3, 3)), b -> b.op("Resize", new String[] {"x", "",
                 b.floats("sc", new float[] {1, 1, 2, 2}, 4)}, s("mode", "nearest")), 0));
+        c.add(new Case("Resize linear half_pixel 3x4 to 7x5", 17, in("x", sh(2, 2, 3, 4)), b -> b.op("Resize",
+                new String[] {"x", "", "", b.longs("sz", 2, 2, 7, 5)}, s("mode", "linear")), 0));
+        c.add(new Case("Resize linear align_corners, shrinking", 17, in("x", sh(1, 2, 6, 5)), b -> b.op("Resize",
+                new String[] {"x", "", "", b.longs("sz", 1, 2, 4, 3)}, s("mode", "linear"),
+                s("coordinate_transformation_mode", "align_corners")), 0));
+        c.add(new Case("Resize cubic pytorch_half_pixel", 17, in("x", sh(1, 1, 4, 4)), b -> b.op("Resize",
+                new String[] {"x", "", b.floats("sc", new float[] {1, 1, 1.5f, 2f}, 4)}, s("mode", "cubic"),
+                s("coordinate_transformation_mode", "pytorch_half_pixel")), 0));
+        c.add(new Case("Resize nearest asymmetric floor 3-d", 17, in("x", sh(2, 3, 4)), b -> b.op("Resize",
+                new String[] {"x", "", b.floats("sc", new float[] {1, 1, 2.5f}, 3)}, s("mode", "nearest"),
+                s("coordinate_transformation_mode", "asymmetric"), s("nearest_mode", "floor")), 0));
+        c.add(new Case("Upsample opset 9", 9, in("x", sh(1, 2, 3, 3)), b -> b.op("Upsample", new String[] {"x",
+                b.floats("sc", new float[] {1, 1, 2, 2}, 4)}, s("mode", "linear")), 0));
         return c;
     }
 
