@@ -21,6 +21,43 @@ final class LinearRules {
         rules.put("Gemm", LinearRules::gemm);
         rules.put("Conv", LinearRules::conv);
         rules.put("ConvTranspose", LinearRules::convTranspose);
+        rules.put("Einsum", LinearRules::einsum);
+    }
+
+    /**
+     * Two-operand Einsum "a,b->o": dA = Einsum("o,b->a", g, B) and dB = Einsum("a,o->b", A, g), valid when every
+     * index of an operand also appears in the output or in the other operand (no traces, no sums over one operand).
+     */
+    private static List<String> einsum(NodeProto node, List<String> g, GradContext ctx) {
+        String equation = Attributes.getString(node, "equation", "").replace(" ", "");
+        String[] sides = equation.split("->");
+        String[] operands = sides[0].split(",");
+        if (sides.length != 2 || operands.length != 2 || equation.contains(".")) {
+            throw new UnsupportedGradientException("Einsum node '" + node.getName() + "' ('" + equation
+                    + "'): only explicit two-operand equations without ellipsis are differentiated");
+        }
+        String a = operands[0];
+        String b = operands[1];
+        String o = sides[1];
+        for (String[] pair : new String[][] {{a, b}, {b, a}}) {
+            for (char c : pair[0].toCharArray()) {
+                if (o.indexOf(c) < 0 && pair[1].indexOf(c) < 0 || pair[0].indexOf(c) != pair[0].lastIndexOf(c)) {
+                    throw new UnsupportedGradientException("Einsum node '" + node.getName() + "' ('" + equation
+                            + "') sums or repeats index '" + c + "' within one operand");
+                }
+            }
+        }
+        Emitter e = ctx.emit();
+        List<String> out = new ArrayList<>(Arrays.asList(null, null));
+        if (ctx.needs(node.getInput(0))) {
+            out.set(0, e.op("Einsum", List.of(g.get(0), node.getInput(1)),
+                    Attributes.string("equation", o + "," + b + "->" + a)));
+        }
+        if (ctx.needs(node.getInput(1))) {
+            out.set(1, e.op("Einsum", List.of(node.getInput(0), g.get(0)),
+                    Attributes.string("equation", a + "," + o + "->" + b)));
+        }
+        return out;
     }
 
     private static String swapLastTwo(Emitter e, String x, int rank) {

@@ -152,6 +152,10 @@ class GradientRulesTest {
                 new String[] {b.op("Sum", new String[] {"a", "b", "c"}), b.op("Mul", new String[] {
                     b.op("Mean", new String[] {"a", "b"}), b.op("Add", new String[] {b.op("Max", new String[] {"a", "c"}),
                         b.op("Min", new String[] {"b", "c"})})})}), 0));
+        c.add(new Case("Einsum attention scores", 17, in("q", sh(2, 2, 3, 4), "k", sh(2, 2, 5, 4)), b -> b.op("Einsum",
+                new String[] {"q", "k"}, s("equation", "bhqd,bhkd->bhqk")), 0));
+        c.add(new Case("Einsum with a weight", 17, in("x", sh(2, 3, 4)), b -> b.op("Einsum",
+                new String[] {"x", b.random("w", 0.5f, 0, 4, 5)}, s("equation", "bij,jk->bik")), 0));
         c.add(new Case("Tile", 17, in("x", sh(2, 3, 2)), b -> b.op("Tile", new String[] {"x", b.longs("r", 1, 2, 3)}), 0));
         c.add(new Case("Resize nearest x2", 17, in("x", sh(1, 2, 3, 3)), b -> b.op("Resize", new String[] {"x", "",
                 b.floats("sc", new float[] {1, 1, 2, 2}, 4)}, s("mode", "nearest")), 0));
