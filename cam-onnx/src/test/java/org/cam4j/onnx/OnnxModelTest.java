@@ -42,8 +42,11 @@ class OnnxModelTest {
     }
 
     /** d(score)/d(activation) from the augmented graph equals central differences of the head graph's score. */
-    private static void layerGradientMatchesHeadDifferences(OnnxModel model, String layer, List<Target> targets) {
-        Tensor x = randomInput(2, 7);
+    static void layerGradientMatchesHeadDifferences(OnnxModel model, String layer, List<Target> targets) {
+        layerGradientMatchesHeadDifferences(model, layer, targets, randomInput(2, 7));
+    }
+
+    static void layerGradientMatchesHeadDifferences(OnnxModel model, String layer, List<Target> targets, Tensor x) {
         ForwardResult r = model.forward(x, List.of(layer), targets, true);
         List<Target> resolved = Targets.resolve(targets, r.output());
         Tensor a = r.activation(layer);

@@ -55,6 +55,21 @@ class PretrainedFixturesTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void cifarResNet8GradientsMatchHeadDifferences() throws Exception {
+        assumeTrue(SharedData.fixtures().isPresent(), "../shared/fixtures not present");
+        java.util.Random r = new java.util.Random(5);
+        Tensor x = Tensor.zeros(2, 3, 32, 32);
+        for (int i = 0; i < x.size(); i++) {
+            x.put(i, r.nextInt(256));
+        }
+        try (OnnxModel model = new OnnxBackend().open(SharedData.fixtures().get()
+                .resolve("derived/pretrainedResnet_cifar10.onnx"), ModelOptions.defaults())) {
+            OnnxModelTest.layerGradientMatchesHeadDifferences(model, "activation_6",
+                    List.of(new org.cam4j.target.ClassifierOutputTarget(3), new org.cam4j.target.ClassifierOutputTarget(5)), x);
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({
         "Baskov-PyTorch-/mnist-8.onnx, 0.00784313725, -1, /relu_1/Relu_output_0, false",
