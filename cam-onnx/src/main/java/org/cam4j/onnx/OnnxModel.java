@@ -43,6 +43,8 @@ public final class OnnxModel implements ExplainableModel {
     private final OnnxGraph graph;
     private final LayerResolver resolver;
     private final TensorFacts facts;
+    /** Input dimensions after the batch that the probed facts and built graphs are for. */
+    private int[] builtFor;
     private final Set<String> probed = new LinkedHashSet<>();
     private final Map<String, OrtRunner> sessions = new HashMap<>();
     private final TensorInfo input;
@@ -159,6 +161,20 @@ public final class OnnxModel implements ExplainableModel {
 
     /** Makes sure shapes (and small int values) of these tensors are known, with one probe run if needed. */
     void ensureFacts(Set<String> tensors, Tensor sample) {
+        int[] size = java.util.Arrays.copyOfRange(sample.shape(), 1, sample.rank());
+        if (builtFor != null && !java.util.Arrays.equals(builtFor, size)) {
+            // a model with symbolic image sizes: shapes baked into the gradient graphs change with the input size
+            sessions.entrySet().removeIf(e -> {
+                boolean stale = !e.getKey().equals("plain") && !e.getKey().equals("masked");
+                if (stale) {
+                    e.getValue().close();
+                }
+                return stale;
+            });
+            facts.clear();
+            probed.clear();
+        }
+        builtFor = size;
         Set<String> missing = new LinkedHashSet<>();
         for (String t : tensors) {
             if (!probed.contains(t) && !graph.isInitializer(t) && !graph.isGraphInput(t)) {

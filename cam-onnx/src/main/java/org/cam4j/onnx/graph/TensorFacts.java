@@ -33,6 +33,12 @@ public final class TensorFacts {
         return new TensorFacts(other, this);
     }
 
+    /** Forgets every probed shape and value (the model's input size changed). */
+    public void clear() {
+        shapes.clear();
+        values.clear();
+    }
+
     public void putShape(String tensor, long[] shape) {
         shapes.put(tensor, shape);
     }

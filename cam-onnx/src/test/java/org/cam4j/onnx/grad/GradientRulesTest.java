@@ -156,6 +156,14 @@ class GradientRulesTest {
                 new String[] {"q", "k"}, s("equation", "bhqd,bhkd->bhqk")), 0));
         c.add(new Case("Einsum with a weight", 17, in("x", sh(2, 3, 4)), b -> b.op("Einsum",
                 new String[] {"x", b.random("w", 0.5f, 0, 4, 5)}, s("equation", "bij,jk->bik")), 0));
+        c.add(new Case("residual block into global pooling and a dense head", 17, in("x", sh(2, 8, 6, 6)), b -> {
+            String conv = b.op("Conv", new String[] {"x", b.random("w", 0.2f, 0, 8, 8, 3, 3), b.random("bb", 0.1f, 0, 8)},
+                    ints("pads", 1, 1, 1, 1));
+            String sum = b.op("Add", new String[] {b.op("Relu", new String[] {conv}), "x"});
+            String pooled = b.op("Flatten", new String[] {b.op("GlobalAveragePool", new String[] {
+                b.op("Relu", new String[] {sum})})}, i("axis", 1));
+            return b.op("Gemm", new String[] {pooled, b.random("fc", 0.5f, 0, 5, 8)}, i("transB", 1));
+        }, 0));
         c.add(new Case("Tile", 17, in("x", sh(2, 3, 2)), b -> b.op("Tile", new String[] {"x", b.longs("r", 1, 2, 3)}), 0));
         c.add(new Case("Resize nearest x2", 17, in("x", sh(1, 2, 3, 3)), b -> b.op("Resize", new String[] {"x", "",
                 b.floats("sc", new float[] {1, 1, 2, 2}, 4)}, s("mode", "nearest")), 0));
