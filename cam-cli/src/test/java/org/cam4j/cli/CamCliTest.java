@@ -88,6 +88,21 @@ class CamCliTest {
     }
 
     @Test
+    void imageGlobsPickMatchingFilesOnly() throws Exception {
+        Path photos = Files.createDirectories(dir.resolve("g/sub"));
+        CliTestFiles.photo(dir.resolve("g/a.png"), 1, 16, 16);
+        CliTestFiles.photo(photos.resolve("b.png"), 2, 16, 16);
+        Files.writeString(dir.resolve("g/notes.txt"), "not an image");
+        CliRun r = CliRun.of("explain", "--model", CliTestFiles.cnn(dir).toString(), "--image",
+                dir.resolve("g").toString() + "/**.png", "--out", dir.resolve("o").toString(), "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(new ObjectMapper().readTree(r.out()).findValuesAsText("image"))
+                .hasSize(2).anyMatch(i -> i.endsWith("b.png"));
+        assertThat(CliRun.of("explain", "--image", dir.resolve("g").toString() + "/*.jpg").err())
+                .contains("no images found");
+    }
+
+    @Test
     void explainPreprocessedBatchToNpy() throws Exception {
         Path model = CliTestFiles.tokens(dir);
         Tensor x = Tensor.zeros(3, 3, 16, 16);
