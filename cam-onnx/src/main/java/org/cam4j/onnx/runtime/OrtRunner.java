@@ -21,7 +21,9 @@ import org.cam4j.tensor.Tensor;
  * session.
  */
 public final class OrtRunner implements AutoCloseable {
-    private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+    /** ONNX Runtime's own log stays quiet: failures reach the user as one-line errors that quote it. */
+    private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment(
+            ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "cam4j");
 
     private final OrtSession session;
 
@@ -46,7 +48,8 @@ public final class OrtRunner implements AutoCloseable {
             } catch (OrtException | UnsatisfiedLinkError | RuntimeException e) {
                 so.close();
                 throw new IllegalArgumentException("cannot use CUDA device " + cuda + " (" + e.getMessage().lines()
-                        .findFirst().orElse("") + "); build with -Pgpu on a machine with CUDA 12, or use --device cpu");
+                        .findFirst().orElse("") + "); CUDA needs the -Pgpu build and CUDA 12 with cuDNN 9 on the"
+                        + " library path, or use --device cpu");
             }
         }
         return so;
