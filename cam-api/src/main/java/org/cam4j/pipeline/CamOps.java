@@ -104,6 +104,33 @@ public final class CamOps {
         return eigenSmooth ? EigenProjection.project(perChannel) : sumChannels(perChannel);
     }
 
+    /** softmax over all values of {@code logits} (shifted by the max), in double. */
+    public static double[] softmax(Tensor logits) {
+        float max = logits.max();
+        double[] p = new double[logits.size()];
+        double sum = 0;
+        for (int j = 0; j < p.length; j++) {
+            p[j] = Math.exp((double) logits.at(j) - max);
+            sum += p[j];
+        }
+        for (int j = 0; j < p.length; j++) {
+            p[j] /= sum;
+        }
+        return p;
+    }
+
+    /** softmax of each row of an N x K tensor, as floats. */
+    public static Tensor softmaxRows(Tensor logits) {
+        Tensor out = Tensor.zeros(logits.shape());
+        for (int i = 0; i < logits.dim(0); i++) {
+            double[] p = softmax(logits.slice(i));
+            for (int j = 0; j < p.length; j++) {
+                out.slice(i).put(j, (float) p[j]);
+            }
+        }
+        return out;
+    }
+
     /** Spatial mean per image and channel: N x C x h x w to N x C. */
     public static Tensor spatialMean(Tensor x) {
         int n = x.dim(0);

@@ -1,6 +1,7 @@
 package org.cam4j.target;
 
 import java.util.List;
+import org.cam4j.pipeline.CamOps;
 import org.cam4j.tensor.Tensor;
 
 /**
@@ -10,7 +11,7 @@ import org.cam4j.tensor.Tensor;
 public record FinerTarget(int main, List<Integer> comparisons, double alpha) implements Target {
     @Override
     public double score(Tensor output) {
-        double[] p = SoftmaxTarget.softmax(output);
+        double[] p = CamOps.softmax(output);
         double num = 0;
         double den = 0;
         for (int k : comparisons) {
@@ -22,7 +23,7 @@ public record FinerTarget(int main, List<Integer> comparisons, double alpha) imp
 
     @Override
     public Tensor seed(Tensor output) {
-        double[] p = SoftmaxTarget.softmax(output);
+        double[] p = CamOps.softmax(output);
         int n = p.length;
         double num = 0;
         double den = 0;

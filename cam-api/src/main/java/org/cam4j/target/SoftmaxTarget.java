@@ -1,5 +1,6 @@
 package org.cam4j.target;
 
+import org.cam4j.pipeline.CamOps;
 import org.cam4j.tensor.Tensor;
 
 /**
@@ -9,30 +10,16 @@ import org.cam4j.tensor.Tensor;
 public record SoftmaxTarget(int category) implements Target {
     @Override
     public double score(Tensor output) {
-        return softmax(output)[category];
+        return CamOps.softmax(output)[category];
     }
 
     @Override
     public Tensor seed(Tensor output) {
-        double[] p = softmax(output);
+        double[] p = CamOps.softmax(output);
         float[] g = new float[p.length];
         for (int j = 0; j < p.length; j++) {
             g[j] = (float) (p[category] * ((j == category ? 1 : 0) - p[j]));
         }
         return Tensor.of(g, output.shape());
-    }
-
-    static double[] softmax(Tensor output) {
-        float max = output.max();
-        double[] p = new double[output.size()];
-        double sum = 0;
-        for (int j = 0; j < p.length; j++) {
-            p[j] = Math.exp(output.at(j) - max);
-            sum += p[j];
-        }
-        for (int j = 0; j < p.length; j++) {
-            p[j] /= sum;
-        }
-        return p;
     }
 }

@@ -12,6 +12,7 @@ import org.cam4j.methods.GuidedBackprop;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.pipeline.BilinearResize;
 import org.cam4j.pipeline.Cam;
+import org.cam4j.pipeline.CamOps;
 import org.cam4j.pipeline.CamOptions;
 import org.cam4j.pipeline.CamResult;
 import org.cam4j.spi.CamMethod;
@@ -59,15 +60,10 @@ final class ImageExplainer {
     List<List<Prediction>> predictions(Tensor outputs, int top) {
         List<List<Prediction>> out = new ArrayList<>();
         for (int i = 0; i < outputs.dim(0); i++) {
-            Tensor y = outputs.slice(i).reshape(-1);
-            double max = y.max();
-            double sum = 0;
-            for (int k = 0; k < y.size(); k++) {
-                sum += Math.exp(y.at(k) - max);
-            }
+            double[] probability = CamOps.softmax(outputs.slice(i));
             List<Prediction> p = new ArrayList<>();
-            for (int k = 0; k < y.size(); k++) {
-                p.add(new Prediction(k, labels.name(k), Math.exp(y.at(k) - max) / sum));
+            for (int k = 0; k < probability.length; k++) {
+                p.add(new Prediction(k, labels.name(k), probability[k]));
             }
             p.sort(Comparator.comparingDouble(Prediction::probability).reversed());
             out.add(p.subList(0, Math.min(top, p.size())));

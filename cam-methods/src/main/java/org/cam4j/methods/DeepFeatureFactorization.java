@@ -104,20 +104,7 @@ public final class DeepFeatureFactorization {
             }
         }
         int[] source = new int[k];
-        Tensor out = model.forwardHead(layer, maps, source, forward).reshape(k, -1);
-        Tensor probs = Tensor.zeros(out.shape());
-        for (int j = 0; j < k; j++) {
-            Tensor row = out.slice(j);
-            double max = row.max();
-            double sum = 0;
-            for (int q = 0; q < row.size(); q++) {
-                sum += Math.exp(row.at(q) - max);
-            }
-            for (int q = 0; q < row.size(); q++) {
-                probs.set((float) (Math.exp(row.at(q) - max) / sum), j, q);
-            }
-        }
-        return probs;
+        return CamOps.softmaxRows(model.forwardHead(layer, maps, source, forward).reshape(k, -1));
     }
 
     /** X (C x M, non-negative) ~ W (C x k) H (k x M): multiplicative updates; returns {W, H}. */

@@ -6,6 +6,7 @@ import java.util.Set;
 import org.cam4j.model.Layout;
 import org.cam4j.pipeline.BilinearResize;
 import org.cam4j.pipeline.CamContext;
+import org.cam4j.pipeline.CamOps;
 import org.cam4j.pipeline.LayerData;
 import org.cam4j.pipeline.WeightedCam;
 import org.cam4j.spi.CamMethod;
@@ -79,7 +80,7 @@ public final class ScoreCam extends WeightedCam {
                 scores[row] = (float) context.score(row / c, zero);
             }
         }
-        return softmaxRows(scores, n, c);
+        return CamOps.softmaxRows(Tensor.of(scores, n, c));
     }
 
     private static Tensor mask(Tensor channel, int height, int width) {
@@ -90,23 +91,5 @@ public final class ScoreCam extends WeightedCam {
             up.put(i, (up.at(i) - min) / range);
         }
         return up;
-    }
-
-    static Tensor softmaxRows(float[] scores, int n, int c) {
-        Tensor w = Tensor.zeros(n, c);
-        for (int i = 0; i < n; i++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < c; j++) {
-                max = Math.max(max, scores[i * c + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < c; j++) {
-                sum += Math.exp(scores[i * c + j] - max);
-            }
-            for (int j = 0; j < c; j++) {
-                w.put(i * c + j, (float) (Math.exp(scores[i * c + j] - max) / sum));
-            }
-        }
-        return w;
     }
 }
