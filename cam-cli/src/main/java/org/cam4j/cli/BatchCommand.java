@@ -29,6 +29,7 @@ import org.cam4j.spi.Methods;
 import org.cam4j.target.ClassifierOutputTarget;
 import org.cam4j.target.Target;
 import org.cam4j.tensor.AtomicFiles;
+import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -286,7 +287,7 @@ final class BatchCommand implements Callable<Integer> {
                 }
                 if (formats.contains("npy")) {
                     Path npy = dir.resolve(name + ".npy");
-                    ImageExplainer.writeNpy(npy, map);
+                    Npy.write(npy, map);
                     cam.put("npy", dir.getParent().relativize(npy).toString());
                 }
             }

@@ -55,8 +55,7 @@ final class DffCommand implements Callable<Integer> {
         ExplainCommand.prepareOutput(out);
         try (ExplainableModel model = modelArgs.open()) {
             ModelSettings settings = modelArgs.settings();
-            Labels labels = labelsFile != null ? Labels.read(labelsFile) : settings.labels() != null
-                    ? Labels.read(modelArgs.path().resolveSibling(settings.labels())) : Labels.none();
+            Labels labels = modelArgs.labels(labelsFile, settings);
             String target = layer != null ? layer : ModelArgs.layersOrDefault(null, settings, model).get(0);
             Preprocessing pre = preprocessingArgs.resolve(settings, model);
             List<RgbImage> rgb = files.stream().map(ImageFiles::read).toList();

@@ -127,8 +127,7 @@ final class ExplainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         try (ExplainableModel model = modelArgs.open()) {
             ModelSettings settings = modelArgs.settings();
-            Labels labels = labelsFile != null ? Labels.read(labelsFile) : settings.labels() != null
-                    ? Labels.read(modelArgs.path().resolveSibling(settings.labels())) : Labels.none();
+            Labels labels = modelArgs.labels(labelsFile, settings);
             List<String> targetLayers = ModelArgs.layersOrDefault(layers, settings, model);
             ImageExplainer explainer = new ImageExplainer(model,
                     preprocessingArgs.resolve(settings, model), labels, targetLayers, imageWeight);
@@ -262,7 +261,7 @@ final class ExplainCommand implements Callable<Integer> {
                     int target = targetClass(r.targets().get(i));
                     rows.get(i).put("target", target).put("targetLabel", labels.name(target));
                     if (saveNpy != null) {
-                        ImageExplainer.writeNpy(out.resolve(name + ".npy"), cam);
+                        Npy.write(out.resolve(name + ".npy"), cam);
                     }
                     if (guided) {
                         explainer.writeGuided(out.resolve(name + "_gb.png"), out.resolve(name + "_cam_gb.png"),

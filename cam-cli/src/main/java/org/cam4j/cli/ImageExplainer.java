@@ -18,7 +18,6 @@ import org.cam4j.pipeline.CamResult;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.target.ClassifierOutputTarget;
 import org.cam4j.target.Target;
-import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 
 /**
@@ -97,10 +96,6 @@ final class ImageExplainer {
             mask.put(i, Math.max(0f, Math.min(1f, mask.at(i))));
         }
         return Overlay.showCamOnImage(original.pixels(), mask, imageWeight);
-    }
-
-    static void writeNpy(Path file, Tensor cam) {
-        Npy.write(file, cam);
     }
 
     /** Guided backprop and Guided Grad-CAM pictures of one image, as pytorch-grad-cam's cam.py writes them. */

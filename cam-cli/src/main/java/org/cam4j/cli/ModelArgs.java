@@ -53,6 +53,14 @@ final class ModelArgs {
         return ModelSettings.beside(path());
     }
 
+    /** Class names: the --labels file, else the one the model's YAML names (beside the model), else none. */
+    Labels labels(Path labelsFile, ModelSettings settings) {
+        if (labelsFile != null) {
+            return Labels.read(labelsFile);
+        }
+        return settings.labels() != null ? Labels.read(path().resolveSibling(settings.labels())) : Labels.none();
+    }
+
     ExplainableModel open() {
         if (useCuda && !device.equals("cpu") && !device.startsWith("cuda")) {
             throw new CliException("--use-cuda conflicts with --device " + device);

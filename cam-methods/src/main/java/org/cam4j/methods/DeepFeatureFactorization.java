@@ -5,6 +5,7 @@ import java.util.Random;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.ForwardResult;
 import org.cam4j.pipeline.CamOps;
+import org.cam4j.target.Targets;
 import org.cam4j.tensor.Tensor;
 
 /**
@@ -38,8 +39,9 @@ public final class DeepFeatureFactorization {
         if (components < 1) {
             throw new IllegalArgumentException("the number of concepts must be >= 1, got " + components);
         }
-        ForwardResult forward = scoreConcepts ? model.forward(input, List.of(layer), java.util.Arrays.asList(
-                new org.cam4j.target.Target[input.dim(0)]), false) : model.activations(input, List.of(layer));
+        ForwardResult forward = scoreConcepts
+                ? model.forward(input, List.of(layer), Targets.topClass(input.dim(0)), false)
+                : model.activations(input, List.of(layer));
         Tensor a = forward.activation(layer);
         int n = a.dim(0);
         int c = a.dim(1);
