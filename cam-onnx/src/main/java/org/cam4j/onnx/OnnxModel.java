@@ -390,17 +390,12 @@ public final class OnnxModel implements ExplainableModel {
         int[] shape = raw.shape();
         shape[0] = sourceImage.length;
         Tensor rows = Tensor.zeros(shape);
-        boolean channelsLast = state.reshapes().get(layer).kind() != TokenReshape.Kind.NCHW;
-        int c = channelsLast ? shape[shape.length - 1] : shape[1];
-        int inner = channelsLast ? 1 : rows.size() / (shape[0] * c);
+        TokenReshape reshape = state.reshapes().get(layer);
         for (int r = 0; r < sourceImage.length; r++) {
             Tensor row = rows.slice(r);
             row.copyFrom(raw.slice(sourceImage[r]));
-            // positions of the channel: a contiguous plane (NCHW) or every c-th value (channels last)
-            int step = channelsLast ? c : 1;
-            int from = channelsLast ? channels[r] : channels[r] * inner;
-            int to = channelsLast ? row.size() : from + inner;
-            for (int i = from; i < to; i += step) {
+            int[] span = reshape.channelSpan(row, channels[r]);
+            for (int i = span[0]; i < span[1]; i += span[2]) {
                 row.put(i, values[r]);
             }
         }
@@ -429,11 +424,9 @@ public final class OnnxModel implements ExplainableModel {
     public boolean channelIsZero(String layer, int image, int channel, ForwardResult prefix) {
         HeadState state = headState(prefix, layer);
         Tensor raw = state.raw().get(layer).slice(image);
-        boolean channelsLast = state.reshapes().get(layer).kind() != TokenReshape.Kind.NCHW;
-        int c = channelsLast ? raw.dim(-1) : raw.dim(0);
-        int inner = channelsLast ? 1 : raw.size() / c;
-        for (int i = 0; i < raw.size(); i++) {
-            if ((i / inner) % c == channel && raw.at(i) != 0f) {
+        int[] span = state.reshapes().get(layer).channelSpan(raw, channel);
+        for (int i = span[0]; i < span[1]; i += span[2]) {
+            if (raw.at(i) != 0f) {
                 return false;
             }
         }

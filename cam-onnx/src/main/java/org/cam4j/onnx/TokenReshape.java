@@ -61,6 +61,18 @@ public record TokenReshape(Kind kind, int height, int width, int skip) {
                 + ", not a spatial map; choose a 4-d feature map or a token layer, or give --reshape tokens:H,W,SKIP");
     }
 
+    /**
+     * Where one channel lies in one image's raw tensor (flat, row-major): {from, to, step} - a contiguous plane for
+     * NCHW, every C-th value from {@code channel} on for channels-last layouts (NHWC maps, tokens incl. skipped).
+     */
+    public int[] channelSpan(Tensor rawImage, int channel) {
+        if (kind == Kind.NCHW) {
+            int plane = rawImage.size() / rawImage.dim(0);
+            return new int[] {channel * plane, (channel + 1) * plane, 1};
+        }
+        return new int[] {channel, rawImage.size(), rawImage.dim(-1)};
+    }
+
     /** Raw layer tensor to N x C x h x w. */
     public Tensor toNchw(Tensor raw) {
         return switch (kind) {

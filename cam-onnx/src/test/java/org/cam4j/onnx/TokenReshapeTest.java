@@ -25,6 +25,10 @@ class TokenReshapeTest {
         // token t = 1 + y * 2 + x, channel c
         assertThat(nchw.get(1, 2, 1, 0)).isEqualTo(raw.get(1, 1 + 2, 2));
         assertThat(r.toRaw(nchw, raw, new int[] {0, 1}).maxAbsDiff(raw)).isZero();
+        // channel 2 of image 1: every third value, class token included
+        assertThat(r.channelSpan(raw.slice(1), 2)).containsExactly(2, 15, 3);
+        assertThat(new TokenReshape(TokenReshape.Kind.NCHW, 0, 0, 0).channelSpan(range(3, 2, 2), 1))
+                .containsExactly(4, 8, 1);
     }
 
     @Test
