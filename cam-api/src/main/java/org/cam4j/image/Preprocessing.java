@@ -49,27 +49,29 @@ public record Preprocessing(int height, int width, int cropHeight, int cropWidth
         return mean.length;
     }
 
+    /** The model input for a list of images, N x C x H x W (or N x H x W x C). */
     public Tensor batch(List<RgbImage> images) {
+        return Tensor.stack(images.stream().map(this::tensor).toList());
+    }
+
+    /** One image as one row of the model input (C x H x W or H x W x C): geometry, scale, mean and std. */
+    public Tensor tensor(RgbImage image) {
         int h = outputHeight();
         int w = outputWidth();
         int channels = channels();
-        Tensor out = layout == Layout.NHWC ? Tensor.zeros(images.size(), h, w, channels)
-                : Tensor.zeros(images.size(), channels, h, w);
-        for (int n = 0; n < images.size(); n++) {
-            Tensor px = geometry(images.get(n)).pixels();
-            Tensor dst = out.slice(n);
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    int p = (y * w + x) * 3;
-                    for (int c = 0; c < channels; c++) {
-                        float value = channels == 3 ? px.at(p + c)
-                                : 0.299f * px.at(p) + 0.587f * px.at(p + 1) + 0.114f * px.at(p + 2);
-                        float v = (value * scale - mean[c]) / std[c];
-                        dst.put(layout == Layout.NHWC ? (y * w + x) * channels + c : (c * h + y) * w + x, v);
-                    }
+        Tensor px = geometry(image).pixels();
+        Tensor dst = layout == Layout.NHWC ? Tensor.zeros(h, w, channels) : Tensor.zeros(channels, h, w);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int p = (y * w + x) * 3;
+                for (int c = 0; c < channels; c++) {
+                    float value = channels == 3 ? px.at(p + c)
+                            : 0.299f * px.at(p) + 0.587f * px.at(p + 1) + 0.114f * px.at(p + 2);
+                    float v = (value * scale - mean[c]) / std[c];
+                    dst.put(layout == Layout.NHWC ? (y * w + x) * channels + c : (c * h + y) * w + x, v);
                 }
             }
         }
-        return out;
+        return dst;
     }
 }

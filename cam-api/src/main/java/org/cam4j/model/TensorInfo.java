@@ -19,6 +19,18 @@ public record TensorInfo(String name, long[] shape, Layout layout) {
         return (int) shape[layout == Layout.NHWC ? 3 : 1];
     }
 
+    /** Values per image (the product of every axis but the batch axis; for a classifier, its classes), or -1. */
+    public int valuesPerImage() {
+        long n = 1;
+        for (int i = 1; i < shape.length; i++) {
+            if (shape[i] < 0) {
+                return -1;
+            }
+            n *= shape[i];
+        }
+        return (int) Math.min(Integer.MAX_VALUE, n);
+    }
+
     @Override
     public String toString() {
         return name + Arrays.toString(shape);

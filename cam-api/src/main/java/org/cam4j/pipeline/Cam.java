@@ -51,6 +51,13 @@ public final class Cam implements AutoCloseable {
             throw new IllegalArgumentException(method.name() + " needs " + missing + " which this model's backend"
                     + " does not provide; choose a method that needs only " + model.capabilities());
         }
+        for (String key : options.extra().keySet()) {
+            if (!method.optionNames().contains(key)) {
+                throw new IllegalArgumentException("unknown option '" + key + "' for " + method.name() + "; it takes "
+                        + (method.optionNames().isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(
+                        method.optionNames()))));
+            }
+        }
         if (options.eigenSmooth() && !method.supportsEigenSmooth()) {
             throw new IllegalArgumentException(method.name() + " does not use eigen_smooth; drop --eigen-smooth");
         }
@@ -117,10 +124,18 @@ public final class Cam implements AutoCloseable {
     }
 
     private CamResult computeOnce(Tensor input, List<Target> targets) {
+        requireFinite(input, "the input batch", "check the preprocessing or the .npy file");
         List<Target> explained = method.targets(targets, input, model);
         boolean prefixOnly = method.needs().isEmpty();
         ForwardResult forward = prefixOnly ? model.activations(input, layers)
                 : model.forward(input, layers, explained, method.needs().contains(Capability.GRADIENTS));
+        if (forward.output() != null) {
+            requireFinite(forward.output(), "the model's output", "the model overflows on this input");
+        }
+        forward.activations().forEach((layer, a) -> requireFinite(a, "the activations of layer '" + layer + "'",
+                "the model overflows on this input"));
+        forward.gradients().forEach((layer, g) -> requireFinite(g, "the gradients at layer '" + layer + "'",
+                "the target score overflows; try a softmax or class target"));
         List<Target> resolved = prefixOnly ? explained : Targets.resolve(explained, forward.output());
         CamContext context = new CamContext(input, resolved, forward, model, options);
         int height = input.dim(inputLayout() == Layout.NHWC ? 1 : 2);
@@ -135,6 +150,22 @@ public final class Cam implements AutoCloseable {
             perLayer.add(CamOps.scale(CamOps.relu(low.copy()), height, width));
         }
         return new CamResult(CamOps.aggregate(perLayer), forward.output(), resolved, lowRes);
+    }
+
+    /**
+     * NaN or infinite values make every map meaningless while min-max scaling still squeezes them into [0, 1]:
+     * refused, naming the tensor and the image, unless {@link CamOptions#allowNonFinite} says otherwise.
+     */
+    private void requireFinite(Tensor t, String what, String hint) {
+        if (options.allowNonFinite()) {
+            return;
+        }
+        int at = t.firstNonFinite();
+        if (at >= 0) {
+            int image = at / Math.max(1, t.size() / t.dim(0));
+            throw new IllegalArgumentException(what + " has " + t.at(at) + " values (image " + image + "); " + hint
+                    + " (--allow-non-finite to compute anyway)");
+        }
     }
 
     private Layout inputLayout() {

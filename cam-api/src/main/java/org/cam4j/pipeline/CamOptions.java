@@ -9,10 +9,17 @@ import java.util.Map;
  * @param augSmooth average 6 runs over horizontal flip x brightness 0.9, 1.0, 1.1
  * @param batchSize how many perturbed inputs ScoreCAM and AblationCAM run at once
  * @param extra method-specific options by name (for example {@code ratio_channels_to_ablate})
+ * @param allowNonFinite compute even when the input, outputs, activations or gradients hold NaN or infinite values
+ *     (by default that is an error naming the tensor)
  */
-public record CamOptions(boolean eigenSmooth, boolean augSmooth, int batchSize, Map<String, String> extra) {
+public record CamOptions(boolean eigenSmooth, boolean augSmooth, int batchSize, Map<String, String> extra,
+                         boolean allowNonFinite) {
     public static CamOptions defaults() {
         return new CamOptions(false, false, 32, Map.of());
+    }
+
+    public CamOptions(boolean eigenSmooth, boolean augSmooth, int batchSize, Map<String, String> extra) {
+        this(eigenSmooth, augSmooth, batchSize, extra, false);
     }
 
     public CamOptions {
@@ -23,15 +30,23 @@ public record CamOptions(boolean eigenSmooth, boolean augSmooth, int batchSize, 
     }
 
     public CamOptions withEigenSmooth(boolean value) {
-        return new CamOptions(value, augSmooth, batchSize, extra);
+        return new CamOptions(value, augSmooth, batchSize, extra, allowNonFinite);
     }
 
     public CamOptions withAugSmooth(boolean value) {
-        return new CamOptions(eigenSmooth, value, batchSize, extra);
+        return new CamOptions(eigenSmooth, value, batchSize, extra, allowNonFinite);
     }
 
     public CamOptions withBatchSize(int value) {
-        return new CamOptions(eigenSmooth, augSmooth, value, extra);
+        return new CamOptions(eigenSmooth, augSmooth, value, extra, allowNonFinite);
+    }
+
+    public CamOptions withAllowNonFinite(boolean value) {
+        return new CamOptions(eigenSmooth, augSmooth, batchSize, extra, value);
+    }
+
+    public CamOptions withExtra(Map<String, String> value) {
+        return new CamOptions(eigenSmooth, augSmooth, batchSize, value, allowNonFinite);
     }
 
     /** A method-specific number option, or {@code fallback} when absent. */

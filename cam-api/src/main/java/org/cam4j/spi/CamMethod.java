@@ -26,6 +26,11 @@ public interface CamMethod extends Provider {
      */
     Tensor camImage(LayerData layer, CamContext context);
 
+    /** The method-specific option keys it reads from {@link org.cam4j.pipeline.CamOptions#extra}; others are refused. */
+    default Set<String> optionNames() {
+        return Set.of();
+    }
+
     /** True when {@code eigen_smooth} changes this method's result (the reference ignores it elsewhere). */
     default boolean supportsEigenSmooth() {
         return true;

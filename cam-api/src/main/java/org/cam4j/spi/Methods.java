@@ -12,4 +12,15 @@ public final class Methods {
     public static CamMethod get(String name) {
         return registry().get(name);
     }
+
+    /** The named methods, each once (names are matched as {@link #get} does), in the order first given. */
+    public static java.util.List<CamMethod> distinct(java.util.List<String> names) {
+        ProviderRegistry<CamMethod> registry = registry();
+        java.util.Map<String, CamMethod> byName = new java.util.LinkedHashMap<>();
+        for (String name : names) {
+            CamMethod m = registry.get(name);
+            byName.putIfAbsent(m.name(), m);
+        }
+        return java.util.List.copyOf(byName.values());
+    }
 }

@@ -12,22 +12,14 @@ public record ClassifierOutputTarget(int category) implements Target {
 
     @Override
     public double score(Tensor output) {
-        return output.reshape(-1).at(checked(output));
+        return output.reshape(-1).at(Targets.requireClass(category, output));
     }
 
     @Override
     public Tensor seed(Tensor output) {
         Tensor w = Tensor.zeros(output.shape());
-        w.put(checked(output), 1f);
+        w.put(Targets.requireClass(category, output), 1f);
         return w;
-    }
-
-    private int checked(Tensor output) {
-        if (category >= output.size()) {
-            throw new IllegalArgumentException("class " + category + " is outside the model's " + output.size()
-                    + " outputs");
-        }
-        return category;
     }
 
     @Override

@@ -10,11 +10,12 @@ import org.cam4j.tensor.Tensor;
 public record SoftmaxTarget(int category) implements Target {
     @Override
     public double score(Tensor output) {
-        return CamOps.softmax(output)[category];
+        return CamOps.softmax(output)[Targets.requireClass(category, output)];
     }
 
     @Override
     public Tensor seed(Tensor output) {
+        Targets.requireClass(category, output);
         double[] p = CamOps.softmax(output);
         float[] g = new float[p.length];
         for (int j = 0; j < p.length; j++) {

@@ -35,6 +35,15 @@ public final class Targets {
         return out;
     }
 
+    /** {@code category}, checked to index one of the output's values. */
+    static int requireClass(int category, Tensor output) {
+        if (category < 0 || category >= output.size()) {
+            throw new IllegalArgumentException("class " + category + " is outside the model's " + output.size()
+                    + " outputs; give a class from 0 to " + (output.size() - 1));
+        }
+        return category;
+    }
+
     /** Replaces {@code null} (top class) entries by the argmax of each image's output. */
     public static List<Target> resolve(List<Target> targets, Tensor outputs) {
         List<Target> out = new ArrayList<>();

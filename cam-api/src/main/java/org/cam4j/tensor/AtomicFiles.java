@@ -6,8 +6,13 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Writes files through a temporary sibling and a rename, so readers never see a half-written file. */
+/**
+ * Writes files through a temporary sibling and a rename, so readers never see a half-written file. The file gets the
+ * permissions of any new file under the process's umask (not the 0600 of {@code Files.createTempFile}).
+ */
 public final class AtomicFiles {
     private AtomicFiles() {
     }
@@ -18,8 +23,8 @@ public final class AtomicFiles {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
-            Files.write(tmp, content);
+            tmp = temporarySibling(target);
+            Files.write(tmp, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -35,5 +40,11 @@ public final class AtomicFiles {
             }
             throw new UncheckedIOException("cannot write " + file + ": " + e, e);
         }
+    }
+
+    /** A fresh hidden {@code .NAME.RANDOM.part} name beside {@code target}; created by the caller with CREATE_NEW. */
+    private static Path temporarySibling(Path target) {
+        return target.resolveSibling("." + target.getFileName() + "."
+                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".part");
     }
 }

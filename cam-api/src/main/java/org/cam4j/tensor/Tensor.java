@@ -266,6 +266,16 @@ public final class Tensor {
         return m;
     }
 
+    /** The flat index of the first NaN or infinite value, or -1 when every value is finite. */
+    public int firstNonFinite() {
+        for (int i = 0; i < size; i++) {
+            if (!Float.isFinite(data[offset + i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Index of the largest value (the first one on ties). */
     public int argmax() {
         int best = 0;

@@ -9,11 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
+import java.util.Iterator;
+import org.cam4j.pipeline.ImagePipeline;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -40,8 +44,10 @@ import picocli.CommandLine.Spec;
  * {@code cam batch run.yaml}: explains a folder of images with several models and methods, as the YAML says.
  *
  * <p>Resumable: every output is written atomically and each finished image leaves a record
- * ({@code <model>/.done/<image>.json}); a rerun skips finished images, so a run killed mid-way loses nothing and
- * duplicates nothing. A bad image is reported and skipped; the run finishes and exits 1 with a summary.
+ * ({@code <model>/.done/<name>.json}, holding the image's path); a rerun skips exactly the images whose record names
+ * them, so a run killed mid-way loses nothing and duplicates nothing. Output names are unique per image
+ * ({@link OutputNames}). A bad image is reported, listed in {@code summary.json} and the report with its reason, and
+ * skipped; the run finishes and exits 1. Nothing is written outside the output folder, links in it included.
  */
 @Command(name = "batch", mixinStandardHelpOptions = true,
         description = "Run a YAML-configured batch: models x methods x images, with overlays, .npy, JSON and an HTML report.")
@@ -67,47 +73,115 @@ final class BatchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         BatchConfig config = Yaml.readSnake(yaml, BatchConfig.class);
         Path base = yaml.toAbsolutePath().getParent();
-        Path out = (outOverride != null ? outOverride : base.resolve(required(config.output(), "output")))
-                .toAbsolutePath().normalize();
+        Path outPath = outOverride != null ? outOverride : base.resolve(required(config.output(), "output"));
         List<String> formats = config.formats() == null ? List.of("png", "json", "html") : config.formats();
         for (String f : formats) {
             if (!FORMATS.contains(f)) {
                 throw new CliException(yaml + ": unknown format '" + f + "'; use " + String.join(", ", FORMATS));
             }
         }
-        List<BatchConfig.MethodEntry> methodEntries = required(config.methods(), "methods");
-        List<CamMethod> methods = methodEntries.stream().map(m -> Methods.get(required(m.name(), "methods[].name")))
-                .toList();
-        List<Path> images = ImageInputs.expand(required(config.images(), "images"), base);
+        float imageWeight = Limits.imageWeight(config.imageWeight() == null ? 0.5f : config.imageWeight(),
+                yaml + ": image_weight");
+        List<Method> methods = methods(required(config.methods(), "methods"));
+        List<Path> images = ImageInputs.expand(required(config.images(), "images"), base).stream().distinct().toList();
         List<BatchConfig.ModelEntry> models = config.models() == null || config.models().isEmpty()
                 ? List.of(new BatchConfig.ModelEntry(null, null, null, null, null, null, null, null, null))
                 : config.models();
-        ExplainCommand.prepareOutput(out);
-        removeUnfinishedWrites(out);
+        Map<String, BatchConfig.ModelEntry> byName = new LinkedHashMap<>();
+        for (BatchConfig.ModelEntry entry : models) {
+            Path modelPath = modelPath(entry, base);
+            String name = OutputFolder.safeName(entry.name() != null ? entry.name() : ExplainCommand.base(modelPath));
+            if (byName.putIfAbsent(name.toLowerCase(java.util.Locale.ROOT), entry) != null) {
+                throw new CliException(yaml + ": two models are named '" + name + "' (their output folder); give each"
+                        + " a distinct name:");
+            }
+            Limits.threads(entry.threads() == null ? 0 : entry.threads(), yaml + ": models[].threads");
+        }
+        if (config.targets() != null && config.targets().csv() != null
+                && !Files.isRegularFile(base.resolve(config.targets().csv()))) {
+            throw new CliException(yaml + ": targets.csv file " + base.resolve(config.targets().csv())
+                    + " does not exist");
+        }
+        OutputFolder out = OutputFolder.create(outPath, "--out or the YAML's output");
+        removeUnfinishedWrites(out.root());
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
-        List<String> failures = new ArrayList<>();
-        ArrayNode summary = json.createArrayNode();
-        int total = images.size() * models.size();
-        try (ProgressBar bar = progress(total)) {
+        Map<Path, String> names = OutputNames.assign(images);
+        Run run = new Run(out, formats, methods, names, imageWeight, json.createArrayNode(), new ArrayList<>());
+        try (ProgressBar bar = progress(images.size() * models.size())) {
             for (BatchConfig.ModelEntry entry : models) {
-                runModel(entry, base, out, methodEntries, methods, images, config, formats, summary, failures, bar, err);
+                runModel(entry, base, run, images, config, bar, err);
             }
         }
+        sortByModelAndImage(run.summary(), new ArrayList<>(byName.keySet()));
         if (formats.contains("json")) {
-            AtomicFiles.write(out.resolve("summary.json"), json.writeValueAsBytes(summary));
+            AtomicFiles.write(out.file("summary.json"), json.writeValueAsBytes(run.summary()));
         }
         if (formats.contains("html")) {
-            AtomicFiles.write(out.resolve("report.html"), HtmlReport.render(summary, out, methods)
-                    .getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(out.file("report.html"), HtmlReport.render(run.summary(), out.root(),
+                    methods.stream().map(Method::method).toList()).getBytes(StandardCharsets.UTF_8));
         }
-        stdout.println("explained " + (summary.size()) + " image(s) with " + methods.size() + " method(s) into " + out
-                + (failures.isEmpty() ? "" : "; " + failures.size() + " failed"));
-        if (!failures.isEmpty()) {
-            failures.forEach(f -> err.println("cam: failed: " + f));
+        int done = run.summary().size() - run.failures().size();
+        stdout.println("explained " + done + " image(s) with " + methods.size() + " method(s) into " + out.root()
+                + (run.failures().isEmpty() ? "" : "; " + run.failures().size() + " failed"));
+        if (!run.failures().isEmpty()) {
+            run.failures().forEach(f -> err.println("cam: failed: " + f));
             return CamCli.PARTIAL_FAILURE;
         }
         return 0;
+    }
+
+    /** Records in the YAML's model order, then by image path (writes finish in any order). */
+    private static void sortByModelAndImage(ArrayNode summary, List<String> models) {
+        List<JsonNode> rows = new ArrayList<>();
+        summary.forEach(rows::add);
+        rows.sort(java.util.Comparator.comparingInt((JsonNode r) -> models.indexOf(r.path("model").asText()
+                .toLowerCase(java.util.Locale.ROOT))).thenComparing(r -> r.path("image").asText()));
+        summary.removeAll();
+        summary.addAll(rows);
+    }
+
+    /** A method of the run with its options, checked before any model opens. */
+    record Method(CamMethod method, CamOptions options) {
+    }
+
+    /** What every model of a run shares: where and what to write, and what was done. */
+    private record Run(OutputFolder out, List<String> formats, List<Method> methods, Map<Path, String> names,
+                       float imageWeight, ArrayNode summary, List<String> failures) {
+        /** Adds a record; writer threads add too. */
+        void add(JsonNode record) {
+            synchronized (summary) {
+                summary.add(record);
+            }
+        }
+    }
+
+    private List<Method> methods(List<BatchConfig.MethodEntry> entries) {
+        Map<String, Method> out = new LinkedHashMap<>();
+        for (BatchConfig.MethodEntry e : entries) {
+            CamMethod m = Methods.get(required(e.name(), "methods[].name"));
+            int batchSize = Limits.batchSize(e.batchSize() == null ? 32 : e.batchSize(), yaml + ": methods[].batch_size");
+            CamOptions base = new CamOptions(Boolean.TRUE.equals(e.eigenSmooth()), Boolean.TRUE.equals(e.augSmooth()),
+                    batchSize, Map.of());
+            CamOptions options = MethodOptions.forEach(List.of(m), e.options(), base, yaml + ": option").get(m);
+            if (out.containsKey(m.name()) && !out.get(m.name()).options().equals(options)) {
+                throw new CliException(yaml + ": method " + m.name() + " is listed twice with different settings;"
+                        + " list it once");
+            }
+            out.putIfAbsent(m.name(), new Method(m, options));
+        }
+        return List.copyOf(out.values());
+    }
+
+    private static Path modelPath(BatchConfig.ModelEntry entry, Path base) {
+        Path modelPath = entry.path() == null ? DefaultModel.model() : base.resolve(entry.path());
+        if (Files.isDirectory(modelPath)) {
+            throw new CliException("model " + modelPath + " is a folder; give the model file inside it (.onnx)");
+        }
+        if (!Files.isRegularFile(modelPath)) {
+            throw new CliException("model file " + modelPath + " does not exist");
+        }
+        return modelPath;
     }
 
     /** Deletes the temporary files of writes a killed run left unfinished (never renamed into place). */
@@ -129,30 +203,17 @@ final class BatchCommand implements Callable<Integer> {
         return b.build();
     }
 
-    private static <T> T required(T value, String key) {
+    private <T> T required(T value, String key) {
         if (value == null) {
-            throw new CliException("the batch YAML needs '" + key + "'");
+            throw new CliException(yaml + ": the batch YAML needs '" + key + "'");
         }
         return value;
     }
 
-    /** A file or folder name that stays inside its parent. */
-    static String safeName(String name) {
-        String s = name.replaceAll("[^A-Za-z0-9._+-]", "_");
-        return s.startsWith(".") ? "_" + s : s;
-    }
-
-    private void runModel(BatchConfig.ModelEntry entry, Path base, Path out, List<BatchConfig.MethodEntry> entries,
-                          List<CamMethod> methods, List<Path> images, BatchConfig config, List<String> formats,
-                          ArrayNode summary, List<String> failures, ProgressBar bar, PrintWriter err) throws IOException {
-        Path modelPath = entry.path() == null ? DefaultModel.model() : base.resolve(entry.path());
-        if (!Files.isRegularFile(modelPath)) {
-            throw new CliException("model file " + modelPath + " does not exist");
-        }
-        String modelName = safeName(entry.name() != null ? entry.name() : ExplainCommand.base(modelPath));
-        Path dir = out.resolve(modelName).normalize();
-        Path done = dir.resolve(".done");
-        Files.createDirectories(done);
+    private void runModel(BatchConfig.ModelEntry entry, Path base, Run run, List<Path> images, BatchConfig config,
+                          ProgressBar bar, PrintWriter err) throws IOException {
+        Path modelPath = modelPath(entry, base);
+        String modelName = OutputFolder.safeName(entry.name() != null ? entry.name() : ExplainCommand.base(modelPath));
         ModelSettings beside = ModelSettings.beside(modelPath);
         ModelSettings settings = new ModelSettings(entry.preprocessing() != null ? entry.preprocessing()
                 : beside.preprocessing(), entry.labels() != null ? base.resolve(entry.labels()).toString()
@@ -165,43 +226,52 @@ final class BatchCommand implements Callable<Integer> {
         try (ExplainableModel model = Backends.choose(modelPath, entry.backend()).open(modelPath, options)) {
             List<String> layers = ModelArgs.layersOrDefault(null, settings, model);
             ImageExplainer explainer = new ImageExplainer(model, new PreprocessingArgs().resolve(settings, model),
-                    labels, layers, config.imageWeight() == null ? 0.5f : config.imageWeight());
-            Map<Path, List<Target>> targets = targets(config.targets(), images, labels, base);
+                    labels, layers, run.imageWeight());
+            int classes = model.output().valuesPerImage();
+            Map<Path, List<Target>> targets = targets(config.targets(), images, labels, base, classes);
             List<Path> todo = new ArrayList<>();
             for (Path image : images) {
-                Path record = done.resolve(safeName(image.getFileName().toString()) + ".json");
-                if (Files.isRegularFile(record)) {
-                    summary.add(json.readTree(record.toFile()));
+                JsonNode record = finished(run.out(), modelName, run.names().get(image), image);
+                if (record != null) {
+                    run.add(record);
                     bar.step();
                 } else {
                     todo.add(image);
                 }
             }
-            for (int start = 0; start < todo.size(); start += IMAGE_BATCH) {
-                List<Path> part = todo.subList(start, Math.min(todo.size(), start + IMAGE_BATCH));
-                List<Path> ok = new ArrayList<>();
-                List<RgbImage> rgb = new ArrayList<>();
-                for (Path image : part) {
-                    try {
-                        rgb.add(ImageFiles.read(image));
-                        ok.add(image);
-                    } catch (RuntimeException e) {
-                        failures.add(image + ": " + e.getMessage());
-                        err.println("cam: skipping " + image + ": " + e.getMessage());
+            int top = Math.max(5, targets.values().stream().mapToInt(List::size).max().orElse(1));
+            try (ImagePipeline pipeline = explainer.pipeline(ImageFiles.DEFAULT_MAX_PIXELS)) {
+                for (Iterator<ImagePipeline.Batch> it = pipeline.batches(todo, IMAGE_BATCH); it.hasNext(); ) {
+                    ImagePipeline.Batch batch = it.next();
+                    for (ImagePipeline.Failed f : batch.failed()) {
+                        run.failures().add(f.reason());
+                        run.add(json.createObjectNode().put("model", modelName)
+                                .put("image", f.file().toString()).put("error", f.reason()));
+                        err.println("cam: skipping " + f.file() + ": " + f.reason());
                         bar.step();
                     }
+                    if (batch.size() > 0) {
+                        explainPart(explainer, pipeline, modelName, batch, run, targets, labels, top, bar);
+                    }
                 }
-                if (!ok.isEmpty()) {
-                    explainPart(explainer, modelName, dir, ok, rgb, entries, methods, targets, formats, labels,
-                            summary, done, bar);
-                }
+                pipeline.finish();
             }
         }
     }
 
+    /** The record of an image this model already finished, or null; a record naming another image is not it. */
+    private JsonNode finished(OutputFolder out, String modelName, String name, Path image) throws IOException {
+        Path record = out.file(modelName + "/.done/" + name + ".json");
+        if (!Files.isRegularFile(record)) {
+            return null;
+        }
+        JsonNode rec = json.readTree(record.toFile());
+        return rec.path("image").asText().equals(image.toString()) ? rec : null;
+    }
+
     /** Per image, its targets: top-k classes (null = resolved after the forward pass), fixed classes or a CSV. */
-    private Map<Path, List<Target>> targets(BatchConfig.TargetSpec spec, List<Path> images, Labels labels, Path base)
-            throws IOException {
+    private Map<Path, List<Target>> targets(BatchConfig.TargetSpec spec, List<Path> images, Labels labels, Path base,
+                                            int classes) throws IOException {
         Map<Path, List<Target>> out = new HashMap<>();
         Map<String, List<Target>> byName = new HashMap<>();
         if (spec != null && spec.csv() != null) {
@@ -211,23 +281,25 @@ final class BatchCommand implements Callable<Integer> {
                     continue;
                 }
                 byName.computeIfAbsent(cells[0].trim(), k -> new ArrayList<>())
-                        .add(new ClassifierOutputTarget(labels.index(cells[1])));
+                        .add(new ClassifierOutputTarget(labels.index(cells[1], classes)));
             }
+        }
+        int k = spec == null || spec.topK() == null ? 1 : spec.topK();
+        if (k < 1 || classes > 0 && k > classes) {
+            throw new CliException(yaml + ": targets.top_k must be between 1 and the model's " + classes
+                    + " classes, got " + k);
         }
         for (Path image : images) {
             List<Target> t;
             if (spec != null && spec.classes() != null) {
-                t = spec.classes().stream().map(c -> (Target) new ClassifierOutputTarget(labels.index(c))).toList();
+                t = spec.classes().stream().distinct()
+                        .map(c -> (Target) new ClassifierOutputTarget(labels.index(c, classes))).toList();
             } else if (spec != null && spec.csv() != null) {
                 t = byName.get(image.getFileName().toString());
                 if (t == null) {
                     throw new CliException(spec.csv() + " has no class for image " + image.getFileName());
                 }
             } else {
-                int k = spec == null || spec.topK() == null ? 1 : spec.topK();
-                if (k < 1) {
-                    throw new CliException("targets.top_k must be >= 1, got " + k);
-                }
                 t = new ArrayList<>();
                 for (int i = 0; i < k; i++) {
                     t.add(null);
@@ -238,65 +310,78 @@ final class BatchCommand implements Callable<Integer> {
         return out;
     }
 
-    private void explainPart(ImageExplainer explainer, String modelName, Path dir, List<Path> images,
-                             List<RgbImage> rgb, List<BatchConfig.MethodEntry> entries, List<CamMethod> methods,
-                             Map<Path, List<Target>> targets, List<String> formats, Labels labels, ArrayNode summary,
-                             Path done, ProgressBar bar) throws IOException {
-        Tensor input = explainer.batch(rgb);
+    private void explainPart(ImageExplainer explainer, ImagePipeline pipeline, String modelName,
+                             ImagePipeline.Batch batch, Run run, Map<Path, List<Target>> targets, Labels labels,
+                             int top, ProgressBar bar) {
+        Tensor input = batch.input();
         Tensor outputs = explainer.model().predict(input);
-        List<List<ImageExplainer.Prediction>> predictions = explainer.predictions(outputs, 5);
-        Map<Integer, ObjectNode> records = new LinkedHashMap<>();
-        for (int i = 0; i < images.size(); i++) {
-            ObjectNode rec = json.createObjectNode().put("model", modelName).put("image", images.get(i).toString());
+        List<List<ImageExplainer.Prediction>> predictions = explainer.predictions(outputs, top);
+        List<ObjectNode> records = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            ObjectNode rec = json.createObjectNode().put("model", modelName)
+                    .put("image", batch.loaded().get(i).file().toString());
             ArrayNode p = rec.putArray("predictions");
-            predictions.get(i).forEach(x -> p.addObject().put("class", x.index()).put("label", x.label())
-                    .put("probability", x.probability()));
+            predictions.get(i).subList(0, Math.min(5, predictions.get(i).size())).forEach(x -> p.addObject()
+                    .put("class", x.index()).put("label", x.label()).put("probability", x.probability()));
             rec.putArray("cams");
-            records.put(i, rec);
+            records.add(rec);
         }
         // one row per (image, target); top-k targets resolve to the k best classes of each image
         List<Integer> rowImage = new ArrayList<>();
         List<Target> rowTarget = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            List<Target> t = targets.get(images.get(i));
+        for (int i = 0; i < batch.size(); i++) {
+            List<Target> t = targets.get(batch.loaded().get(i).file());
             for (int k = 0; k < t.size(); k++) {
                 rowImage.add(i);
                 rowTarget.add(t.get(k) != null ? t.get(k) : new ClassifierOutputTarget(predictions.get(i).get(k).index()));
             }
         }
-        List<Tensor> rows = new ArrayList<>();
-        rowImage.forEach(i -> rows.add(input.slice(i)));
-        Tensor rowInput = Tensor.stack(rows);
-        for (int m = 0; m < methods.size(); m++) {
-            BatchConfig.MethodEntry e = entries.get(m);
-            CamOptions options = new CamOptions(Boolean.TRUE.equals(e.eigenSmooth()), Boolean.TRUE.equals(e.augSmooth()),
-                    e.batchSize() == null ? 32 : e.batchSize(), e.options());
-            CamResult r = explainer.run(methods.get(m), options, rowInput, rowTarget);
-            for (int row = 0; row < rowImage.size(); row++) {
-                int i = rowImage.get(row);
-                int cls = ExplainCommand.targetClass(rowTarget.get(row));
-                String name = safeName(ExplainCommand.base(images.get(i)) + "." + methods.get(m).name() + "."
-                        + labels.name(cls));
-                ObjectNode cam = ((ArrayNode) records.get(i).get("cams")).addObject()
-                        .put("method", methods.get(m).name()).put("class", cls).put("label", labels.name(cls));
-                Tensor map = r.cams().slice(row);
-                if (formats.contains("png")) {
-                    Path png = dir.resolve(name + ".png");
-                    explainer.writeOverlay(png, rgb.get(i), map);
-                    cam.put("png", dir.getParent().relativize(png).toString());
+        Tensor rowInput = Tensor.stack(rowImage.stream().map(input::slice).toList());
+        // the records are written by the last of the batch's output writes: a record means its outputs are on disk
+        AtomicInteger pending = new AtomicInteger(run.methods().size() * rowImage.size());
+        Runnable writeRecords = () -> {
+            for (int i = 0; i < batch.size(); i++) {
+                String name = run.names().get(batch.loaded().get(i).file());
+                try {
+                    AtomicFiles.write(run.out().file(modelName + "/.done/" + name + ".json"),
+                            json.writeValueAsBytes(records.get(i)));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
                 }
-                if (formats.contains("npy")) {
-                    Path npy = dir.resolve(name + ".npy");
-                    Npy.write(npy, map);
-                    cam.put("npy", dir.getParent().relativize(npy).toString());
-                }
+                run.add(records.get(i));
+                bar.step();
             }
-        }
-        for (Map.Entry<Integer, ObjectNode> e : records.entrySet()) {
-            Path record = done.resolve(safeName(images.get(e.getKey()).getFileName().toString()) + ".json");
-            AtomicFiles.write(record, json.writeValueAsBytes(e.getValue()));
-            summary.add(e.getValue());
-            bar.step();
+        };
+        for (Method m : run.methods()) {
+            CamResult r = explainer.run(m.method(), m.options(), rowInput, rowTarget);
+            for (int row = 0; row < rowImage.size(); row++) {
+                ImagePipeline.Loaded image = batch.loaded().get(rowImage.get(row));
+                int cls = ExplainCommand.targetClass(rowTarget.get(row));
+                String name = modelName + "/" + run.names().get(image.file()) + "."
+                        + OutputFolder.safeName(m.method().name() + "." + labels.name(cls));
+                ObjectNode cam = ((ArrayNode) records.get(rowImage.get(row)).get("cams")).addObject()
+                        .put("method", m.method().name()).put("class", cls).put("label", labels.name(cls));
+                Tensor map = r.cams().slice(row);
+                Path png = run.formats().contains("png") ? run.out().file(name + ".png") : null;
+                Path npy = run.formats().contains("npy") ? run.out().file(name + ".npy") : null;
+                if (png != null) {
+                    cam.put("png", run.out().root().relativize(png).toString());
+                }
+                if (npy != null) {
+                    cam.put("npy", run.out().root().relativize(npy).toString());
+                }
+                pipeline.submit(() -> {
+                    if (png != null) {
+                        ImageFiles.writePng(png, explainer.overlay(image.image(), map));
+                    }
+                    if (npy != null) {
+                        Npy.write(npy, map);
+                    }
+                    if (pending.decrementAndGet() == 0) {
+                        writeRecords.run();
+                    }
+                });
+            }
         }
     }
 }

@@ -24,13 +24,14 @@ final class DefaultModel {
         if (dir == null) {
             try {
                 Path d = Files.createTempDirectory("cam4j-default");
+                // deleteOnExit runs in reverse order: the files first, then the folder
+                d.toFile().deleteOnExit();
                 for (String f : FILES) {
                     try (InputStream in = DefaultModel.class.getResourceAsStream(ROOT + f)) {
                         Files.copy(in, d.resolve(f), StandardCopyOption.REPLACE_EXISTING);
                     }
                     d.resolve(f).toFile().deleteOnExit();
                 }
-                d.toFile().deleteOnExit();
                 dir = d;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot unpack the bundled default model: " + e.getMessage(), e);

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.cam4j.image.ImageFiles;
 import org.cam4j.image.Preprocessing;
@@ -20,6 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "dff", mixinStandardHelpOptions = true,
         description = "Deep Feature Factorization: k concepts of a layer, their maps overlaid per image.")
 final class DffCommand implements Callable<Integer> {
+    private static final int MAX_COMPONENTS = 64;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -48,17 +51,33 @@ final class DffCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "cam-out", paramLabel = "DIR")
     Path out;
 
+    @Option(names = "--max-pixels", defaultValue = "250000000", paramLabel = "N",
+            description = "Refuse images of more pixels (read from the header). Default: ${DEFAULT-VALUE}.")
+    long maxPixels;
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
-        List<Path> files = images == null ? List.of(DefaultModel.image()) : ImageInputs.expand(images, Path.of(""));
-        ExplainCommand.prepareOutput(out);
+        Limits.imageWeight(imageWeight, "--image-weight");
+        Limits.range(components, 1, MAX_COMPONENTS, "--components");
+        List<Path> files = images == null ? List.of(DefaultModel.image())
+                : ImageInputs.expand(images, Path.of("")).stream().distinct().toList();
         try (ExplainableModel model = modelArgs.open()) {
             ModelSettings settings = modelArgs.settings();
             Labels labels = modelArgs.labels(labelsFile, settings);
             String target = layer != null ? layer : ModelArgs.layersOrDefault(null, settings, model).get(0);
+            int channels = model.layers().stream().filter(l -> l.name().equals(target)).findFirst()
+                    .map(l -> l.kind() == org.cam4j.model.LayerInfo.Kind.SPATIAL ? (int) l.shape()[1]
+                            : (int) l.shape()[l.shape().length - 1]).orElse(-1);
+            if (channels > 0 && components > channels) {
+                throw new CliException("--components " + components + " is more than layer '" + target + "' has"
+                        + " channels (" + channels + "); give at most " + channels);
+            }
             Preprocessing pre = preprocessingArgs.resolve(settings, model);
-            List<RgbImage> rgb = files.stream().map(ImageFiles::read).toList();
+            OutputFolder folder = OutputFolder.create(out, "--out");
+            Map<Path, String> names = OutputNames.assign(files);
+            List<RgbImage> rgb = files.stream().map(f -> ImageFiles.read(f, maxPixels, pre.height(), pre.width()))
+                    .toList();
             DeepFeatureFactorization.Factorization f = DeepFeatureFactorization.compute(model, pre.batch(rgb),
                     target, components, true);
             for (int k = 0; k < components; k++) {
@@ -85,7 +104,7 @@ final class DffCommand implements Callable<Integer> {
                     }
                     maps = resized;
                 }
-                Path png = out.resolve(ExplainCommand.base(files.get(i)) + ".dff.png");
+                Path png = folder.file(names.get(files.get(i)) + ".dff.png");
                 ImageFiles.writePng(png, DeepFeatureFactorization.overlay(picture, maps, imageWeight));
                 stdout.println(files.get(i).getFileName() + " -> " + png);
             }

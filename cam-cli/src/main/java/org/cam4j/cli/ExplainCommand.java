@@ -10,8 +10,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import org.cam4j.image.ImageFiles;
-import org.cam4j.image.RgbImage;
+import org.cam4j.pipeline.ImagePipeline;
+import org.cam4j.target.ClassifierOutputTarget;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.pipeline.CamOptions;
 import org.cam4j.pipeline.CamResult;
@@ -33,6 +36,7 @@ import picocli.CommandLine.Spec;
             "With no --model and no --image: the bundled CIFAR-10 ResNet-8 on the bundled dog-and-cat photo."})
 final class ExplainCommand implements Callable<Integer> {
     private static final int IMAGE_BATCH = 8;
+    private static final int MAX_TOP = 1000;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -113,18 +117,39 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON summary instead of text.")
     boolean json;
 
+    @Option(names = "--max-pixels", defaultValue = "250000000", paramLabel = "N", description = {"Refuse images of"
+            + " more pixels (width x height, read from the header before decoding). Default: ${DEFAULT-VALUE}.",
+        "Images over 16 megapixels are decoded subsampled, never below the model's input size."})
+    long maxPixels;
+
+    @Option(names = "--format", defaultValue = "png", paramLabel = "png|jpg",
+            description = "Overlay file format. Default: ${DEFAULT-VALUE}.")
+    OverlayFormat format;
+
+    @Option(names = "--allow-non-finite", description = "Compute even when the input, logits or gradients hold NaN or"
+            + " Inf values (by default an error).")
+    boolean allowNonFinite;
+
     @Override
     public Integer call() {
-        if (batchSize < 1) {
-            throw new CliException("--batch-size must be >= 1, got " + batchSize);
+        // every option is checked before the model opens or anything runs
+        Limits.batchSize(batchSize, "--batch-size");
+        Limits.range(top, 0, MAX_TOP, "--top");
+        Limits.imageWeight(imageWeight, "--image-weight");
+        if (maxPixels < 1) {
+            throw new CliException("--max-pixels must be >= 1, got " + maxPixels);
         }
         Path npyInput = inputs == null ? null : inputs.npy;
         if (npyInput != null && (saveNpy == null || saveNpy.isEmpty())) {
             throw new CliException("--input needs --save-npy FILE for the N x H x W CAM batch");
         }
-        List<CamMethod> chosen = methods.stream().map(Methods::get).toList();
-        CamOptions options = new CamOptions(eigenSmooth, augSmooth, batchSize, methodOptions);
+        List<CamMethod> chosen = Methods.distinct(methods);
+        Map<CamMethod, CamOptions> options = MethodOptions.forEach(chosen, methodOptions,
+                new CamOptions(eigenSmooth, augSmooth, batchSize, Map.of(), allowNonFinite), "--option");
         PrintWriter stdout = spec.commandLine().getOut();
+        boolean demo = npyInput == null && (inputs == null || inputs.images == null);
+        List<Path> images = npyInput != null ? List.of() : demo ? List.of(DefaultModel.image())
+                : ImageInputs.expand(inputs.images, Path.of(""));
         try (ExplainableModel model = modelArgs.open()) {
             ModelSettings settings = modelArgs.settings();
             Labels labels = modelArgs.labels(labelsFile, settings);
@@ -134,50 +159,44 @@ final class ExplainCommand implements Callable<Integer> {
             if (npyInput != null) {
                 return explainTensor(explainer, Npy.read(npyInput), chosen, options, labels, Path.of(saveNpy), stdout);
             }
-            boolean demo = inputs == null || inputs.images == null;
-            List<Path> images = demo ? List.of(DefaultModel.image()) : ImageInputs.expand(inputs.images, Path.of(""));
             if (demo && modelArgs.isDefault() && classes == null && targetSpecs == null) {
                 classes = List.of("dog", "cat");
             }
-            prepareOutput(out);
-            return explainImages(explainer, jobs(images, labels), chosen, options, labels, stdout);
+            Map<Path, List<Job>> jobs = jobs(images, labels, model.output().valuesPerImage());
+            OutputFolder folder = OutputFolder.create(out, "--out");
+            return explainImages(explainer, jobs, OutputNames.assign(images), folder, chosen, options, labels, demo,
+                    stdout);
         }
     }
 
-    static void prepareOutput(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (Exception e) {
-            throw new CliException("cannot create output folder " + dir + " (" + e.getMessage() + "); choose"
-                    + " another with --out");
-        }
-        if (!Files.isWritable(dir)) {
-            throw new CliException("output folder " + dir + " is not writable; choose another with --out");
-        }
+    /** One target of one image, written as {@code <name>.<method><suffix>.<format>}. */
+    record Job(String suffix, Target target, String label) {
     }
 
-    /** One image explained for one target, written as {@code <base>.<method><suffix>.png}. */
-    record Job(Path image, String suffix, Target target) {
-    }
-
-    /** Images with their targets; one image with several classes becomes one job per class. */
-    private List<Job> jobs(List<Path> images, Labels labels) {
-        List<Job> jobs = new ArrayList<>();
+    /** Per image its targets; one image with several classes gets one job per class. */
+    private Map<Path, List<Job>> jobs(List<Path> images, Labels labels, int outputs) {
+        Map<Path, List<Job>> jobs = new LinkedHashMap<>();
         if (images.size() == 1 && classes != null && classes.size() > 1) {
+            List<Job> perClass = new ArrayList<>();
             for (String c : classes) {
-                int index = labels.index(c);
-                jobs.add(new Job(images.get(0), "." + labels.name(index), new org.cam4j.target.ClassifierOutputTarget(index)));
+                int index = labels.index(c, outputs);
+                perClass.add(new Job("." + OutputFolder.safeName(labels.name(index)),
+                        new ClassifierOutputTarget(index), labels.name(index)));
             }
+            jobs.put(images.get(0), perClass);
             return jobs;
         }
-        List<Target> targets = targets(images.size(), labels);
+        List<Target> targets = targets(images.size(), labels, outputs);
         for (int i = 0; i < images.size(); i++) {
-            jobs.add(new Job(images.get(i), "", targets.get(i)));
+            Target t = targets.get(i);
+            String label = t == null ? null : targetSpecs != null
+                    ? targetSpecs.get(targetSpecs.size() == 1 ? 0 : i) : labels.name(targetClass(t));
+            jobs.put(images.get(i), List.of(new Job("", t, label)));
         }
         return jobs;
     }
 
-    private List<Target> targets(int n, Labels labels) {
+    private List<Target> targets(int n, Labels labels, int outputs) {
         if (targetSpecs != null && !targetSpecs.isEmpty()) {
             if (classes != null) {
                 throw new CliException("--class and --target conflict; give one of them");
@@ -195,19 +214,31 @@ final class ExplainCommand implements Callable<Integer> {
         if (classes == null || classes.isEmpty()) {
             return Targets.topClass(n);
         }
-        return Targets.classes(n, classes.stream().map(labels::index).toList());
+        return Targets.classes(n, classes.stream().map(c -> labels.index(c, outputs)).toList());
     }
 
-    private int explainTensor(ImageExplainer explainer, Tensor input, List<CamMethod> chosen, CamOptions options,
-                              Labels labels, Path file, PrintWriter stdout) {
-        if (input.dim(0) == 0) {
-            throw new CliException("the input batch is empty");
+    private int explainTensor(ImageExplainer explainer, Tensor input, List<CamMethod> chosen,
+                              Map<CamMethod, CamOptions> options, Labels labels, Path file, PrintWriter stdout) {
+        if (input.rank() != 4 || input.dim(0) == 0) {
+            throw new CliException("--input must hold a non-empty N x C x H x W (or N x H x W x C) batch, got shape "
+                    + java.util.Arrays.toString(input.shape()));
         }
+        List<Target> targets = targets(input.dim(0), labels, explainer.model().output().valuesPerImage());
+        ArrayNode summary = Yaml.json().createArrayNode();
         for (CamMethod method : chosen) {
-            CamResult r = explainer.run(method, options, input, targets(input.dim(0), labels));
+            CamResult r = explainer.run(method, options.get(method), input, targets);
             Path target = chosen.size() == 1 ? file : withSuffix(file, "." + method.name());
             Npy.write(target, r.cams());
-            stdout.println("wrote " + target + " " + java.util.Arrays.toString(r.cams().shape()));
+            ObjectNode row = summary.addObject().put("method", method.name()).put("npy", target.toString());
+            java.util.Arrays.stream(r.cams().shape()).forEach(row.withArray("shape")::add);
+            ArrayNode t = row.putArray("targets");
+            r.targets().forEach(x -> t.add(targetLabel(x, labels)));
+            if (!json) {
+                stdout.println("wrote " + target + " " + java.util.Arrays.toString(r.cams().shape()));
+            }
+        }
+        if (json) {
+            stdout.println(summary.toPrettyString());
         }
         return 0;
     }
@@ -225,61 +256,131 @@ final class ExplainCommand implements Callable<Integer> {
         return dot > 0 ? name.substring(0, dot) : name;
     }
 
-    private int explainImages(ImageExplainer explainer, List<Job> jobs, List<CamMethod> chosen,
-                              CamOptions options, Labels labels, PrintWriter stdout) {
+    private int explainImages(ImageExplainer explainer, Map<Path, List<Job>> jobs, Map<Path, String> names,
+                              OutputFolder folder, List<CamMethod> chosen, Map<CamMethod, CamOptions> options,
+                              Labels labels, boolean demo, PrintWriter stdout) {
         ArrayNode summary = Yaml.json().createArrayNode();
-        for (int start = 0; start < jobs.size(); start += IMAGE_BATCH) {
-            List<Job> part = jobs.subList(start, Math.min(jobs.size(), start + IMAGE_BATCH));
-            List<RgbImage> rgb = part.stream().map(j -> ImageFiles.read(j.image())).toList();
-            Tensor input = explainer.batch(rgb);
-            List<Target> targets = part.stream().map(Job::target).toList();
-            List<ObjectNode> rows = new ArrayList<>();
-            for (CamMethod method : chosen) {
-                CamResult r = explainer.run(method, options, input, targets);
-                if (rows.isEmpty()) {
-                    List<List<ImageExplainer.Prediction>> preds = explainer.predictions(r.outputs(), top);
-                    for (int i = 0; i < part.size(); i++) {
-                        ObjectNode row = summary.addObject().put("image", part.get(i).image().toString());
-                        ArrayNode p = row.putArray("predictions");
-                        preds.get(i).forEach(x -> p.addObject().put("class", x.index()).put("label", x.label())
-                                .put("probability", x.probability()));
-                        row.putObject("outputs");
-                        rows.add(row);
-                        boolean repeat = i > 0 && part.get(i).image().equals(part.get(i - 1).image());
-                        if (!json && !repeat) {
-                            stdout.println(part.get(i).image().getFileName() + ": " + String.join(", ", preds.get(i)
-                                    .stream().map(x -> String.format("%s %.2f", x.label(), x.probability())).toList()));
-                        }
-                    }
+        List<String> failures = new ArrayList<>();
+        List<Path> files = new ArrayList<>(jobs.keySet());
+        try (ImagePipeline pipeline = explainer.pipeline(maxPixels)) {
+            for (Iterator<ImagePipeline.Batch> it = pipeline.batches(files, IMAGE_BATCH); it.hasNext(); ) {
+                ImagePipeline.Batch batch = it.next();
+                for (ImagePipeline.Failed f : batch.failed()) {
+                    failures.add(f.reason());
+                    summary.addObject().put("image", shown(f.file(), demo)).put("error", f.reason());
                 }
-                for (int i = 0; i < part.size(); i++) {
-                    String name = base(part.get(i).image()) + "." + method.name() + part.get(i).suffix();
-                    Path png = out.resolve(name + ".png");
-                    Tensor cam = r.cams().slice(i);
-                    explainer.writeOverlay(png, rgb.get(i), cam);
-                    rows.get(i).with("outputs").put(method.name(), png.toString());
-                    int target = targetClass(r.targets().get(i));
-                    rows.get(i).put("target", target).put("targetLabel", labels.name(target));
-                    if (saveNpy != null) {
-                        Npy.write(out.resolve(name + ".npy"), cam);
-                    }
-                    if (guided) {
-                        explainer.writeGuided(out.resolve(name + "_gb.png"), out.resolve(name + "_cam_gb.png"),
-                                input, i, r.targets().get(i), cam);
-                    }
-                    if (!json) {
-                        stdout.println("  " + method.name() + " for " + labels.name(target) + " -> " + png);
-                    }
+                if (batch.size() > 0) {
+                    explainBatch(explainer, pipeline, batch, jobs, names, folder, chosen, options, labels, demo,
+                            summary, stdout);
                 }
             }
+            pipeline.finish();
+        }
+        if (failures.size() == files.size()) {
+            throw new CliException(files.size() == 1 ? failures.get(0) : "none of the " + files.size() + " images"
+                    + " could be read; the first: " + failures.get(0));
         }
         if (json) {
             stdout.println(summary.toPrettyString());
         }
+        if (!failures.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            failures.forEach(f -> err.println("cam: skipped: " + f));
+            err.println("cam: " + failures.size() + " of " + files.size() + " image(s) failed; the others are done");
+            return CamCli.PARTIAL_FAILURE;
+        }
         return 0;
     }
 
+    private void explainBatch(ImageExplainer explainer, ImagePipeline pipeline, ImagePipeline.Batch batch,
+                              Map<Path, List<Job>> jobs, Map<Path, String> names, OutputFolder folder,
+                              List<CamMethod> chosen, Map<CamMethod, CamOptions> options, Labels labels, boolean demo,
+                              ArrayNode summary, PrintWriter stdout) {
+        // one row per (image, target): an image with several classes repeats its input row
+        List<Integer> rowImage = new ArrayList<>();
+        List<Job> rowJob = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            for (Job j : jobs.get(batch.loaded().get(i).file())) {
+                rowImage.add(i);
+                rowJob.add(j);
+            }
+        }
+        Tensor input = Tensor.stack(rowImage.stream().map(i -> batch.loaded().get(i).input()).toList());
+        List<Target> targets = rowJob.stream().map(Job::target).toList();
+        List<ObjectNode> rows = new ArrayList<>();
+        for (CamMethod method : chosen) {
+            CamResult r = explainer.run(method, options.get(method), input, targets);
+            if (rows.isEmpty()) {
+                List<List<ImageExplainer.Prediction>> preds = explainer.predictions(r.outputs(), top);
+                for (int row = 0; row < rowImage.size(); row++) {
+                    Path file = batch.loaded().get(rowImage.get(row)).file();
+                    ObjectNode o = summary.addObject().put("image", shown(file, demo));
+                    ArrayNode p = o.putArray("predictions");
+                    preds.get(row).forEach(x -> p.addObject().put("class", x.index()).put("label", x.label())
+                            .put("probability", x.probability()));
+                    o.putObject("outputs");
+                    rows.add(o);
+                    boolean repeat = row > 0 && rowImage.get(row).equals(rowImage.get(row - 1));
+                    if (!json && !repeat) {
+                        stdout.println(file.getFileName() + ": " + String.join(", ", preds.get(row).stream()
+                                .map(x -> String.format("%s %.2f", x.label(), x.probability())).toList()));
+                    }
+                }
+            }
+            for (int row = 0; row < rowImage.size(); row++) {
+                ImagePipeline.Loaded image = batch.loaded().get(rowImage.get(row));
+                Job job = rowJob.get(row);
+                String name = names.get(image.file()) + "." + OutputFolder.safeName(method.name()) + job.suffix();
+                Path overlay = folder.file(name + "." + format.extension());
+                Tensor cam = r.cams().slice(row);
+                Target resolved = r.targets().get(row);
+                String label = job.label() != null ? job.label() : targetLabel(resolved, labels);
+                rows.get(row).with("outputs").put(method.name(), overlay.toString());
+                int target = targetClass(resolved);
+                if (target >= 0) {
+                    rows.get(row).put("target", target);
+                }
+                rows.get(row).put("targetLabel", label);
+                Path npy = saveNpy != null ? folder.file(name + ".npy") : null;
+                if (guided) {
+                    Tensor[] pictures = explainer.guided(input, row, resolved, cam);
+                    Path gb = folder.file(name + "_gb.png");
+                    Path camGb = folder.file(name + "_cam_gb.png");
+                    pipeline.submit(() -> {
+                        ImageFiles.writePng(gb, pictures[0]);
+                        ImageFiles.writePng(camGb, pictures[1]);
+                    });
+                }
+                pipeline.submit(() -> {
+                    format.write(overlay, explainer.overlay(image.image(), cam));
+                    if (npy != null) {
+                        Npy.write(npy, cam);
+                    }
+                });
+                if (!json) {
+                    stdout.println("  " + method.name() + " for " + label + " -> " + overlay);
+                }
+            }
+        }
+    }
+
+    /** How an image is named in output: the bundled photo by its own name, not its unpacked temporary path. */
+    private static String shown(Path file, boolean demo) {
+        return demo ? file.getFileName().toString() : file.toString();
+    }
+
     static int targetClass(Target t) {
-        return t instanceof org.cam4j.target.ClassifierOutputTarget c ? c.category() : -1;
+        return t instanceof ClassifierOutputTarget c ? c.category() : -1;
+    }
+
+    /** A target as a person reads it: a class's label, or the target's type. */
+    static String targetLabel(Target t, Labels labels) {
+        if (t instanceof ClassifierOutputTarget c) {
+            return labels.name(c.category());
+        }
+        if (t instanceof org.cam4j.target.SoftmaxTarget s) {
+            return "softmax " + labels.name(s.category());
+        }
+        return t == null ? "top class" : t.getClass().getSimpleName();
     }
 }

@@ -20,8 +20,10 @@ final class HtmlReport {
                 .append("<style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse}")
                 .append("td,th{border:1px solid #ccc;padding:6px;vertical-align:top;text-align:center}")
                 .append("img{width:160px;height:auto;display:block;margin:auto}figure{margin:0 0 6px 0}")
-                .append("figcaption{font-size:12px}.pred{font-size:12px;text-align:left}</style></head><body>\n")
-                .append("<h1>cam4j report</h1>\n<p>").append(summary.size()).append(" image(s), ")
+                .append("figcaption{font-size:12px}.pred{font-size:12px;text-align:left}.error{color:#a00;text-align:left}")
+                .append("</style></head><body>\n")
+                .append("<h1>cam4j report</h1>\n<p>").append(summary.size()).append(" image(s)")
+                .append(failed(summary) == 0 ? "" : " (" + failed(summary) + " failed)").append(", ")
                 .append(methods.size()).append(" method(s).</p>\n<table>\n<tr><th>model</th><th>image</th><th>predictions</th>");
         for (CamMethod m : methods) {
             h.append("<th>").append(escape(m.name())).append("</th>");
@@ -36,6 +38,11 @@ final class HtmlReport {
                         .asDouble())).append("<br>");
             }
             h.append("</td>");
+            if (rec.has("error")) {
+                h.append("<td class=\"error\" colspan=\"").append(methods.size()).append("\">failed: ")
+                        .append(escape(rec.get("error").asText())).append("</td></tr>\n");
+                continue;
+            }
             for (CamMethod m : methods) {
                 h.append("<td>");
                 for (JsonNode cam : rec.path("cams")) {
@@ -56,6 +63,14 @@ final class HtmlReport {
                 .append("  s.setAttribute('data-loaded', ok); s.setAttribute('data-total', imgs.length);\n")
                 .append("  s.textContent = ok + ' of ' + imgs.length + ' images loaded';\n});\n</script>\n</body></html>\n");
         return h.toString();
+    }
+
+    private static int failed(JsonNode summary) {
+        int n = 0;
+        for (JsonNode rec : summary) {
+            n += rec.has("error") ? 1 : 0;
+        }
+        return n;
     }
 
     static String escape(String s) {

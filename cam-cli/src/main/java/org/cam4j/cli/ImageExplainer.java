@@ -15,6 +15,7 @@ import org.cam4j.pipeline.Cam;
 import org.cam4j.pipeline.CamOps;
 import org.cam4j.pipeline.CamOptions;
 import org.cam4j.pipeline.CamResult;
+import org.cam4j.pipeline.ImagePipeline;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.target.ClassifierOutputTarget;
 import org.cam4j.target.Target;
@@ -82,11 +83,6 @@ final class ImageExplainer {
         }
     }
 
-    /** The overlay for one image: on the original photo (CAM resized to it) unless a crop changed the framing. */
-    void writeOverlay(Path file, RgbImage original, Tensor cam) {
-        ImageFiles.writePng(file, overlay(original, cam));
-    }
-
     Tensor overlay(RgbImage original, Tensor cam) {
         if (preprocessing.cropHeight() > 0) {
             return Overlay.showCamOnImage(preprocessing.geometry(original).pixels(), cam, imageWeight);
@@ -98,11 +94,17 @@ final class ImageExplainer {
         return Overlay.showCamOnImage(original.pixels(), mask, imageWeight);
     }
 
-    /** Guided backprop and Guided Grad-CAM pictures of one image, as pytorch-grad-cam's cam.py writes them. */
-    void writeGuided(Path gbFile, Path camGbFile, Tensor input, int image, Target target, Tensor cam) {
+    /**
+     * Guided backprop and Guided Grad-CAM pictures of one image (0..255), as pytorch-grad-cam's cam.py writes them.
+     */
+    Tensor[] guided(Tensor input, int image, Target target, Tensor cam) {
         Target t = target != null ? target : new ClassifierOutputTarget(0);
         Tensor gb = GuidedBackprop.compute(model, input.rows(image, image + 1).copy(), List.of(t)).slice(0);
-        ImageFiles.writePng(gbFile, GuidedBackprop.deprocess(gb));
-        ImageFiles.writePng(camGbFile, GuidedBackprop.deprocess(GuidedBackprop.guidedGradCam(gb, cam)));
+        return new Tensor[] {GuidedBackprop.deprocess(gb), GuidedBackprop.deprocess(GuidedBackprop.guidedGradCam(gb, cam))};
+    }
+
+    /** Decoding ahead and writing behind the model on one worker per core, images limited to maxPixels. */
+    ImagePipeline pipeline(long maxPixels) {
+        return new ImagePipeline(preprocessing, maxPixels, Limits.cores());
     }
 }

@@ -46,18 +46,37 @@ final class Labels {
     }
 
     String name(int index) {
-        return index < names.size() ? names.get(index) : String.valueOf(index);
+        return index >= 0 && index < names.size() ? names.get(index) : String.valueOf(index);
     }
 
     private static String key(String s) {
         return s.toLowerCase(Locale.ROOT).replaceAll("[\\s_]", "");
     }
 
+    /** A class given as an integer or a label name, checked against the model's number of outputs (-1: unknown). */
+    int index(String spec, int outputs) {
+        int i = index(spec);
+        if (outputs > 0 && i >= outputs) {
+            throw new CliException("class " + spec + " is outside the model's " + outputs + " outputs; give a class"
+                    + " from 0 to " + (outputs - 1) + (names.isEmpty() ? "" : " or a label name"));
+        }
+        return i;
+    }
+
     /** A class given as an integer or a label name. */
     int index(String spec) {
         String s = spec.trim();
         if (s.matches("-?\\d+")) {
-            return Integer.parseInt(s);
+            try {
+                int i = Integer.parseInt(s);
+                if (i >= 0) {
+                    return i;
+                }
+            } catch (NumberFormatException e) {
+                // too large for a class index: reported below
+            }
+            throw new CliException("class '" + spec + "' is not a valid class index; give a whole number from 0 to the"
+                    + " model's number of outputs - 1" + (names.isEmpty() ? "" : ", or a label name"));
         }
         for (int i = 0; i < names.size(); i++) {
             if (key(names.get(i)).equals(key(s))) {

@@ -19,6 +19,11 @@ final class LayersCommand extends ListingCommand {
     @Override
     void list(ArrayNode rows, List<String> lines) {
         try (ExplainableModel model = modelArgs.open()) {
+            if (model.layers().isEmpty()) {
+                throw new CliException("no candidate target layers in " + modelArgs.path() + ": no tensor inside the"
+                        + " network is a spatial map (N x C x H x W, H and W > 1) or a token sequence; name a tensor"
+                        + " with --layer if you know one");
+            }
             for (LayerInfo l : model.layers()) {
                 ObjectNode o = rows.addObject().put("name", l.name()).put("op", l.opType()).put("node", l.nodeName())
                         .put("kind", l.kind().name().toLowerCase()).put("suggested", l.suggested());

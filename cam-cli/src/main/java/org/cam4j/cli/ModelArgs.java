@@ -39,6 +39,9 @@ final class ModelArgs {
 
     Path path() {
         Path p = model == null ? DefaultModel.model() : model;
+        if (Files.isDirectory(p)) {
+            throw new CliException("--model " + p + " is a folder; give the model file inside it (.onnx)");
+        }
         if (!Files.isRegularFile(p)) {
             throw new CliException("model file " + p + " does not exist");
         }
@@ -62,6 +65,7 @@ final class ModelArgs {
     }
 
     ExplainableModel open() {
+        Limits.threads(threads, "--threads");
         if (useCuda && !device.equals("cpu") && !device.startsWith("cuda")) {
             throw new CliException("--use-cuda conflicts with --device " + device);
         }

@@ -46,7 +46,19 @@ final class PreprocessingArgs {
         List<Integer> cr = crop != null ? crop : s != null ? s.crop() : null;
         int ch = cr == null ? 0 : cr.get(0);
         int cw = cr == null ? 0 : cr.size() > 1 ? cr.get(1) : cr.get(0);
+        sizeInRange(h, w, "--size");
+        if (cr != null) {
+            sizeInRange(ch, cw, "--crop");
+            if (ch > h || cw > w) {
+                throw new CliException("--crop " + ch + "," + cw + " is larger than the resized image " + h + "," + w
+                        + "; crop at most --size");
+            }
+        }
         float sc = scale != null ? scale : s != null && s.scale() != null ? s.scale() : 1f;
+        if (!(sc > 0f) || Float.isInfinite(sc)) {
+            throw new CliException("--scale must be a positive number (1 for [0, 1] input, 255 for raw pixels), got "
+                    + sc);
+        }
         boolean gray = model.input().channels() == 1;
         List<Float> mn = mean != null ? mean : s != null && s.mean() != null ? s.mean()
                 : gray ? List.of(0f) : List.of(0.485f, 0.456f, 0.406f);
@@ -57,6 +69,9 @@ final class PreprocessingArgs {
             throw new CliException("--mean and --std take " + channels + (gray ? " value (the model reads grayscale)"
                     : " values (R,G,B)") + ", got " + mn.size() + " and " + sd.size());
         }
+        if (sd.stream().anyMatch(v -> !(v > 0f) || Float.isInfinite(v)) || mn.stream().anyMatch(v -> !Float.isFinite(v))) {
+            throw new CliException("--std values must be positive and --mean values finite, got mean " + mn + " std " + sd);
+        }
         float[] m = new float[channels];
         float[] d = new float[channels];
         for (int c = 0; c < channels; c++) {
@@ -65,4 +80,13 @@ final class PreprocessingArgs {
         }
         return new Preprocessing(h, w, ch, cw, sc, m, d, lay);
     }
+
+    /** Model input sizes: 1 to 8192 pixels a side (a typo must not allocate gigabytes). */
+    private static void sizeInRange(int h, int w, String option) {
+        if (h < 1 || w < 1 || h > MAX_SIDE || w > MAX_SIDE) {
+            throw new CliException(option + " must be between 1 and " + MAX_SIDE + " pixels a side, got " + h + "," + w);
+        }
+    }
+
+    private static final int MAX_SIDE = 8192;
 }

@@ -12,7 +12,8 @@ import java.util.List;
 
 /** Strict YAML reading: unknown keys and wrong types are errors naming file:line:column. */
 final class Yaml {
-    private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
+    private static final ObjectMapper MAPPER = new ObjectMapper(YAMLFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .disable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
@@ -41,6 +42,12 @@ final class Yaml {
         } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
             throw new CliException(file + keyLocation(file, e.getPropertyName(), e.getLocation()) + ": unknown key '"
                     + e.getPropertyName() + "'; known keys: " + e.getKnownPropertyIds());
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr();
+            String key = path(e.getPath());
+            throw new CliException(file + where + ": " + (key.isEmpty() ? "the file" : "'" + key + "'")
+                    + " should be " + expected(e.getTargetType()));
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr();
@@ -48,6 +55,56 @@ final class Yaml {
         } catch (IOException e) {
             throw new CliException("cannot read " + file + ": " + e.getMessage());
         }
+    }
+
+    /** A key path as the YAML writes it: {@code methods[1].batch_size}. */
+    private static String path(List<com.fasterxml.jackson.databind.JsonMappingException.Reference> refs) {
+        StringBuilder s = new StringBuilder();
+        for (var r : refs) {
+            if (r.getFieldName() != null) {
+                s.append(s.length() == 0 ? "" : ".").append(SNAKE_NAMES.translate(r.getFieldName()));
+            } else if (r.getIndex() >= 0) {
+                s.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return s.toString();
+    }
+
+    private static final com.fasterxml.jackson.databind.PropertyNamingStrategies.NamingBase SNAKE_NAMES =
+            (com.fasterxml.jackson.databind.PropertyNamingStrategies.NamingBase)
+                    com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE;
+
+    /** What a value of a type looks like in YAML, in words (never a Java class name). */
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "of another kind";
+        }
+        if (List.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list ([a, b] or one '- item' per line)";
+        }
+        if (type == String.class) {
+            return "a text value";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "a whole number";
+        }
+        if (type == Float.class || type == float.class || type == Double.class || type == double.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (java.util.Map.class.isAssignableFrom(type)) {
+            return "a map of key: value";
+        }
+        if (type == BatchConfig.MethodEntry.class) {
+            return "a method name, or a map with keys name, aug_smooth, eigen_smooth, batch_size, options";
+        }
+        if (type.isRecord()) {
+            return "a map with keys " + String.join(", ", java.util.Arrays.stream(type.getRecordComponents())
+                    .map(c -> SNAKE_NAMES.translate(c.getName())).toList());
+        }
+        return "of another kind";
     }
 
     /**

@@ -47,6 +47,11 @@ public final class AblationCam extends WeightedCam {
     }
 
     @Override
+    public Set<String> optionNames() {
+        return Set.of("ratio_channels_to_ablate");
+    }
+
+    @Override
     public Set<Capability> needs() {
         return Set.of(Capability.HEAD_FORWARD);
     }

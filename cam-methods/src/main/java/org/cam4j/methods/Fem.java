@@ -32,6 +32,11 @@ public final class Fem extends WeightedCam {
     }
 
     @Override
+    public Set<String> optionNames() {
+        return Set.of("k");
+    }
+
+    @Override
     public Set<Capability> needs() {
         return Set.of();
     }

@@ -42,6 +42,11 @@ public final class KpcaCam implements CamMethod {
     }
 
     @Override
+    public Set<String> optionNames() {
+        return Set.of("kernel", "gamma", "float32");
+    }
+
+    @Override
     public Set<Capability> needs() {
         return Set.of();
     }

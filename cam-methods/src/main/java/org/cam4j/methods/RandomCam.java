@@ -33,6 +33,11 @@ public final class RandomCam extends WeightedCam {
     }
 
     @Override
+    public Set<String> optionNames() {
+        return Set.of("seed");
+    }
+
+    @Override
     public Set<Capability> needs() {
         return Set.of();
     }

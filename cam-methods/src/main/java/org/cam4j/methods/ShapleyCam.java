@@ -37,6 +37,11 @@ public final class ShapleyCam extends WeightedCam {
     }
 
     @Override
+    public Set<String> optionNames() {
+        return Set.of("hvp_eps");
+    }
+
+    @Override
     public Set<Capability> needs() {
         return Set.of(Capability.GRADIENTS, Capability.SECOND_ORDER);
     }

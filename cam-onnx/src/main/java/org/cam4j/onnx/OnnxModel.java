@@ -63,6 +63,12 @@ public final class OnnxModel implements ExplainableModel {
             throw new IllegalArgumentException(path + " has " + graph.inputs().size() + " inputs; cam4j explains"
                     + " single-input image models");
         }
+        int rank = graph.inputs().get(0).getType().getTensorType().getShape().getDimCount();
+        if (rank != 4) {
+            throw new IllegalArgumentException(path + ": input '" + graph.inputs().get(0).getName() + "' has " + rank
+                    + " dimensions; cam4j explains image models, whose input is N x C x H x W or N x H x W x C");
+        }
+        requireStandardOps(path, model);
         int elem = graph.inputs().get(0).getType().getTensorType().getElemType();
         if (elem != ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT.getNumber()) {
             throw new IllegalArgumentException(path + ": input '" + graph.inputs().get(0).getName() + "' is "
@@ -75,6 +81,22 @@ public final class OnnxModel implements ExplainableModel {
         this.output = info(graph.outputs().get(0));
         options.cudaDevice();
         session("plain", () -> graph.model());
+    }
+
+    /** Domains ONNX Runtime's standard build implements. */
+    private static final Set<String> STANDARD_DOMAINS = Set.of("", "ai.onnx", "ai.onnx.ml", "com.microsoft");
+
+    /** Ops of custom domains (not defined as functions in the model) cannot run: named up front. */
+    private static void requireStandardOps(Path path, ModelProto model) {
+        Set<String> functions = new java.util.HashSet<>();
+        model.getFunctionsList().forEach(f -> functions.add(f.getDomain() + "/" + f.getName()));
+        for (ai.onnx.proto.OnnxMl.NodeProto n : model.getGraph().getNodeList()) {
+            if (!STANDARD_DOMAINS.contains(n.getDomain()) && !functions.contains(n.getDomain() + "/" + n.getOpType())) {
+                throw new IllegalArgumentException(path + " uses op '" + n.getOpType() + "' of custom domain '"
+                        + n.getDomain() + "' (node '" + n.getName() + "'), which ONNX Runtime's standard build does not"
+                        + " run; re-export the model with standard ONNX ops");
+            }
+        }
     }
 
     private static TensorInfo info(ValueInfoProto v) {

@@ -62,7 +62,12 @@ public final class OnnxModelFile {
                 }
             }
             Path data = dir.resolve(location == null ? "" : location).normalize();
-            if (location == null || !data.startsWith(dir) || !Files.isRegularFile(data)) {
+            if (location != null && !data.startsWith(dir)) {
+                throw new IllegalArgumentException("external data file '" + location + "' of tensor " + t.getName()
+                        + " is refused: it leaves the model's folder " + dir + "; keep external data next to the"
+                        + " .onnx file");
+            }
+            if (location == null || !Files.isRegularFile(data)) {
                 throw new IllegalArgumentException("external data file '" + location + "' of tensor " + t.getName()
                         + " is missing; keep it next to the .onnx file");
             }

@@ -42,6 +42,10 @@ public final class LayerResolver {
 
     /** The tensor for a layer name; unknown names fail with the closest known names. */
     public String resolve(String name) {
+        if (graph.inputs().stream().anyMatch(v -> v.getName().equals(name))) {
+            throw new IllegalArgumentException("'" + name + "' is the model's input, not a layer inside it; choose a"
+                    + " layer from 'cam layers' (FullGrad and guided backprop use input gradients themselves)");
+        }
         if (graph.exists(name) && !graph.isInitializer(name)) {
             return name;
         }

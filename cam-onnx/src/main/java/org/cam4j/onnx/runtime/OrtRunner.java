@@ -25,6 +25,10 @@ public final class OrtRunner implements AutoCloseable {
     private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment(
             ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "cam4j");
 
+    static {
+        NativeLibraryFolder.removeAtExit();
+    }
+
     private final OrtSession session;
 
     public OrtRunner(byte[] model, ModelOptions options) {

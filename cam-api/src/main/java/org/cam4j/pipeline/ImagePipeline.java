@@ -1,0 +1,218 @@
+package org.cam4j.pipeline;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.cam4j.image.ImageFiles;
+import org.cam4j.image.Preprocessing;
+import org.cam4j.image.RgbImage;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * A folder of photos to written overlays with every core busy: images are decoded and preprocessed on worker
+ * threads ahead of the model, in order, and whatever the caller {@link #submit}s (blending, encoding, writing) runs
+ * on the same workers behind it. Both queues are bounded (two batches ahead, two tasks per worker behind), so memory
+ * stays flat whatever the number of images.
+ *
+ * <pre>{@code
+ * try (ImagePipeline pipeline = new ImagePipeline(pre, ImageFiles.DEFAULT_MAX_PIXELS, 2);
+ *      Cam cam = new Cam(model, Methods.get("GradCAM"), layers, CamOptions.defaults())) {
+ *     for (Iterator<ImagePipeline.Batch> it = pipeline.batches(files, 8); it.hasNext(); ) {
+ *         ImagePipeline.Batch b = it.next();
+ *         CamResult r = cam.compute(b.input(), Targets.topClass(b.size()));
+ *         for (int i = 0; i < b.size(); i++) {
+ *             int k = i;
+ *             pipeline.submit(() -> ImageFiles.writePng(out.resolve(k + ".png"),
+ *                     Overlay.showCamOnImage(b.images().get(k).pixels(), ..., 0.5f)));
+ *         }
+ *     }
+ *     pipeline.finish();
+ * }
+ * }</pre>
+ */
+public final class ImagePipeline implements AutoCloseable {
+    private final Preprocessing preprocessing;
+    private final long maxPixels;
+    private final int workers;
+    private final ExecutorService pool;
+    private final Semaphore writeSlots;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    /** @param workers decode and encode threads (the model keeps its own intra-op threads) */
+    public ImagePipeline(Preprocessing preprocessing, long maxPixels, int workers) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be >= 1, got " + workers);
+        }
+        this.preprocessing = preprocessing;
+        this.maxPixels = maxPixels;
+        this.workers = workers;
+        this.pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "cam4j-image");
+            t.setDaemon(true);
+            return t;
+        });
+        this.writeSlots = new Semaphore(2 * workers);
+    }
+
+    /** One decoded image: the file, the photo as read, and its row of the model input. */
+    public record Loaded(Path file, RgbImage image, Tensor input) {
+    }
+
+    /** An image that could not be read, with the one-line reason. */
+    public record Failed(Path file, String reason) {
+    }
+
+    /** Up to {@code batchSize} decoded images with their stacked model input (null when all failed). */
+    public record Batch(List<Loaded> loaded, List<Failed> failed, Tensor input) {
+        public int size() {
+            return loaded.size();
+        }
+
+        public List<RgbImage> images() {
+            return loaded.stream().map(Loaded::image).toList();
+        }
+    }
+
+    /** Decodes one file as this pipeline does (limit checked from the header, downscaled where large). */
+    public Loaded load(Path file) {
+        RgbImage image = ImageFiles.read(file, maxPixels, preprocessing.height(), preprocessing.width());
+        return new Loaded(file, image, preprocessing.tensor(image));
+    }
+
+    /** The files in order, {@code batchSize} at a time, decoded ahead on the workers. */
+    public Iterator<Batch> batches(List<Path> files, int batchSize) {
+        Iterator<Object> decoded = ordered(files.iterator(), file -> {
+            try {
+                return load(file);
+            } catch (RuntimeException e) {
+                return new Failed(file, String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            }
+        }, 2 * Math.max(batchSize, workers));
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return decoded.hasNext();
+            }
+
+            @Override
+            public Batch next() {
+                List<Loaded> loaded = new ArrayList<>();
+                List<Failed> failed = new ArrayList<>();
+                while (decoded.hasNext() && loaded.size() < batchSize) {
+                    Object o = decoded.next();
+                    if (o instanceof Loaded l) {
+                        loaded.add(l);
+                    } else {
+                        failed.add((Failed) o);
+                    }
+                }
+                Tensor input = loaded.isEmpty() ? null : Tensor.stack(loaded.stream().map(Loaded::input).toList());
+                return new Batch(loaded, failed, input);
+            }
+        };
+    }
+
+    /** {@code map} applied on the workers to at most {@code ahead} items beyond the one being consumed, in order. */
+    private <I, O> Iterator<O> ordered(Iterator<I> items, Function<I, O> map, int ahead) {
+        Deque<Future<O>> queue = new ArrayDeque<>();
+        return new Iterator<>() {
+            private void fill() {
+                while (queue.size() < ahead && items.hasNext()) {
+                    I item = items.next();
+                    queue.add(pool.submit(() -> map.apply(item)));
+                }
+            }
+
+            @Override
+            public boolean hasNext() {
+                fill();
+                return !queue.isEmpty();
+            }
+
+            @Override
+            public O next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return await(queue.poll());
+            }
+        };
+    }
+
+    /**
+     * Runs {@code task} on a worker behind the model; blocks while two tasks per worker are already waiting. The
+     * first task failure is thrown by {@link #finish} (and by the next submit).
+     */
+    public void submit(Runnable task) {
+        rethrow();
+        acquire(1);
+        pool.execute(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                failure.compareAndSet(null, e);
+            } finally {
+                writeSlots.release();
+            }
+        });
+    }
+
+    /** Waits for every submitted task; throws the first failure. */
+    public void finish() {
+        acquire(2 * workers);
+        writeSlots.release(2 * workers);
+        rethrow();
+    }
+
+    private void acquire(int permits) {
+        try {
+            writeSlots.acquire(permits);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for image writes", e);
+        }
+    }
+
+    private void rethrow() {
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+    }
+
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,44 @@
+package org.cam4j.cli;
+
+/**
+ * Bounds of the numeric options that size threads or memory, checked before anything runs: a typo such as
+ * {@code --threads 100000} must be a one-line error, not thousands of threads.
+ */
+final class Limits {
+    /** Perturbed inputs per run (ScoreCAM, AblationCAM): 1024 ImageNet inputs are 600 MB of floats. */
+    static final int MAX_BATCH_SIZE = 1024;
+
+    private Limits() {
+    }
+
+    static int cores() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Intra-op threads: 0 (the runtime's default) up to the machine's cores. */
+    static int threads(int n, String option) {
+        if (n < 0 || n > cores()) {
+            throw new CliException(option + " must be between 0 (the runtime's default) and this machine's " + cores()
+                    + " cores, got " + n);
+        }
+        return n;
+    }
+
+    static int batchSize(int n, String option) {
+        return range(n, 1, MAX_BATCH_SIZE, option);
+    }
+
+    static int range(int n, int min, int max, String option) {
+        if (n < min || n > max) {
+            throw new CliException(option + " must be between " + min + " and " + max + ", got " + n);
+        }
+        return n;
+    }
+
+    static float imageWeight(float w, String option) {
+        if (!(w >= 0f && w <= 1f)) {
+            throw new CliException(option + " must be in [0, 1] (the photo's weight in the overlay), got " + w);
+        }
+        return w;
+    }
+}

@@ -1,0 +1,22 @@
+package org.cam4j.cli;
+
+import java.nio.file.Path;
+import org.cam4j.image.ImageFiles;
+import org.cam4j.tensor.Tensor;
+
+/** The file format of overlay pictures: lossless PNG (default) or JPEG (smaller, faster to write). */
+enum OverlayFormat {
+    png, jpg;
+
+    String extension() {
+        return name();
+    }
+
+    void write(Path file, Tensor rgb255) {
+        if (this == jpg) {
+            ImageFiles.writeJpeg(file, rgb255);
+        } else {
+            ImageFiles.writePng(file, rgb255);
+        }
+    }
+}
