@@ -14,8 +14,8 @@ import java.util.Set;
  * Output names for a set of input images, unique per input: the image's folder relative to the inputs' common
  * folder, then its stem ({@code photos/a.png} and {@code photos/b.png} give {@code a} and {@code b}). Where stems
  * meet in one folder the extension stays ({@code x.png}, {@code x.jpg}); where cleaning names for the file system
- * still makes two equal (ignoring case, for case-insensitive file systems), {@code ~2}, {@code ~3} follow in input
- * order. The same inputs always get the same names.
+ * still makes two equal (ignoring case, for case-insensitive file systems), {@code +2}, {@code +3} follow in path
+ * order. The same inputs, in any order, always get the same names.
  */
 final class OutputNames {
     private OutputNames() {
@@ -23,7 +23,7 @@ final class OutputNames {
 
     /** Each distinct image to its name ('/'-separated, every part a {@link OutputFolder#safeName}). */
     static Map<Path, String> assign(List<Path> images) {
-        List<Path> absolute = images.stream().map(p -> p.toAbsolutePath().normalize()).distinct().toList();
+        List<Path> absolute = images.stream().map(p -> p.toAbsolutePath().normalize()).distinct().sorted().toList();
         Path common = commonFolder(absolute);
         Map<String, Integer> stems = new HashMap<>();
         List<String[]> parts = new ArrayList<>();
@@ -41,7 +41,7 @@ final class OutputNames {
             String name = p[0] + (stems.get(key(p[0] + p[2])) > 1 ? OutputFolder.safeName(p[1]) : p[2]);
             String unique = name;
             for (int k = 2; !taken.add(key(unique)); k++) {
-                unique = name + "~" + k;
+                unique = name + "+" + k;
             }
             names.put(absolute.get(i), unique);
         }
