@@ -28,15 +28,24 @@ public final class Overlay {
         int h = rgb.dim(0);
         int w = rgb.dim(1);
         mask.requireShape(h, w);
+        float[] img = rgb.toArray();
+        float[] m = mask.toArray();
+        float[] heat = new float[256 * 3];
+        for (int level = 0; level < 256; level++) {
+            for (int c = 0; c < 3; c++) {
+                heat[level * 3 + c] = (1f - imageWeight) * (JET[level][c] / 255f);
+            }
+        }
         float[] out = new float[h * w * 3];
         float max = 0f;
         for (int p = 0; p < h * w; p++) {
-            int level = Math.max(0, Math.min(255, (int) (255f * mask.at(p))));
+            int level = Math.max(0, Math.min(255, (int) (255f * m[p])));
             for (int c = 0; c < 3; c++) {
-                float heat = JET[level][c] / 255f;
-                float v = (1f - imageWeight) * heat + imageWeight * rgb.at(p * 3 + c);
+                float v = heat[level * 3 + c] + imageWeight * img[p * 3 + c];
                 out[p * 3 + c] = v;
-                max = Math.max(max, v);
+                if (v > max) {
+                    max = v;
+                }
             }
         }
         for (int i = 0; i < out.length; i++) {

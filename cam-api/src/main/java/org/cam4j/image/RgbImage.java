@@ -29,11 +29,19 @@ public record RgbImage(Tensor pixels) {
             return this;
         }
         boolean shrink = height < height() && width < width();
+        if (shrink) {
+            float[] px = pixels.toArray();
+            float[] rows = tentAlongRows(px, height(), width(), width);
+            float[] out = tentAlongColumns(rows, height(), width, height);
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Math.round(out[i] * 255f) / 255f;
+            }
+            return new RgbImage(Tensor.of(out, height, width, 3));
+        }
         Tensor planes = pixels.transpose(2, 0, 1);
         Tensor out = Tensor.zeros(3, height, width);
         for (int c = 0; c < 3; c++) {
-            Tensor r = shrink ? triangleResize(planes.slice(c), height, width)
-                    : org.cam4j.pipeline.BilinearResize.resize(planes.slice(c), height, width);
+            Tensor r = org.cam4j.pipeline.BilinearResize.resize(planes.slice(c), height, width);
             for (int i = 0; i < r.size(); i++) {
                 r.put(i, Math.round(r.at(i) * 255f) / 255f);
             }
@@ -42,33 +50,86 @@ public record RgbImage(Tensor pixels) {
         return new RgbImage(out.transpose(1, 2, 0));
     }
 
-    /** Separable triangle (tent) filter as wide as the scale on each side: antialiased bilinear shrinking. */
-    static Tensor triangleResize(Tensor map, int height, int width) {
-        return tentAlong(tentAlong(map, width).transpose(1, 0), height).transpose(1, 0);
+    /**
+     * The taps of a tent filter as wide as the scale, resampling {@code in} samples to {@code out}: for output j,
+     * the first input index {@code from[j]} and the normalised weights {@code weights[j]}.
+     */
+    private record Taps(int[] from, double[][] weights) {
+        static Taps of(int in, int out) {
+            double scale = Math.max(1.0, (double) in / out);
+            int[] from = new int[out];
+            double[][] weights = new double[out][];
+            for (int x = 0; x < out; x++) {
+                double centre = (x + 0.5) * in / out;
+                int lo = Math.max(0, (int) Math.floor(centre - scale));
+                int hi = Math.min(in, (int) Math.ceil(centre + scale));
+                double[] w = new double[hi - lo];
+                for (int i = lo; i < hi; i++) {
+                    w[i - lo] = Math.max(0, 1 - Math.abs(i + 0.5 - centre) / scale);
+                }
+                from[x] = lo;
+                weights[x] = w;
+            }
+            return new Taps(from, weights);
+        }
+
+        double total(int x) {
+            double t = 0;
+            for (double v : weights[x]) {
+                t += v;
+            }
+            return t;
+        }
     }
 
-    /** Resamples the last axis of an h x w map to {@code out} columns with a tent filter. */
-    private static Tensor tentAlong(Tensor map, int out) {
-        int h = map.dim(0);
-        int w = map.dim(1);
-        double scale = Math.max(1.0, (double) w / out);
-        Tensor result = Tensor.zeros(h, out);
+    /** Separable tent (triangle) filter along the width of an h x w x 3 image: h x out x 3. */
+    private static float[] tentAlongRows(float[] px, int h, int w, int out) {
+        Taps taps = Taps.of(w, out);
+        float[] result = new float[h * out * 3];
+        double[] totals = new double[out];
         for (int x = 0; x < out; x++) {
-            double centre = (x + 0.5) * w / out;
-            int from = Math.max(0, (int) Math.floor(centre - scale));
-            int to = Math.min(w, (int) Math.ceil(centre + scale));
-            double[] weights = new double[to - from];
-            double total = 0;
-            for (int i = from; i < to; i++) {
-                weights[i - from] = Math.max(0, 1 - Math.abs(i + 0.5 - centre) / scale);
-                total += weights[i - from];
-            }
-            for (int y = 0; y < h; y++) {
-                double v = 0;
-                for (int i = from; i < to; i++) {
-                    v += weights[i - from] * map.at(y * w + i);
+            totals[x] = taps.total(x);
+        }
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < out; x++) {
+                double[] wt = taps.weights()[x];
+                int base = (y * w + taps.from()[x]) * 3;
+                double r = 0;
+                double g = 0;
+                double b = 0;
+                for (int i = 0; i < wt.length; i++) {
+                    int k = base + i * 3;
+                    r += wt[i] * px[k];
+                    g += wt[i] * px[k + 1];
+                    b += wt[i] * px[k + 2];
                 }
-                result.put(y * out + x, (float) (v / total));
+                int o = (y * out + x) * 3;
+                result[o] = (float) (r / totals[x]);
+                result[o + 1] = (float) (g / totals[x]);
+                result[o + 2] = (float) (b / totals[x]);
+            }
+        }
+        return result;
+    }
+
+    /** The same filter along the height of an h x w x 3 image: out x w x 3. */
+    private static float[] tentAlongColumns(float[] px, int h, int w, int out) {
+        Taps taps = Taps.of(h, out);
+        float[] result = new float[out * w * 3];
+        double[] acc = new double[w * 3];
+        for (int y = 0; y < out; y++) {
+            double[] wt = taps.weights()[y];
+            int from = taps.from()[y];
+            java.util.Arrays.fill(acc, 0);
+            for (int i = 0; i < wt.length; i++) {
+                int row = (from + i) * w * 3;
+                for (int k = 0; k < w * 3; k++) {
+                    acc[k] += wt[i] * px[row + k];
+                }
+            }
+            double total = taps.total(y);
+            for (int k = 0; k < w * 3; k++) {
+                result[y * w * 3 + k] = (float) (acc[k] / total);
             }
         }
         return result;

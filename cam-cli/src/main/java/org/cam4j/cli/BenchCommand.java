@@ -1,9 +1,14 @@
 package org.cam4j.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import org.cam4j.image.Preprocessing;
+import org.cam4j.pipeline.CamResult;
+import org.cam4j.pipeline.ImagePipeline;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,7 +31,8 @@ import picocli.CommandLine.Spec;
  * after warm-up runs; the median of the timed repeats.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Time CAM methods against plain inference on one batch (median of --repeat runs after warm-up).")
+        description = {"Time CAM methods against plain inference of the unmodified model (the floor) on one batch,",
+            "or end to end over a folder of photos (--images): median and minimum of --iterations runs after warm-up."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -50,42 +56,75 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "Perturbation batch size.")
     int batchSize;
 
-    @Option(names = "--repeat", defaultValue = "5", description = "Timed runs per method.")
-    int repeat;
+    @Option(names = "--batch", defaultValue = "1", paramLabel = "N",
+            description = "Replicate the input to N images. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = {"--iterations", "--repeat"}, defaultValue = "5", paramLabel = "K",
+            description = "Timed runs per method (the median and minimum are reported). Default: ${DEFAULT-VALUE}.")
+    int iterations;
 
     @Option(names = "--warmup", defaultValue = "2", description = "Untimed runs first.")
     int warmup;
 
-    @Option(names = "--json", description = "Print JSON.")
+    @Option(names = "--images", paramLabel = "DIR|GLOB", description = {"Time the end-to-end run instead: decode,"
+            + " preprocess, explain and write an overlay per image (as 'cam explain --image DIR' does),",
+        "into a temporary folder removed afterwards."})
+    String images;
+
+    @Option(names = "--format", defaultValue = "png", paramLabel = "png|jpg",
+            description = "Overlay format of the end-to-end run. Default: ${DEFAULT-VALUE}.")
+    OverlayFormat format;
+
+    @Option(names = "--json", description = "Print JSON: per method median_s, min_s, images_per_s, floor_median_s.")
     boolean json;
 
     @Override
-    public Integer call() {
-        if (repeat < 1 || warmup < 0) {
+    public Integer call() throws Exception {
+        if (iterations < 1 || warmup < 0) {
             throw new CliException("--repeat must be >= 1 and --warmup >= 0");
         }
+        Limits.range(batch, 1, Limits.MAX_BATCH_SIZE, "--batch");
+        Limits.batchSize(batchSize, "--batch-size");
+        List<CamMethod> chosen = Methods.distinct(methods);
+        List<Path> files = images == null ? null : ImageInputs.expand(List.of(images), Path.of(""));
         PrintWriter out = spec.commandLine().getOut();
         ArrayNode rows = Yaml.json().createArrayNode();
         try (ExplainableModel model = modelArgs.open()) {
             ModelSettings settings = modelArgs.settings();
-            Tensor x = input != null ? Npy.read(input) : preprocessingArgs.resolve(settings, model)
-                    .batch(List.of(ImageFiles.read(DefaultModel.image())));
+            Preprocessing pre = preprocessingArgs.resolve(settings, model);
+            Tensor x = input != null ? Npy.read(input) : pre.batch(List.of(ImageFiles.read(DefaultModel.image())));
+            x = replicate(x, batch);
             List<String> targetLayers = ModelArgs.layersOrDefault(layers, settings, model);
-            double inference = median(() -> model.predict(x));
-            rows.addObject().put("method", "inference").put("seconds", inference).put("ratio", 1.0);
+            Tensor floorInput = x;
+            Timing floor = time(() -> model.predict(floorInput));
             if (!json) {
-                out.printf("%-20s %9.4f s  %6.2f x inference   (batch %s)%n", "inference", inference, 1.0,
+                out.printf("%-20s %9s %9s %10s %8s   (%s, batch %s)%n", "method", "median_s", "min_s", "images/s",
+                        "x floor", files == null ? "one batch" : "end to end, " + files.size() + " images",
                         Arrays.toString(x.shape()));
+                out.printf("%-20s %9.4f %9.4f %10.1f %8.2f%n", "inference (floor)", floor.median(), floor.min(),
+                        x.dim(0) / floor.median(), 1.0);
             }
-            for (String name : methods) {
-                CamMethod method = Methods.get(name);
-                try (Cam cam = new Cam(model, method, targetLayers, CamOptions.defaults().withBatchSize(batchSize))) {
-                    double t = median(() -> cam.compute(x, Targets.topClass(x.dim(0))));
-                    ObjectNode row = rows.addObject().put("method", method.name()).put("seconds", t)
-                            .put("ratio", t / inference);
-                    if (!json) {
-                        out.printf("%-20s %9.4f s  %6.2f x inference%n", method.name(), t, row.get("ratio").asDouble());
+            for (CamMethod method : chosen) {
+                CamOptions options = CamOptions.defaults().withBatchSize(batchSize);
+                Timing t;
+                int n;
+                if (files == null) {
+                    Tensor in = x;
+                    try (Cam cam = new Cam(model, method, targetLayers, options)) {
+                        t = time(() -> cam.compute(in, Targets.topClass(in.dim(0))));
                     }
+                    n = x.dim(0);
+                } else {
+                    t = endToEnd(model, pre, targetLayers, method, options, files);
+                    n = files.size();
+                }
+                rows.addObject().put("method", method.name()).put("median_s", t.median()).put("min_s", t.min())
+                        .put("images_per_s", n / t.median()).put("floor_median_s", floor.median())
+                        .put("batch", x.dim(0)).put("images", n).put("end_to_end", files != null);
+                if (!json) {
+                    out.printf("%-20s %9.4f %9.4f %10.1f %8.2f%n", method.name(), t.median(), t.min(),
+                            n / t.median(), t.median() / floor.median());
                 }
             }
         }
@@ -95,17 +134,69 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private double median(Runnable run) {
+    /** The end-to-end run of one method over the files, as 'cam explain' runs it, into a temporary folder. */
+    private Timing endToEnd(ExplainableModel model, Preprocessing pre, List<String> layers, CamMethod method,
+                            CamOptions options, List<Path> files) throws Exception {
+        Path tmp = Files.createTempDirectory("cam4j-bench");
+        try {
+            ImageExplainer explainer = new ImageExplainer(model, pre, Labels.none(), layers, 0.5f);
+            OutputFolder folder = OutputFolder.create(tmp, "--images");
+            Map<Path, String> names = OutputNames.assign(files);
+            return time(() -> {
+                try (ImagePipeline pipeline = explainer.pipeline(ImageFiles.DEFAULT_MAX_PIXELS)) {
+                    for (Iterator<ImagePipeline.Batch> it = pipeline.batches(files, IMAGE_BATCH); it.hasNext(); ) {
+                        ImagePipeline.Batch b = it.next();
+                        if (b.size() == 0) {
+                            continue;
+                        }
+                        CamResult r = explainer.run(method, options, b.input(), Targets.topClass(b.size()));
+                        for (int i = 0; i < b.size(); i++) {
+                            ImagePipeline.Loaded image = b.loaded().get(i);
+                            Tensor cam = r.cams().slice(i);
+                            Path file = folder.file(names.get(image.file()) + "." + format.extension());
+                            pipeline.submit(() -> format.write(file, explainer.overlay(image.image(), cam)));
+                        }
+                    }
+                    pipeline.finish();
+                }
+            });
+        } finally {
+            try (java.util.stream.Stream<Path> s = Files.walk(tmp)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static final int IMAGE_BATCH = 8;
+
+    /** The batch repeated to n images (its first n rows when it has more). */
+    private static Tensor replicate(Tensor x, int n) {
+        if (n == 1 || x.dim(0) == n) {
+            return x;
+        }
+        List<Tensor> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rows.add(x.slice(i % x.dim(0)));
+        }
+        return Tensor.stack(rows);
+    }
+
+    record Timing(double median, double min) {
+    }
+
+    private Timing time(Runnable run) {
         for (int i = 0; i < warmup; i++) {
             run.run();
         }
-        double[] t = new double[repeat];
-        for (int i = 0; i < repeat; i++) {
+        double[] t = new double[iterations];
+        for (int i = 0; i < iterations; i++) {
             long start = System.nanoTime();
             run.run();
             t[i] = (System.nanoTime() - start) / 1e9;
         }
         Arrays.sort(t);
-        return t[repeat / 2];
+        return new Timing(t[iterations / 2], t[0]);
     }
 }

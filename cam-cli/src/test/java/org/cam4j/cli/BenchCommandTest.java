@@ -1,0 +1,49 @@
+package org.cam4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code cam bench}: the JSON keys scripts rely on, for one batch and end to end (no timing asserted). */
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void oneBatchReplicatedToN() throws Exception {
+        Path model = CliTestFiles.cnn(dir);
+        CliRun r = CliRun.of("bench", "--model", model.toString(), "--layer", "block_out", "--method", "GradCAM",
+                "--batch", "4", "--iterations", "2", "--warmup", "0", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode row = new ObjectMapper().readTree(r.out()).get(0);
+        assertThat(row.get("method").asText()).isEqualTo("GradCAM");
+        assertThat(row.get("batch").asInt()).isEqualTo(4);
+        for (String key : new String[] {"median_s", "min_s", "images_per_s", "floor_median_s"}) {
+            assertThat(row.get(key).asDouble()).as(key).isPositive();
+        }
+        assertThat(row.get("min_s").asDouble()).isLessThanOrEqualTo(row.get("median_s").asDouble());
+    }
+
+    @Test
+    void endToEndOverAFolderLeavesNothingBehind() throws Exception {
+        Path model = CliTestFiles.cnn(dir);
+        Path photos = Files.createDirectories(dir.resolve("photos"));
+        for (int i = 0; i < 5; i++) {
+            CliTestFiles.photo(photos.resolve("p" + i + ".png"), i, 40, 30);
+        }
+        CliRun r = CliRun.of("bench", "--model", model.toString(), "--layer", "block_out", "--method", "GradCAM",
+                "EigenCAM", "--images", photos.toString(), "--iterations", "1", "--warmup", "0", "--format", "jpg",
+                "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode rows = new ObjectMapper().readTree(r.out());
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).get("images").asInt()).isEqualTo(5);
+        assertThat(rows.get(0).get("end_to_end").asBoolean()).isTrue();
+        assertThat(rows.get(1).get("images_per_s").asDouble()).isPositive();
+    }
+}
