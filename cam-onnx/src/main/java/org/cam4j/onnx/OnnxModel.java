@@ -63,18 +63,19 @@ public final class OnnxModel implements ExplainableModel {
             throw new IllegalArgumentException(path + " has " + graph.inputs().size() + " inputs; cam4j explains"
                     + " single-input image models");
         }
-        int rank = graph.inputs().get(0).getType().getTensorType().getShape().getDimCount();
-        if (rank != 4) {
-            throw new IllegalArgumentException(path + ": input '" + graph.inputs().get(0).getName() + "' has " + rank
-                    + " dimensions; cam4j explains image models, whose input is N x C x H x W or N x H x W x C");
-        }
-        requireStandardOps(path, model);
         int elem = graph.inputs().get(0).getType().getTensorType().getElemType();
         if (elem != ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT.getNumber()) {
             throw new IllegalArgumentException(path + ": input '" + graph.inputs().get(0).getName() + "' is "
                     + ai.onnx.proto.OnnxMl.TensorProto.DataType.forNumber(elem) + "; cam4j feeds float32 images,"
                     + " re-export the model with a float input");
         }
+        var inputType = graph.inputs().get(0).getType().getTensorType();
+        if (inputType.hasShape() && inputType.getShape().getDimCount() != 4) {
+            throw new IllegalArgumentException(path + ": input '" + graph.inputs().get(0).getName() + "' has "
+                    + inputType.getShape().getDimCount() + " dimensions; cam4j explains image models, whose input is"
+                    + " N x C x H x W or N x H x W x C");
+        }
+        requireStandardOps(path, model);
         this.resolver = new LayerResolver(graph);
         this.facts = new TensorFacts(graph);
         this.input = info(graph.inputs().get(0));
