@@ -2,14 +2,16 @@ package org.cam4j.pipeline;
 
 import org.cam4j.tensor.Tensor;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.NormOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
  * The reference's {@code get_2d_projection}: per image, the (h*w) x C matrix of activations, each channel minus
  * its mean, projected on its first right singular vector; NaN counts as 0.
  *
- * <p>Sign rule: the SVD fixes a singular vector only up to sign and the reference leaves it as LAPACK returns
+ * <p>Sign rule: the decomposition fixes a singular vector only up to sign and the reference leaves it as LAPACK returns
  * it. We make the projection's entry of largest magnitude positive, so the result does not depend on the SVD
  * implementation; it equals the reference's projection or its negation.
  */
@@ -50,26 +52,78 @@ public final class EigenProjection {
         return Float.isNaN(v) ? 0 : v;
     }
 
-    /** X v1 (= s1 u1) with the sign rule above. */
+    /** X X^T of an m x C matrix as a sum of symmetric rank-one updates (half the work of a general product). */
+    private static void rowGram(DMatrixRMaj x, DMatrixRMaj gram) {
+        int m = x.numRows;
+        int c = x.numCols;
+        double[] d = x.data;
+        double[] g = gram.data;
+        double[] column = new double[m];
+        for (int k = 0; k < c; k++) {
+            for (int p = 0; p < m; p++) {
+                column[p] = d[p * c + k];
+            }
+            for (int p = 0; p < m; p++) {
+                double v = column[p];
+                if (v == 0) {
+                    continue;
+                }
+                int row = p * m;
+                for (int q = p; q < m; q++) {
+                    g[row + q] += v * column[q];
+                }
+            }
+        }
+        for (int p = 0; p < m; p++) {
+            for (int q = 0; q < p; q++) {
+                g[p * m + q] = g[q * m + p];
+            }
+        }
+    }
+
+    /**
+     * X v1 (= s1 u1) with the sign rule above, from the smaller Gram matrix instead of a full SVD: with m rows and
+     * C columns, the top eigenvector u1 of X X^T (m x m) scaled by sqrt(lambda1) when m <= C, else X v1 with v1 the
+     * top eigenvector of X^T X (C x C). For a 7 x 7 x 512 layer that is a 49 x 49 symmetric eigenproblem.
+     */
     static double[] firstComponent(DMatrixRMaj x) {
         int rows = x.numRows;
-        SingularValueDecomposition_F64<DMatrixRMaj> svd =
-                DecompositionFactory_DDRM.svd(rows, x.numCols, true, false, true);
-        if (!svd.decompose(x.copy())) {
-            throw new IllegalStateException("SVD did not converge");
+        boolean byRows = rows <= x.numCols;
+        DMatrixRMaj gram = new DMatrixRMaj(byRows ? rows : x.numCols, byRows ? rows : x.numCols);
+        if (byRows) {
+            rowGram(x, gram);
+        } else {
+            CommonOps_DDRM.multTransA(x, x, gram);
         }
-        double[] s = svd.getSingularValues();
+        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(gram.numRows, true, true);
+        if (!eig.decompose(gram)) {
+            throw new IllegalStateException("eigen decomposition did not converge");
+        }
         int best = 0;
-        for (int k = 1; k < svd.numberOfSingularValues(); k++) {
-            if (s[k] > s[best]) {
+        for (int k = 1; k < eig.getNumberOfEigenvalues(); k++) {
+            if (eig.getEigenvalue(k).real > eig.getEigenvalue(best).real) {
                 best = k;
             }
         }
-        DMatrixRMaj u = svd.getU(null, false);
+        DMatrixRMaj vector = eig.getEigenVector(best);
+        double norm = NormOps_DDRM.normF(vector);
         double[] proj = new double[rows];
+        if (norm > 0) {
+            if (byRows) {
+                double scale = Math.sqrt(Math.max(0, eig.getEigenvalue(best).real)) / norm;
+                for (int p = 0; p < rows; p++) {
+                    proj[p] = vector.get(p) * scale;
+                }
+            } else {
+                DMatrixRMaj xv = new DMatrixRMaj(rows, 1);
+                CommonOps_DDRM.mult(x, vector, xv);
+                for (int p = 0; p < rows; p++) {
+                    proj[p] = xv.get(p) / norm;
+                }
+            }
+        }
         int argmax = 0;
         for (int p = 0; p < rows; p++) {
-            proj[p] = u.get(p, best) * s[best];
             if (Math.abs(proj[p]) > Math.abs(proj[argmax])) {
                 argmax = p;
             }

@@ -1,0 +1,67 @@
+package org.cam4j.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
+import org.junit.jupiter.api.Test;
+
+/** The Gram-matrix first component against a full SVD of the same matrix (the reference's method). */
+class EigenProjectionTest {
+    private static double[] bySvd(DMatrixRMaj x) {
+        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(x.numRows, x.numCols, true,
+                false, false);
+        assertThat(svd.decompose(x.copy())).isTrue();
+        double[] s = svd.getSingularValues();
+        int best = 0;
+        for (int k = 1; k < svd.numberOfSingularValues(); k++) {
+            best = s[k] > s[best] ? k : best;
+        }
+        DMatrixRMaj u = svd.getU(null, false);
+        double[] p = new double[x.numRows];
+        int argmax = 0;
+        for (int i = 0; i < p.length; i++) {
+            p[i] = u.get(i, best) * s[best];
+            argmax = Math.abs(p[i]) > Math.abs(p[argmax]) ? i : argmax;
+        }
+        double sign = Math.signum(p[argmax]);
+        for (int i = 0; i < p.length; i++) {
+            p[i] *= sign;
+        }
+        return p;
+    }
+
+    @Test
+    void gramMatrixComponentEqualsTheSvdsForWideAndTallMatrices() {
+        Random r = new Random(3);
+        int[][] shapes = {{49, 512}, {196, 64}, {9, 9}, {64, 3}};
+        for (int[] shape : shapes) {
+            DMatrixRMaj x = new DMatrixRMaj(shape[0], shape[1]);
+            for (int i = 0; i < x.getNumElements(); i++) {
+                x.set(i, Math.max(0, r.nextGaussian()) + (i % shape[1] == 0 ? 3 * r.nextDouble() : 0));
+            }
+            // centre the columns as project() does
+            for (int c = 0; c < shape[1]; c++) {
+                double mean = 0;
+                for (int p = 0; p < shape[0]; p++) {
+                    mean += x.get(p, c);
+                }
+                for (int p = 0; p < shape[0]; p++) {
+                    x.set(p, c, x.get(p, c) - mean / shape[0]);
+                }
+            }
+            double[] expected = bySvd(x);
+            double[] actual = EigenProjection.firstComponent(x);
+            double scale = 0;
+            for (double v : expected) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(actual[i]).as("%dx%d entry %d", shape[0], shape[1], i)
+                        .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-9 * scale));
+            }
+        }
+    }
+}
