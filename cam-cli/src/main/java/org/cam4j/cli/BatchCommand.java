@@ -53,7 +53,7 @@ import picocli.CommandLine.Spec;
         description = "Run a YAML-configured batch: models x methods x images, with overlays, .npy, JSON and an HTML report.")
 final class BatchCommand implements Callable<Integer> {
     private static final int IMAGE_BATCH = 8;
-    private static final List<String> FORMATS = List.of("png", "npy", "json", "html");
+    private static final List<String> FORMATS = List.of("png", "jpg", "npy", "json", "html");
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -362,17 +362,23 @@ final class BatchCommand implements Callable<Integer> {
                 ObjectNode cam = ((ArrayNode) records.get(rowImage.get(row)).get("cams")).addObject()
                         .put("method", m.method().name()).put("class", cls).put("label", labels.name(cls));
                 Tensor map = r.cams().slice(row);
-                Path png = run.formats().contains("png") ? run.out().file(name + ".png") : null;
+                List<OverlayFormat> overlays = java.util.Arrays.stream(OverlayFormat.values())
+                        .filter(f -> run.formats().contains(f.extension())).toList();
+                List<Path> overlayFiles = overlays.stream().map(f -> run.out().file(name + "." + f.extension()))
+                        .toList();
                 Path npy = run.formats().contains("npy") ? run.out().file(name + ".npy") : null;
-                if (png != null) {
-                    cam.put("png", run.out().root().relativize(png).toString());
+                for (int k = 0; k < overlays.size(); k++) {
+                    cam.put(overlays.get(k).extension(), run.out().root().relativize(overlayFiles.get(k)).toString());
                 }
                 if (npy != null) {
                     cam.put("npy", run.out().root().relativize(npy).toString());
                 }
                 pipeline.submit(() -> {
-                    if (png != null) {
-                        ImageFiles.writePng(png, explainer.overlay(image.image(), map));
+                    if (!overlays.isEmpty()) {
+                        Tensor picture = explainer.overlay(image.image(), map);
+                        for (int k = 0; k < overlays.size(); k++) {
+                            overlays.get(k).write(overlayFiles.get(k), picture);
+                        }
                     }
                     if (npy != null) {
                         Npy.write(npy, map);

@@ -9,7 +9,7 @@ import java.util.Map;
  *
  * <pre>
  * output: out                     # folder; --out overrides
- * formats: [png, npy, json, html] # default: png, json, html
+ * formats: [png, npy, json, html] # default: png, json, html; jpg: JPEG overlays
  * models:
  *   - name: cifar                 # folder name under output (default: the file name)
  *     path: model.onnx            # default: the bundled CIFAR-10 ResNet-8

@@ -46,8 +46,9 @@ final class HtmlReport {
             for (CamMethod m : methods) {
                 h.append("<td>");
                 for (JsonNode cam : rec.path("cams")) {
-                    if (cam.path("method").asText().equals(m.name()) && cam.has("png")) {
-                        h.append("<figure><img src=\"").append(escape(cam.get("png").asText())).append("\" alt=\"")
+                    String picture = cam.has("png") ? "png" : "jpg";
+                    if (cam.path("method").asText().equals(m.name()) && cam.has(picture)) {
+                        h.append("<figure><img src=\"").append(escape(cam.get(picture).asText())).append("\" alt=\"")
                                 .append(escape(m.name() + " " + cam.path("label").asText())).append("\"><figcaption>")
                                 .append(escape(cam.path("label").asText())).append("</figcaption></figure>");
                     }

@@ -385,4 +385,15 @@ class HardeningTest {
         assertThat(summary.findValuesAsText("error")).singleElement().asString().contains("bad.jpg");
         assertThat(dir.resolve("out/report.html")).content().contains("failed: cannot read image").contains("bad.jpg");
     }
+
+    @Test
+    void batchWritesJpegOverlaysOnRequest() throws Exception {
+        Path run = Files.writeString(dir.resolve("run.yaml"), "output: out\nformats: [jpg, json, html]\nmodels:"
+                + " [{name: m, path: cnn.onnx, layers: [block_out]}]\nmethods: [GradCAM]\nimages: [photo.png]\n");
+        ok("batch", run.toString(), "--no-progress");
+        JsonNode summary = new ObjectMapper().readTree(dir.resolve("out/summary.json").toFile());
+        String jpg = summary.get(0).get("cams").get(0).get("jpg").asText();
+        assertThat(javax.imageio.ImageIO.read(dir.resolve("out").resolve(jpg).toFile()).getWidth()).isEqualTo(20);
+        assertThat(dir.resolve("out/report.html")).content().contains("<img src=\"m/photo.GradCAM.");
+    }
 }
