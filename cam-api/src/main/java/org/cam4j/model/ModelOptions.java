@@ -11,8 +11,14 @@ package org.cam4j.model;
  *     (gradients stay those of the layer). This is what pytorch-grad-cam shows for PyTorch models whose forward
  *     applies an in-place ReLU to the layer's output, such as DenseNet's {@code F.relu(features, inplace=True)}
  *     after {@code features[-1]}: its hook keeps a tensor the in-place ReLU then overwrites.
+ * @param backend backend-specific settings by name (the TensorFlow backend's {@code tag} and {@code signature})
  */
-public record ModelOptions(String device, int threads, String reshape, boolean inplaceReluView) {
+public record ModelOptions(String device, int threads, String reshape, boolean inplaceReluView,
+                           java.util.Map<String, String> backend) {
+    public ModelOptions(String device, int threads, String reshape, boolean inplaceReluView) {
+        this(device, threads, reshape, inplaceReluView, java.util.Map.of());
+    }
+
     public ModelOptions(String device, int threads, String reshape) {
         this(device, threads, reshape, true);
     }
@@ -21,10 +27,16 @@ public record ModelOptions(String device, int threads, String reshape, boolean i
         return new ModelOptions("cpu", 0, null, true);
     }
 
+    /** A backend-specific setting, or {@code fallback}. */
+    public String backendOption(String key, String fallback) {
+        return backend.getOrDefault(key, fallback);
+    }
+
     public ModelOptions {
         if (device == null || device.isBlank()) {
             device = "cpu";
         }
+        backend = backend == null ? java.util.Map.of() : java.util.Map.copyOf(backend);
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be >= 0, got " + threads);
         }

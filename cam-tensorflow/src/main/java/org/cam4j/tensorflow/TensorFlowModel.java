@@ -1,0 +1,370 @@
+package org.cam4j.tensorflow;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.model.ForwardResult;
+import org.cam4j.model.LayerInfo;
+import org.cam4j.model.Layout;
+import org.cam4j.model.ModelOptions;
+import org.cam4j.model.TensorInfo;
+import org.cam4j.spi.Capability;
+import org.cam4j.target.Target;
+import org.cam4j.target.Targets;
+import org.cam4j.tensor.Tensor;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.proto.DataType;
+
+/**
+ * A SavedModel or frozen graph, inlined and restored into one {@link Graph} and {@link Session}. The score is the
+ * pre-softmax logits when the model ends in a Softmax (as for ONNX models). Gradients come from
+ * {@code Graph.addGradients}: the backward pass of the logits seeded with a fed weight tensor (the targets), built
+ * once per set of layers and reused for every batch. Head passes feed the layer's tensor (and the input, for
+ * tensors that bypass the layer). Layers are NHWC in the graph and N x C x h x w for methods.
+ */
+final class TensorFlowModel implements ExplainableModel {
+    private final Path path;
+    private final Graph graph;
+    private final Session session;
+    private final String inputTensor;
+    private final String logits;
+    private final TensorInfo input;
+    private final TensorInfo output;
+    private final TfLayers layers;
+    private final Map<String, GradientOps> gradients = new HashMap<>();
+
+    /** The seed placeholder of one backward pass and the gradients it gives, per layer tensor. */
+    private record GradientOps(Output<?> seed, Map<String, Output<?>> byTensor) {
+    }
+
+    /** What a forward pass keeps for head runs: the input batch and the raw (NHWC) layer tensors. */
+    private record HeadState(Tensor input, Map<String, String> tensors) {
+    }
+
+    TensorFlowModel(Path path, SavedModelFile file, ModelOptions options) {
+        this.path = path;
+        var inlined = new FunctionInliner(file.graph(), FunctionInliner.registeredOps())
+                .inline(file.graph(), List.of(file.output()));
+        this.graph = new Graph();
+        Session opened = null;
+        try {
+            graph.importGraphDef(inlined);
+            opened = new Session(graph, config(options));
+            if (file.restoreOp() != null) {
+                try (var name = org.tensorflow.types.TString.scalarOf(file.checkpoint())) {
+                    opened.runner().feed(file.filenameTensor(), name).addTarget(FunctionInliner.nodeName(
+                            file.restoreOp())).run().close();
+                }
+            }
+            if (file.initOp() != null) {
+                opened.runner().addTarget(file.initOp()).run().close();
+            }
+        } catch (RuntimeException e) {
+            if (opened != null) {
+                opened.close();
+            }
+            graph.close();
+            throw new IllegalArgumentException("cannot load " + path + " into TensorFlow: " + firstLine(e), e);
+        }
+        this.session = opened;
+        this.inputTensor = file.input();
+        this.logits = beforeSoftmax(file.output());
+        Output<?> in = graph.outputOrThrow(inputTensor);
+        long[] shape = in.shape().asArray();
+        if (in.dataType() != DataType.DT_FLOAT || shape == null || shape.length != 4) {
+            close();
+            throw new IllegalArgumentException(path + ": input '" + inputTensor + "' is " + in.dataType() + " "
+                    + in.shape() + "; cam4j explains image models with a float N x H x W x C (or N x C x H x W) input");
+        }
+        boolean nhwc = (shape[3] == 1 || shape[3] == 3) && shape[1] != 1 && shape[1] != 3;
+        this.input = new TensorInfo(inputTensor, shape, nhwc ? Layout.NHWC : Layout.NCHW);
+        long[] out = graph.outputOrThrow(logits).shape().asArray();
+        this.output = new TensorInfo(logits, out == null ? new long[] {-1, -1} : out, Layout.NCHW);
+        this.layers = new TfLayers(graph, inputTensor, logits);
+    }
+
+    /** Intra-op threads, and the GPU when asked for (checked to exist: a one-line error where it does not). */
+    private static org.tensorflow.proto.ConfigProto config(ModelOptions options) {
+        var config = org.tensorflow.proto.ConfigProto.newBuilder();
+        if (options.threads() > 0) {
+            config.setIntraOpParallelismThreads(options.threads()).setInterOpParallelismThreads(options.threads());
+        }
+        int gpu = options.cudaDevice();
+        if (gpu < 0) {
+            config.putDeviceCount("GPU", 0);
+        } else {
+            requireGpu(gpu);
+            config.setGpuOptions(org.tensorflow.proto.GPUOptions.newBuilder().setVisibleDeviceList(String.valueOf(gpu)));
+        }
+        return config.build();
+    }
+
+    /** Runs one constant on the GPU; TensorFlow's CPU natives (or no GPU) make it fail. */
+    private static void requireGpu(int index) {
+        try (Graph g = new Graph()) {
+            try (var one = org.tensorflow.types.TFloat32.scalarOf(1f)) {
+                g.opBuilder("Const", "probe", g.baseScope()).setAttr("dtype", DataType.DT_FLOAT)
+                        .setAttr("value", one).setDevice("/device:GPU:0").build();
+            }
+            var config = org.tensorflow.proto.ConfigProto.newBuilder().setAllowSoftPlacement(false)
+                    .setGpuOptions(org.tensorflow.proto.GPUOptions.newBuilder().setVisibleDeviceList(
+                            String.valueOf(index))).build();
+            try (Session s = new Session(g, config); Result r = s.runner().fetch("probe").run()) {
+                r.get(0);
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("cannot use GPU " + index + " with TensorFlow (" + firstLine(e)
+                    + "); the GPU needs the -Pgpu build (TensorFlow's linux-x86_64-gpu natives) and CUDA, or use"
+                    + " --device cpu");
+        }
+    }
+
+    private static String firstLine(Throwable e) {
+        return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+    }
+
+    /** The input of a final Softmax, looking through Identity and IdentityN ops; else the tensor itself. */
+    private String beforeSoftmax(String tensor) {
+        Output<?> t = graph.outputOrThrow(tensor);
+        while (true) {
+            GraphOperation op = (GraphOperation) t.op();
+            switch (op.type()) {
+                case "Identity" -> t = op.input(0);
+                case "IdentityN" -> t = op.input(t.index());
+                case "Softmax" -> {
+                    Output<?> in = op.input(0);
+                    return in.op().name() + ":" + in.index();
+                }
+                default -> {
+                    return tensor;
+                }
+            }
+        }
+    }
+
+    @Override
+    public TensorInfo input() {
+        return input;
+    }
+
+    @Override
+    public TensorInfo output() {
+        return output;
+    }
+
+    @Override
+    public List<LayerInfo> layers() {
+        return layers.candidates();
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.GRADIENTS, Capability.HEAD_FORWARD, Capability.MASKED_FORWARD,
+                Capability.SECOND_ORDER);
+    }
+
+    @Override
+    public Tensor predict(Tensor x) {
+        checkInput(x);
+        return run(Map.of(inputTensor, x), List.of(logits)).get(0);
+    }
+
+    @Override
+    public ForwardResult forward(Tensor x, List<String> layerNames, List<Target> targets, boolean withGradients) {
+        checkInput(x);
+        if (targets.size() != x.dim(0)) {
+            throw new IllegalArgumentException("got " + targets.size() + " targets for " + x.dim(0) + " images");
+        }
+        List<String> tensors = layerNames.stream().map(this::layerTensor).toList();
+        List<String> fetch = new ArrayList<>(tensors);
+        fetch.add(logits);
+        Map<String, Tensor> feeds = new HashMap<>(Map.of(inputTensor, x));
+        List<Tensor> values;
+        Map<String, Tensor> grads = new LinkedHashMap<>();
+        if (withGradients) {
+            GradientOps g = gradientOps(tensors);
+            boolean linear = targets.stream().allMatch(t -> t != null && t.isLinear());
+            Tensor out = linear ? null : predict(x);
+            Tensor seeds = Targets.seeds(targets, linear ? Tensor.zeros(outputShape(x.dim(0))) : out);
+            feeds.put(name(g.seed()), seeds);
+            tensors.forEach(t -> fetch.add(name(g.byTensor().get(t))));
+            values = run(feeds, fetch);
+            for (int i = 0; i < tensors.size(); i++) {
+                grads.put(layerNames.get(i), TfTensors.toNchw(values.get(tensors.size() + 1 + i)));
+            }
+        } else {
+            values = run(feeds, fetch);
+        }
+        Map<String, Tensor> acts = new LinkedHashMap<>();
+        Map<String, String> raw = new HashMap<>();
+        for (int i = 0; i < tensors.size(); i++) {
+            acts.put(layerNames.get(i), TfTensors.toNchw(values.get(i)));
+            raw.put(layerNames.get(i), tensors.get(i));
+        }
+        return new ForwardResult(values.get(tensors.size()), acts, grads, new HeadState(x, raw));
+    }
+
+    @Override
+    public ForwardResult activations(Tensor x, List<String> layerNames) {
+        ForwardResult f = forward(x, layerNames, Targets.topClass(x.dim(0)), false);
+        return new ForwardResult(null, f.activations(), f.gradients(), f.state());
+    }
+
+    @Override
+    public Tensor forwardHead(String layer, Tensor activations, int[] sourceImage, ForwardResult prefix) {
+        HeadState state = headState(prefix, layer);
+        return run(headFeeds(state, layer, activations, sourceImage), List.of(logits)).get(0);
+    }
+
+    @Override
+    public Tensor headGradient(String layer, Tensor activations, int[] sourceImage, ForwardResult prefix,
+                               List<Target> targets) {
+        HeadState state = headState(prefix, layer);
+        String tensor = state.tensors().get(layer);
+        GradientOps g = gradientOps(List.of(tensor));
+        Map<String, Tensor> feeds = headFeeds(state, layer, activations, sourceImage);
+        Tensor out = run(feeds, List.of(logits)).get(0);
+        feeds.put(name(g.seed()), Targets.seeds(targets, out));
+        return TfTensors.toNchw(run(feeds, List.of(name(g.byTensor().get(tensor)))).get(0));
+    }
+
+    private Map<String, Tensor> headFeeds(HeadState state, String layer, Tensor activations, int[] sourceImage) {
+        List<Tensor> rows = new ArrayList<>();
+        for (int s : sourceImage) {
+            rows.add(state.input().slice(s));
+        }
+        Map<String, Tensor> feeds = new HashMap<>();
+        feeds.put(inputTensor, Tensor.stack(rows));
+        feeds.put(state.tensors().get(layer), TfTensors.toNhwc(activations));
+        return feeds;
+    }
+
+    private static HeadState headState(ForwardResult prefix, String layer) {
+        if (!(prefix.state() instanceof HeadState s) || !s.tensors().containsKey(layer)) {
+            throw new IllegalArgumentException("head runs need a forward result of this model for layer '" + layer
+                    + "'");
+        }
+        return s;
+    }
+
+    private String layerTensor(String layer) {
+        String tensor = layers.resolve(layer);
+        if (tensor.equals(inputTensor)) {
+            throw new IllegalArgumentException("'" + layer + "' is the model's input, not a layer inside it; choose"
+                    + " a layer from 'cam layers'");
+        }
+        long[] s = graph.outputOrThrow(tensor).shape().asArray();
+        if (s == null || s.length != 4) {
+            throw new IllegalArgumentException("layer '" + layer + "' (" + tensor + ") is not a 4-d feature map"
+                    + " (shape " + graph.outputOrThrow(tensor).shape() + "); choose a layer from 'cam layers'");
+        }
+        return tensor;
+    }
+
+    /** The backward pass from the logits to these layer tensors, built once per set of tensors. */
+    private synchronized GradientOps gradientOps(List<String> tensors) {
+        String key = String.join("|", tensors);
+        GradientOps g = gradients.get(key);
+        if (g != null) {
+            return g;
+        }
+        Output<?> y = graph.outputOrThrow(logits);
+        Output<?> seed = graph.opBuilder("Placeholder", "cam4j_seed_" + gradients.size(), graph.baseScope())
+                .setAttr("dtype", DataType.DT_FLOAT).build().output(0);
+        Output<?>[] xs = tensors.stream().map(graph::outputOrThrow).toArray(Output<?>[]::new);
+        for (String t : tensors) {
+            if (!TfLayers.between(graph.outputOrThrow(t).op(), y.op()).contains((GraphOperation) y.op())) {
+                throw new IllegalArgumentException("layer " + t + " has no path to the model output " + logits
+                        + "; choose a layer that feeds the output (see 'cam layers')");
+            }
+        }
+        Output<?>[] dx;
+        try {
+            dx = graph.addGradients("cam4j_grad_" + gradients.size(), new Output<?>[] {y}, xs, new Output<?>[] {seed});
+        } catch (RuntimeException e) {
+            throw new UnsupportedOperationException("TensorFlow cannot differentiate " + path + " from " + logits
+                    + " to " + tensors + ": " + firstLine(e));
+        }
+        Map<String, Output<?>> byTensor = new LinkedHashMap<>();
+        for (int i = 0; i < tensors.size(); i++) {
+            byTensor.put(tensors.get(i), dx[i]);
+        }
+        g = new GradientOps(seed, byTensor);
+        gradients.put(key, g);
+        return g;
+    }
+
+    private int[] outputShape(int n) {
+        long[] s = output.shape();
+        int[] shape = new int[s.length];
+        shape[0] = n;
+        for (int i = 1; i < s.length; i++) {
+            shape[i] = (int) Math.max(1, s[i]);
+        }
+        return shape;
+    }
+
+    private static String name(Output<?> o) {
+        return o.op().name() + ":" + o.index();
+    }
+
+    private void checkInput(Tensor x) {
+        long[] expected = input.shape();
+        int[] actual = x.shape();
+        boolean ok = actual.length == expected.length && actual[0] > 0;
+        for (int i = 1; ok && i < actual.length; i++) {
+            ok = expected[i] < 0 || expected[i] == actual[i];
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("input shape " + java.util.Arrays.toString(actual) + " does not fit"
+                    + " the model's input '" + inputTensor + "' " + java.util.Arrays.toString(expected)
+                    + " (-1 = any); fix the preprocessing size or layout");
+        }
+    }
+
+    /** One session run: feeds by tensor name, fetched tensors in order. Closes every TensorFlow tensor it makes. */
+    private List<Tensor> run(Map<String, Tensor> feeds, List<String> fetches) {
+        List<org.tensorflow.Tensor> fed = new ArrayList<>();
+        try {
+            Session.Runner runner = session.runner();
+            for (Map.Entry<String, Tensor> f : feeds.entrySet()) {
+                org.tensorflow.Tensor t = TfTensors.of(f.getValue());
+                fed.add(t);
+                int colon = f.getKey().lastIndexOf(':');
+                runner.feed(f.getKey().substring(0, colon), Integer.parseInt(f.getKey().substring(colon + 1)), t);
+            }
+            for (String name : fetches) {
+                int colon = name.lastIndexOf(':');
+                runner.fetch(name.substring(0, colon), Integer.parseInt(name.substring(colon + 1)));
+            }
+            try (Result result = runner.run()) {
+                List<Tensor> out = new ArrayList<>();
+                for (int i = 0; i < fetches.size(); i++) {
+                    out.add(TfTensors.from(result.get(i)));
+                }
+                return out;
+            }
+        } catch (org.tensorflow.exceptions.TensorFlowException e) {
+            throw new IllegalStateException("TensorFlow failed: " + firstLine(e), e);
+        } finally {
+            fed.forEach(org.tensorflow.Tensor::close);
+        }
+    }
+
+    /** Tensors, then sessions, then graphs: closing a graph with an open session blocks forever. */
+    @Override
+    public void close() {
+        session.close();
+        graph.close();
+    }
+}
