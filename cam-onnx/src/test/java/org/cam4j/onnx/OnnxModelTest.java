@@ -47,28 +47,7 @@ class OnnxModelTest {
     }
 
     static void layerGradientMatchesHeadDifferences(OnnxModel model, String layer, List<Target> targets, Tensor x) {
-        ForwardResult r = model.forward(x, List.of(layer), targets, true);
-        List<Target> resolved = Targets.resolve(targets, r.output());
-        Tensor a = r.activation(layer);
-        Tensor g = r.gradient(layer);
-        assertThat(g.shape()).containsExactly(a.shape());
-        int[] both = {0, 1};
-        Tensor same = model.forwardHead(layer, a, both, r);
-        assertThat(same.maxAbsDiff(r.output())).isLessThan(1e-5);
-        Random rnd = new Random(3);
-        for (int k = 0; k < 20; k++) {
-            int j = rnd.nextInt(a.size());
-            int image = j / (a.size() / 2);
-            double h = 1e-2;
-            Tensor plus = a.copy();
-            plus.put(j, plus.at(j) + (float) h);
-            Tensor minus = a.copy();
-            minus.put(j, minus.at(j) - (float) h);
-            double fd = (resolved.get(image).score(model.forwardHead(layer, plus, both, r).slice(image))
-                    - resolved.get(image).score(model.forwardHead(layer, minus, both, r).slice(image))) / (2 * h);
-            assertThat((double) g.at(j)).as("d score / d %s[%d] of %s", layer, j, java.util.Arrays.toString(a.shape()))
-                    .isCloseTo(fd, within(2e-3 + 2e-2 * Math.abs(fd)));
-        }
+        org.cam4j.model.GradientChecks.layerGradientMatchesHeadDifferences(model, layer, targets, x);
     }
 
     @Test

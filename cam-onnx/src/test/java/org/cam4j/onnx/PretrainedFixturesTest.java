@@ -3,12 +3,10 @@ package org.cam4j.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 import org.cam4j.model.ForwardResult;
 import org.cam4j.model.ModelOptions;
 import org.cam4j.target.Targets;
@@ -24,35 +22,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PretrainedFixturesTest {
     private static final int DIGITS = 1000;
 
-    /** The first {@code n} MNIST test images as n x 1 x 28 x 28 pixel values 0..255, and their labels. */
+    /** The first {@code n} MNIST test images as n x 1 x 28 x 28 pixel values 0..255. */
     static Tensor mnistImages(Path dir, int n) throws IOException {
-        try (DataInputStream in = new DataInputStream(new GZIPInputStream(
-                Files.newInputStream(dir.resolve("t10k-images-idx3-ubyte.gz"))))) {
-            in.readInt();
-            in.readInt();
-            int rows = in.readInt();
-            int cols = in.readInt();
-            byte[] px = new byte[n * rows * cols];
-            in.readFully(px);
-            Tensor t = Tensor.zeros(n, 1, rows, cols);
-            for (int i = 0; i < px.length; i++) {
-                t.put(i, Byte.toUnsignedInt(px[i]));
-            }
-            return t;
+        byte[] px = org.cam4j.testdata.MnistDigits.images(dir, n);
+        Tensor t = Tensor.zeros(n, 1, org.cam4j.testdata.MnistDigits.SIDE, org.cam4j.testdata.MnistDigits.SIDE);
+        for (int i = 0; i < px.length; i++) {
+            t.put(i, Byte.toUnsignedInt(px[i]));
         }
+        return t;
     }
 
     static int[] mnistLabels(Path dir, int n) throws IOException {
-        try (DataInputStream in = new DataInputStream(new GZIPInputStream(
-                Files.newInputStream(dir.resolve("t10k-labels-idx1-ubyte.gz"))))) {
-            in.readInt();
-            in.readInt();
-            int[] labels = new int[n];
-            for (int i = 0; i < n; i++) {
-                labels[i] = in.readUnsignedByte();
-            }
-            return labels;
-        }
+        return org.cam4j.testdata.MnistDigits.labels(dir, n);
     }
 
     @org.junit.jupiter.api.Test
