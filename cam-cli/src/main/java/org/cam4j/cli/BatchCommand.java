@@ -85,7 +85,7 @@ final class BatchCommand implements Callable<Integer> {
         List<Method> methods = methods(required(config.methods(), "methods"));
         List<Path> images = ImageInputs.expand(required(config.images(), "images"), base).stream().distinct().toList();
         List<BatchConfig.ModelEntry> models = config.models() == null || config.models().isEmpty()
-                ? List.of(new BatchConfig.ModelEntry(null, null, null, null, null, null, null, null, null))
+                ? List.of(new BatchConfig.ModelEntry(null, null, null, null, null, null, null, null, null, null, null))
                 : config.models();
         Map<String, BatchConfig.ModelEntry> byName = new LinkedHashMap<>();
         for (BatchConfig.ModelEntry entry : models) {
@@ -175,10 +175,11 @@ final class BatchCommand implements Callable<Integer> {
 
     private static Path modelPath(BatchConfig.ModelEntry entry, Path base) {
         Path modelPath = entry.path() == null ? DefaultModel.model() : base.resolve(entry.path());
-        if (Files.isDirectory(modelPath)) {
-            throw new CliException("model " + modelPath + " is a folder; give the model file inside it (.onnx)");
+        if (Files.isDirectory(modelPath) && Backends.registry().all().stream().noneMatch(b -> b.canOpen(modelPath))) {
+            throw new CliException("model " + modelPath + " is a folder; give the model file inside it (.onnx), or a"
+                    + " SavedModel folder (with saved_model.pb) with the cam-tensorflow plugin");
         }
-        if (!Files.isRegularFile(modelPath)) {
+        if (!Files.exists(modelPath)) {
             throw new CliException("model file " + modelPath + " does not exist");
         }
         return modelPath;
@@ -222,7 +223,7 @@ final class BatchCommand implements Callable<Integer> {
                 entry.reshape() != null ? entry.reshape() : beside.reshape());
         Labels labels = settings.labels() == null ? Labels.none() : Labels.read(Path.of(settings.labels()));
         ModelOptions options = new ModelOptions(entry.device(), entry.threads() == null ? 0 : entry.threads(),
-                settings.reshape());
+                settings.reshape(), true, ModelArgs.backendOptions(entry.tag(), entry.signature()));
         try (ExplainableModel model = Backends.choose(modelPath, entry.backend()).open(modelPath, options)) {
             List<String> layers = ModelArgs.layersOrDefault(null, settings, model);
             ImageExplainer explainer = new ImageExplainer(model, new PreprocessingArgs().resolve(settings, model),

@@ -12,7 +12,7 @@ import java.util.Map;
  * formats: [png, npy, json, html] # default: png, json, html; jpg: JPEG overlays
  * models:
  *   - name: cifar                 # folder name under output (default: the file name)
- *     path: model.onnx            # default: the bundled CIFAR-10 ResNet-8
+ *     path: model.onnx            # default: the bundled CIFAR-10 ResNet-8; or a SavedModel folder (tag, signature)
  *     preprocessing: {size: [32, 32], scale: 255, mean: [0, 0, 0], std: [1, 1, 1]}
  *     layers: [activation_6]
  *     labels: labels.txt
@@ -27,7 +27,8 @@ import java.util.Map;
 record BatchConfig(String output, List<String> formats, List<ModelEntry> models, List<MethodEntry> methods,
                    List<String> images, TargetSpec targets, Float imageWeight) {
     record ModelEntry(String name, String path, String backend, String device, Integer threads, String reshape,
-                      ModelSettings.PreprocessingSpec preprocessing, List<String> layers, String labels) {
+                      ModelSettings.PreprocessingSpec preprocessing, List<String> layers, String labels, String tag,
+                      String signature) {
     }
 
     record MethodEntry(String name, Boolean augSmooth, Boolean eigenSmooth, Integer batchSize,

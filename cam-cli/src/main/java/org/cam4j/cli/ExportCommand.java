@@ -34,7 +34,9 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         try (ExplainableModel model = modelArgs.open()) {
             if (!(model instanceof OnnxModel onnx)) {
-                throw new CliException("export works on ONNX models only");
+                throw new CliException("export writes gradient-augmented ONNX models; " + modelArgs.path()
+                        + " is not an ONNX model (for TensorFlow models use 'cam probe' to save activations and"
+                        + " gradients)");
             }
             long[] s = onnx.input().shape();
             int[] shape = new int[s.length];

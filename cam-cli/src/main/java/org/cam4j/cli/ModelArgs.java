@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 /** How commands open a model: the file (default: the bundled CIFAR-10 ResNet-8), backend, device, threads. */
 final class ModelArgs {
     @Option(names = "--model", paramLabel = "FILE",
-            description = "Model file (.onnx). Default: the bundled CIFAR-10 ResNet-8.")
+            description = {"Model: an .onnx file, or with the cam-tensorflow plugin a SavedModel folder or frozen .pb.",
+                "Default: the bundled CIFAR-10 ResNet-8."})
     Path model;
 
     @Option(names = "--backend", paramLabel = "NAME", description = "Backend by name (default: chosen by file type).")
@@ -32,6 +33,13 @@ final class ModelArgs {
             description = "Token layer layout: auto (default), nchw, nhwc or tokens:H,W[,SKIP].")
     String reshape;
 
+    @Option(names = "--tag", paramLabel = "TAG", description = "SavedModel meta graph tag (default: serve).")
+    String tag;
+
+    @Option(names = "--signature", paramLabel = "NAME",
+            description = "SavedModel signature (default: serving_default).")
+    String signature;
+
     @Option(names = "--no-inplace-relu-view", description = {"Methods see a layer's own output even when its only"
             + " consumer is a ReLU.", "By default they see the ReLU's output, as pytorch-grad-cam does for PyTorch's"
             + " in-place ReLUs (DenseNet's features)."})
@@ -39,10 +47,11 @@ final class ModelArgs {
 
     Path path() {
         Path p = model == null ? DefaultModel.model() : model;
-        if (Files.isDirectory(p)) {
-            throw new CliException("--model " + p + " is a folder; give the model file inside it (.onnx)");
+        if (Files.isDirectory(p) && Backends.registry().all().stream().noneMatch(b -> b.canOpen(p))) {
+            throw new CliException("--model " + p + " is a folder; give the model file inside it (.onnx), or a"
+                    + " SavedModel folder (with saved_model.pb) with the cam-tensorflow plugin");
         }
-        if (!Files.isRegularFile(p)) {
+        if (!Files.exists(p)) {
             throw new CliException("model file " + p + " does not exist");
         }
         return p;
@@ -72,7 +81,20 @@ final class ModelArgs {
         String dev = useCuda && device.equals("cpu") ? "cuda" : device;
         Path p = path();
         String rule = reshape != null ? reshape : settings().reshape();
-        return Backends.choose(p, backend).open(p, new ModelOptions(dev, threads, rule, !noInplaceReluView));
+        return Backends.choose(p, backend).open(p, new ModelOptions(dev, threads, rule, !noInplaceReluView,
+                backendOptions(tag, signature)));
+    }
+
+    /** Backend settings given on the command line or in a batch YAML (a SavedModel's tag and signature). */
+    static java.util.Map<String, String> backendOptions(String tag, String signature) {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        if (tag != null) {
+            m.put("tag", tag);
+        }
+        if (signature != null) {
+            m.put("signature", signature);
+        }
+        return m;
     }
 
     /** Layers from the options, else the model's YAML, else the model's suggested layer. */
