@@ -10,4 +10,13 @@ import org.cam4j.tensor.Tensor;
 public record FullGradTerms(Tensor inputGradient, List<Bias> biases) {
     public record Bias(String name, float[] bias, Tensor gradient) {
     }
+
+    /** An inference batch norm's bias as FullGrad counts it: beta - mean * gamma / sqrt(var + eps), per channel. */
+    public static float[] batchNormBias(float[] gamma, float[] beta, float[] mean, float[] var, float eps) {
+        float[] out = new float[beta.length];
+        for (int c = 0; c < out.length; c++) {
+            out[c] = beta[c] - mean[c] * gamma[c] / (float) Math.sqrt(var[c] + eps);
+        }
+        return out;
+    }
 }

@@ -525,12 +525,8 @@ public final class OnnxModel implements ExplainableModel {
             if (gamma == null || beta == null || mean == null || var == null) {
                 return null;
             }
-            float eps = org.cam4j.onnx.graph.Attributes.getFloat(n, "epsilon", 1e-5f);
-            float[] out = new float[beta.length];
-            for (int c = 0; c < out.length; c++) {
-                out[c] = beta[c] - mean[c] * gamma[c] / (float) Math.sqrt(var[c] + eps);
-            }
-            return out;
+            return FullGradTerms.batchNormBias(gamma, beta, mean, var,
+                    org.cam4j.onnx.graph.Attributes.getFloat(n, "epsilon", 1e-5f));
         }
         return null;
     }

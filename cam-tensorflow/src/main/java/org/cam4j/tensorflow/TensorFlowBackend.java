@@ -39,7 +39,7 @@ public final class TensorFlowBackend implements ModelBackend {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.GRADIENTS, Capability.HEAD_FORWARD, Capability.MASKED_FORWARD,
-                Capability.SECOND_ORDER);
+                Capability.INPUT_GRADIENTS, Capability.SECOND_ORDER);
     }
 
     @Override

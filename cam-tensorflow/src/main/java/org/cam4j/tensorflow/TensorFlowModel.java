@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.ForwardResult;
+import org.cam4j.model.FullGradTerms;
 import org.cam4j.model.LayerInfo;
 import org.cam4j.model.Layout;
 import org.cam4j.model.ModelOptions;
@@ -170,7 +171,69 @@ final class TensorFlowModel implements ExplainableModel {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.GRADIENTS, Capability.HEAD_FORWARD, Capability.MASKED_FORWARD,
-                Capability.SECOND_ORDER);
+                Capability.INPUT_GRADIENTS, Capability.SECOND_ORDER);
+    }
+
+    @Override
+    public Tensor inputGradient(Tensor x, List<Target> targets, boolean guided) {
+        if (guided) {
+            throw new UnsupportedOperationException("guided backpropagation is not available for TensorFlow models"
+                    + " yet (TensorFlow's ReLU gradient cannot be replaced per graph); drop --guided");
+        }
+        return gradientsAt(x, targets, List.of(inputTensor)).get(0);
+    }
+
+    /**
+     * FullGrad's terms: the input gradient and, for every convolution's BiasAdd and every FusedBatchNorm on the data
+     * path, the bias (for batch norm: offset - mean * scale / sqrt(var + eps)) and the gradient at its output.
+     */
+    @Override
+    public FullGradTerms fullGradTerms(Tensor x, List<Target> targets) {
+        checkInput(x);
+        Set<GraphOperation> path = TfLayers.between(graph.outputOrThrow(inputTensor).op(),
+                graph.outputOrThrow(logits).op());
+        List<String> sources = new ArrayList<>(List.of(inputTensor));
+        List<float[]> biases = new ArrayList<>();
+        for (java.util.Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
+            GraphOperation op = it.next();
+            float[] bias = path.contains(op) ? biasOf(op) : null;
+            if (bias != null) {
+                sources.add(op.name() + ":0");
+                biases.add(bias);
+            }
+        }
+        List<Tensor> grads = gradientsAt(x, targets, sources);
+        List<FullGradTerms.Bias> terms = new ArrayList<>();
+        for (int i = 1; i < sources.size(); i++) {
+            terms.add(new FullGradTerms.Bias(sources.get(i), biases.get(i - 1), TfTensors.toNchw(grads.get(i))));
+        }
+        return new FullGradTerms(grads.get(0), terms);
+    }
+
+    /** A convolution's bias (BiasAdd after Conv2D), or an inference batch norm's folded bias; else null. */
+    private float[] biasOf(GraphOperation op) {
+        if (op.type().equals("BiasAdd") && List.of("Conv2D", "DepthwiseConv2dNative").contains(op.input(0).op().type())) {
+            return value(op.input(1)).toArray();
+        }
+        if (op.type().startsWith("FusedBatchNorm") && !op.type().startsWith("FusedBatchNormGrad")) {
+            return FullGradTerms.batchNormBias(value(op.input(1)).toArray(), value(op.input(2)).toArray(),
+                    value(op.input(3)).toArray(), value(op.input(4)).toArray(), op.attributes().getAttrFloat("epsilon"));
+        }
+        return null;
+    }
+
+    /** A tensor that does not depend on the input (a constant or a restored variable). */
+    private Tensor value(Output<?> t) {
+        return run(Map.of(), List.of(name(t))).get(0);
+    }
+
+    /** Gradients of the targets' scores at these tensors, in the graph's layout. */
+    private List<Tensor> gradientsAt(Tensor x, List<Target> targets, List<String> tensors) {
+        checkInput(x);
+        GradientOps g = gradientOps(tensors);
+        Map<String, Tensor> feeds = new HashMap<>(Map.of(inputTensor, x));
+        feeds.put(name(g.seed()), Targets.seeds(targets, predict(x)));
+        return run(feeds, tensors.stream().map(t -> name(g.byTensor().get(t))).toList());
     }
 
     @Override
