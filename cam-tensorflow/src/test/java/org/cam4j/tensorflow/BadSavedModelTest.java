@@ -17,6 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Bad SavedModels and layers: one-line messages naming the problem and the fix. */
 class BadSavedModelTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void natives() {
+        TfNatives.assumeLoadable();
+    }
+
     @TempDir
     Path dir;
 

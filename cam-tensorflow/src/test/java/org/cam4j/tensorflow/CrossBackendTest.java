@@ -25,6 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
  * method the TensorFlow backend can run give the same CAMs (within 1e-4) on both backends.
  */
 class CrossBackendTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void natives() {
+        TfNatives.assumeLoadable();
+    }
+
     @TempDir
     Path dir;
 

@@ -26,6 +26,11 @@ import org.junit.jupiter.api.Test;
  * FusedBatchNormV3. Skipped where {@code ../shared} is absent.
  */
 class KerasMnistTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void natives() {
+        TfNatives.assumeLoadable();
+    }
+
     private static final int DIGITS = 1000;
     private static Path model;
     private static Path digits;

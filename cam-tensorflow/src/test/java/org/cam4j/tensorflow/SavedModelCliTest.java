@@ -19,6 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The cam commands on a SavedModel, as a user runs them with the plugin on the classpath. */
 class SavedModelCliTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void natives() {
+        TfNatives.assumeLoadable();
+    }
+
     @TempDir
     Path dir;
 

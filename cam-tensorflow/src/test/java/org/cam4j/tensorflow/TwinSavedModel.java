@@ -36,28 +36,7 @@ final class TwinSavedModel {
     static Path write(OnnxMl.ModelProto onnx, Path dir) {
         ConcreteFunction fn = ConcreteFunction.create(tf -> {
             Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 16, 16, 3)));
-            Operand<TFloat32> c1 = conv(tf.withSubScope("conv1"), x, onnx, "conv1");
-            Ops bnScope = tf.withSubScope("bn1");
-            FusedBatchNorm<TFloat32, TFloat32> bn = bnScope.nn.fusedBatchNorm(c1, vector(tf, onnx, "bn1.scale"),
-                    vector(tf, onnx, "bn1.bias"), vector(tf, onnx, "bn1.mean"), vector(tf, onnx, "bn1.var"),
-                    FusedBatchNorm.epsilon(1e-5f), FusedBatchNorm.isTraining(false));
-            Operand<TFloat32> r1 = tf.withSubScope("relu1").nn.relu(bn.y());
-            Operand<TFloat32> p1 = tf.withSubScope("pool1").nn.maxPool(r1, tf.constant(new int[] {1, 2, 2, 1}),
-                    tf.constant(new int[] {1, 2, 2, 1}), "VALID");
-            Operand<TFloat32> r2 = tf.withSubScope("relu2").nn.relu(conv(tf.withSubScope("conv2"), p1, onnx, "conv2"));
-            Operand<TFloat32> out = tf.withSubScope("block_out").nn.relu(tf.withSubScope("residual").math.add(r2, p1));
-            Operand<TFloat32> gap = tf.withSubScope("gap").math.mean(out, tf.constant(new int[] {1, 2}));
-            float[] w = floats(onnx, "fc.w"); // 5 x 8, Gemm with transB: logits = gap W^T + b
-            float[] wt = new float[8 * 5];
-            for (int o = 0; o < 5; o++) {
-                for (int i = 0; i < 8; i++) {
-                    wt[i * 5 + o] = w[o * 8 + i];
-                }
-            }
-            Ops dense = tf.withSubScope("logits");
-            Operand<TFloat32> logits = dense.math.add(dense.linalg.matMul(gap,
-                    tf.constant(Shape.of(8, 5), DataBuffers.of(wt))), vector(tf, onnx, "fc.b"));
-            Operand<TFloat32> probs = tf.withSubScope("probs").nn.softmax(logits);
+            Operand<TFloat32> probs = network(tf, x, onnx);
             return Signature.builder().key("serving_default").input("input", x).output("probs", probs).build();
         });
         try (fn; Graph g = new Graph()) {
@@ -79,6 +58,47 @@ final class TwinSavedModel {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The same network as one frozen GraphDef (constants, no function, no signature): input and one output. */
+    static Path writeFrozen(OnnxMl.ModelProto onnx, Path file) {
+        try (Graph g = new Graph()) {
+            Ops tf = Ops.create(g);
+            Placeholder<TFloat32> x = tf.withName("input").placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.of(-1, 16, 16, 3)));
+            network(tf, x, onnx);
+            Files.write(file, g.toGraphDef().toByteArray());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The network on an NHWC input, ending in a Softmax. */
+    private static Operand<TFloat32> network(Ops tf, Operand<TFloat32> x, OnnxMl.ModelProto onnx) {
+        Operand<TFloat32> c1 = conv(tf.withSubScope("conv1"), x, onnx, "conv1");
+        Ops bnScope = tf.withSubScope("bn1");
+        FusedBatchNorm<TFloat32, TFloat32> bn = bnScope.nn.fusedBatchNorm(c1, vector(tf, onnx, "bn1.scale"),
+                vector(tf, onnx, "bn1.bias"), vector(tf, onnx, "bn1.mean"), vector(tf, onnx, "bn1.var"),
+                FusedBatchNorm.epsilon(1e-5f), FusedBatchNorm.isTraining(false));
+        Operand<TFloat32> r1 = tf.withSubScope("relu1").nn.relu(bn.y());
+        Operand<TFloat32> p1 = tf.withSubScope("pool1").nn.maxPool(r1, tf.constant(new int[] {1, 2, 2, 1}),
+                tf.constant(new int[] {1, 2, 2, 1}), "VALID");
+        Operand<TFloat32> r2 = tf.withSubScope("relu2").nn.relu(conv(tf.withSubScope("conv2"), p1, onnx, "conv2"));
+        Operand<TFloat32> out = tf.withSubScope("block_out").nn.relu(tf.withSubScope("residual").math.add(r2, p1));
+        Operand<TFloat32> gap = tf.withSubScope("gap").math.mean(out, tf.constant(new int[] {1, 2}));
+        float[] w = floats(onnx, "fc.w"); // 5 x 8, Gemm with transB: logits = gap W^T + b
+        float[] wt = new float[8 * 5];
+        for (int o = 0; o < 5; o++) {
+            for (int i = 0; i < 8; i++) {
+                wt[i * 5 + o] = w[o * 8 + i];
+            }
+        }
+        Ops dense = tf.withSubScope("logits");
+        Operand<TFloat32> logits = dense.math.add(dense.linalg.matMul(gap,
+                tf.constant(Shape.of(8, 5), DataBuffers.of(wt))), vector(tf, onnx, "fc.b"));
+        Operand<TFloat32> probs = tf.withSubScope("probs").nn.softmax(logits);
+        return probs;
     }
 
     /** 3 x 3 convolution, SAME padding (the ONNX twin pads 1), plus bias; weights OIHW in ONNX, HWIO here. */
