@@ -110,17 +110,18 @@ final class TensorFlowModel implements ExplainableModel {
         return config.build();
     }
 
-    /** Runs one constant on the GPU; TensorFlow's CPU natives (or no GPU) make it fail. */
+    /** Runs one op on the GPU (a fed square: constants would be folded on the CPU); fails without a usable GPU. */
     private static void requireGpu(int index) {
         try (Graph g = new Graph()) {
-            try (var one = org.tensorflow.types.TFloat32.scalarOf(1f)) {
-                g.opBuilder("Const", "probe", g.baseScope()).setAttr("dtype", DataType.DT_FLOAT)
-                        .setAttr("value", one).setDevice("/device:GPU:0").build();
-            }
+            org.tensorflow.op.Ops tf = org.tensorflow.op.Ops.create(g);
+            var p = tf.withName("p").placeholder(org.tensorflow.types.TFloat32.class);
+            tf.withName("probe").withDevice(org.tensorflow.DeviceSpec.newBuilder()
+                    .deviceType(org.tensorflow.DeviceSpec.DeviceType.GPU).deviceIndex(0).build()).math.square(p);
             var config = org.tensorflow.proto.ConfigProto.newBuilder().setAllowSoftPlacement(false)
                     .setGpuOptions(org.tensorflow.proto.GPUOptions.newBuilder().setVisibleDeviceList(
                             String.valueOf(index))).build();
-            try (Session s = new Session(g, config); Result r = s.runner().fetch("probe").run()) {
+            try (Session s = new Session(g, config); var two = org.tensorflow.types.TFloat32.scalarOf(2f);
+                 Result r = s.runner().feed("p", two).fetch("probe").run()) {
                 r.get(0);
             }
         } catch (RuntimeException e) {

@@ -41,6 +41,14 @@ final class TfLayers {
             }
         }
         scopeOutput.forEach((scope, op) -> byLayerName.putIfAbsent(lastSegment(scope), op.name() + ":0"));
+        // layer names off the data path resolve too (and are then refused for having no path to the output)
+        for (Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
+            GraphOperation op = it.next();
+            String scope = scope(op.name());
+            if (scope != null && !path.contains(op) && op.numOutputs() > 0 && usedOutside(op, scope)) {
+                byLayerName.putIfAbsent(lastSegment(scope), op.name() + ":0");
+            }
+        }
         Map<String, String> seen = new HashMap<>();
         String last = null;
         for (GraphOperation op : ordered) {
@@ -119,6 +127,11 @@ final class TfLayers {
     }
 
     private static boolean usedOutside(GraphOperation op, String scope) {
+        for (GraphOperation consumer : op.controlConsumers()) {
+            if (!consumer.name().startsWith(scope + "/")) {
+                return true;
+            }
+        }
         for (int i = 0; i < op.numOutputs(); i++) {
             for (GraphOperation consumer : op.consumers(i)) {
                 if (!consumer.name().startsWith(scope + "/")) {

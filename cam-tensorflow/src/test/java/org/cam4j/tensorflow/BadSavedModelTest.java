@@ -71,6 +71,23 @@ class BadSavedModelTest {
     }
 
     @Test
+    void aLayerOffThePathToTheOutput() {
+        Path frozen = TwinSavedModel.writeFrozen(SyntheticModels.cnn(2), dir.resolve("cnn.pb"));
+        try (ExplainableModel m = new TensorFlowBackend().open(frozen, ModelOptions.defaults())) {
+            assertThat(m.layers()).extracting(l -> l.name()).doesNotContain("side");
+            assertThatThrownBy(() -> m.forward(Tensor.zeros(1, 16, 16, 3), List.of("side"), Targets.topClass(1), true))
+                    .satisfies(e -> oneLine(e, "has no path to the model output"));
+        }
+    }
+
+    @Test
+    void aGpuWithoutGpuNativesIsOneLine() {
+        assertThatThrownBy(() -> new TensorFlowBackend().open(twin(), new ModelOptions("cuda", 0, null)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .satisfies(e -> oneLine(e, "cannot use GPU 0 with TensorFlow"));
+    }
+
+    @Test
     void aTruncatedVariablesFile() throws Exception {
         assumeKeras();
         Path copy = dir.resolve("mnist");

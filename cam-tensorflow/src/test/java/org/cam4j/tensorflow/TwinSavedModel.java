@@ -27,7 +27,8 @@ import org.tensorflow.types.TInt32;
  * The testdata CNN ({@code SyntheticModels.cnn}: conv, batch norm, ReLU, max pooling, a residual add, global
  * pooling, dense) rebuilt with TensorFlow Java from the ONNX file's own weights, NHWC, ending in a Softmax, and
  * saved as a SavedModel whose serving signature calls a function, as Keras writes them (so the inliner is what makes
- * its layers reachable). Layer scopes are named as the ONNX nodes: {@code block_out}, {@code relu1}.
+ * its layers reachable). Layer scopes are named as the ONNX nodes: {@code block_out}, {@code relu1}. The frozen
+ * variant also holds a branch that does not reach the output ({@code side}).
  */
 final class TwinSavedModel {
     private TwinSavedModel() {
@@ -67,6 +68,9 @@ final class TwinSavedModel {
             Placeholder<TFloat32> x = tf.withName("input").placeholder(TFloat32.class,
                     Placeholder.shape(Shape.of(-1, 16, 16, 3)));
             network(tf, x, onnx);
+            // a branch that does not reach the output, kept alive by a control dependency (not a second output)
+            var side = tf.withSubScope("side").nn.relu(x);
+            tf.withName("keep_side").withControlDependencies(List.of(side)).noOp();
             Files.write(file, g.toGraphDef().toByteArray());
             return file;
         } catch (IOException e) {
