@@ -31,6 +31,20 @@ public record TensorInfo(String name, long[] shape, Layout layout) {
         return (int) Math.min(Integer.MAX_VALUE, n);
     }
 
+    /** Fails, naming both shapes and the fix, unless {@code x} is a non-empty batch this input accepts. */
+    public void requireFits(org.cam4j.tensor.Tensor x) {
+        int[] actual = x.shape();
+        boolean ok = actual.length == shape.length && actual[0] > 0;
+        for (int i = 1; ok && i < actual.length; i++) {
+            ok = shape[i] < 0 || shape[i] == actual[i];
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("input shape " + Arrays.toString(actual) + " does not fit the model's"
+                    + " input '" + name + "' " + Arrays.toString(shape) + " (-1 = any); fix the preprocessing size or"
+                    + " layout");
+        }
+    }
+
     @Override
     public String toString() {
         return name + Arrays.toString(shape);

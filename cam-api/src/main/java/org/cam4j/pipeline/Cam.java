@@ -149,7 +149,7 @@ public final class Cam implements AutoCloseable {
             lowRes.add(low);
             perLayer.add(CamOps.scale(CamOps.relu(low.copy()), height, width));
         }
-        return new CamResult(CamOps.aggregate(perLayer), forward.output(), resolved, lowRes);
+        return new CamResult(method.aggregate(perLayer), forward.output(), resolved, lowRes);
     }
 
     /**

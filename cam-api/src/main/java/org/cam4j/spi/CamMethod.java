@@ -31,6 +31,14 @@ public interface CamMethod extends Provider {
         return Set.of();
     }
 
+    /**
+     * Combines the per-layer maps (each already ReLU'd, scaled and resized to the input, N x H x W) into the final
+     * CAM: by default the reference's mean over layers, then scaling. RefineCAM multiplies instead.
+     */
+    default Tensor aggregate(List<Tensor> perLayer) {
+        return org.cam4j.pipeline.CamOps.aggregate(perLayer);
+    }
+
     /** True when {@code eigen_smooth} changes this method's result (the reference ignores it elsewhere). */
     default boolean supportsEigenSmooth() {
         return true;

@@ -7,8 +7,8 @@ import org.cam4j.tensor.Npy;
 
 /**
  * The built-in target types by name, for {@code --target NAME:SPEC}: {@code class:281}, {@code softmax:281},
- * {@code binary:1}, {@code raw} (sum of all outputs), {@code segmentation:CLASS:mask.npy},
- * {@code similarity:concept.npy}.
+ * {@code binary:1}, {@code raw} (sum of all outputs), {@code rest:281} (ReST), {@code softmax_output} (the sum of every
+ * probability), {@code segmentation:CLASS:mask.npy}, {@code similarity:concept.npy}.
  */
 public final class BuiltinTargets {
     private BuiltinTargets() {
@@ -49,6 +49,36 @@ public final class BuiltinTargets {
 
         public Target create(String spec) {
             return new SoftmaxTarget(integer(spec, "softmax:"));
+        }
+    }
+
+    @AutoService(TargetProvider.class)
+    public static final class ReSt implements TargetProvider {
+        public String name() {
+            return "rest";
+        }
+
+        public List<String> aliases() {
+            return List.of("ClassifierOutputReST");
+        }
+
+        public Target create(String spec) {
+            return new ReStTarget(integer(spec, "rest:"));
+        }
+    }
+
+    @AutoService(TargetProvider.class)
+    public static final class SoftmaxOutput implements TargetProvider {
+        public String name() {
+            return "softmax_output";
+        }
+
+        public List<String> aliases() {
+            return List.of("SoftmaxOutputTarget");
+        }
+
+        public Target create(String spec) {
+            return new SoftmaxOutputTarget();
         }
     }
 

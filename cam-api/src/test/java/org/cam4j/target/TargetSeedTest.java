@@ -16,7 +16,7 @@ class TargetSeedTest {
         Tensor concept = Tensor.of(new float[] {1f, 0.5f, -0.25f, 2f}, 4);
         for (Target t : List.of(new ClassifierOutputTarget(2), new SoftmaxTarget(1), new BinaryClassifierTarget(0),
                 RawScoresTarget.allOnes(4), new SimilarityTarget(concept),
-                new FinerTarget(2, List.of(0, 3, 1), 0.7))) {
+                new FinerTarget(2, List.of(0, 3, 1), 0.7), new ReStTarget(3), new SoftmaxOutputTarget())) {
             Tensor seed = t.seed(OUTPUT);
             for (int j = 0; j < 4; j++) {
                 double h = 1e-3;
@@ -28,6 +28,15 @@ class TargetSeedTest {
                 assertThat((double) seed.at(j)).as("%s d/dy[%d]", t, j).isCloseTo(fd, within(1e-3));
             }
         }
+    }
+
+    @Test
+    void reStIsTheLogitMinusTheCrossEntropy() {
+        double logSumExp = Math.log(Math.exp(0.3) + Math.exp(-1.2) + Math.exp(2.0) + Math.exp(0.7));
+        double crossEntropy = logSumExp - 0.7;
+        assertThat(new ReStTarget(3).score(OUTPUT)).isCloseTo(0.7 - crossEntropy, within(1e-6));
+        assertThat(Targets.custom("rest:3")).isEqualTo(new ReStTarget(3));
+        assertThat(Targets.custom("softmax_output")).isEqualTo(new SoftmaxOutputTarget());
     }
 
     @Test

@@ -174,15 +174,7 @@ final class BatchCommand implements Callable<Integer> {
     }
 
     private static Path modelPath(BatchConfig.ModelEntry entry, Path base) {
-        Path modelPath = entry.path() == null ? DefaultModel.model() : base.resolve(entry.path());
-        if (Files.isDirectory(modelPath) && Backends.registry().all().stream().noneMatch(b -> b.canOpen(modelPath))) {
-            throw new CliException("model " + modelPath + " is a folder; give the model file inside it (.onnx), or a"
-                    + " SavedModel folder (with saved_model.pb) with the cam-tensorflow plugin");
-        }
-        if (!Files.exists(modelPath)) {
-            throw new CliException("model file " + modelPath + " does not exist");
-        }
-        return modelPath;
+        return ModelArgs.existing(entry.path() == null ? DefaultModel.model() : base.resolve(entry.path()));
     }
 
     /** Deletes the temporary files of writes a killed run left unfinished (never renamed into place). */

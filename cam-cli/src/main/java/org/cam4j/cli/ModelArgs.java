@@ -46,9 +46,13 @@ final class ModelArgs {
     boolean noInplaceReluView;
 
     Path path() {
-        Path p = model == null ? DefaultModel.model() : model;
+        return existing(model == null ? DefaultModel.model() : model);
+    }
+
+    /** A model path that exists and is a file or a folder some backend opens (a SavedModel), else a one-line error. */
+    static Path existing(Path p) {
         if (Files.isDirectory(p) && Backends.registry().all().stream().noneMatch(b -> b.canOpen(p))) {
-            throw new CliException("--model " + p + " is a folder; give the model file inside it (.onnx), or a"
+            throw new CliException("model " + p + " is a folder; give the model file inside it (.onnx), or a"
                     + " SavedModel folder (with saved_model.pb) with the cam-tensorflow plugin");
         }
         if (!Files.exists(p)) {

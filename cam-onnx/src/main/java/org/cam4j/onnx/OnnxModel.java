@@ -140,17 +140,7 @@ public final class OnnxModel implements ExplainableModel {
     }
 
     private void checkInput(Tensor x) {
-        long[] expected = input.shape();
-        int[] actual = x.shape();
-        boolean ok = actual.length == expected.length && actual[0] > 0;
-        for (int i = 1; ok && i < actual.length; i++) {
-            ok = expected[i] < 0 || expected[i] == actual[i];
-        }
-        if (!ok) {
-            throw new IllegalArgumentException("input shape " + java.util.Arrays.toString(actual) + " does not fit"
-                    + " the model's input '" + input.name() + "' " + java.util.Arrays.toString(expected)
-                    + " (-1 = any); fix the preprocessing size or layout");
-        }
+        input.requireFits(x);
     }
 
     /** Runs a session on batch-first inputs, in chunks when the model's batch dimension is fixed. */

@@ -383,17 +383,7 @@ final class TensorFlowModel implements ExplainableModel {
     }
 
     private void checkInput(Tensor x) {
-        long[] expected = input.shape();
-        int[] actual = x.shape();
-        boolean ok = actual.length == expected.length && actual[0] > 0;
-        for (int i = 1; ok && i < actual.length; i++) {
-            ok = expected[i] < 0 || expected[i] == actual[i];
-        }
-        if (!ok) {
-            throw new IllegalArgumentException("input shape " + java.util.Arrays.toString(actual) + " does not fit"
-                    + " the model's input '" + inputTensor + "' " + java.util.Arrays.toString(expected)
-                    + " (-1 = any); fix the preprocessing size or layout");
-        }
+        input.requireFits(x);
     }
 
     /** One session run: feeds by tensor name, fetched tensors in order. Closes every TensorFlow tensor it makes. */

@@ -1,0 +1,54 @@
+package org.cam4j.methods;
+
+import com.google.auto.service.AutoService;
+import java.util.List;
+import java.util.Set;
+import org.cam4j.pipeline.CamContext;
+import org.cam4j.pipeline.EigenProjection;
+import org.cam4j.pipeline.LayerData;
+import org.cam4j.spi.CamMethod;
+import org.cam4j.spi.Capability;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * Seg-Eigen-CAM (Chung and Ying, Applied Sciences 2025, doi:10.3390/app15137562): the gradient-weighted activations
+ * g * A, channel-centred, projected on their first principal component. Sign: see {@link EigenProjection}.
+ */
+@AutoService(CamMethod.class)
+public final class SegEigenCam implements CamMethod {
+    @Override
+    public String name() {
+        return "SegEigenCAM";
+    }
+
+    @Override
+    public List<String> aliases() {
+        return List.of("seg-eigen");
+    }
+
+    @Override
+    public String description() {
+        return "first principal component of gradients x activations";
+    }
+
+    @Override
+    public Set<Capability> needs() {
+        return Set.of(Capability.GRADIENTS);
+    }
+
+    @Override
+    public boolean supportsEigenSmooth() {
+        return false;
+    }
+
+    @Override
+    public Tensor camImage(LayerData layer, CamContext context) {
+        Tensor a = layer.activations();
+        Tensor g = layer.requireGradients();
+        Tensor product = Tensor.zeros(a.shape());
+        for (int i = 0; i < a.size(); i++) {
+            product.put(i, a.at(i) * g.at(i));
+        }
+        return EigenProjection.project(product);
+    }
+}
