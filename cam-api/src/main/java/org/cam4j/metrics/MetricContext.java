@@ -1,0 +1,73 @@
+package org.cam4j.metrics;
+
+import java.util.List;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.model.Layout;
+import org.cam4j.pipeline.Cam;
+import org.cam4j.target.Target;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * The inputs of a metric evaluation.
+ *
+ * @param model the model, through its backend
+ * @param input the preprocessed batch, N x C x H x W (or N x H x W x C, as the model takes it)
+ * @param cams the maps to judge, N x H x W in [0, 1]
+ * @param targets one per image (resolved: no {@code null})
+ * @param percentile the removal percentile of ROAD-style metrics
+ * @param percentiles the percentiles ROADCombined averages over
+ * @param roadNoise the imputer's noise (absolute; 0 for none)
+ * @param seed the noise's random seed
+ * @param explainer the CAM method the maps came from, for metrics that recompute maps (Coherency, ARCC); or null
+ * @param memo results shared by the metrics of one evaluation (ROAD at a percentile is computed once for MoRF,
+ *     ROADCombined and ARCC alike)
+ */
+public record MetricContext(ExplainableModel model, Tensor input, Tensor cams, List<Target> targets, double percentile,
+                            List<Double> percentiles, double roadNoise, long seed, Cam explainer,
+                            java.util.Map<String, double[]> memo) {
+    public MetricContext(ExplainableModel model, Tensor input, Tensor cams, List<Target> targets, double percentile,
+                         List<Double> percentiles, double roadNoise, long seed, Cam explainer) {
+        this(model, input, cams, targets, percentile, percentiles, roadNoise, seed, explainer,
+                new java.util.concurrent.ConcurrentHashMap<>());
+    }
+
+    public MetricContext {
+        if (cams.rank() != 3 || cams.dim(0) != input.dim(0) || targets.size() != input.dim(0)) {
+            throw new IllegalArgumentException("metrics need one N x H x W map and one target per image; got maps "
+                    + java.util.Arrays.toString(cams.shape()) + " and " + targets.size() + " targets for "
+                    + input.dim(0) + " images");
+        }
+        if (targets.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException("metric targets must be resolved (no top-class placeholders)");
+        }
+    }
+
+    /** The same context at another percentile. */
+    public MetricContext atPercentile(double p) {
+        return new MetricContext(model, input, cams, targets, p, percentiles, roadNoise, seed, explainer, memo);
+    }
+
+    /** A result computed once per evaluation under {@code key}. */
+    public double[] memoized(String key, java.util.function.Supplier<double[]> compute) {
+        double[] known = memo.get(key);
+        if (known == null) {
+            known = compute.get();
+            memo.put(key, known);
+        }
+        return known.clone();
+    }
+
+    public boolean nhwc() {
+        return model.input().layout() == Layout.NHWC;
+    }
+
+    /** Each image's target score of the model's outputs for a batch. */
+    public double[] scores(Tensor batch) {
+        Tensor out = model.predict(batch);
+        double[] s = new double[batch.dim(0)];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (float) targets.get(i).score(out.slice(i));
+        }
+        return s;
+    }
+}
