@@ -37,6 +37,13 @@ public record MetricContext(ExplainableModel model, Tensor input, Tensor cams, L
                     + java.util.Arrays.toString(cams.shape()) + " and " + targets.size() + " targets for "
                     + input.dim(0) + " images");
         }
+        boolean nhwc = model.input().layout() == Layout.NHWC;
+        int h = input.dim(nhwc ? 1 : 2);
+        int w = input.dim(nhwc ? 2 : 3);
+        if (cams.dim(1) != h || cams.dim(2) != w) {
+            throw new IllegalArgumentException("the maps are " + cams.dim(1) + " x " + cams.dim(2) + " but the input"
+                    + " images are " + h + " x " + w + "; metrics need maps at the input's size");
+        }
         if (targets.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("metric targets must be resolved (no top-class placeholders)");
         }

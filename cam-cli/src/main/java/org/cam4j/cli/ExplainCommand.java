@@ -68,18 +68,8 @@ final class ExplainCommand implements Callable<Integer> {
             description = "Target layers: tensor, node or PyTorch module path (default: the model's suggested one).")
     List<String> layers;
 
-    @Option(names = "--class", split = ",", paramLabel = "C", description = {"Target class per image (or one for"
-            + " all), as indices or label names. Default: each image's top class.", "With one image and several"
-            + " classes: one CAM per class (<image>.<method>.<class>.png). The bundled demo explains dog and cat."})
-    List<String> classes;
-
-    @Option(names = "--target", arity = "1..*", paramLabel = "TYPE:SPEC", description = {"Targets of any type, per"
-            + " image (or one for all): class:281, softmax:281, binary:1, raw, segmentation:CLASS:mask.npy,",
-        "similarity:concept.npy, or a plugin's type."})
-    List<String> targetSpecs;
-
-    @Option(names = "--labels", paramLabel = "FILE", description = "Class names: ImageNet JSON index or one per line.")
-    Path labelsFile;
+    @Mixin
+    TargetArgs targetArgs = new TargetArgs();
 
     @Option(names = "--batch-size", defaultValue = "32", paramLabel = "K",
             description = "Perturbed inputs per run (ScoreCAM, AblationCAM). Default: ${DEFAULT-VALUE}.")
@@ -152,15 +142,15 @@ final class ExplainCommand implements Callable<Integer> {
                 : ImageInputs.expand(inputs.images, Path.of(""));
         try (ExplainableModel model = modelArgs.open()) {
             ModelSettings settings = modelArgs.settings();
-            Labels labels = modelArgs.labels(labelsFile, settings);
+            Labels labels = modelArgs.labels(targetArgs.labelsFile, settings);
             List<String> targetLayers = ModelArgs.layersOrDefault(layers, settings, model);
             ImageExplainer explainer = new ImageExplainer(model,
                     preprocessingArgs.resolve(settings, model), labels, targetLayers, imageWeight);
             if (npyInput != null) {
                 return explainTensor(explainer, Npy.read(npyInput), chosen, options, labels, Path.of(saveNpy), stdout);
             }
-            if (demo && modelArgs.isDefault() && classes == null && targetSpecs == null) {
-                classes = List.of("dog", "cat");
+            if (demo && modelArgs.isDefault() && !targetArgs.given()) {
+                targetArgs.classes = List.of("dog", "cat");
             }
             Map<Path, List<Job>> jobs = jobs(images, labels, model.output().valuesPerImage());
             OutputFolder folder = OutputFolder.create(out, "--out");
@@ -176,9 +166,9 @@ final class ExplainCommand implements Callable<Integer> {
     /** Per image its targets; one image with several classes gets one job per class. */
     private Map<Path, List<Job>> jobs(List<Path> images, Labels labels, int outputs) {
         Map<Path, List<Job>> jobs = new LinkedHashMap<>();
-        if (images.size() == 1 && classes != null && classes.size() > 1) {
+        if (images.size() == 1 && targetArgs.classes != null && targetArgs.classes.size() > 1) {
             List<Job> perClass = new ArrayList<>();
-            for (String c : classes) {
+            for (String c : targetArgs.classes) {
                 int index = labels.index(c, outputs);
                 perClass.add(new Job("." + OutputFolder.safeName(labels.name(index)),
                         new ClassifierOutputTarget(index), labels.name(index)));
@@ -186,35 +176,13 @@ final class ExplainCommand implements Callable<Integer> {
             jobs.put(images.get(0), perClass);
             return jobs;
         }
-        List<Target> targets = targets(images.size(), labels, outputs);
+        List<Target> targets = targetArgs.targets(images.size(), labels, outputs);
         for (int i = 0; i < images.size(); i++) {
             Target t = targets.get(i);
-            String label = t == null ? null : targetSpecs != null
-                    ? targetSpecs.get(targetSpecs.size() == 1 ? 0 : i) : labels.name(targetClass(t));
+            String label = t == null ? null : targetArgs.specs != null ? targetArgs.spec(i) : labels.name(targetClass(t));
             jobs.put(images.get(i), List.of(new Job("", t, label)));
         }
         return jobs;
-    }
-
-    private List<Target> targets(int n, Labels labels, int outputs) {
-        if (targetSpecs != null && !targetSpecs.isEmpty()) {
-            if (classes != null) {
-                throw new CliException("--class and --target conflict; give one of them");
-            }
-            if (targetSpecs.size() != 1 && targetSpecs.size() != n) {
-                throw new CliException("got " + targetSpecs.size() + " --target values for " + n
-                        + " images; give one for all or one per image");
-            }
-            List<Target> out = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                out.add(Targets.custom(targetSpecs.get(targetSpecs.size() == 1 ? 0 : i)));
-            }
-            return out;
-        }
-        if (classes == null || classes.isEmpty()) {
-            return Targets.topClass(n);
-        }
-        return Targets.classes(n, classes.stream().map(c -> labels.index(c, outputs)).toList());
     }
 
     private int explainTensor(ImageExplainer explainer, Tensor input, List<CamMethod> chosen,
@@ -223,7 +191,7 @@ final class ExplainCommand implements Callable<Integer> {
             throw new CliException("--input must hold a non-empty N x C x H x W (or N x H x W x C) batch, got shape "
                     + java.util.Arrays.toString(input.shape()));
         }
-        List<Target> targets = targets(input.dim(0), labels, explainer.model().output().valuesPerImage());
+        List<Target> targets = targetArgs.targets(input.dim(0), labels, explainer.model().output().valuesPerImage());
         ArrayNode summary = Yaml.json().createArrayNode();
         for (CamMethod method : chosen) {
             CamResult r = explainer.run(method, options.get(method), input, targets);

@@ -16,6 +16,11 @@ public final class Arcc implements CamMetric {
     }
 
     @Override
+    public String description() {
+        return "harmonic mean of Coherency, 1 - Complexity and ROAD; higher = better";
+    }
+
+    @Override
     public double[] evaluate(MetricContext context) {
         double[] complexity = new Complexity().evaluate(context);
         double[] coherency = new Coherency().evaluate(context);

@@ -13,6 +13,11 @@ public final class CamMultImageConfidenceChange implements CamMetric {
     }
 
     @Override
+    public String description() {
+        return "score(image x map) - score(image); higher = the map keeps what matters";
+    }
+
+    @Override
     public double[] evaluate(MetricContext context) {
         return Perturbations.scoreChange(context, Perturbations::multiply);
     }

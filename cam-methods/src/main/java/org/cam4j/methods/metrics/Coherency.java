@@ -17,6 +17,11 @@ public final class Coherency implements CamMetric {
     }
 
     @Override
+    public String description() {
+        return "(r + 1) / 2 between the map and the map of the image times it; higher = more stable";
+    }
+
+    @Override
     public double[] evaluate(MetricContext context) {
         if (context.explainer() == null) {
             throw new IllegalArgumentException("Coherency recomputes the maps; it needs the CAM method they came from");

@@ -14,6 +14,11 @@ public final class Complexity implements CamMetric {
     }
 
     @Override
+    public String description() {
+        return "mean absolute map value; lower = sparser";
+    }
+
+    @Override
     public double[] evaluate(MetricContext context) {
         Tensor cams = context.cams();
         double[] out = new double[cams.dim(0)];

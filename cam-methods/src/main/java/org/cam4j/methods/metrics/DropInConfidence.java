@@ -13,6 +13,11 @@ public final class DropInConfidence implements CamMetric {
     }
 
     @Override
+    public String description() {
+        return "max(0, score drop) keeping only the map; lower = better";
+    }
+
+    @Override
     public double[] evaluate(MetricContext context) {
         double[] change = new CamMultImageConfidenceChange().evaluate(context);
         for (int i = 0; i < change.length; i++) {

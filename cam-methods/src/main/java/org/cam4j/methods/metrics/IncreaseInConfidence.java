@@ -13,6 +13,11 @@ public final class IncreaseInConfidence implements CamMetric {
     }
 
     @Override
+    public String description() {
+        return "1 where keeping only the map raises the score";
+    }
+
+    @Override
     public double[] evaluate(MetricContext context) {
         double[] change = new CamMultImageConfidenceChange().evaluate(context);
         for (int i = 0; i < change.length; i++) {

@@ -13,6 +13,11 @@ public final class RoadCombined implements CamMetric {
     }
 
     @Override
+    public String description() {
+        return "(mean LeRF - mean MoRF) / 2 over the percentiles; higher = better";
+    }
+
+    @Override
     public double[] evaluate(MetricContext context) {
         int n = context.input().dim(0);
         double[] lerf = new double[n];

@@ -18,6 +18,11 @@ public final class RoadLeastRelevantFirst implements CamMetric {
     }
 
     @Override
+    public String description() {
+        return "score change removing the least relevant pixels (imputed); higher = better";
+    }
+
+    @Override
     public double[] evaluate(MetricContext context) {
         return RoadMostRelevantFirst.road(context, true);
     }

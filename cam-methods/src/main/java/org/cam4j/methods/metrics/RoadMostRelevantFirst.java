@@ -25,6 +25,11 @@ public final class RoadMostRelevantFirst implements CamMetric {
     }
 
     @Override
+    public String description() {
+        return "score change removing the most relevant pixels (imputed); lower = better";
+    }
+
+    @Override
     public double[] evaluate(MetricContext context) {
         return road(context, false);
     }

@@ -1,0 +1,251 @@
+package org.cam4j.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.cam4j.metrics.MetricContext;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.pipeline.Cam;
+import org.cam4j.pipeline.CamOptions;
+import org.cam4j.pipeline.ImagePipeline;
+import org.cam4j.spi.CamMethod;
+import org.cam4j.spi.CamMetric;
+import org.cam4j.spi.Methods;
+import org.cam4j.spi.Metrics;
+import org.cam4j.target.Target;
+import org.cam4j.target.Targets;
+import org.cam4j.tensor.AtomicFiles;
+import org.cam4j.tensor.Npy;
+import org.cam4j.tensor.Tensor;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cam evaluate}: how faithful each method's maps are, by every requested metric, per image: a terminal table of
+ * means, JSON ({@code {"metrics": {"<metric>": {"<method>": [per image]}}}}), and with {@code --out} the same as
+ * {@code evaluation.json}, {@code evaluation.csv} and {@code evaluation.md}. Metric names are the reference's class
+ * names, with {@code _p<percentile>} for ROAD's per-percentile metrics.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {"Measure how faithful CAM methods are (confidence change, ROAD, Complexity, Coherency, ARCC).",
+            "With no --model and no --image: the bundled model on the bundled photo."})
+final class EvaluateCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    ModelArgs modelArgs = new ModelArgs();
+
+    @Mixin
+    PreprocessingArgs preprocessingArgs = new PreprocessingArgs();
+
+    @Mixin
+    TargetArgs targetArgs = new TargetArgs();
+
+    @ArgGroup(exclusive = true)
+    Inputs inputs;
+
+    static final class Inputs {
+        @Option(names = {"--image", "--image-path"}, arity = "1..*", paramLabel = "FILE|DIR|GLOB",
+                description = "Images: files, folders or globs. Default: the bundled photo.")
+        List<String> images;
+
+        @Option(names = "--input", paramLabel = "BATCH.npy", description = "A preprocessed input batch instead.")
+        Path npy;
+    }
+
+    @Option(names = "--method", arity = "1..*", defaultValue = "GradCAM", paramLabel = "NAME",
+            description = "Methods to evaluate. Default: ${DEFAULT-VALUE}.")
+    List<String> methods;
+
+    @Option(names = "--layer", arity = "1..*", paramLabel = "LAYER", description = "Target layers (default: suggested).")
+    List<String> layers;
+
+    @Option(names = "--cams", paramLabel = "CAMS.npy", description = {"Evaluate these maps (N x H x W, in [0, 1], H x W"
+            + " the model input) instead of computing them;", "they are reported under the first --method, which"
+            + " Coherency and ARCC also use to recompute maps."})
+    Path cams;
+
+    @Option(names = "--metric", arity = "1..*", paramLabel = "NAME",
+            description = "Metrics (default: every one on the classpath; see 'cam metrics').")
+    List<String> metricNames;
+
+    @Option(names = "--road-noise", defaultValue = "0.01", paramLabel = "X",
+            description = "Noise of ROAD's imputer (the reference's default ${DEFAULT-VALUE}; 0 for none).")
+    double roadNoise;
+
+    @Option(names = "--road-percentiles", split = ",", defaultValue = "20,40,60,80", paramLabel = "P,P",
+            description = "Removal percentiles of ROAD (each its own _p<P> column; ROADCombined averages them).")
+    List<Double> percentiles;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of ROAD's imputation noise.")
+    long seed;
+
+    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "K",
+            description = "Perturbed inputs per run (ScoreCAM, AblationCAM). Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Write evaluation.json, .csv and .md there.")
+    Path out;
+
+    @Option(names = "--json", description = "Print JSON instead of the table.")
+    boolean json;
+
+    private static final int MAX_IMAGES = 256;
+
+    @Override
+    public Integer call() {
+        Limits.batchSize(batchSize, "--batch-size");
+        if (!(roadNoise >= 0) || Double.isInfinite(roadNoise)) {
+            throw new CliException("--road-noise must be a number >= 0, got " + roadNoise);
+        }
+        for (double p : percentiles) {
+            if (!(p > 0 && p < 100)) {
+                throw new CliException("--road-percentiles must lie strictly between 0 and 100, got " + p);
+            }
+        }
+        List<CamMethod> chosen = Methods.distinct(methods);
+        List<CamMetric> metrics = metricNames == null ? Metrics.registry().all()
+                : metricNames.stream().distinct().map(Metrics::get).toList();
+        Tensor given = cams == null ? null : Npy.read(cams);
+        OutputFolder folder = out == null ? null : OutputFolder.create(out, "--out");
+        try (ExplainableModel model = modelArgs.open()) {
+            ModelSettings settings = modelArgs.settings();
+            Labels labels = modelArgs.labels(targetArgs.labelsFile, settings);
+            List<String> targetLayers = ModelArgs.layersOrDefault(layers, settings, model);
+            Tensor input = input(model, settings);
+            if (given != null && (given.rank() != 3 || given.dim(0) != input.dim(0))) {
+                throw new CliException("--cams " + cams + " holds " + java.util.Arrays.toString(given.shape())
+                        + "; give one H x W map per image (" + input.dim(0) + " x H x W)");
+            }
+            List<Target> targets = Targets.resolve(targetArgs.targets(input.dim(0), labels,
+                    model.output().valuesPerImage()), model.predict(input));
+            Map<String, Map<String, double[]>> results = new LinkedHashMap<>();
+            for (CamMethod method : chosen) {
+                try (Cam cam = new Cam(model, method, targetLayers, CamOptions.defaults().withBatchSize(batchSize))) {
+                    Tensor maps = given != null && method == chosen.get(0) ? given : cam.compute(input, targets).cams();
+                    MetricContext context = new MetricContext(model, input, maps, targets, percentiles.get(0),
+                            percentiles, roadNoise, seed, cam);
+                    for (CamMetric metric : metrics) {
+                        for (double p : metric.perPercentile() ? percentiles : List.of(percentiles.get(0))) {
+                            String name = metric.perPercentile() ? metric.name() + "_p" + format(p) : metric.name();
+                            results.computeIfAbsent(name, k -> new LinkedHashMap<>())
+                                    .put(method.name(), metric.evaluate(context.atPercentile(p)));
+                        }
+                    }
+                }
+                if (given != null) {
+                    break;
+                }
+            }
+            report(results, folder);
+        }
+        return 0;
+    }
+
+    /** The batch: --input as is, or the images preprocessed for the model (at most 256 at once). */
+    private Tensor input(ExplainableModel model, ModelSettings settings) {
+        if (inputs != null && inputs.npy != null) {
+            Tensor x = Npy.read(inputs.npy);
+            if (x.rank() != 4 || x.dim(0) == 0) {
+                throw new CliException("--input must hold a non-empty N x C x H x W (or N x H x W x C) batch, got"
+                        + " shape " + java.util.Arrays.toString(x.shape()));
+            }
+            return x;
+        }
+        List<Path> files = inputs == null ? List.of(DefaultModel.image())
+                : ImageInputs.expand(inputs.images, Path.of("")).stream().distinct().toList();
+        if (files.size() > MAX_IMAGES) {
+            throw new CliException(files.size() + " images at once; evaluate at most " + MAX_IMAGES + " per run");
+        }
+        try (ImagePipeline pipeline = new ImagePipeline(preprocessingArgs.resolve(settings, model),
+                org.cam4j.image.ImageFiles.DEFAULT_MAX_PIXELS, Limits.cores())) {
+            List<Tensor> rows = new ArrayList<>();
+            for (Path f : files) {
+                rows.add(pipeline.load(f).input());
+            }
+            return Tensor.stack(rows);
+        }
+    }
+
+    private static String format(double p) {
+        return p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p);
+    }
+
+    private void report(Map<String, Map<String, double[]>> results, OutputFolder folder) {
+        ObjectNode root = Yaml.json().createObjectNode();
+        ObjectNode metricsNode = root.putObject("metrics");
+        StringBuilder csv = new StringBuilder("metric,method,image,value\n");
+        List<String> methodNames = new ArrayList<>();
+        results.values().forEach(m -> m.keySet().stream().filter(k -> !methodNames.contains(k))
+                .forEach(methodNames::add));
+        StringBuilder md = new StringBuilder("| metric |");
+        methodNames.forEach(m -> md.append(' ').append(m).append(" |"));
+        md.append("\n|---|");
+        methodNames.forEach(m -> md.append("---|"));
+        md.append('\n');
+        List<String> lines = new ArrayList<>();
+        StringBuilder header = new StringBuilder(String.format("%-32s", "metric (mean ± std over images)"));
+        methodNames.forEach(m -> header.append(String.format(" %22s", m)));
+        lines.add(header.toString());
+        for (Map.Entry<String, Map<String, double[]>> e : results.entrySet()) {
+            ObjectNode perMethod = metricsNode.putObject(e.getKey());
+            StringBuilder line = new StringBuilder(String.format("%-32s", e.getKey()));
+            md.append("| ").append(e.getKey()).append(" |");
+            for (String method : methodNames) {
+                double[] v = e.getValue().get(method);
+                var array = perMethod.putArray(method);
+                for (int i = 0; i < v.length; i++) {
+                    array.add(v[i]);
+                    csv.append(e.getKey()).append(',').append(method).append(',').append(i).append(',').append(v[i])
+                            .append('\n');
+                }
+                String cell = String.format("%.4f ± %.4f", mean(v), std(v));
+                line.append(String.format(" %22s", cell));
+                md.append(' ').append(cell).append(" |");
+            }
+            md.append('\n');
+            lines.add(line.toString());
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        if (json) {
+            stdout.println(root.toPrettyString());
+        } else {
+            lines.forEach(stdout::println);
+        }
+        if (folder != null) {
+            AtomicFiles.write(folder.file("evaluation.json"), root.toPrettyString().getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(folder.file("evaluation.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(folder.file("evaluation.md"), md.toString().getBytes(StandardCharsets.UTF_8));
+            if (!json) {
+                stdout.println("wrote " + folder.root().resolve("evaluation.{json,csv,md}"));
+            }
+        }
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s / v.length;
+    }
+
+    private static double std(double[] v) {
+        double m = mean(v);
+        double s = 0;
+        for (double x : v) {
+            s += (x - m) * (x - m);
+        }
+        return Math.sqrt(s / v.length);
+    }
+}

@@ -1,0 +1,56 @@
+package org.cam4j.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.cam4j.target.Target;
+import org.cam4j.target.Targets;
+import picocli.CommandLine.Option;
+
+/** What to explain: classes by index or label name, or targets of any type, and the labels file naming classes. */
+final class TargetArgs {
+    @Option(names = "--class", split = ",", paramLabel = "C", description = {"Target class per image (or one for"
+            + " all), as indices or label names. Default: each image's top class.", "With one image and several"
+            + " classes (explain): one CAM per class (<image>.<method>.<class>.png). The bundled demo explains dog"
+            + " and cat."})
+    List<String> classes;
+
+    @Option(names = "--target", arity = "1..*", paramLabel = "TYPE:SPEC", description = {"Targets of any type, per"
+            + " image (or one for all): class:281, softmax:281, binary:1, raw, rest:281, segmentation:CLASS:mask.npy,",
+        "similarity:concept.npy, or a plugin's type."})
+    List<String> specs;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "Class names: ImageNet JSON index or one per line.")
+    Path labelsFile;
+
+    boolean given() {
+        return classes != null || specs != null;
+    }
+
+    /** The spec given for image i of n (one for all, or one each). */
+    String spec(int i) {
+        return specs.get(specs.size() == 1 ? 0 : i);
+    }
+
+    /** One target per image ({@code null}: the image's top class), from --class or --target. */
+    List<Target> targets(int n, Labels labels, int outputs) {
+        if (specs != null && !specs.isEmpty()) {
+            if (classes != null) {
+                throw new CliException("--class and --target conflict; give one of them");
+            }
+            if (specs.size() != 1 && specs.size() != n) {
+                throw new CliException("got " + specs.size() + " --target values for " + n
+                        + " images; give one for all or one per image");
+            }
+            List<Target> out = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                out.add(Targets.custom(spec(i)));
+            }
+            return out;
+        }
+        if (classes == null || classes.isEmpty()) {
+            return Targets.topClass(n);
+        }
+        return Targets.classes(n, classes.stream().map(c -> labels.index(c, outputs)).toList());
+    }
+}

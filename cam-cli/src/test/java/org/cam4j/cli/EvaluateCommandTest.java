@@ -1,0 +1,80 @@
+package org.cam4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.cam4j.tensor.Npy;
+import org.cam4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code cam evaluate}: the JSON shape and names, given maps, the written files, and bad input. */
+class EvaluateCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyMetricForEveryMethodAndImage() throws Exception {
+        Path model = CliTestFiles.cnn(dir);
+        Path x = dir.resolve("x.npy");
+        Tensor batch = Tensor.zeros(3, 3, 16, 16);
+        for (int i = 0; i < batch.size(); i++) {
+            batch.put(i, (float) Math.sin(i * 0.37));
+        }
+        Npy.write(x, batch);
+        CliRun r = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--input", x.toString(),
+                "--method", "GradCAM", "RandomCAM", "--road-percentiles", "20,80", "--road-noise", "0", "--json",
+                "--out", dir.resolve("eval").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode metrics = new ObjectMapper().readTree(r.out()).get("metrics");
+        assertThat(metrics.fieldNames()).toIterable().contains("CamMultImageConfidenceChange", "DropInConfidence",
+                "IncreaseInConfidence", "ROADMostRelevantFirst_p20", "ROADMostRelevantFirst_p80",
+                "ROADLeastRelevantFirst_p20", "ROADCombined", "Complexity", "Coherency", "ARCC");
+        assertThat(metrics.get("ROADCombined").get("RandomCAM")).hasSize(3);
+        assertThat(metrics.get("IncreaseInConfidence").get("GradCAM").get(0).asDouble()).isIn(0.0, 1.0);
+        assertThat(dir.resolve("eval/evaluation.csv")).content().startsWith("metric,method,image,value\n")
+                .contains("Complexity,GradCAM,2,");
+        assertThat(dir.resolve("eval/evaluation.md")).content().contains("| ROADCombined |");
+        assertThat(dir.resolve("eval/evaluation.json")).isRegularFile();
+
+        // given maps: all ones keep the image, so the confidence change is exactly 0 and complexity 1
+        Path ones = dir.resolve("ones.npy");
+        Tensor m = Tensor.zeros(3, 16, 16);
+        for (int i = 0; i < m.size(); i++) {
+            m.put(i, 1f);
+        }
+        Npy.write(ones, m);
+        CliRun given = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--input",
+                x.toString(), "--cams", ones.toString(), "--metric", "CamMultImageConfidenceChange", "Complexity",
+                "--json");
+        assertThat(given.exit()).as(given.err()).isZero();
+        JsonNode g = new ObjectMapper().readTree(given.out()).get("metrics");
+        assertThat(g.get("CamMultImageConfidenceChange").get("GradCAM").get(1).asDouble()).isZero();
+        assertThat(g.get("Complexity").get("GradCAM").get(0).asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
+    void badInputIsOneLine() throws Exception {
+        Path model = CliTestFiles.cnn(dir);
+        Path photo = CliTestFiles.photo(dir.resolve("p.png"), 1, 20, 20);
+        for (String[] args : new String[][] {
+            {"--road-percentiles", "0"}, {"--metric", "Nope"}, {"--road-noise", "-1"}}) {
+            String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("evaluate", "--model",
+                    model.toString(), "--layer", "block_out", "--image", photo.toString()),
+                    java.util.Arrays.stream(args)).toArray(String[]::new);
+            CliRun r = CliRun.of(all);
+            assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err().strip().lines()).hasSize(1);
+        }
+        Path wrong = dir.resolve("wrong.npy");
+        Npy.write(wrong, Tensor.zeros(2, 16, 16));
+        CliRun r = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--image",
+                photo.toString(), "--cams", wrong.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("give one H x W map per image");
+        assertThat(Files.exists(dir.resolve("eval"))).isFalse();
+    }
+}
