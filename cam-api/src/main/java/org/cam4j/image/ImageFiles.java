@@ -49,8 +49,17 @@ public final class ImageFiles {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("image " + file + " does not exist");
         }
+        return decode(file.toFile(), file.toString(), maxPixels, minHeight, minWidth);
+    }
+
+    /** {@link #read(Path, long, int, int)} for an image file's bytes (an upload), named {@code name} in messages. */
+    public static RgbImage read(byte[] bytes, String name, long maxPixels, int minHeight, int minWidth) {
+        return decode(new java.io.ByteArrayInputStream(bytes), name, maxPixels, minHeight, minWidth);
+    }
+
+    private static RgbImage decode(Object source, String file, long maxPixels, int minHeight, int minWidth) {
         BufferedImage img;
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(source)) {
             Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator()
                     : ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -149,13 +158,18 @@ public final class ImageFiles {
 
     /** Writes an H x W x 3 tensor of 0..255 values as an RGB PNG ({@link PngWriter}: fast, Sub filter), atomically. */
     public static void writePng(Path file, Tensor rgb255) {
+        AtomicFiles.write(file, png(rgb255));
+    }
+
+    /** The PNG file of an H x W x 3 tensor of 0..255 values, as bytes. */
+    public static byte[] png(Tensor rgb255) {
         int h = rgb255.dim(0);
         int w = rgb255.dim(1);
         byte[] rgb = new byte[h * w * 3];
         for (int i = 0; i < rgb.length; i++) {
             rgb[i] = (byte) clamp(rgb255.at(i));
         }
-        AtomicFiles.write(file, PngWriter.encode(rgb, h, w));
+        return PngWriter.encode(rgb, h, w);
     }
 
     /** Writes an H x W x 3 tensor of 0..255 values as a baseline RGB JPEG (quality 0.92), atomically. */

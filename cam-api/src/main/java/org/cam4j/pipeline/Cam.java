@@ -124,6 +124,7 @@ public final class Cam implements AutoCloseable {
     }
 
     private CamResult computeOnce(Tensor input, List<Target> targets) {
+        CamOps.checkCancelled();
         requireFinite(input, "the input batch", "check the preprocessing or the .npy file");
         List<Target> explained = method.targets(targets, input, model);
         boolean prefixOnly = method.needs().isEmpty();

@@ -9,6 +9,16 @@ public final class CamOps {
     }
 
     /** max(x, 0), in place; returns {@code x}. */
+    /**
+     * Cooperative cancellation for long computations (a server's cancelled request): throws
+     * {@link java.util.concurrent.CancellationException} when the current thread was interrupted.
+     */
+    public static void checkCancelled() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new java.util.concurrent.CancellationException("cancelled");
+        }
+    }
+
     public static Tensor relu(Tensor x) {
         for (int i = 0; i < x.size(); i++) {
             if (!(x.at(i) > 0f)) {

@@ -115,6 +115,15 @@ public final class Npy {
 
     /** Writes {@code tensor} as the given dtype (int64 rounds to the nearest integer). */
     public static void write(Path file, Tensor tensor, DType dtype) {
+        AtomicFiles.write(file, bytes(tensor, dtype));
+    }
+
+    /** The .npy file of a tensor (float32), as bytes. */
+    public static byte[] bytes(Tensor tensor) {
+        return bytes(tensor, DType.FLOAT32);
+    }
+
+    private static byte[] bytes(Tensor tensor, DType dtype) {
         int[] shape = tensor.shape();
         StringBuilder dims = new StringBuilder();
         for (int d : shape) {
@@ -141,6 +150,6 @@ public final class Npy {
                 case INT64 -> buf.putLong(Math.round((double) v));
             }
         }
-        AtomicFiles.write(file, buf.array());
+        return buf.array();
     }
 }

@@ -22,29 +22,13 @@ class HtmlReportBrowserTest {
     @TempDir
     Path dir;
 
-    private static Path chromium() {
-        for (String c : new String[] {"/usr/bin/chromium", "/usr/bin/chromium-browser"}) {
-            if (Files.isExecutable(Path.of(c))) {
-                return Path.of(c);
-            }
-        }
-        return null;
-    }
-
     private String runChromium(Path chromium, String... extra) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + dir.resolve("profile"), "--virtual-time-budget=5000"));
-        cmd.addAll(List.of(extra));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
-        return out;
+        return Chromium.run(chromium, dir, 5000, extra);
     }
 
     @Test
     void everyImageOfTheReportLoadsInChromium() throws Exception {
-        Path chromium = chromium();
+        Path chromium = Chromium.find();
         assumeTrue(chromium != null, "chromium is not installed (.ci/run installs it)");
         Path photos = Files.createDirectories(dir.resolve("photos"));
         CliTestFiles.photo(photos.resolve("a.png"), 1, 30, 40);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.cam4j.pipeline.CamContext;
+import org.cam4j.pipeline.CamOps;
 import org.cam4j.pipeline.EigenProjection;
 import org.cam4j.pipeline.LayerData;
 import org.cam4j.pipeline.WeightedCam;
@@ -87,6 +88,7 @@ public final class AblationCam extends WeightedCam {
             ablated.put(i, Float.NaN);
         }
         for (int start = 0; start < jobs.size(); start += batch) {
+            CamOps.checkCancelled();
             int rows = Math.min(batch, jobs.size() - start);
             int[] source = new int[rows];
             int[] channel = new int[rows];

@@ -69,6 +69,7 @@ public final class ScoreCam extends WeightedCam {
         }
         int batch = context.options().batchSize();
         for (int start = 0; start < rows.size(); start += batch) {
+            CamOps.checkCancelled();
             int count = Math.min(batch, rows.size() - start);
             int[] source = new int[count];
             Tensor masks = Tensor.zeros(count, height, width);

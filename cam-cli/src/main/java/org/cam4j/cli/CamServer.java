@@ -1,0 +1,462 @@
+package org.cam4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.cam4j.image.ImageFiles;
+import org.cam4j.image.Preprocessing;
+import org.cam4j.image.RgbImage;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.model.LayerInfo;
+import org.cam4j.pipeline.CamOptions;
+import org.cam4j.pipeline.CamResult;
+import org.cam4j.spi.CamMethod;
+import org.cam4j.spi.Methods;
+import org.cam4j.target.Target;
+import org.cam4j.tensor.Npy;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * The HTTP side of {@code cam serve}, on the JDK's HTTP server. The page ({@code /}) and the JSON API:
+ * {@code GET /api/models}, {@code GET /api/models/{id}/layers}, {@code GET /api/methods},
+ * {@code POST /api/explain} (JSON with a base64 image, or multipart), {@code GET|DELETE /api/requests/{id}}
+ * (progress, cancel) and {@code GET /api/demo-image}.
+ *
+ * <p>It holds up: models are opened once and used by one request at a time each; requests wait in a bounded queue
+ * (then 503); bodies and images are size-limited (413); each request has a time limit (504, and it is cancelled);
+ * requests name models by id and carry images as bytes, so nothing from a request reaches the file system. Errors
+ * are JSON {@code {"error": "..."}} with the CLI's one-line messages and 400 for bad input.
+ */
+final class CamServer implements AutoCloseable {
+    /** A model the server explains with, opened at start. */
+    record Served(String id, Path file, ExplainableModel model, ModelSettings settings, Labels labels,
+                  Preprocessing preprocessing) {
+    }
+
+    /** Request limits. */
+    record Limits(int queue, int timeoutSeconds, long maxBody, long maxPixels) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int TOP = 5;
+
+    private final HttpServer http;
+    private final ThreadPoolExecutor workers;
+    private final ExecutorService acceptors;
+    private final Map<String, Served> models = new LinkedHashMap<>();
+    private final Limits limits;
+    private final Map<String, Progress> requests = new ConcurrentHashMap<>();
+    private final AtomicInteger requestIds = new AtomicInteger();
+
+    /** A running request: methods done of the total, and its computation for cancelling. */
+    private static final class Progress {
+        final int total;
+        final AtomicInteger done = new AtomicInteger();
+        volatile Future<?> future;
+        volatile String state = "queued";
+
+        Progress(int total) {
+            this.total = total;
+        }
+    }
+
+    private CamServer(HttpServer http, List<Served> served, Limits limits) {
+        this.http = http;
+        this.limits = limits;
+        served.forEach(s -> models.put(s.id(), s));
+        int cores = org.cam4j.cli.Limits.cores();
+        this.workers = new ThreadPoolExecutor(cores, cores, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(limits.queue()));
+        this.acceptors = Executors.newFixedThreadPool(Math.max(8, 2 * limits.queue()));
+        http.setExecutor(acceptors);
+        http.createContext("/", this::page);
+        http.createContext("/api/", this::api);
+    }
+
+    static CamServer start(String host, int port, List<Served> served, Limits limits) throws IOException {
+        HttpServer http;
+        try {
+            http = HttpServer.create(new InetSocketAddress(host, port), 64);
+        } catch (java.net.BindException e) {
+            throw new CliException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + "); choose"
+                    + " another --port");
+        }
+        CamServer server = new CamServer(http, served, limits);
+        http.start();
+        return server;
+    }
+
+    String address() {
+        InetSocketAddress a = http.getAddress();
+        return a.getHostString() + ":" + a.getPort();
+    }
+
+    int port() {
+        return http.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        http.stop(0);
+        workers.shutdownNow();
+        acceptors.shutdownNow();
+    }
+
+    // ---- the page ----
+
+    private void page(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        if (!ex.getRequestMethod().equals("GET") || !(path.equals("/") || path.equals("/index.html"))) {
+            error(ex, 404, "no page " + path + "; the app is at /");
+            return;
+        }
+        try (InputStream in = CamServer.class.getResourceAsStream("/org/cam4j/cli/serve/index.html")) {
+            send(ex, 200, "text/html; charset=utf-8", in.readAllBytes());
+        }
+    }
+
+    // ---- the API ----
+
+    private void api(HttpExchange ex) throws IOException {
+        try {
+            String path = ex.getRequestURI().getPath();
+            String method = ex.getRequestMethod();
+            String[] parts = path.substring("/api/".length()).split("/");
+            if (method.equals("GET") && path.equals("/api/models")) {
+                sendJson(ex, 200, modelsJson());
+            } else if (method.equals("GET") && parts.length == 3 && parts[0].equals("models")
+                    && parts[2].equals("layers")) {
+                sendJson(ex, 200, layersJson(served(parts[1])));
+            } else if (method.equals("GET") && path.equals("/api/methods")) {
+                ArrayNode a = JSON.createArrayNode();
+                Methods.registry().all().forEach(m -> a.addObject().put("name", m.name()).put("description",
+                        m.description()).put("needs", m.needs().toString()));
+                sendJson(ex, 200, a);
+            } else if (method.equals("GET") && path.equals("/api/demo-image")) {
+                send(ex, 200, "image/png", Files.readAllBytes(DefaultModel.image()));
+            } else if (parts.length == 2 && parts[0].equals("requests")) {
+                progress(ex, method, parts[1]);
+            } else if (method.equals("POST") && path.equals("/api/explain")) {
+                explain(ex);
+            } else {
+                error(ex, 404, "no API endpoint " + method + " " + path + "; see the README's 'cam serve' section");
+            }
+        } catch (HttpError e) {
+            error(ex, e.status, e.getMessage());
+        } catch (IllegalArgumentException | CliException | UnsupportedOperationException
+                 | java.io.UncheckedIOException e) {
+            error(ex, 400, String.valueOf(e.getMessage()).lines().findFirst().orElse("bad request"));
+        } catch (RuntimeException e) {
+            error(ex, 500, "internal error: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
+    }
+
+    /** An error with its HTTP status. */
+    private static final class HttpError extends RuntimeException {
+        final int status;
+
+        HttpError(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    private Served served(String id) {
+        Served s = models.get(id);
+        if (s == null) {
+            throw new HttpError(404, "unknown model '" + id + "'; served: " + models.keySet());
+        }
+        return s;
+    }
+
+    private ArrayNode modelsJson() {
+        ArrayNode a = JSON.createArrayNode();
+        for (Served s : models.values()) {
+            ObjectNode o = a.addObject().put("id", s.id()).put("file", s.file().getFileName().toString())
+                    .put("layout", s.model().input().layout().name())
+                    .put("classes", s.model().output().valuesPerImage());
+            ArrayNode labels = o.putArray("labels");
+            for (int k = 0; k < Math.max(0, s.model().output().valuesPerImage()); k++) {
+                labels.add(s.labels().name(k));
+            }
+            o.put("suggestedLayer", s.model().layers().stream().filter(LayerInfo::suggested).map(LayerInfo::name)
+                    .findFirst().orElse(""));
+        }
+        return a;
+    }
+
+    private static ArrayNode layersJson(Served s) {
+        ArrayNode a = JSON.createArrayNode();
+        for (LayerInfo l : s.model().layers()) {
+            ObjectNode o = a.addObject().put("name", l.name()).put("op", l.opType()).put("suggested", l.suggested())
+                    .put("kind", l.kind().name().toLowerCase(java.util.Locale.ROOT));
+            java.util.Arrays.stream(l.shape()).forEach(o.withArray("shape")::add);
+        }
+        return a;
+    }
+
+    private void progress(HttpExchange ex, String method, String id) throws IOException {
+        Progress p = requests.get(id);
+        if (p == null) {
+            throw new HttpError(404, "no running request '" + id + "'");
+        }
+        if (method.equals("DELETE")) {
+            p.state = "cancelled";
+            if (p.future != null) {
+                p.future.cancel(true);
+            }
+        } else if (!method.equals("GET")) {
+            throw new HttpError(405, "use GET or DELETE on /api/requests/{id}");
+        }
+        sendJson(ex, 200, JSON.createObjectNode().put("id", id).put("done", p.done.get()).put("total", p.total)
+                .put("state", p.state));
+    }
+
+    /** What a request asks for, parsed before any work is queued. */
+    private record ExplainRequest(byte[] image, Served model, List<CamMethod> methods, List<String> layers,
+                                  List<String> targets, Map<String, String> options, String format, String id) {
+    }
+
+    private void explain(HttpExchange ex) throws IOException {
+        ExplainRequest req = parse(ex);
+        Progress progress = new Progress(req.methods().size());
+        requests.put(req.id(), progress);
+        try {
+            Future<ObjectNode> f;
+            try {
+                f = workers.submit(() -> {
+                    progress.state = "running";
+                    synchronized (req.model()) {
+                        return compute(req, progress);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                throw new HttpError(503, "busy: " + limits.queue() + " requests are waiting already; retry later");
+            }
+            progress.future = f;
+            ObjectNode result;
+            try {
+                result = f.get(limits.timeoutSeconds(), TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                f.cancel(true);
+                throw new HttpError(504, "the request took longer than " + limits.timeoutSeconds() + " s (--timeout)"
+                        + " and was cancelled");
+            } catch (CancellationException e) {
+                throw new HttpError(409, "the request was cancelled");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HttpError(503, "the server is stopping");
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof CancellationException) {
+                    throw new HttpError(409, "the request was cancelled");
+                }
+                if (c instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(c);
+            }
+            progress.state = "done";
+            sendJson(ex, 200, result);
+        } finally {
+            requests.remove(req.id());
+        }
+    }
+
+    private ExplainRequest parse(HttpExchange ex) throws IOException {
+        long length = ex.getRequestHeaders().getFirst("Content-Length") == null ? -1
+                : Long.parseLong(ex.getRequestHeaders().getFirst("Content-Length"));
+        if (length > limits.maxBody()) {
+            discard(ex.getRequestBody(), DRAIN_LIMIT);
+            throw new HttpError(413, "request of " + length + " bytes is larger than the limit of " + limits.maxBody()
+                    + " (--max-request-mb)");
+        }
+        byte[] body = readLimited(ex.getRequestBody(), limits.maxBody());
+        String type = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type"));
+        Map<String, String> fields = new HashMap<>();
+        byte[] image;
+        if (type.startsWith("multipart/form-data")) {
+            Map<String, byte[]> parts = Multipart.parse(body, type);
+            image = parts.get("image");
+            parts.forEach((k, v) -> {
+                if (!k.equals("image")) {
+                    fields.put(k, new String(v, StandardCharsets.UTF_8));
+                }
+            });
+            return request(image, fields.get("model"), split(fields.get("methods")), split(fields.get("layers")),
+                    split(fields.get("targets")), Map.of(), fields.get("format"), fields.get("request_id"));
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new HttpError(400, "malformed JSON body (" + e.getOriginalMessage() + "); send {\"image\": \"<base64>\","
+                    + " ...} or multipart form data");
+        }
+        if (root == null || !root.isObject()) {
+            throw new HttpError(400, "the body must be a JSON object with an \"image\" field");
+        }
+        try {
+            image = root.hasNonNull("image") ? Base64.getDecoder().decode(root.get("image").asText()) : null;
+        } catch (IllegalArgumentException e) {
+            throw new HttpError(400, "\"image\" is not base64 (" + e.getMessage() + ")");
+        }
+        Map<String, String> options = new HashMap<>();
+        root.path("options").fields().forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
+        return request(image, root.path("model").asText(null), strings(root.path("methods")),
+                strings(root.path("layers")), strings(root.path("targets")), options, root.path("format").asText(null),
+                root.path("request_id").asText(null));
+    }
+
+    private ExplainRequest request(byte[] image, String modelId, List<String> methods, List<String> layers,
+                                   List<String> targets, Map<String, String> options, String format, String id) {
+        if (image == null || image.length == 0) {
+            throw new HttpError(400, "no image: send its file's bytes as \"image\" (base64) or a multipart part"
+                    + " named image");
+        }
+        Served model = modelId == null ? models.values().iterator().next() : served(modelId);
+        String f = format == null ? "png" : format;
+        if (!f.equals("png") && !f.equals("npy")) {
+            throw new HttpError(400, "unknown format '" + f + "'; use png or npy");
+        }
+        List<CamMethod> chosen = Methods.distinct(methods.isEmpty() ? List.of("GradCAM") : methods);
+        String requestId = id == null || id.isBlank() ? "r" + requestIds.incrementAndGet() : id;
+        if (!requestId.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new HttpError(400, "request_id must be 1-64 letters, digits, '-' or '_'");
+        }
+        return new ExplainRequest(image, model, chosen, layers, targets, options, f, requestId);
+    }
+
+    /** The explanation of one image, as the CLI computes it. */
+    private ObjectNode compute(ExplainRequest req, Progress progress) {
+        Served s = req.model();
+        Preprocessing pre = s.preprocessing();
+        RgbImage photo = ImageFiles.read(req.image(), "the uploaded image", limits.maxPixels(), pre.height(),
+                pre.width());
+        List<String> layers = req.layers().isEmpty() ? ModelArgs.layersOrDefault(null, s.settings(), s.model())
+                : req.layers();
+        Map<String, String> options = new HashMap<>(req.options());
+        float weight = (float) Double.parseDouble(options.getOrDefault("image_weight", "0.5"));
+        org.cam4j.cli.Limits.imageWeight(weight, "options.image_weight");
+        int batch = org.cam4j.cli.Limits.batchSize(Integer.parseInt(options.getOrDefault("batch_size", "32")),
+                "options.batch_size");
+        CamOptions base = new CamOptions(Boolean.parseBoolean(options.getOrDefault("eigen_smooth", "false")),
+                Boolean.parseBoolean(options.getOrDefault("aug_smooth", "false")), batch, Map.of());
+        options.keySet().removeAll(List.of("image_weight", "batch_size", "eigen_smooth", "aug_smooth"));
+        Map<CamMethod, CamOptions> perMethod = MethodOptions.forEach(req.methods(), options, base, "option");
+        ImageExplainer explainer = new ImageExplainer(s.model(), pre, s.labels(), layers, weight);
+        Tensor input = Tensor.stack(List.of(pre.tensor(photo)));
+        List<Target> targets = new ArrayList<>();
+        if (req.targets().isEmpty()) {
+            targets.add(null);
+        } else {
+            String t = req.targets().get(0);
+            targets.add(t.contains(":") || !t.matches("\\d+|.*[A-Za-z].*") ? org.cam4j.target.Targets.custom(t)
+                    : new org.cam4j.target.ClassifierOutputTarget(s.labels().index(t,
+                    s.model().output().valuesPerImage())));
+        }
+        ObjectNode out = JSON.createObjectNode().put("model", s.id());
+        out.putObject("image").put("width", photo.width()).put("height", photo.height());
+        ObjectNode cams = out.putObject("cams");
+        ObjectNode seconds = out.putObject("seconds");
+        for (CamMethod m : req.methods()) {
+            long start = System.nanoTime();
+            CamResult r = explainer.run(m, perMethod.get(m), input, targets);
+            Tensor cam = r.cams().slice(0);
+            if (!out.has("predictions")) {
+                ArrayNode p = out.putArray("predictions");
+                explainer.predictions(r.outputs(), TOP).get(0).forEach(x -> p.addObject().put("class", x.index())
+                        .put("label", x.label()).put("probability", x.probability()));
+                out.put("target", ExplainCommand.targetLabel(r.targets().get(0), s.labels()));
+            }
+            cams.put(m.name(), req.format().equals("npy") ? Base64.getEncoder().encodeToString(Npy.bytes(cam))
+                    : "data:image/png;base64," + Base64.getEncoder().encodeToString(
+                    ImageFiles.png(explainer.overlay(photo, cam))));
+            seconds.put(m.name(), (System.nanoTime() - start) / 1e9);
+            progress.done.incrementAndGet();
+        }
+        return out;
+    }
+
+    private static List<String> strings(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(n -> out.add(n.asText()));
+        } else if (node.isTextual()) {
+            out.addAll(split(node.asText()));
+        }
+        return out;
+    }
+
+    private static List<String> split(String s) {
+        if (s == null || s.isBlank()) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    /** Oversized bodies are read (to this many bytes) and dropped, so the client sees the 413, not a reset. */
+    private static final long DRAIN_LIMIT = 256L << 20;
+
+    private static void discard(InputStream in, long limit) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        long total = 0;
+        int n;
+        while (total < limit && (n = in.read(buffer)) > 0) {
+            total += n;
+        }
+    }
+
+    private static byte[] readLimited(InputStream in, long max) throws IOException {
+        byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        if (data.length > max) {
+            discard(in, DRAIN_LIMIT);
+            throw new HttpError(413, "request body larger than the limit of " + max + " bytes (--max-request-mb)");
+        }
+        return data;
+    }
+
+    private static void sendJson(HttpExchange ex, int status, JsonNode body) throws IOException {
+        send(ex, status, "application/json", JSON.writeValueAsBytes(body));
+    }
+
+    private static void error(HttpExchange ex, int status, String message) throws IOException {
+        sendJson(ex, status, JSON.createObjectNode().put("error", message));
+    }
+
+    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        ex.sendResponseHeaders(status, body.length);
+        ex.getResponseBody().write(body);
+        ex.close();
+    }
+}

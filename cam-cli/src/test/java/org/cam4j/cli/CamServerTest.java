@@ -1,0 +1,226 @@
+package org.cam4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.model.ModelOptions;
+import org.cam4j.spi.Backends;
+import org.cam4j.tensor.Tensor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code cam serve}'s API over real HTTP on loopback: every endpoint, bad input, limits, and concurrency. */
+class CamServerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private Path model;
+    private ExplainableModel opened;
+    private CamServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private CamServer start(CamServer.Limits limits) throws Exception {
+        opened = Backends.choose(model, null).open(model, ModelOptions.defaults());
+        ModelSettings settings = ModelSettings.none();
+        CamServer.Served served = new CamServer.Served("cnn", model, opened, settings, Labels.none(),
+                new PreprocessingArgs().resolve(settings, opened));
+        server = CamServer.start("127.0.0.1", 0, List.of(served), limits);
+        return server;
+    }
+
+    @BeforeEach
+    void files() throws Exception {
+        model = CliTestFiles.cnn(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (opened != null) {
+            opened.close();
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String body) throws Exception {
+        return http.send(explainRequest(body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest explainRequest(String body) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/explain"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private static String explainJson(Path image, String methods, String extra) throws Exception {
+        return "{\"image\": \"" + Base64.getEncoder().encodeToString(Files.readAllBytes(image)) + "\", \"model\":"
+                + " \"cnn\", \"methods\": [" + methods + "], \"layers\": [\"block_out\"], \"format\": \"npy\"" + extra
+                + "}";
+    }
+
+    private static Tensor npy(String base64) throws Exception {
+        Path f = Files.createTempFile("cam", ".npy");
+        try {
+            Files.write(f, Base64.getDecoder().decode(base64));
+            return org.cam4j.tensor.Npy.read(f);
+        } finally {
+            Files.delete(f);
+        }
+    }
+
+    private Tensor cliCam(Path image, String method) {
+        Path out = dir.resolve("cli-" + image.getFileName());
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--layer", "block_out", "--image",
+                image.toString(), "--method", method, "--out", out.toString(), "--save-npy");
+        assertThat(r.exit()).as(r.err()).isZero();
+        return org.cam4j.tensor.Npy.read(out.resolve(ExplainCommand.base(image) + "." + method + ".npy"));
+    }
+
+    @Test
+    void everyEndpoint() throws Exception {
+        start(new CamServer.Limits(8, 60, 1 << 20, 10_000_000));
+        assertThat(get("/").body()).contains("<title>cam4j</title>");
+        JsonNode models = JSON.readTree(get("/api/models").body());
+        assertThat(models.get(0).get("id").asText()).isEqualTo("cnn");
+        assertThat(models.get(0).get("suggestedLayer").asText()).isEqualTo("block_out");
+        assertThat(JSON.readTree(get("/api/models/cnn/layers").body()).findValuesAsText("name")).contains("block_out");
+        assertThat(JSON.readTree(get("/api/methods").body()).findValuesAsText("name")).contains("GradCAM", "ScoreCAM");
+        assertThat(get("/api/demo-image").statusCode()).isEqualTo(200);
+        HttpResponse<String> unknown = get("/api/models/nope/layers");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(unknown.body()).get("error").asText()).contains("unknown model 'nope'");
+        assertThat(get("/api/nothing").statusCode()).isEqualTo(404);
+        assertThat(get("/etc/passwd").statusCode()).isEqualTo(404);
+
+        Path photo = CliTestFiles.photo(dir.resolve("photo.png"), 3, 24, 20);
+        HttpResponse<String> r = post(explainJson(photo, "\"GradCAM\", \"EigenCAM\"", ""));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.get("predictions")).hasSize(5);
+        assertThat(body.get("seconds").get("GradCAM").asDouble()).isPositive();
+        assertThat(npy(body.get("cams").get("GradCAM").asText()).maxAbsDiff(cliCam(photo, "GradCAM"))).isLessThan(1e-6);
+        // identical requests give identical maps; PNG format gives data URLs
+        assertThat(JSON.readTree(post(explainJson(photo, "\"GradCAM\", \"EigenCAM\"", "")).body()).get("cams"))
+                .isEqualTo(body.get("cams"));
+        JsonNode png = JSON.readTree(post(explainJson(photo, "\"GradCAM\"", "").replace("\"npy\"", "\"png\"")).body());
+        assertThat(png.get("cams").get("GradCAM").asText()).startsWith("data:image/png;base64,");
+
+        // multipart
+        String boundary = "cam4jBoundary";
+        byte[] image = Files.readAllBytes(photo);
+        var bytes = new java.io.ByteArrayOutputStream();
+        bytes.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"p.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        bytes.write(image);
+        bytes.write(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"methods\"\r\n\r\nGradCAM\r\n--"
+                + boundary + "\r\nContent-Disposition: form-data; name=\"format\"\r\n\r\nnpy\r\n--" + boundary
+                + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> multi = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                        + "/api/explain")).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(multi.statusCode()).as(multi.body()).isEqualTo(200);
+        assertThat(npy(JSON.readTree(multi.body()).get("cams").get("GradCAM").asText()).maxAbsDiff(
+                npy(body.get("cams").get("GradCAM").asText()))).isZero();
+    }
+
+    @Test
+    void badInputGetsJsonErrors() throws Exception {
+        start(new CamServer.Limits(8, 60, 200_000, 10_000_000));
+        Path photo = CliTestFiles.photo(dir.resolve("photo.png"), 3, 24, 20);
+        Path notImage = Files.writeString(dir.resolve("x.png"), "not an image");
+        Path huge = Files.write(dir.resolve("huge.png"), java.util.HexFormat.of().parseHex(
+                "89504e470d0a1a0a0000000d494844520000753000007530080200000034ce0d33"));
+        String[][] cases = {
+            {explainJson(notImage, "\"GradCAM\"", ""), "400", "cannot read image"},
+            {explainJson(huge, "\"GradCAM\"", ""), "400", "above the limit"},
+            {explainJson(photo, "\"NoSuchCAM\"", ""), "400", "unknown method 'NoSuchCAM'"},
+            {explainJson(photo, "\"GradCAM\"", "").replace("block_out", "nope"), "400", "unknown layer 'nope'"},
+            {"{bad json", "400", "malformed JSON body"},
+            {"{\"methods\": [\"GradCAM\"]}", "400", "no image"},
+            {explainJson(photo, "\"GradCAM\"", "").replace("\"npy\"", "\"gif\""), "400", "unknown format"},
+            {"{\"image\": \"" + "A".repeat(300_000) + "\"}", "413", "larger than the limit"},
+        };
+        for (String[] c : cases) {
+            HttpResponse<String> r = post(c[0]);
+            assertThat(r.statusCode()).as(c[2] + ": " + r.body()).isEqualTo(Integer.parseInt(c[1]));
+            assertThat(JSON.readTree(r.body()).get("error").asText()).contains(c[2]).doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void twentyConcurrentRequestsEachGetTheirOwnMaps() throws Exception {
+        start(new CamServer.Limits(32, 120, 1 << 20, 10_000_000));
+        List<Path> photos = new ArrayList<>();
+        List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Path p = CliTestFiles.photo(dir.resolve("p" + i + ".png"), 100 + i, 18 + i % 5, 20);
+            photos.add(p);
+            responses.add(http.sendAsync(explainRequest(explainJson(p, "\"GradCAM\"", "")),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> r = responses.get(i).get();
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            Tensor served = npy(JSON.readTree(r.body()).get("cams").get("GradCAM").asText());
+            assertThat(served.maxAbsDiff(cliCam(photos.get(i), "GradCAM"))).as("image %d", i).isLessThan(1e-6);
+        }
+    }
+
+    @Test
+    void aFullQueueIsBusyASlowRequestTimesOutAndCancelWorks() throws Exception {
+        start(new CamServer.Limits(1, 1, 1 << 20, 10_000_000));
+        Path photo = CliTestFiles.photo(dir.resolve("photo.png"), 3, 24, 20);
+        // the timeout: 1 s for a method that takes 3 s
+        HttpResponse<String> slow = post(explainJson(photo, "\"TestSleepCAM\"", ", \"options\": {\"millis\": 3000}"));
+        assertThat(slow.statusCode()).as(slow.body()).isEqualTo(504);
+        // busy: workers (one per core) and the queue of one are taken by slow requests; more get 503
+        List<CompletableFuture<HttpResponse<String>>> many = new ArrayList<>();
+        for (int i = 0; i < Limits.cores() + 4; i++) {
+            many.add(http.sendAsync(explainRequest(explainJson(photo, "\"TestSleepCAM\"",
+                    ", \"options\": {\"millis\": 600}")), HttpResponse.BodyHandlers.ofString()));
+        }
+        List<Integer> codes = new ArrayList<>();
+        for (var f : many) {
+            codes.add(f.get().statusCode());
+        }
+        assertThat(codes).contains(503);
+        // cancel: a running request, by its id
+        CompletableFuture<HttpResponse<String>> running = http.sendAsync(explainRequest(explainJson(photo,
+                "\"TestSleepCAM\"", ", \"options\": {\"millis\": 900}, \"request_id\": \"job-7\"")),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> progress = null;
+        for (int i = 0; i < 50 && (progress == null || progress.statusCode() != 200); i++) {
+            Thread.sleep(20);
+            progress = get("/api/requests/job-7");
+        }
+        assertThat(JSON.readTree(progress.body()).get("total").asInt()).isEqualTo(1);
+        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/requests/job-7"))
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> cancelled = running.get();
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isIn(409, 504);
+        assertThat(cancelled.body()).contains("cancel");
+    }
+}

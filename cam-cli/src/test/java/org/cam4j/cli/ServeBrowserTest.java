@@ -1,0 +1,61 @@
+package org.cam4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.cam4j.image.ImageFiles;
+import org.cam4j.image.RgbImage;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.model.ModelOptions;
+import org.cam4j.spi.Backends;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cam serve}'s page in a real headless Chromium: it loads, takes the bundled photo through the same path as a
+ * dropped file, runs GradCAM and EigenCAM, and shows both overlays. The screenshot is kept as a test artifact
+ * ({@code target/serve-page.png}).
+ */
+class ServeBrowserTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void thePageExplainsTheBundledPhoto() throws Exception {
+        Path chromium = Chromium.find();
+        assumeTrue(chromium != null, "chromium is not installed (.ci/run installs it)");
+        Path model = DefaultModel.model();
+        try (ExplainableModel opened = Backends.choose(model, null).open(model, ModelOptions.defaults())) {
+            ModelSettings settings = ModelSettings.beside(model);
+            CamServer.Served served = new CamServer.Served("cifar10-resnet8", model, opened, settings,
+                    Labels.read(model.resolveSibling("labels.txt")), new PreprocessingArgs().resolve(settings, opened));
+            try (CamServer server = CamServer.start("127.0.0.1", 0, List.of(served),
+                    new CamServer.Limits(8, 60, 1 << 24, 10_000_000))) {
+                String url = "http://127.0.0.1:" + server.port() + "/?demo=1&methods=GradCAM,EigenCAM";
+                String dom = Chromium.run(chromium, dir, 20000, "--dump-dom", url);
+                assertThat(dom).contains("data-done=\"2\" data-total=\"2\"").contains("2 of 2 overlays shown")
+                        .contains("dog 0.51");
+                Path shot = Path.of("target", "serve-page.png").toAbsolutePath();
+                Files.createDirectories(shot.getParent());
+                Chromium.run(chromium, dir, 20000, "--window-size=1100,800", "--screenshot=" + shot, url);
+                RgbImage png = ImageFiles.read(shot);
+                assertThat(png.width()).isEqualTo(1100);
+                // the overlays' area (right of the controls) holds many colours, not a blank page
+                Set<Integer> colours = new HashSet<>();
+                for (int y = 100; y < 320; y += 2) {
+                    for (int x = 360; x < 820; x += 2) {
+                        int i = (y * png.width() + x) * 3;
+                        colours.add(Math.round(png.pixels().at(i) * 255) << 16
+                                | Math.round(png.pixels().at(i + 1) * 255) << 8 | Math.round(png.pixels().at(i + 2) * 255));
+                    }
+                }
+                assertThat(colours.size()).as("distinct colours in the overlays").isGreaterThan(500);
+            }
+        }
+    }
+}
