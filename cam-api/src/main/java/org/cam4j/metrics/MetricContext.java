@@ -21,14 +21,55 @@ import org.cam4j.tensor.Tensor;
  * @param explainer the CAM method the maps came from, for metrics that recompute maps (Coherency, ARCC); or null
  * @param memo results shared by the metrics of one evaluation (ROAD at a percentile is computed once for MoRF,
  *     ROADCombined and ARCC alike)
+ * @param groundTruth N x H x W object masks (1 on the object) for the pointing games, or null
+ * @param options metric settings by name ({@code steps}, {@code baseline} of the deletion and insertion curves)
  */
 public record MetricContext(ExplainableModel model, Tensor input, Tensor cams, List<Target> targets, double percentile,
                             List<Double> percentiles, double roadNoise, long seed, Cam explainer,
-                            java.util.Map<String, double[]> memo) {
+                            java.util.Map<String, double[]> memo, Tensor groundTruth,
+                            java.util.Map<String, String> options) {
     public MetricContext(ExplainableModel model, Tensor input, Tensor cams, List<Target> targets, double percentile,
                          List<Double> percentiles, double roadNoise, long seed, Cam explainer) {
         this(model, input, cams, targets, percentile, percentiles, roadNoise, seed, explainer,
-                new java.util.concurrent.ConcurrentHashMap<>());
+                new java.util.concurrent.ConcurrentHashMap<>(), null, java.util.Map.of());
+    }
+
+    /** The same context with object masks (N x H x W) for the pointing games. */
+    public MetricContext withGroundTruth(Tensor masks) {
+        if (masks != null && !java.util.Arrays.equals(masks.shape(), cams.shape())) {
+            throw new IllegalArgumentException("ground-truth masks are " + java.util.Arrays.toString(masks.shape())
+                    + "; give one mask per image at the maps' size " + java.util.Arrays.toString(cams.shape()));
+        }
+        return new MetricContext(model, input, cams, targets, percentile, percentiles, roadNoise, seed, explainer,
+                memo, masks, options);
+    }
+
+    /** The same context with metric settings. */
+    public MetricContext withOptions(java.util.Map<String, String> settings) {
+        return new MetricContext(model, input, cams, targets, percentile, percentiles, roadNoise, seed, explainer,
+                memo, groundTruth, java.util.Map.copyOf(settings));
+    }
+
+    /** A numeric metric setting, or {@code fallback}. */
+    public double option(String key, double fallback) {
+        String v = options.get(key);
+        try {
+            return v == null ? fallback : Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("metric option " + key + " must be a number, got '" + v + "'");
+        }
+    }
+
+    /** The per-image probability of each target's class (softmax), or the target's score for other targets. */
+    public double[] confidences(Tensor batch) {
+        Tensor out = model.predict(batch);
+        double[] c = new double[batch.dim(0)];
+        for (int i = 0; i < c.length; i++) {
+            Target t = targets.get(i);
+            c[i] = t instanceof org.cam4j.target.ClassifierOutputTarget k
+                    ? org.cam4j.pipeline.CamOps.softmax(out.slice(i))[k.category()] : t.score(out.slice(i));
+        }
+        return c;
     }
 
     public MetricContext {
@@ -51,7 +92,8 @@ public record MetricContext(ExplainableModel model, Tensor input, Tensor cams, L
 
     /** The same context at another percentile. */
     public MetricContext atPercentile(double p) {
-        return new MetricContext(model, input, cams, targets, p, percentiles, roadNoise, seed, explainer, memo);
+        return new MetricContext(model, input, cams, targets, p, percentiles, roadNoise, seed, explainer, memo,
+                groundTruth, options);
     }
 
     /** A result computed once per evaluation under {@code key}. */

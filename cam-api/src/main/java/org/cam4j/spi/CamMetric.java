@@ -11,6 +11,11 @@ public interface CamMetric extends Provider {
     /** One value per image of the context's batch. */
     double[] evaluate(MetricContext context);
 
+    /** True when the metric needs ground-truth object masks ({@code MetricContext.groundTruth}). */
+    default boolean needsGroundTruth() {
+        return false;
+    }
+
     /** True when the metric is computed at a removal percentile ({@code _p20} in its reported name). */
     default boolean perPercentile() {
         return false;

@@ -90,6 +90,19 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of ROAD's imputation noise.")
     long seed;
 
+    @Option(names = "--masks", paramLabel = "DIR", description = {"Ground-truth object masks for the pointing games:"
+            + " one image per input image, named as it (any format), object pixels bright;",
+        "resized and cropped as the images are."})
+    Path masks;
+
+    @Option(names = "--boxes", paramLabel = "FILE", description = "Ground-truth boxes instead: CSV lines image,x0,y0,"
+            + "x1,y1 in the image's own pixels (several lines per image add up).")
+    Path boxes;
+
+    @Option(names = "--metric-option", paramLabel = "KEY=VALUE", description = "Metric settings: steps=32 and"
+            + " baseline=0|blur for Deletion and Insertion.")
+    Map<String, String> metricOptions = new java.util.HashMap<>();
+
     @Option(names = "--batch-size", defaultValue = "32", paramLabel = "K",
             description = "Perturbed inputs per run (ScoreCAM, AblationCAM). Default: ${DEFAULT-VALUE}.")
     int batchSize;
@@ -114,8 +127,19 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         List<CamMethod> chosen = Methods.distinct(methods);
-        List<CamMetric> metrics = metricNames == null ? Metrics.registry().all()
+        if (masks != null && boxes != null) {
+            throw new CliException("--masks and --boxes conflict; give one of them");
+        }
+        boolean truth = masks != null || boxes != null;
+        List<CamMetric> metrics = metricNames == null
+                ? Metrics.registry().all().stream().filter(m -> truth || !m.needsGroundTruth()).toList()
                 : metricNames.stream().distinct().map(Metrics::get).toList();
+        for (CamMetric m : metrics) {
+            if (m.needsGroundTruth() && !truth) {
+                throw new CliException(m.name() + " needs ground truth: give object masks with --masks DIR or boxes"
+                        + " with --boxes FILE");
+            }
+        }
         Tensor given = cams == null ? null : Npy.read(cams);
         OutputFolder folder = out == null ? null : OutputFolder.create(out, "--out");
         try (ExplainableModel model = modelArgs.open()) {
@@ -123,6 +147,7 @@ final class EvaluateCommand implements Callable<Integer> {
             Labels labels = modelArgs.labels(targetArgs.labelsFile, settings);
             List<String> targetLayers = ModelArgs.layersOrDefault(layers, settings, model);
             Tensor input = input(model, settings);
+            Tensor groundTruth = truth ? groundTruth(model, settings, input) : null;
             if (given != null && (given.rank() != 3 || given.dim(0) != input.dim(0))) {
                 throw new CliException("--cams " + cams + " holds " + java.util.Arrays.toString(given.shape())
                         + "; give one H x W map per image (" + input.dim(0) + " x H x W)");
@@ -130,11 +155,25 @@ final class EvaluateCommand implements Callable<Integer> {
             List<Target> targets = Targets.resolve(targetArgs.targets(input.dim(0), labels,
                     model.output().valuesPerImage()), model.predict(input));
             Map<String, Map<String, double[]>> results = new LinkedHashMap<>();
+            Map<String, double[]> deletionCurves = new LinkedHashMap<>();
+            Map<String, double[]> insertionCurves = new LinkedHashMap<>();
             for (CamMethod method : chosen) {
                 try (Cam cam = new Cam(model, method, targetLayers, CamOptions.defaults().withBatchSize(batchSize))) {
                     Tensor maps = given != null && method == chosen.get(0) ? given : cam.compute(input, targets).cams();
                     MetricContext context = new MetricContext(model, input, maps, targets, percentiles.get(0),
-                            percentiles, roadNoise, seed, cam);
+                            percentiles, roadNoise, seed, cam).withGroundTruth(groundTruth).withOptions(metricOptions);
+                    if (folder != null) {
+                        for (boolean insertion : new boolean[] {false, true}) {
+                            double[][] c = org.cam4j.methods.metrics.DeletionCurve.curves(context, insertion);
+                            double[] meanCurve = new double[c[0].length];
+                            for (double[] row : c) {
+                                for (int k = 0; k < row.length; k++) {
+                                    meanCurve[k] += row[k] / c.length;
+                                }
+                            }
+                            (insertion ? insertionCurves : deletionCurves).put(method.name(), meanCurve);
+                        }
+                    }
                     for (CamMetric metric : metrics) {
                         for (double p : metric.perPercentile() ? percentiles : List.of(percentiles.get(0))) {
                             String name = metric.perPercentile() ? metric.name() + "_p" + format(p) : metric.name();
@@ -148,8 +187,95 @@ final class EvaluateCommand implements Callable<Integer> {
                 }
             }
             report(results, folder);
+            if (folder != null) {
+                plots(folder, results, deletionCurves, insertionCurves);
+            }
         }
         return 0;
+    }
+
+    /** Deletion and insertion curves, and a bar chart per metric. */
+    private void plots(OutputFolder folder, Map<String, Map<String, double[]>> results, Map<String, double[]> deletion,
+                       Map<String, double[]> insertion) {
+        org.cam4j.image.ImageFiles.writePng(folder.file("deletion.png"), EvaluationPlots.pixels(
+                EvaluationPlots.curves("Deletion: most relevant pixels removed first", deletion)));
+        org.cam4j.image.ImageFiles.writePng(folder.file("insertion.png"), EvaluationPlots.pixels(
+                EvaluationPlots.curves("Insertion: most relevant pixels restored first", insertion)));
+        for (Map.Entry<String, Map<String, double[]>> e : results.entrySet()) {
+            org.cam4j.image.ImageFiles.writePng(folder.file("scores-" + OutputFolder.safeName(e.getKey()) + ".png"),
+                    EvaluationPlots.pixels(EvaluationPlots.bars(e.getKey(), e.getValue())));
+        }
+    }
+
+    /** Per image an H x W mask (1 on the object) at the model input, from --masks images or --boxes lines. */
+    private Tensor groundTruth(ExplainableModel model, ModelSettings settings, Tensor input) {
+        if (inputs == null || inputs.images == null) {
+            throw new CliException("--masks and --boxes need --image (the masks follow the images' resizing)");
+        }
+        org.cam4j.image.Preprocessing pre = preprocessingArgs.resolve(settings, model);
+        List<Path> files = ImageInputs.expand(inputs.images, Path.of("")).stream().distinct().toList();
+        Map<String, List<double[]>> boxLines = new java.util.HashMap<>();
+        if (boxes != null) {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(boxes)) {
+                    String[] c = line.split(",");
+                    if (line.isBlank() || c[0].trim().equals("image")) {
+                        continue;
+                    }
+                    if (c.length != 5) {
+                        throw new CliException(boxes + ": expected image,x0,y0,x1,y1 per line, got '" + line + "'");
+                    }
+                    boxLines.computeIfAbsent(c[0].trim(), k -> new ArrayList<>()).add(new double[] {
+                        Double.parseDouble(c[1].trim()), Double.parseDouble(c[2].trim()),
+                        Double.parseDouble(c[3].trim()), Double.parseDouble(c[4].trim())});
+                }
+            } catch (java.io.IOException | NumberFormatException e) {
+                throw new CliException("cannot read --boxes " + boxes + " (" + e.getMessage() + ")");
+            }
+        }
+        List<Tensor> rows = new ArrayList<>();
+        for (Path f : files) {
+            org.cam4j.image.RgbImage mask;
+            if (masks != null) {
+                Path m = findMask(f);
+                mask = org.cam4j.image.ImageFiles.read(m);
+            } else {
+                org.cam4j.image.RgbImage photo = org.cam4j.image.ImageFiles.read(f);
+                List<double[]> b = boxLines.get(f.getFileName().toString());
+                if (b == null) {
+                    throw new CliException(boxes + " has no box for image " + f.getFileName());
+                }
+                Tensor px = Tensor.zeros(photo.height(), photo.width(), 3);
+                for (double[] box : b) {
+                    for (int y = Math.max(0, (int) box[1]); y < Math.min(photo.height(), Math.ceil(box[3])); y++) {
+                        for (int x = Math.max(0, (int) box[0]); x < Math.min(photo.width(), Math.ceil(box[2])); x++) {
+                            for (int c = 0; c < 3; c++) {
+                                px.put((y * photo.width() + x) * 3 + c, 1f);
+                            }
+                        }
+                    }
+                }
+                mask = new org.cam4j.image.RgbImage(px);
+            }
+            Tensor g = pre.geometry(mask).pixels();
+            Tensor out = Tensor.zeros(g.dim(0), g.dim(1));
+            for (int p = 0; p < out.size(); p++) {
+                out.put(p, (g.at(p * 3) + g.at(p * 3 + 1) + g.at(p * 3 + 2)) / 3 > 0.5f ? 1f : 0f);
+            }
+            rows.add(out);
+        }
+        return Tensor.stack(rows);
+    }
+
+    private Path findMask(Path image) {
+        String stem = ExplainCommand.base(image);
+        try (var list = java.nio.file.Files.list(masks)) {
+            return list.filter(p -> ExplainCommand.base(p).equals(stem) && org.cam4j.image.ImageFiles.isImage(p))
+                    .findFirst().orElseThrow(() -> new CliException("no mask for image " + image.getFileName() + " in "
+                            + masks + " (masks are named as their images)"));
+        } catch (java.io.IOException e) {
+            throw new CliException("cannot list --masks " + masks + " (" + e.getMessage() + ")");
+        }
     }
 
     /** The batch: --input as is, or the images preprocessed for the model (at most 256 at once). */
@@ -233,19 +359,10 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
+        return EvaluationPlots.mean(v);
     }
 
     private static double std(double[] v) {
-        double m = mean(v);
-        double s = 0;
-        for (double x : v) {
-            s += (x - m) * (x - m);
-        }
-        return Math.sqrt(s / v.length);
+        return EvaluationPlots.std(v);
     }
 }

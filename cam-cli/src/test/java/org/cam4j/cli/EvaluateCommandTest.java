@@ -57,6 +57,60 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void groundTruthBoxesAndMasksPointingGamesAndPlots() throws Exception {
+        Path model = CliTestFiles.cnn(dir);
+        Path photos = Files.createDirectories(dir.resolve("photos"));
+        CliTestFiles.photo(photos.resolve("a.png"), 1, 32, 32);
+        CliTestFiles.photo(photos.resolve("b.png"), 2, 32, 32);
+        Path boxes = Files.writeString(dir.resolve("boxes.csv"), "image,x0,y0,x1,y1\na.png,0,0,16,32\nb.png,16,0,32,32\n");
+        CliRun r = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--image",
+                photos.toString(), "--method", "GradCAM", "SobelCAM", "--boxes", boxes.toString(), "--metric",
+                "PointingGame", "EnergyPointingGame", "Deletion", "Insertion", "--metric-option", "steps=4", "--json",
+                "--out", dir.resolve("eval").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode metrics = new ObjectMapper().readTree(r.out()).get("metrics");
+        for (String m : new String[] {"PointingGame", "EnergyPointingGame", "Deletion", "Insertion"}) {
+            assertThat(metrics.get(m).get("GradCAM")).as(m).hasSize(2);
+        }
+        assertThat(metrics.get("PointingGame").get("SobelCAM").get(0).asDouble()).isIn(0.0, 1.0);
+        double energy = metrics.get("EnergyPointingGame").get("GradCAM").get(1).asDouble();
+        assertThat(energy).isBetween(0.0, 1.0);
+        for (String png : new String[] {"deletion.png", "insertion.png", "scores-PointingGame.png", "scores-Deletion.png"}) {
+            var img = javax.imageio.ImageIO.read(dir.resolve("eval").resolve(png).toFile());
+            java.util.Set<Integer> colours = new java.util.HashSet<>();
+            for (int y = 0; y < img.getHeight(); y += 3) {
+                for (int x = 0; x < img.getWidth(); x += 3) {
+                    colours.add(img.getRGB(x, y));
+                }
+            }
+            assertThat(colours.size()).as(png + " is a picture, not blank").isGreaterThan(5);
+        }
+        // masks named as their images give the same games as the equivalent boxes
+        Path masks = Files.createDirectories(dir.resolve("masks"));
+        for (String[] m : new String[][] {{"a", "0"}, {"b", "16"}}) {
+            Tensor px = Tensor.zeros(32, 32, 3);
+            for (int y = 0; y < 32; y++) {
+                for (int x = Integer.parseInt(m[1]); x < Integer.parseInt(m[1]) + 16; x++) {
+                    for (int c = 0; c < 3; c++) {
+                        px.put((y * 32 + x) * 3 + c, 255);
+                    }
+                }
+            }
+            org.cam4j.image.ImageFiles.writePng(masks.resolve(m[0] + ".png"), px);
+        }
+        CliRun withMasks = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--image",
+                photos.toString(), "--method", "GradCAM", "--masks", masks.toString(), "--metric",
+                "EnergyPointingGame", "--json");
+        assertThat(withMasks.exit()).as(withMasks.err()).isZero();
+        assertThat(new ObjectMapper().readTree(withMasks.out()).get("metrics").get("EnergyPointingGame").get("GradCAM")
+                .get(1).asDouble()).isEqualTo(energy);
+        CliRun missing = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--image",
+                photos.toString(), "--metric", "PointingGame");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("needs ground truth");
+    }
+
+    @Test
     void badInputIsOneLine() throws Exception {
         Path model = CliTestFiles.cnn(dir);
         Path photo = CliTestFiles.photo(dir.resolve("p.png"), 1, 20, 20);
