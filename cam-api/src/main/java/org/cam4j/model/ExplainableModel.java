@@ -132,6 +132,15 @@ public interface ExplainableModel extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot give input gradients");
     }
 
+    /**
+     * The same network with the weights of its last {@code layers} parameterised layers (counted from the output)
+     * replaced by random values of the same scale: the model-randomisation sanity check (Adebayo et al., NeurIPS
+     * 2018). The caller closes the returned model.
+     */
+    default ExplainableModel withRandomizedLayers(int layers, long seed) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot randomise its weights");
+    }
+
     /** What this model can do beyond plain forward passes. */
     java.util.Set<Capability> capabilities();
 

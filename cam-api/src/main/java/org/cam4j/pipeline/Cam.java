@@ -91,6 +91,14 @@ public final class Cam implements AutoCloseable {
         return method;
     }
 
+    public List<String> layers() {
+        return layers;
+    }
+
+    public CamOptions options() {
+        return options;
+    }
+
     /** CAMs for a batch; {@code targets} has one entry per image, {@code null} meaning the top class. */
     public CamResult compute(Tensor input, List<Target> targets) {
         if (input.rank() != 4 || input.dim(0) == 0) {

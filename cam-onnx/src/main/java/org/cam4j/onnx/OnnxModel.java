@@ -100,6 +100,23 @@ public final class OnnxModel implements ExplainableModel {
         }
     }
 
+    /** A copy of this model with its last {@code layers} parameterised layers randomised ({@link WeightRandomizer}). */
+    @Override
+    public ExplainableModel withRandomizedLayers(int layers, long seed) {
+        ModelProto randomised = WeightRandomizer.randomize(graph, facts, layers, seed);
+        try {
+            Path file = java.nio.file.Files.createTempFile("cam4j-randomised", ".onnx");
+            try {
+                java.nio.file.Files.write(file, randomised.toByteArray());
+                return new OnnxModel(file, options);
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the randomised model: " + e.getMessage(), e);
+        }
+    }
+
     private static TensorInfo info(ValueInfoProto v) {
         List<TensorShapeProto.Dimension> dims = v.getType().getTensorType().getShape().getDimList();
         long[] shape = new long[dims.size()];
