@@ -107,7 +107,17 @@ final class BatchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         Map<Path, String> names = OutputNames.assign(images);
-        Run run = new Run(out, formats, methods, names, imageWeight, json.createArrayNode(), new ArrayList<>());
+        List<org.cam4j.spi.CamMetric> metrics = config.evaluate() == null ? List.of()
+                : required(config.evaluate().metrics(), "evaluate.metrics").stream().distinct()
+                .map(org.cam4j.spi.Metrics::get).toList();
+        for (org.cam4j.spi.CamMetric m : metrics) {
+            if (m.needsGroundTruth()) {
+                throw new CliException(yaml + ": evaluate.metrics: " + m.name() + " needs ground-truth masks, which"
+                        + " batch runs do not take; use 'cam evaluate --masks'");
+            }
+        }
+        Run run = new Run(out, formats, methods, names, imageWeight, json.createArrayNode(), new ArrayList<>(),
+                metrics, config.evaluate());
         try (ProgressBar bar = progress(images.size() * models.size())) {
             for (BatchConfig.ModelEntry entry : models) {
                 runModel(entry, base, run, images, config, bar, err);
@@ -131,6 +141,31 @@ final class BatchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The YAML's evaluate metrics for one method's maps of a batch: per metric name, one value per row. */
+    private static Map<String, double[]> evaluate(Run run, ImageExplainer explainer, Method m, Tensor input,
+                                                  CamResult r) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        if (run.metrics().isEmpty()) {
+            return out;
+        }
+        BatchConfig.EvaluateSpec spec = run.evaluate();
+        List<Double> percentiles = spec.roadPercentiles() == null ? List.of(20.0, 40.0, 60.0, 80.0)
+                : spec.roadPercentiles();
+        try (org.cam4j.pipeline.Cam cam = explainer.cam(m.method(), m.options())) {
+            org.cam4j.metrics.MetricContext context = new org.cam4j.metrics.MetricContext(explainer.model(), input,
+                    r.cams(), r.targets(), percentiles.get(0), percentiles, spec.roadNoise() == null ? 0.01
+                    : spec.roadNoise(), spec.seed() == null ? 0 : spec.seed(), cam)
+                    .withOptions(spec.options() == null ? Map.of() : spec.options());
+            for (org.cam4j.spi.CamMetric metric : run.metrics()) {
+                for (double p : metric.perPercentile() ? percentiles : List.of(percentiles.get(0))) {
+                    out.put(metric.perPercentile() ? metric.name() + "_p" + (long) p : metric.name(),
+                            metric.evaluate(context.atPercentile(p)));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Records in the YAML's model order, then by image path (writes finish in any order). */
     private static void sortByModelAndImage(ArrayNode summary, List<String> models) {
         List<JsonNode> rows = new ArrayList<>();
@@ -147,7 +182,8 @@ final class BatchCommand implements Callable<Integer> {
 
     /** What every model of a run shares: where and what to write, and what was done. */
     private record Run(OutputFolder out, List<String> formats, List<Method> methods, Map<Path, String> names,
-                       float imageWeight, ArrayNode summary, List<String> failures) {
+                       float imageWeight, ArrayNode summary, List<String> failures,
+                       List<org.cam4j.spi.CamMetric> metrics, BatchConfig.EvaluateSpec evaluate) {
         /** Adds a record; writer threads add too. */
         void add(JsonNode record) {
             synchronized (summary) {
@@ -347,6 +383,7 @@ final class BatchCommand implements Callable<Integer> {
         };
         for (Method m : run.methods()) {
             CamResult r = explainer.run(m.method(), m.options(), rowInput, rowTarget);
+            Map<String, double[]> scores = evaluate(run, explainer, m, rowInput, r);
             for (int row = 0; row < rowImage.size(); row++) {
                 ImagePipeline.Loaded image = batch.loaded().get(rowImage.get(row));
                 int cls = ExplainCommand.targetClass(rowTarget.get(row));
@@ -355,6 +392,11 @@ final class BatchCommand implements Callable<Integer> {
                 ObjectNode cam = ((ArrayNode) records.get(rowImage.get(row)).get("cams")).addObject()
                         .put("method", m.method().name()).put("class", cls).put("label", labels.name(cls));
                 Tensor map = r.cams().slice(row);
+                if (!scores.isEmpty()) {
+                    ObjectNode metricsNode = cam.putObject("metrics");
+                    int at = row;
+                    scores.forEach((k, v) -> metricsNode.put(k, v[at]));
+                }
                 List<OverlayFormat> overlays = java.util.Arrays.stream(OverlayFormat.values())
                         .filter(f -> run.formats().contains(f.extension())).toList();
                 List<Path> overlayFiles = overlays.stream().map(f -> run.out().file(name + "." + f.extension()))

@@ -22,10 +22,16 @@ import java.util.Map;
  *   - {name: AblationCAM, options: {ratio_channels_to_ablate: 0.5}}
  * images: [photos/, "more/*.jpg"]
  * targets: {top_k: 1}             # or {classes: [dog, cat]} or {csv: targets.csv} (image,class per line)
+ * evaluate: {metrics: [ROADCombined, Deletion], road_noise: 0.01, road_percentiles: [20, 40, 60, 80]}
  * </pre>
  */
 record BatchConfig(String output, List<String> formats, List<ModelEntry> models, List<MethodEntry> methods,
-                   List<String> images, TargetSpec targets, Float imageWeight) {
+                   List<String> images, TargetSpec targets, Float imageWeight, EvaluateSpec evaluate) {
+    /** Metrics computed per image and method into the records, summary.json and the report (see cam evaluate). */
+    record EvaluateSpec(List<String> metrics, Double roadNoise, List<Double> roadPercentiles, Long seed,
+                        Map<String, String> options) {
+    }
+
     record ModelEntry(String name, String path, String backend, String device, Integer threads, String reshape,
                       ModelSettings.PreprocessingSpec preprocessing, List<String> layers, String labels, String tag,
                       String signature) {

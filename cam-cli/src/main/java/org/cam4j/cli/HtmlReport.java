@@ -50,7 +50,10 @@ final class HtmlReport {
                     if (cam.path("method").asText().equals(m.name()) && cam.has(picture)) {
                         h.append("<figure><img src=\"").append(escape(cam.get(picture).asText())).append("\" alt=\"")
                                 .append(escape(m.name() + " " + cam.path("label").asText())).append("\"><figcaption>")
-                                .append(escape(cam.path("label").asText())).append("</figcaption></figure>");
+                                .append(escape(cam.path("label").asText()));
+                        cam.path("metrics").fields().forEachRemaining(e -> h.append("<br>").append(escape(e.getKey()))
+                                .append(String.format(" %.3f", e.getValue().asDouble())));
+                        h.append("</figcaption></figure>");
                     }
                 }
                 h.append("</td>");

@@ -71,6 +71,11 @@ final class ImageExplainer {
         return out;
     }
 
+    /** A Cam of one method at this explainer's layers (the caller closes it). */
+    Cam cam(CamMethod method, CamOptions options) {
+        return new Cam(model, method, layers, options);
+    }
+
     /** CAMs of one method; the outputs are always there (a plain inference for prefix-only methods). */
     CamResult run(CamMethod method, CamOptions options, Tensor input, List<Target> targets) {
         try (Cam cam = new Cam(model, method, layers, options)) {

@@ -63,6 +63,31 @@ class BatchCommandTest {
     }
 
     @Test
+    void anEvaluateSectionAddsMetricsToRecordsAndReport() throws Exception {
+        photos(2, 20);
+        CliTestFiles.cnn(dir);
+        Path run = yaml("""
+                output: out
+                models: [{name: cnn, path: cnn.onnx, layers: [block_out]}]
+                methods: [GradCAM, RandomCAM]
+                images: [photos/]
+                evaluate: {metrics: [CamMultImageConfidenceChange, ROADMostRelevantFirst], road_noise: 0,
+                           road_percentiles: [50]}
+                """);
+        CliRun r = CliRun.of("batch", run.toString(), "--no-progress");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode summary = new ObjectMapper().readTree(dir.resolve("out/summary.json").toFile());
+        JsonNode metrics = summary.get(0).get("cams").get(0).get("metrics");
+        assertThat(metrics.has("CamMultImageConfidenceChange")).isTrue();
+        assertThat(metrics.has("ROADMostRelevantFirst_p50")).isTrue();
+        assertThat(dir.resolve("out/report.html")).content().contains("ROADMostRelevantFirst_p50");
+        Files.writeString(run, Files.readString(run).replace("ROADMostRelevantFirst", "PointingGame"));
+        CliRun masks = CliRun.of("batch", run.toString(), "--out", dir.resolve("o2").toString());
+        assertThat(masks.exit()).isEqualTo(2);
+        assertThat(masks.err()).contains("PointingGame needs ground-truth masks");
+    }
+
+    @Test
     void theShippedExampleRunsOnTheBundledModelAndPhotos() throws Exception {
         Path example = Path.of("..", "examples", "batch.yaml");
         CliRun r = CliRun.of("batch", example.toString(), "--out", dir.resolve("example").toString(), "--no-progress");
