@@ -35,18 +35,18 @@ import org.tensorflow.proto.DataType;
  */
 final class TensorFlowModel implements ExplainableModel {
     private final Path path;
+    private final SavedModelFile file;
+    private final ModelOptions options;
+    private final org.tensorflow.proto.GraphDef inlined;
+    private final TfGraphSession main;
     private final Graph graph;
-    private final Session session;
+    /** The guided-ReLU copy of the graph, loaded on first use. */
+    private TfGraphSession guided;
     private final String inputTensor;
     private final String logits;
     private final TensorInfo input;
     private final TensorInfo output;
     private final TfLayers layers;
-    private final Map<String, GradientOps> gradients = new HashMap<>();
-
-    /** The seed placeholder of one backward pass and the gradients it gives, per layer tensor. */
-    private record GradientOps(Output<?> seed, Map<String, Output<?>> byTensor) {
-    }
 
     /** What a forward pass keeps for head runs: the input batch and the raw (NHWC) layer tensors. */
     private record HeadState(Tensor input, Map<String, String> tensors) {
@@ -54,30 +54,12 @@ final class TensorFlowModel implements ExplainableModel {
 
     TensorFlowModel(Path path, SavedModelFile file, ModelOptions options) {
         this.path = path;
-        var inlined = new FunctionInliner(file.graph(), FunctionInliner.registeredOps())
+        this.file = file;
+        this.options = options;
+        this.inlined = new FunctionInliner(file.graph(), FunctionInliner.registeredOps())
                 .inline(file.graph(), List.of(file.output()));
-        this.graph = new Graph();
-        Session opened = null;
-        try {
-            graph.importGraphDef(inlined);
-            opened = new Session(graph, config(options));
-            if (file.restoreOp() != null) {
-                try (var name = org.tensorflow.types.TString.scalarOf(file.checkpoint())) {
-                    opened.runner().feed(file.filenameTensor(), name).addTarget(FunctionInliner.nodeName(
-                            file.restoreOp())).run().close();
-                }
-            }
-            if (file.initOp() != null) {
-                opened.runner().addTarget(file.initOp()).run().close();
-            }
-        } catch (RuntimeException e) {
-            if (opened != null) {
-                opened.close();
-            }
-            graph.close();
-            throw new IllegalArgumentException("cannot load " + path + " into TensorFlow: " + firstLine(e), e);
-        }
-        this.session = opened;
+        this.main = TfGraphSession.load(path, inlined, file, options);
+        this.graph = main.graph();
         this.inputTensor = file.input();
         this.logits = beforeSoftmax(file.output());
         Output<?> in = graph.outputOrThrow(inputTensor);
@@ -95,7 +77,7 @@ final class TensorFlowModel implements ExplainableModel {
     }
 
     /** Intra-op threads, and the GPU when asked for (checked to exist: a one-line error where it does not). */
-    private static org.tensorflow.proto.ConfigProto config(ModelOptions options) {
+    static org.tensorflow.proto.ConfigProto config(ModelOptions options) {
         var config = org.tensorflow.proto.ConfigProto.newBuilder();
         if (options.threads() > 0) {
             config.setIntraOpParallelismThreads(options.threads()).setInterOpParallelismThreads(options.threads());
@@ -131,7 +113,7 @@ final class TensorFlowModel implements ExplainableModel {
         }
     }
 
-    private static String firstLine(Throwable e) {
+    static String firstLine(Throwable e) {
         return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     }
 
@@ -178,10 +160,9 @@ final class TensorFlowModel implements ExplainableModel {
     @Override
     public Tensor inputGradient(Tensor x, List<Target> targets, boolean guided) {
         if (guided) {
-            throw new UnsupportedOperationException("guided backpropagation is not available for TensorFlow models"
-                    + " yet (TensorFlow's ReLU gradient cannot be replaced per graph); drop --guided");
+            return gradientsAt(guidedSession(), x, targets, List.of(inputTensor)).get(0);
         }
-        return gradientsAt(x, targets, List.of(inputTensor)).get(0);
+        return gradientsAt(main, x, targets, List.of(inputTensor)).get(0);
     }
 
     /**
@@ -203,7 +184,7 @@ final class TensorFlowModel implements ExplainableModel {
                 biases.add(bias);
             }
         }
-        List<Tensor> grads = gradientsAt(x, targets, sources);
+        List<Tensor> grads = gradientsAt(main, x, targets, sources);
         List<FullGradTerms.Bias> terms = new ArrayList<>();
         for (int i = 1; i < sources.size(); i++) {
             terms.add(new FullGradTerms.Bias(sources.get(i), biases.get(i - 1), TfTensors.toNchw(grads.get(i))));
@@ -228,13 +209,21 @@ final class TensorFlowModel implements ExplainableModel {
         return run(Map.of(), List.of(name(t))).get(0);
     }
 
-    /** Gradients of the targets' scores at these tensors, in the graph's layout. */
-    private List<Tensor> gradientsAt(Tensor x, List<Target> targets, List<String> tensors) {
+    /** Gradients of the targets' scores at these tensors, in the graph's layout, on one of the graphs. */
+    private List<Tensor> gradientsAt(TfGraphSession on, Tensor x, List<Target> targets, List<String> tensors) {
         checkInput(x);
-        GradientOps g = gradientOps(tensors);
+        TfGraphSession.GradientOps g = on.gradientOps(tensors, logits, path);
         Map<String, Tensor> feeds = new HashMap<>(Map.of(inputTensor, x));
         feeds.put(name(g.seed()), Targets.seeds(targets, predict(x)));
-        return run(feeds, tensors.stream().map(t -> name(g.byTensor().get(t))).toList());
+        return on.run(feeds, tensors.stream().map(t -> name(g.byTensor().get(t))).toList());
+    }
+
+    private synchronized TfGraphSession guidedSession() {
+        if (guided == null) {
+            GuidedRelu.register();
+            guided = TfGraphSession.load(path, GuidedRelu.rewrite(inlined), file, options);
+        }
+        return guided;
     }
 
     @Override
@@ -256,7 +245,7 @@ final class TensorFlowModel implements ExplainableModel {
         List<Tensor> values;
         Map<String, Tensor> grads = new LinkedHashMap<>();
         if (withGradients) {
-            GradientOps g = gradientOps(tensors);
+            TfGraphSession.GradientOps g = main.gradientOps(tensors, logits, path);
             boolean linear = targets.stream().allMatch(t -> t != null && t.isLinear());
             Tensor out = linear ? null : predict(x);
             Tensor seeds = Targets.seeds(targets, linear ? Tensor.zeros(outputShape(x.dim(0))) : out);
@@ -295,7 +284,7 @@ final class TensorFlowModel implements ExplainableModel {
                                List<Target> targets) {
         HeadState state = headState(prefix, layer);
         String tensor = state.tensors().get(layer);
-        GradientOps g = gradientOps(List.of(tensor));
+        TfGraphSession.GradientOps g = main.gradientOps(List.of(tensor), logits, path);
         Map<String, Tensor> feeds = headFeeds(state, layer, activations, sourceImage);
         Tensor out = run(feeds, List.of(logits)).get(0);
         feeds.put(name(g.seed()), Targets.seeds(targets, out));
@@ -335,39 +324,6 @@ final class TensorFlowModel implements ExplainableModel {
         return tensor;
     }
 
-    /** The backward pass from the logits to these layer tensors, built once per set of tensors. */
-    private synchronized GradientOps gradientOps(List<String> tensors) {
-        String key = String.join("|", tensors);
-        GradientOps g = gradients.get(key);
-        if (g != null) {
-            return g;
-        }
-        Output<?> y = graph.outputOrThrow(logits);
-        Output<?> seed = graph.opBuilder("Placeholder", "cam4j_seed_" + gradients.size(), graph.baseScope())
-                .setAttr("dtype", DataType.DT_FLOAT).build().output(0);
-        Output<?>[] xs = tensors.stream().map(graph::outputOrThrow).toArray(Output<?>[]::new);
-        for (String t : tensors) {
-            if (!TfLayers.between(graph.outputOrThrow(t).op(), y.op()).contains((GraphOperation) y.op())) {
-                throw new IllegalArgumentException("layer " + t + " has no path to the model output " + logits
-                        + "; choose a layer that feeds the output (see 'cam layers')");
-            }
-        }
-        Output<?>[] dx;
-        try {
-            dx = graph.addGradients("cam4j_grad_" + gradients.size(), new Output<?>[] {y}, xs, new Output<?>[] {seed});
-        } catch (RuntimeException e) {
-            throw new UnsupportedOperationException("TensorFlow cannot differentiate " + path + " from " + logits
-                    + " to " + tensors + ": " + firstLine(e));
-        }
-        Map<String, Output<?>> byTensor = new LinkedHashMap<>();
-        for (int i = 0; i < tensors.size(); i++) {
-            byTensor.put(tensors.get(i), dx[i]);
-        }
-        g = new GradientOps(seed, byTensor);
-        gradients.put(key, g);
-        return g;
-    }
-
     private int[] outputShape(int n) {
         long[] s = output.shape();
         int[] shape = new int[s.length];
@@ -379,46 +335,23 @@ final class TensorFlowModel implements ExplainableModel {
     }
 
     private static String name(Output<?> o) {
-        return o.op().name() + ":" + o.index();
+        return TfGraphSession.name(o);
     }
 
     private void checkInput(Tensor x) {
         input.requireFits(x);
     }
 
-    /** One session run: feeds by tensor name, fetched tensors in order. Closes every TensorFlow tensor it makes. */
     private List<Tensor> run(Map<String, Tensor> feeds, List<String> fetches) {
-        List<org.tensorflow.Tensor> fed = new ArrayList<>();
-        try {
-            Session.Runner runner = session.runner();
-            for (Map.Entry<String, Tensor> f : feeds.entrySet()) {
-                org.tensorflow.Tensor t = TfTensors.of(f.getValue());
-                fed.add(t);
-                int colon = f.getKey().lastIndexOf(':');
-                runner.feed(f.getKey().substring(0, colon), Integer.parseInt(f.getKey().substring(colon + 1)), t);
-            }
-            for (String name : fetches) {
-                int colon = name.lastIndexOf(':');
-                runner.fetch(name.substring(0, colon), Integer.parseInt(name.substring(colon + 1)));
-            }
-            try (Result result = runner.run()) {
-                List<Tensor> out = new ArrayList<>();
-                for (int i = 0; i < fetches.size(); i++) {
-                    out.add(TfTensors.from(result.get(i)));
-                }
-                return out;
-            }
-        } catch (org.tensorflow.exceptions.TensorFlowException e) {
-            throw new IllegalStateException("TensorFlow failed: " + firstLine(e), e);
-        } finally {
-            fed.forEach(org.tensorflow.Tensor::close);
-        }
+        return main.run(feeds, fetches);
     }
 
     /** Tensors, then sessions, then graphs: closing a graph with an open session blocks forever. */
     @Override
-    public void close() {
-        session.close();
-        graph.close();
+    public synchronized void close() {
+        if (guided != null) {
+            guided.close();
+        }
+        main.close();
     }
 }

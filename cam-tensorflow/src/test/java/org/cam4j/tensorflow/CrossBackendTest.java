@@ -70,6 +70,14 @@ class CrossBackendTest {
                 }
             }
             assertThat(compared).isGreaterThanOrEqualTo(26);
+            // guided backpropagation: TensorFlow's through its guided graph copy, ONNX's through the guided rule
+            Tensor guidedOnnx = org.cam4j.methods.GuidedBackprop.compute(o, nchw, targets);
+            Tensor guidedTf = org.cam4j.methods.GuidedBackprop.compute(t, nhwc, targets);
+            double scale = Math.max(guidedOnnx.max(), -guidedOnnx.min());
+            System.out.printf("cross-backend guided backprop: max |delta| %.2e of %.2e%n",
+                    guidedOnnx.maxAbsDiff(guidedTf), scale);
+            assertThat(guidedOnnx.maxAbsDiff(guidedTf)).isLessThan(1e-5 * Math.max(1, scale));
+            assertThat(scale).isPositive();
         }
     }
 }

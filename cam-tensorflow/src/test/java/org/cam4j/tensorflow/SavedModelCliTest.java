@@ -57,10 +57,12 @@ class SavedModelCliTest {
         assertThat(layers.exit()).as(layers.err()).isZero();
         assertThat(new ObjectMapper().readTree(layers.out()).findValuesAsText("name")).contains("block_out", "relu1");
         Run explain = Run.of("explain", "--model", saved.toString(), "--image", photo.toString(), "--method", "GradCAM",
-                "ScoreCAM", "--out", dir.resolve("out").toString(), "--json");
+                "ScoreCAM", "--out", dir.resolve("out").toString(), "--json", "--guided");
         assertThat(explain.exit()).as(explain.err()).isZero();
         assertThat(dir.resolve("out/photo.GradCAM.png")).isRegularFile();
         assertThat(dir.resolve("out/photo.ScoreCAM.png")).isRegularFile();
+        assertThat(dir.resolve("out/photo.GradCAM_gb.png")).isRegularFile();
+        assertThat(dir.resolve("out/photo.GradCAM_cam_gb.png")).isRegularFile();
         Path x = dir.resolve("x.npy");
         org.cam4j.tensor.Npy.write(x, Tensor.zeros(2, 16, 16, 3));
         Run probe = Run.of("probe", "--model", saved.toString(), "--input", x.toString(), "--layer", "block_out",
