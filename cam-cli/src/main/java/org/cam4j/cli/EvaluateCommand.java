@@ -52,16 +52,7 @@ final class EvaluateCommand implements Callable<Integer> {
     TargetArgs targetArgs = new TargetArgs();
 
     @ArgGroup(exclusive = true)
-    Inputs inputs;
-
-    static final class Inputs {
-        @Option(names = {"--image", "--image-path"}, arity = "1..*", paramLabel = "FILE|DIR|GLOB",
-                description = "Images: files, folders or globs. Default: the bundled photo.")
-        List<String> images;
-
-        @Option(names = "--input", paramLabel = "BATCH.npy", description = "A preprocessed input batch instead.")
-        Path npy;
-    }
+    ExplainCommand.Inputs inputs;
 
     @Option(names = "--method", arity = "1..*", defaultValue = "GradCAM", paramLabel = "NAME",
             description = "Methods to evaluate. Default: ${DEFAULT-VALUE}.")

@@ -4,7 +4,6 @@ import com.google.auto.service.AutoService;
 import java.util.List;
 import java.util.Set;
 import org.cam4j.pipeline.CamContext;
-import org.cam4j.pipeline.EigenProjection;
 import org.cam4j.pipeline.LayerData;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.spi.Capability;
@@ -12,7 +11,9 @@ import org.cam4j.tensor.Tensor;
 
 /**
  * Seg-Eigen-CAM (Chung and Ying, Applied Sciences 2025, doi:10.3390/app15137562): the gradient-weighted activations
- * g * A, channel-centred, projected on their first principal component. Sign: see {@link EigenProjection}.
+ * g * A, channel-centred, projected on their first principal component. In the reference this is the same
+ * computation as EigenGradCAM's ({@code get_2d_projection(grads * activations)}); it is kept under its own name so
+ * that the reference's method list maps one to one. Sign: see {@link EigenProjection}.
  */
 @AutoService(CamMethod.class)
 public final class SegEigenCam implements CamMethod {
@@ -43,12 +44,6 @@ public final class SegEigenCam implements CamMethod {
 
     @Override
     public Tensor camImage(LayerData layer, CamContext context) {
-        Tensor a = layer.activations();
-        Tensor g = layer.requireGradients();
-        Tensor product = Tensor.zeros(a.shape());
-        for (int i = 0; i < a.size(); i++) {
-            product.put(i, a.at(i) * g.at(i));
-        }
-        return EigenProjection.project(product);
+        return new EigenGradCam().camImage(layer, context);
     }
 }
