@@ -13,7 +13,7 @@ import org.cam4j.tensor.Tensor;
  * Seg-Eigen-CAM (Chung and Ying, Applied Sciences 2025, doi:10.3390/app15137562): the gradient-weighted activations
  * g * A, channel-centred, projected on their first principal component. In the reference this is the same
  * computation as EigenGradCAM's ({@code get_2d_projection(grads * activations)}); it is kept under its own name so
- * that the reference's method list maps one to one. Sign: see {@link EigenProjection}.
+ * that the reference's method list maps one to one. Sign: see {@link org.cam4j.pipeline.EigenProjection}.
  */
 @AutoService(CamMethod.class)
 public final class SegEigenCam implements CamMethod {
