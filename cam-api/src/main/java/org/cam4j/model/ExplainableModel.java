@@ -82,6 +82,15 @@ public interface ExplainableModel extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot give head gradients");
     }
 
+    /**
+     * True when the network from this layer to the output is piecewise linear in the layer (ReLU, pooling, linear
+     * maps, each multiplying or dividing by nothing that depends on the layer): its Hessian is then exactly zero
+     * wherever it is defined, as a double backward pass computes it. False when unknown.
+     */
+    default boolean headIsPiecewiseLinear(String layer) {
+        return false;
+    }
+
     /** Whether one channel of one image's activations is all zero, in the layer's own layout (all tokens). */
     default boolean channelIsZero(String layer, int image, int channel, ForwardResult prefix) {
         Tensor plane = prefix.activation(layer).slice(image).slice(channel);

@@ -15,9 +15,11 @@ import org.cam4j.tensor.Tensor;
  * ShapleyCAM (Cai, arXiv:2501.06261): w_c = spatial mean of (g - H A / 2), with g = dS/dA and H the Hessian of
  * the score with respect to A.
  *
- * <p>The Hessian-vector product H A is a central difference of head gradients along A:
- * H A ~ (g(A (1 + eps)) - g(A (1 - eps))) / (2 eps), eps = 1e-3 (option {@code hvp_eps}); exact for heads that are
- * quadratic in A, and 0 (as in torch) for piecewise-linear heads such as ReLU, pooling and a linear classifier.
+ * <p>The Hessian-vector product H A: exactly 0 when the head is piecewise linear in A (ReLU, pooling, linear maps;
+ * {@link org.cam4j.model.ExplainableModel#headIsPiecewiseLinear}) and the targets are linear, as the reference's
+ * double backward pass gives it, so ShapleyCAM equals Grad-CAM there (a difference quotient would jump across ReLU
+ * kinks). Otherwise a central difference of head gradients along A: (g(A (1 + eps)) - g(A (1 - eps))) / (2 eps),
+ * eps = 1e-3 (option {@code hvp_eps}), exact for heads quadratic in A.
  */
 @AutoService(CamMethod.class)
 public final class ShapleyCam extends WeightedCam {
@@ -57,9 +59,13 @@ public final class ShapleyCam extends WeightedCam {
         return CamOps.spatialMean(corrected);
     }
 
-    /** H A by central differences of the head gradient along A. */
+    /** H A: zero for piecewise-linear heads and linear targets, else central differences of the head gradient. */
     static Tensor hessianTimesActivations(LayerData layer, CamContext context, double eps) {
         Tensor a = layer.activations();
+        if (context.targets().stream().allMatch(t -> t != null && t.isLinear())
+                && context.model().headIsPiecewiseLinear(layer.name())) {
+            return Tensor.zeros(a.shape());
+        }
         int[] rows = new int[layer.batch()];
         java.util.Arrays.setAll(rows, i -> i);
         Tensor plus = Tensor.zeros(a.shape());

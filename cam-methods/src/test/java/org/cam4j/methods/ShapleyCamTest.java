@@ -61,4 +61,31 @@ class ShapleyCamTest {
             }
         }
     }
+
+    @Test
+    void aPiecewiseLinearHeadGivesExactlyGradCam() throws Exception {
+        Path file = Files.write(dir.resolve("cnn.onnx"), org.cam4j.testdata.SyntheticModels.cnn(6).toByteArray());
+        Path tokens = Files.write(dir.resolve("tokens.onnx"), org.cam4j.testdata.SyntheticModels.tokens(6).toByteArray());
+        Random r = new Random(5);
+        Tensor x = Tensor.zeros(2, 3, 16, 16);
+        for (int k = 0; k < x.size(); k++) {
+            x.put(k, (float) r.nextGaussian());
+        }
+        try (OnnxModel model = new OnnxBackend().open(file, ModelOptions.defaults());
+             OnnxModel attention = new OnnxBackend().open(tokens, ModelOptions.defaults())) {
+            assertThat(model.headIsPiecewiseLinear(org.cam4j.testdata.SyntheticModels.CNN_LAYER)).isTrue();
+            assertThat(model.headIsPiecewiseLinear("relu1")).isTrue();
+            assertThat(attention.headIsPiecewiseLinear(org.cam4j.testdata.SyntheticModels.TOKEN_LAYER)).isFalse();
+            List<Target> targets = Targets.classes(2, List.of(1, 3));
+            for (String layer : List.of(org.cam4j.testdata.SyntheticModels.CNN_LAYER, "relu1")) {
+                try (org.cam4j.pipeline.Cam shapley = new org.cam4j.pipeline.Cam(model, new ShapleyCam(), List.of(layer),
+                        CamOptions.defaults());
+                     org.cam4j.pipeline.Cam gradCam = new org.cam4j.pipeline.Cam(model, new GradCam(), List.of(layer),
+                             CamOptions.defaults())) {
+                    assertThat(shapley.compute(x, targets).cams().maxAbsDiff(gradCam.compute(x, targets).cams()))
+                            .as(layer).isZero();
+                }
+            }
+        }
+    }
 }

@@ -100,6 +100,33 @@ public final class OnnxModel implements ExplainableModel {
         }
     }
 
+    /** Ops whose outputs are piecewise linear in every input. */
+    private static final Set<String> PIECEWISE_LINEAR = Set.of("Relu", "LeakyRelu", "MaxPool", "AveragePool",
+            "GlobalAveragePool", "GlobalMaxPool", "Conv", "ConvTranspose", "Add", "Sub", "Neg", "BatchNormalization",
+            "Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Concat", "Slice", "Gather", "Pad", "Identity",
+            "Dropout", "Clip", "Max", "Min", "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "Resize",
+            "Upsample", "Split", "Expand", "Tile", "Abs", "Sum", "Mean", "Cast");
+    /** Ops linear in each input, hence piecewise linear when at most one input depends on the layer. */
+    private static final Set<String> MULTILINEAR = Set.of("Mul", "Div", "MatMul", "Gemm", "Einsum", "PRelu");
+
+    @Override
+    public boolean headIsPiecewiseLinear(String layer) {
+        String tensor = resolver.resolve(layer);
+        GradientGraphBuilder builder = new GradientGraphBuilder(graph, facts, output.name());
+        Set<String> active = builder.active(List.of(tensor));
+        for (NodeProto n : builder.path(List.of(tensor))) {
+            long activeInputs = n.getInputList().stream().filter(active::contains).count();
+            boolean divisorActive = n.getOpType().equals("Div") && n.getInputCount() > 1
+                    && active.contains(n.getInput(1));
+            boolean ok = PIECEWISE_LINEAR.contains(n.getOpType())
+                    || MULTILINEAR.contains(n.getOpType()) && activeInputs <= 1 && !divisorActive;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A copy of this model with its last {@code layers} parameterised layers randomised ({@link WeightRandomizer}). */
     @Override
     public ExplainableModel withRandomizedLayers(int layers, long seed) {
