@@ -13,6 +13,15 @@ public final class MnistDigits {
     private MnistDigits() {
     }
 
+    /** The bundled first 200 test digits ({@link TestFiles#MNIST_IMAGES}), copied to {@code dir} under MNIST's names. */
+    public static Path bundled(Path dir) throws IOException {
+        Files.move(TestFiles.copy(TestFiles.MNIST_IMAGES, dir), dir.resolve("t10k-images-idx3-ubyte.gz"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(TestFiles.copy(TestFiles.MNIST_LABELS, dir), dir.resolve("t10k-labels-idx1-ubyte.gz"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return dir;
+    }
+
     /** The first {@code n} test images, n x 28 x 28 pixel values 0..255 (row-major, one byte each). */
     public static byte[] images(Path dir, int n) throws IOException {
         try (DataInputStream in = new DataInputStream(new GZIPInputStream(

@@ -11,6 +11,11 @@ import java.nio.file.StandardCopyOption;
 public final class TestFiles {
     /** A JPEG photo with a {@code .jfif} name (MIT, pytorch-grad-cam). */
     public static final String DOG_CAT_JFIF = "dog_cat.jfif";
+    /** A pretrained MNIST CNN (MIT, RuiyangJu/MNIST-CANVAS): input pixels / 255, fixed batch 1, Grad-CAM layer "21". */
+    public static final String MNIST_CNN = "mnist_cnn.onnx";
+    /** The first 200 MNIST test digits and labels (CC BY-SA 3.0), IDX files. */
+    public static final String MNIST_IMAGES = "mnist-t10k-200-images-idx3-ubyte.gz";
+    public static final String MNIST_LABELS = "mnist-t10k-200-labels-idx1-ubyte.gz";
 
     private TestFiles() {
     }
