@@ -19,8 +19,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.cam4j.image.ImageFiles;
 import org.cam4j.image.RgbImage;
 import org.cam4j.model.ExplainableModel;
@@ -224,12 +222,7 @@ final class BatchCommand implements Callable<Integer> {
     }
 
     private ProgressBar progress(int total) {
-        ProgressBarBuilder b = new ProgressBarBuilder().setTaskName("explaining").setInitialMax(total)
-                .setUnit(" img", 1).showSpeed().setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500);
-        if (noProgress || System.console() == null) {
-            b.setConsumer(new me.tongfei.progressbar.DelegatingProgressBarConsumer(line -> { }));
-        }
-        return b.build();
+        return ProgressBars.create("explaining", total, "img", noProgress);
     }
 
     private <T> T required(T value, String key) {

@@ -148,33 +148,29 @@ final class EvaluateCommand implements Callable<Integer> {
             Map<String, Map<String, double[]>> results = new LinkedHashMap<>();
             Map<String, double[]> deletionCurves = new LinkedHashMap<>();
             Map<String, double[]> insertionCurves = new LinkedHashMap<>();
-            for (CamMethod method : chosen) {
-                try (Cam cam = new Cam(model, method, targetLayers, CamOptions.defaults().withBatchSize(batchSize))) {
-                    Tensor maps = given != null && method == chosen.get(0) ? given : cam.compute(input, targets).cams();
-                    MetricContext context = new MetricContext(model, input, maps, targets, percentiles.get(0),
-                            percentiles, roadNoise, seed, cam).withGroundTruth(groundTruth).withOptions(metricOptions);
-                    if (folder != null) {
-                        for (boolean insertion : new boolean[] {false, true}) {
-                            double[][] c = org.cam4j.methods.metrics.DeletionCurve.curves(context, insertion);
-                            double[] meanCurve = new double[c[0].length];
-                            for (double[] row : c) {
-                                for (int k = 0; k < row.length; k++) {
-                                    meanCurve[k] += row[k] / c.length;
-                                }
+            int steps = (given != null ? 1 : chosen.size()) * metrics.size();
+            try (me.tongfei.progressbar.ProgressBar bar = ProgressBars.create("evaluating", steps, "metric", json)) {
+                for (CamMethod method : chosen) {
+                    try (Cam cam = new Cam(model, method, targetLayers, CamOptions.defaults().withBatchSize(batchSize))) {
+                        Tensor maps = given != null && method == chosen.get(0) ? given : cam.compute(input, targets).cams();
+                        MetricContext context = new MetricContext(model, input, maps, targets, percentiles.get(0),
+                                percentiles, roadNoise, seed, cam).withGroundTruth(groundTruth).withOptions(metricOptions);
+                        if (folder != null) {
+                            deletionCurves.put(method.name(), meanCurve(context, false));
+                            insertionCurves.put(method.name(), meanCurve(context, true));
+                        }
+                        for (CamMetric metric : metrics) {
+                            for (double p : metric.perPercentile() ? percentiles : List.of(percentiles.get(0))) {
+                                String name = metric.perPercentile() ? metric.name() + "_p" + format(p) : metric.name();
+                                results.computeIfAbsent(name, k -> new LinkedHashMap<>())
+                                        .put(method.name(), metric.evaluate(context.atPercentile(p)));
                             }
-                            (insertion ? insertionCurves : deletionCurves).put(method.name(), meanCurve);
+                            bar.step();
                         }
                     }
-                    for (CamMetric metric : metrics) {
-                        for (double p : metric.perPercentile() ? percentiles : List.of(percentiles.get(0))) {
-                            String name = metric.perPercentile() ? metric.name() + "_p" + format(p) : metric.name();
-                            results.computeIfAbsent(name, k -> new LinkedHashMap<>())
-                                    .put(method.name(), metric.evaluate(context.atPercentile(p)));
-                        }
+                    if (given != null) {
+                        break;
                     }
-                }
-                if (given != null) {
-                    break;
                 }
             }
             report(results, folder);
@@ -183,6 +179,18 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The deletion (or insertion) curve averaged over the images. */
+    private static double[] meanCurve(MetricContext context, boolean insertion) {
+        double[][] c = org.cam4j.methods.metrics.DeletionCurve.curves(context, insertion);
+        double[] mean = new double[c[0].length];
+        for (double[] row : c) {
+            for (int k = 0; k < row.length; k++) {
+                mean[k] += row[k] / c.length;
+            }
+        }
+        return mean;
     }
 
     /** Deletion and insertion curves, and a bar chart per metric. */
