@@ -62,10 +62,15 @@ public record MetricContext(ExplainableModel model, Tensor input, Tensor cams, L
 
     /** The per-image probability of each target's class (softmax), or the target's score for other targets. */
     public double[] confidences(Tensor batch) {
+        return confidences(batch, targets);
+    }
+
+    /** {@link #confidences(Tensor)} of a batch with its own targets, one per row. */
+    public double[] confidences(Tensor batch, List<Target> rowTargets) {
         Tensor out = model.predict(batch);
         double[] c = new double[batch.dim(0)];
         for (int i = 0; i < c.length; i++) {
-            Target t = targets.get(i);
+            Target t = rowTargets.get(i);
             c[i] = t instanceof org.cam4j.target.ClassifierOutputTarget k
                     ? org.cam4j.pipeline.CamOps.softmax(out.slice(i))[k.category()] : t.score(out.slice(i));
         }

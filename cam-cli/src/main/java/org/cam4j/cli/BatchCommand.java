@@ -155,10 +155,7 @@ final class BatchCommand implements Callable<Integer> {
                     : spec.roadNoise(), spec.seed() == null ? 0 : spec.seed(), cam)
                     .withOptions(spec.options() == null ? Map.of() : spec.options());
             for (org.cam4j.spi.CamMetric metric : run.metrics()) {
-                for (double p : metric.perPercentile() ? percentiles : List.of(percentiles.get(0))) {
-                    out.put(metric.perPercentile() ? metric.name() + "_p" + (long) p : metric.name(),
-                            metric.evaluate(context.atPercentile(p)));
-                }
+                out.putAll(EvaluateCommand.scores(metric, context));
             }
         }
         return out;

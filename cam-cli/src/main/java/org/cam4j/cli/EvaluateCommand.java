@@ -160,11 +160,8 @@ final class EvaluateCommand implements Callable<Integer> {
                             insertionCurves.put(method.name(), meanCurve(context, true));
                         }
                         for (CamMetric metric : metrics) {
-                            for (double p : metric.perPercentile() ? percentiles : List.of(percentiles.get(0))) {
-                                String name = metric.perPercentile() ? metric.name() + "_p" + format(p) : metric.name();
-                                results.computeIfAbsent(name, k -> new LinkedHashMap<>())
-                                        .put(method.name(), metric.evaluate(context.atPercentile(p)));
-                            }
+                            scores(metric, context).forEach((name, values) -> results.computeIfAbsent(name,
+                                    k -> new LinkedHashMap<>()).put(method.name(), values));
                             bar.step();
                         }
                     }
@@ -302,8 +299,21 @@ final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
-    private static String format(double p) {
-        return p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p);
+    /**
+     * One metric's values per image under its reported name: once per percentile of the context
+     * ({@code ROADMostRelevantFirst_p20}, ...) for per-percentile metrics, else once under its own name.
+     */
+    static Map<String, double[]> scores(CamMetric metric, MetricContext context) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        if (!metric.perPercentile()) {
+            out.put(metric.name(), metric.evaluate(context));
+            return out;
+        }
+        for (double p : context.percentiles()) {
+            out.put(metric.name() + "_p" + (p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p)),
+                    metric.evaluate(context.atPercentile(p)));
+        }
+        return out;
     }
 
     private void report(Map<String, Map<String, double[]>> results, OutputFolder folder) {
@@ -334,7 +344,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     csv.append(e.getKey()).append(',').append(method).append(',').append(i).append(',').append(v[i])
                             .append('\n');
                 }
-                String cell = String.format("%.4f ± %.4f", mean(v), std(v));
+                String cell = String.format("%.4f ± %.4f", EvaluationPlots.mean(v), EvaluationPlots.std(v));
                 line.append(String.format(" %22s", cell));
                 md.append(' ').append(cell).append(" |");
             }
@@ -355,13 +365,5 @@ final class EvaluateCommand implements Callable<Integer> {
                 stdout.println("wrote " + folder.root().resolve("evaluation.{json,csv,md}"));
             }
         }
-    }
-
-    private static double mean(double[] v) {
-        return EvaluationPlots.mean(v);
-    }
-
-    private static double std(double[] v) {
-        return EvaluationPlots.std(v);
     }
 }

@@ -1,11 +1,8 @@
 package org.cam4j.methods.metrics;
 
 import com.google.auto.service.AutoService;
-import java.util.ArrayList;
-import java.util.List;
 import org.cam4j.metrics.MetricContext;
 import org.cam4j.spi.CamMetric;
-import org.cam4j.tensor.Tensor;
 
 /**
  * Average drop in confidence as the Grad-CAM++ paper defines it (Chattopadhyay et al., WACV 2018): per image
@@ -36,13 +33,7 @@ public final class AverageDrop implements CamMetric {
 
     /** Y (the image) and O (the image times its map) as class probabilities, per image. */
     static double[][] probabilities(MetricContext context) {
-        Tensor input = context.input();
-        List<Tensor> rows = new ArrayList<>();
-        for (int i = 0; i < input.dim(0); i++) {
-            Tensor chw = context.nhwc() ? input.slice(i).transpose(2, 0, 1) : input.slice(i).copy();
-            Tensor masked = Perturbations.multiply(chw, context.cams().slice(i));
-            rows.add(context.nhwc() ? masked.transpose(1, 2, 0) : masked);
-        }
-        return new double[][] {context.confidences(input), context.confidences(Tensor.stack(rows))};
+        return new double[][] {context.confidences(context.input()),
+            context.confidences(Perturbations.perturbed(context, Perturbations::multiply))};
     }
 }

@@ -26,15 +26,9 @@ public final class Coherency implements CamMetric {
         if (context.explainer() == null) {
             throw new IllegalArgumentException("Coherency recomputes the maps; it needs the CAM method they came from");
         }
-        Tensor input = context.input();
-        java.util.List<Tensor> rows = new java.util.ArrayList<>();
-        for (int i = 0; i < input.dim(0); i++) {
-            Tensor chw = context.nhwc() ? input.slice(i).transpose(2, 0, 1) : input.slice(i).copy();
-            Tensor mixed = Perturbations.multiply(chw, context.cams().slice(i));
-            rows.add(context.nhwc() ? mixed.transpose(1, 2, 0) : mixed);
-        }
-        Tensor mixedCams = context.explainer().compute(Tensor.stack(rows), context.targets()).cams();
-        double[] out = new double[input.dim(0)];
+        Tensor mixed = Perturbations.perturbed(context, Perturbations::multiply);
+        Tensor mixedCams = context.explainer().compute(mixed, context.targets()).cams();
+        double[] out = new double[mixed.dim(0)];
         for (int i = 0; i < out.length; i++) {
             out[i] = (pearson(mixedCams.slice(i), context.cams().slice(i)) + 1) / 2;
         }

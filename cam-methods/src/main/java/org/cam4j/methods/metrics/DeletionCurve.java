@@ -54,11 +54,10 @@ public final class DeletionCurve implements CamMetric {
             throw new IllegalArgumentException("metric option steps must be between 1 and 1024, got " + steps);
         }
         String baseline = context.options().getOrDefault("baseline", "0");
-        Tensor input = context.input();
-        int n = input.dim(0);
+        int n = context.input().dim(0);
         double[][] out = new double[n][];
         for (int i = 0; i < n; i++) {
-            Tensor chw = context.nhwc() ? input.slice(i).transpose(2, 0, 1) : input.slice(i).copy();
+            Tensor chw = Perturbations.chw(context, i);
             Tensor base = switch (baseline) {
                 case "0" -> Tensor.zeros(chw.shape());
                 case "blur" -> blur(chw);
@@ -83,23 +82,11 @@ public final class DeletionCurve implements CamMetric {
                 }
                 rows.add(current.copy());
             }
-            List<Tensor> batch = rows.stream().map(t -> context.nhwc() ? t.transpose(1, 2, 0) : t).toList();
-            MetricContext single = singleImage(context, i, steps + 1);
-            out[i] = single.confidences(Tensor.stack(batch));
+            List<Tensor> batch = rows.stream().map(t -> Perturbations.toModelLayout(context, t)).toList();
+            out[i] = context.confidences(Tensor.stack(batch),
+                    java.util.Collections.nCopies(steps + 1, context.targets().get(i)));
         }
         return out;
-    }
-
-    /** The context's target for image i, repeated for a batch of {@code rows} perturbed copies of it. */
-    private static MetricContext singleImage(MetricContext context, int i, int rows) {
-        List<org.cam4j.target.Target> targets = new ArrayList<>();
-        for (int r = 0; r < rows; r++) {
-            targets.add(context.targets().get(i));
-        }
-        Tensor inputs = Tensor.stack(java.util.Collections.nCopies(rows, context.input().slice(i)));
-        Tensor cams = Tensor.stack(java.util.Collections.nCopies(rows, context.cams().slice(i)));
-        return new MetricContext(context.model(), inputs, cams, targets, context.percentile(), context.percentiles(),
-                context.roadNoise(), context.seed(), context.explainer());
     }
 
     /** Pixel indices by decreasing map value (ties in index order). */

@@ -16,20 +16,33 @@ final class Perturbations {
 
     /** score(perturb(x_i, cam_i)) - score(x_i), per image. */
     static double[] scoreChange(MetricContext context, BiFunction<Tensor, Tensor, Tensor> perturb) {
-        Tensor input = context.input();
-        List<Tensor> rows = new ArrayList<>();
-        for (int i = 0; i < input.dim(0); i++) {
-            Tensor chw = context.nhwc() ? input.slice(i).transpose(2, 0, 1) : input.slice(i).copy();
-            Tensor perturbed = perturb.apply(chw, context.cams().slice(i));
-            rows.add(context.nhwc() ? perturbed.transpose(1, 2, 0) : perturbed);
-        }
-        double[] before = context.scores(input);
-        double[] after = context.scores(Tensor.stack(rows));
+        double[] before = context.scores(context.input());
+        double[] after = context.scores(perturbed(context, perturb));
         double[] diff = new double[before.length];
         for (int i = 0; i < diff.length; i++) {
             diff[i] = (float) ((float) after[i] - (float) before[i]);
         }
         return diff;
+    }
+
+    /** The batch with each image perturbed by its map: perturb(x_i as C x H x W, cam_i), in the model's layout. */
+    static Tensor perturbed(MetricContext context, BiFunction<Tensor, Tensor, Tensor> perturb) {
+        List<Tensor> rows = new ArrayList<>();
+        for (int i = 0; i < context.input().dim(0); i++) {
+            rows.add(toModelLayout(context, perturb.apply(chw(context, i), context.cams().slice(i))));
+        }
+        return Tensor.stack(rows);
+    }
+
+    /** Image i of the batch as C x H x W (a copy). */
+    static Tensor chw(MetricContext context, int i) {
+        Tensor image = context.input().slice(i);
+        return context.nhwc() ? image.transpose(2, 0, 1) : image.copy();
+    }
+
+    /** A C x H x W image back in the model's layout. */
+    static Tensor toModelLayout(MetricContext context, Tensor chw) {
+        return context.nhwc() ? chw.transpose(1, 2, 0) : chw;
     }
 
     /** The image (C x H x W) times its map (H x W), every channel. */
