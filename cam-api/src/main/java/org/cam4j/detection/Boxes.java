@@ -1,0 +1,43 @@
+package org.cam4j.detection;
+
+/** Intersection over union of corner boxes (x1, y1, x2, y2), and its gradient, as torchvision's {@code box_iou}. */
+public final class Boxes {
+    private Boxes() {
+    }
+
+    /** Area (x2 - x1)(y2 - y1), unclamped as torchvision's {@code box_area}. */
+    public static double area(double[] b) {
+        return (b[2] - b[0]) * (b[3] - b[1]);
+    }
+
+    public static double iou(double[] a, double[] b) {
+        double w = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
+        double h = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+        double inter = w * h;
+        double union = area(a) + area(b) - inter;
+        return union <= 0 ? 0 : inter / union;
+    }
+
+    /**
+     * d IoU(a, b) / d a: with inter = w h and union = |a| + |b| - inter,
+     * dIoU = (d inter * union - inter * (d|a| - d inter)) / union^2 (zero where the boxes do not overlap).
+     */
+    public static double[] iouGradient(double[] a, double[] b) {
+        double w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+        double h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+        double[] g = new double[4];
+        if (w <= 0 || h <= 0) {
+            return g;
+        }
+        double inter = w * h;
+        double union = area(a) + area(b) - inter;
+        // d w / d a: +1 at x2 when a's right edge is the inner one, -1 at x1 when a's left edge is
+        double[] dInter = {
+            a[0] > b[0] ? -h : 0, a[1] > b[1] ? -w : 0, a[2] < b[2] ? h : 0, a[3] < b[3] ? w : 0};
+        double[] dArea = {-(a[3] - a[1]), -(a[2] - a[0]), a[3] - a[1], a[2] - a[0]};
+        for (int i = 0; i < 4; i++) {
+            g[i] = (dInter[i] * union - inter * (dArea[i] - dInter[i])) / (union * union);
+        }
+        return g;
+    }
+}

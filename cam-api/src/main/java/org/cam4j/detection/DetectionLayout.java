@@ -1,0 +1,153 @@
+package org.cam4j.detection;
+
+import java.util.Locale;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * Where a detector puts boxes and scores in one image's output, and the derivatives of both with respect to it.
+ *
+ * <ul>
+ *   <li>{@code SSD}: anchors x (4 + K), the box then one score per class, class 0 the background (UltraFace,
+ *       torchvision's SSD). A model with separate {@code boxes} and {@code scores} outputs is explained through
+ *       their concatenation along the last axis, in that order.</li>
+ *   <li>{@code YOLOV5}: anchors x (5 + K), the box, objectness, class scores; confidence = objectness x class.</li>
+ *   <li>{@code YOLOV8}: (4 + K) x anchors (YOLOv8 and YOLO11), the box then class scores, no objectness.</li>
+ * </ul>
+ *
+ * @param format how the four box values read
+ * @param normalized whether boxes are in [0, 1] of the input size (else in input pixels)
+ */
+public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized) {
+    public enum Kind { SSD, YOLOV5, YOLOV8 }
+
+    /** The layout's usual box format: corners, normalised for SSD; centre and size in pixels for YOLO. */
+    public static DetectionLayout of(Kind kind) {
+        return kind == Kind.SSD ? new DetectionLayout(kind, BoxFormat.XYXY, true)
+                : new DetectionLayout(kind, BoxFormat.CXCYWH, false);
+    }
+
+    /**
+     * A layout by name with optional box format and units: {@code ssd}, {@code yolov5}, {@code yolov8},
+     * {@code yolov8,xyxy}, {@code ssd,xyxy,pixels}.
+     */
+    public static DetectionLayout parse(String spec) {
+        String[] parts = spec.trim().toLowerCase(Locale.ROOT).split("[,/]");
+        Kind kind = switch (parts[0].trim()) {
+            case "ssd" -> Kind.SSD;
+            case "yolov5", "yolov7" -> Kind.YOLOV5;
+            case "yolov8", "yolo11", "yolov11" -> Kind.YOLOV8;
+            default -> throw new IllegalArgumentException("unknown detection layout '" + parts[0] + "'; use ssd,"
+                    + " yolov5 or yolov8 (optionally followed by ,xyxy|xywh|cxcywh and ,normalized|pixels)");
+        };
+        DetectionLayout layout = of(kind);
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].trim();
+            if (p.equals("normalized") || p.equals("normalised")) {
+                layout = new DetectionLayout(kind, layout.format, true);
+            } else if (p.equals("pixels")) {
+                layout = new DetectionLayout(kind, layout.format, false);
+            } else {
+                layout = new DetectionLayout(kind, BoxFormat.parse(p), layout.normalized);
+            }
+        }
+        return layout;
+    }
+
+    /** The layout as {@link #parse} reads it. */
+    public String spec() {
+        return kind.name().toLowerCase(Locale.ROOT) + "," + format.name().toLowerCase(Locale.ROOT) + ","
+                + (normalized ? "normalized" : "pixels");
+    }
+
+    /** Column of the first class score. */
+    private int firstClassColumn() {
+        return kind == Kind.YOLOV5 ? 5 : 4;
+    }
+
+    /** The first class that is an object (SSD's class 0 is the background). */
+    public int firstLabel() {
+        return kind == Kind.SSD ? 1 : 0;
+    }
+
+    public int anchors(Tensor out) {
+        check(out);
+        return kind == Kind.YOLOV8 ? out.dim(1) : out.dim(0);
+    }
+
+    /** Number of classes, background included for SSD. */
+    public int classes(Tensor out) {
+        check(out);
+        return (kind == Kind.YOLOV8 ? out.dim(0) : out.dim(1)) - firstClassColumn();
+    }
+
+    private void check(Tensor out) {
+        int columns = out.rank() != 2 ? -1 : kind == Kind.YOLOV8 ? out.dim(0) : out.dim(1);
+        if (columns <= firstClassColumn()) {
+            throw new IllegalArgumentException("the " + kind.name().toLowerCase(Locale.ROOT) + " layout needs "
+                    + (kind == Kind.YOLOV8 ? "(4 + classes) x anchors" : "anchors x (" + firstClassColumn()
+                    + " + classes)") + " per image, got " + java.util.Arrays.toString(out.shape())
+                    + "; choose the layout that fits with --layout");
+        }
+    }
+
+    /** Flat index of one anchor's column. */
+    private int index(Tensor out, int anchor, int column) {
+        return kind == Kind.YOLOV8 ? column * out.dim(1) + anchor : anchor * out.dim(1) + column;
+    }
+
+    /** One anchor's box as corners, in the output's own units. */
+    public double[] box(Tensor out, int anchor) {
+        return format.toCorners(out.at(index(out, anchor, 0)), out.at(index(out, anchor, 1)),
+                out.at(index(out, anchor, 2)), out.at(index(out, anchor, 3)));
+    }
+
+    /** One anchor's confidence for one class (YOLOv5: objectness x class score). */
+    public double score(Tensor out, int anchor, int label) {
+        double s = out.at(index(out, anchor, firstClassColumn() + label));
+        return kind == Kind.YOLOV5 ? s * out.at(index(out, anchor, 4)) : s;
+    }
+
+    /** Whether {@link #score} is linear in the output (every layout but YOLOv5's product). */
+    public boolean scoreIsLinear() {
+        return kind != Kind.YOLOV5;
+    }
+
+    /** Adds {@code weight} d score(anchor, label) / d out to {@code seed}. */
+    public void addScoreGradient(Tensor out, int anchor, int label, double weight, Tensor seed) {
+        int cls = index(out, anchor, firstClassColumn() + label);
+        if (kind == Kind.YOLOV5) {
+            int obj = index(out, anchor, 4);
+            seed.put(cls, (float) (seed.at(cls) + weight * out.at(obj)));
+            seed.put(obj, (float) (seed.at(obj) + weight * out.at(cls)));
+        } else {
+            seed.put(cls, (float) (seed.at(cls) + weight));
+        }
+    }
+
+    /** Adds the gradient of a function of one anchor's corners, given d f / d corners, to {@code seed}. */
+    public void addBoxGradient(Tensor out, int anchor, double[] dCorners, Tensor seed) {
+        double[] raw = format.cornerGradientToRaw(dCorners);
+        for (int k = 0; k < 4; k++) {
+            int i = index(out, anchor, k);
+            seed.put(i, (float) (seed.at(i) + raw[k]));
+        }
+    }
+
+    /** Corners in the output's units to input pixels (x times width, y times height when normalised). */
+    public double[] toInputPixels(double[] corners, int inputWidth, int inputHeight) {
+        if (!normalized) {
+            return corners.clone();
+        }
+        return new double[] {corners[0] * inputWidth, corners[1] * inputHeight, corners[2] * inputWidth,
+            corners[3] * inputHeight};
+    }
+
+    /** Corners in input pixels to the output's units. */
+    public double[] fromInputPixels(double[] corners, int inputWidth, int inputHeight) {
+        if (!normalized) {
+            return corners.clone();
+        }
+        return new double[] {corners[0] / inputWidth, corners[1] / inputHeight, corners[2] / inputWidth,
+            corners[3] / inputHeight};
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Object detectors: output layouts ({@link org.cam4j.detection.DetectionLayout}), post-processing with hard NMS,
+ * box geometry between photo and model input, and per-box CAM renormalisation. The detection targets live with
+ * the other targets in {@link org.cam4j.target}.
+ */
+package org.cam4j.detection;

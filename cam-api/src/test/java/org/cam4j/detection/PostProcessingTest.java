@@ -1,0 +1,97 @@
+package org.cam4j.detection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.cam4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** Decoding hand-built outputs of each layout, then thresholding and class-wise NMS. */
+class PostProcessingTest {
+    private final PostProcessing post = new PostProcessing(0.5, 0.3, 0);
+
+    @Test
+    void ssdRowsAreCornersThenScoresWithBackgroundFirst() {
+        // 4 anchors x (4 box + 3 classes: background, face, mask)
+        Tensor out = Tensor.of(new float[] {
+            0.10f, 0.10f, 0.30f, 0.30f, 0.1f, 0.9f, 0.0f,
+            0.11f, 0.10f, 0.31f, 0.30f, 0.2f, 0.8f, 0.0f, // overlaps anchor 0, same class: suppressed
+            0.12f, 0.10f, 0.32f, 0.30f, 0.3f, 0.1f, 0.6f, // overlaps too but another class: kept
+            0.60f, 0.60f, 0.90f, 0.80f, 0.6f, 0.4f, 0.0f}, 4, 7); // background only
+        List<Detection> d = post.detect(out, DetectionLayout.parse("ssd"));
+        assertThat(d).extracting(Detection::anchor).containsExactly(0, 2);
+        assertThat(d).extracting(Detection::label).containsExactly(1, 2);
+        assertThat(d.get(0).score()).isCloseTo(0.9, within(1e-6));
+        assertThat(DetectionLayout.parse("ssd").toInputPixels(d.get(0).box(), 320, 240))
+                .containsExactly(new double[] {32, 24, 96, 72}, within(1e-4));
+    }
+
+    @Test
+    void yolov5ConfidenceIsObjectnessTimesClassAndBoxesAreCentreSize() {
+        // 3 anchors x (cx, cy, w, h, obj, 2 classes), in input pixels
+        Tensor out = Tensor.of(new float[] {
+            50, 50, 20, 40, 0.9f, 0.2f, 0.8f,
+            52, 50, 20, 40, 0.5f, 0.1f, 0.9f, // 0.45: under the threshold
+            10, 10, 4, 4, 0.95f, 0.7f, 0.1f}, 3, 7);
+        DetectionLayout layout = DetectionLayout.parse("yolov5");
+        List<Detection> d = post.detect(out, layout);
+        assertThat(d).extracting(Detection::anchor).containsExactly(0, 2);
+        assertThat(d).extracting(Detection::label).containsExactly(1, 0);
+        assertThat(d.get(0).score()).isCloseTo(0.72, within(1e-6));
+        assertThat(d.get(0).box()).containsExactly(40, 30, 60, 70);
+    }
+
+    @Test
+    void yolov8IsTransposedWithoutObjectness() {
+        // (4 + 2 classes) x 3 anchors
+        Tensor out = Tensor.of(new float[] {
+            50, 51, 10,   // cx
+            50, 50, 10,   // cy
+            20, 20, 4,    // w
+            40, 40, 4,    // h
+            0.1f, 0.2f, 0.7f,
+            0.8f, 0.75f, 0.1f}, 6, 3);
+        List<Detection> d = post.detect(out, DetectionLayout.parse("yolov8"));
+        assertThat(d).extracting(Detection::anchor).containsExactly(0, 2);
+        assertThat(d.get(1).box()).containsExactly(8, 8, 12, 12);
+        assertThat(new PostProcessing(0.5, 0.3, 1).detect(out, DetectionLayout.parse("yolov8"))).hasSize(1);
+    }
+
+    @Test
+    void layoutsParseAndRefuseOutputsThatDoNotFit() {
+        assertThat(DetectionLayout.parse("yolov8,xyxy,normalized").spec()).isEqualTo("yolov8,xyxy,normalized");
+        assertThat(DetectionLayout.parse("ssd").spec()).isEqualTo("ssd,xyxy,normalized");
+        assertThatThrownBy(() -> DetectionLayout.parse("retina")).hasMessageContaining("unknown detection layout"
+                + " 'retina'");
+        assertThatThrownBy(() -> post.detect(Tensor.zeros(10), DetectionLayout.parse("yolov5")))
+                .hasMessageContaining("anchors x (5 + classes)").hasMessageContaining("--layout");
+    }
+
+    @Test
+    void letterboxMapsBoxesBackToThePhoto() {
+        InputGeometry g = InputGeometry.letterbox(1280, 720, 640, 640);
+        assertThat(g.scaleX()).isEqualTo(0.5);
+        assertThat(g.padY()).isEqualTo(140);
+        double[] photo = {100, 200, 300, 400};
+        assertThat(g.toPhoto(g.toInput(photo))).containsExactly(photo, within(1e-9));
+        org.cam4j.image.RgbImage boxed = g.letterboxed(new org.cam4j.image.RgbImage(Tensor.zeros(720, 1280, 3)));
+        assertThat(boxed.height()).isEqualTo(640);
+        assertThat(boxed.pixels().at(0)).isCloseTo(114f / 255f, within(1e-6f));
+        assertThat(boxed.pixels().at((320 * 640 + 320) * 3)).isZero();
+        InputGeometry r = InputGeometry.resize(640, 480, 320, 240);
+        assertThat(r.toPhoto(new double[] {32, 24, 400, 72})).containsExactly(64, 48, 640, 144);
+    }
+
+    @Test
+    void renormalisationScalesInsideEachBoxAndZeroesOutside() {
+        Tensor cam = Tensor.of(new float[] {
+            0, 1, 2, 3,
+            4, 5, 6, 7,
+            8, 9, 10, 11}, 3, 4);
+        Tensor r = BoxRenormalization.apply(cam, List.of(new double[] {0, 0, 2, 2}));
+        assertThat(r.toArray()).containsExactly(new float[] {0, 0.2f, 0, 0, 0.8f, 1, 0, 0, 0, 0, 0, 0},
+                within(1e-5f));
+    }
+}
