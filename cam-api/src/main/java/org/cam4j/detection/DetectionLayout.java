@@ -14,16 +14,37 @@ import org.cam4j.tensor.Tensor;
  *   <li>{@code YOLOV8}: (4 + K) x anchors (YOLOv8 and YOLO11), the box then class scores, no objectness.</li>
  * </ul>
  *
+ * <p>With {@code logits} the class columns hold the logits of a softmax the model applies after them (UltraFace's
+ * {@code scores} come from a Softmax): confidences are the softmax of the row, computed here, and the evidence a
+ * per-detection CAM explains is the log-odds of the class, l_c - log sum_{j != c} exp(l_j), which does not saturate
+ * as a probability near 1 does (its float32 gradient is exactly zero there).
+ *
  * @param format how the four box values read
  * @param normalized whether boxes are in [0, 1] of the input size (else in input pixels)
+ * @param logits whether the class columns are pre-softmax logits (SSD only)
  */
-public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized) {
+public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, boolean logits) {
+    public DetectionLayout(Kind kind, BoxFormat format, boolean normalized) {
+        this(kind, format, normalized, false);
+    }
+
+    public DetectionLayout {
+        if (logits && kind != Kind.SSD) {
+            throw new IllegalArgumentException("only the ssd layout reads softmax logits");
+        }
+    }
+
+    /** The same layout reading the logits before the model's softmax. */
+    public DetectionLayout withLogits() {
+        return new DetectionLayout(kind, format, normalized, true);
+    }
+
     public enum Kind { SSD, YOLOV5, YOLOV8 }
 
     /** The layout's usual box format: corners, normalised for SSD; centre and size in pixels for YOLO. */
     public static DetectionLayout of(Kind kind) {
-        return kind == Kind.SSD ? new DetectionLayout(kind, BoxFormat.XYXY, true)
-                : new DetectionLayout(kind, BoxFormat.CXCYWH, false);
+        return kind == Kind.SSD ? new DetectionLayout(kind, BoxFormat.XYXY, true, false)
+                : new DetectionLayout(kind, BoxFormat.CXCYWH, false, false);
     }
 
     /**
@@ -43,11 +64,13 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized) {
         for (int i = 1; i < parts.length; i++) {
             String p = parts[i].trim();
             if (p.equals("normalized") || p.equals("normalised")) {
-                layout = new DetectionLayout(kind, layout.format, true);
+                layout = new DetectionLayout(kind, layout.format, true, layout.logits);
             } else if (p.equals("pixels")) {
-                layout = new DetectionLayout(kind, layout.format, false);
+                layout = new DetectionLayout(kind, layout.format, false, layout.logits);
+            } else if (p.equals("logits")) {
+                layout = layout.withLogits();
             } else {
-                layout = new DetectionLayout(kind, BoxFormat.parse(p), layout.normalized);
+                layout = new DetectionLayout(kind, BoxFormat.parse(p), layout.normalized, layout.logits);
             }
         }
         return layout;
@@ -56,7 +79,7 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized) {
     /** The layout as {@link #parse} reads it. */
     public String spec() {
         return kind.name().toLowerCase(Locale.ROOT) + "," + format.name().toLowerCase(Locale.ROOT) + ","
-                + (normalized ? "normalized" : "pixels");
+                + (normalized ? "normalized" : "pixels") + (logits ? ",logits" : "");
     }
 
     /** Column of the first class score. */
@@ -101,27 +124,86 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized) {
                 out.at(index(out, anchor, 2)), out.at(index(out, anchor, 3)));
     }
 
-    /** One anchor's confidence for one class (YOLOv5: objectness x class score). */
+    /** One anchor's confidence for one class (YOLOv5: objectness x class score; logits: the row's softmax). */
     public double score(Tensor out, int anchor, int label) {
+        if (logits) {
+            return Math.exp(logit(out, anchor, label) - logSumExp(out, anchor, -1));
+        }
         double s = out.at(index(out, anchor, firstClassColumn() + label));
         return kind == Kind.YOLOV5 ? s * out.at(index(out, anchor, 4)) : s;
     }
 
-    /** Whether {@link #score} is linear in the output (every layout but YOLOv5's product). */
+    /** Whether {@link #score} is linear in the output (neither YOLOv5's product nor a softmax). */
     public boolean scoreIsLinear() {
-        return kind != Kind.YOLOV5;
+        return kind != Kind.YOLOV5 && !logits;
     }
 
     /** Adds {@code weight} d score(anchor, label) / d out to {@code seed}. */
     public void addScoreGradient(Tensor out, int anchor, int label, double weight, Tensor seed) {
         int cls = index(out, anchor, firstClassColumn() + label);
-        if (kind == Kind.YOLOV5) {
+        if (logits) {
+            // d p_c / d l_j = p_c (delta_cj - p_j)
+            double pc = score(out, anchor, label);
+            for (int j = 0; j < classes(out); j++) {
+                int i = index(out, anchor, firstClassColumn() + j);
+                double pj = score(out, anchor, j);
+                seed.put(i, (float) (seed.at(i) + weight * pc * ((j == label ? 1 : 0) - pj)));
+            }
+        } else if (kind == Kind.YOLOV5) {
             int obj = index(out, anchor, 4);
             seed.put(cls, (float) (seed.at(cls) + weight * out.at(obj)));
             seed.put(obj, (float) (seed.at(obj) + weight * out.at(cls)));
         } else {
             seed.put(cls, (float) (seed.at(cls) + weight));
         }
+    }
+
+    /**
+     * The evidence for one class that a per-detection CAM explains: the confidence, or with logits the log-odds
+     * l_c - log sum_{j != c} exp(l_j).
+     */
+    public double evidence(Tensor out, int anchor, int label) {
+        return logits ? logit(out, anchor, label) - logSumExp(out, anchor, label) : score(out, anchor, label);
+    }
+
+    /** Whether {@link #evidence} is linear in the output. */
+    public boolean evidenceIsLinear() {
+        return scoreIsLinear();
+    }
+
+    /** Adds {@code weight} d evidence(anchor, label) / d out to {@code seed}. */
+    public void addEvidenceGradient(Tensor out, int anchor, int label, double weight, Tensor seed) {
+        if (!logits) {
+            addScoreGradient(out, anchor, label, weight, seed);
+            return;
+        }
+        double others = logSumExp(out, anchor, label);
+        for (int j = 0; j < classes(out); j++) {
+            int i = index(out, anchor, firstClassColumn() + j);
+            double d = j == label ? 1 : -Math.exp(logit(out, anchor, j) - others);
+            seed.put(i, (float) (seed.at(i) + weight * d));
+        }
+    }
+
+    private double logit(Tensor out, int anchor, int label) {
+        return out.at(index(out, anchor, firstClassColumn() + label));
+    }
+
+    /** log sum over the classes but {@code skip} of exp(logit). */
+    private double logSumExp(Tensor out, int anchor, int skip) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < classes(out); j++) {
+            if (j != skip) {
+                max = Math.max(max, logit(out, anchor, j));
+            }
+        }
+        double sum = 0;
+        for (int j = 0; j < classes(out); j++) {
+            if (j != skip) {
+                sum += Math.exp(logit(out, anchor, j) - max);
+            }
+        }
+        return max + Math.log(sum);
     }
 
     /** Adds the gradient of a function of one anchor's corners, given d f / d corners, to {@code seed}. */

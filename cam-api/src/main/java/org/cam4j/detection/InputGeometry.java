@@ -63,6 +63,31 @@ public record InputGeometry(int photoWidth, int photoHeight, int inputWidth, int
             box[3] * scaleY + padY};
     }
 
+    /**
+     * A map over the model input (input height x width) brought onto the photo: the padding cut off, then
+     * bilinear resizing to the photo's size; values clipped to [0, 1] as overlays expect.
+     */
+    public Tensor mapToPhoto(Tensor map) {
+        Tensor inside = map;
+        if (letterbox) {
+            int x0 = (int) padX;
+            int y0 = (int) padY;
+            int w = (int) Math.round(photoWidth * scaleX);
+            int h = (int) Math.round(photoHeight * scaleY);
+            inside = Tensor.zeros(h, w);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    inside.put(y * w + x, map.at((y + y0) * inputWidth + x + x0));
+                }
+            }
+        }
+        Tensor out = org.cam4j.pipeline.BilinearResize.resize(inside, photoHeight, photoWidth);
+        for (int i = 0; i < out.size(); i++) {
+            out.put(i, Math.max(0f, Math.min(1f, out.at(i))));
+        }
+        return out;
+    }
+
     private static double clip(double v, int max) {
         return Math.max(0, Math.min(max, v));
     }

@@ -192,7 +192,7 @@ public final class ImageFiles {
     }
 
     /** An 8-bit RGB image (3 bytes per pixel) from 0..255 values. */
-    private static BufferedImage toImage(Tensor rgb255) {
+    static BufferedImage toImage(Tensor rgb255) {
         int h = rgb255.dim(0);
         int w = rgb255.dim(1);
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);

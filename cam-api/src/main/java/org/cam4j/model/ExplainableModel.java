@@ -13,10 +13,32 @@ import org.cam4j.tensor.Tensor;
 public interface ExplainableModel extends AutoCloseable {
     TensorInfo input();
 
+    /** The output that is explained (targets score it). */
     TensorInfo output();
+
+    /** Every output the model has, in its own order (a detector's boxes and scores); by default the one. */
+    default List<TensorInfo> outputs() {
+        return List.of(output());
+    }
 
     /** Candidate target layers, in graph order. */
     List<LayerInfo> layers();
+
+    /**
+     * Whether an output is a softmax over its last axis, whose logits the backend can explain instead
+     * ({@code outputs} setting {@code NAME:logits}, see {@link ModelOptions#OUTPUTS}).
+     */
+    default boolean outputIsSoftmax(String output) {
+        return false;
+    }
+
+    /**
+     * For a detector, the feature maps its prediction heads read (one per pyramid level, finest first): the target
+     * layers {@code cam detect} suggests. Empty when unknown.
+     */
+    default List<String> detectorLevels() {
+        return List.of();
+    }
 
     /** Plain inference: the model output for a batch. */
     Tensor predict(Tensor input);

@@ -11,10 +11,18 @@ package org.cam4j.model;
  *     (gradients stay those of the layer). This is what pytorch-grad-cam shows for PyTorch models whose forward
  *     applies an in-place ReLU to the layer's output, such as DenseNet's {@code F.relu(features, inplace=True)}
  *     after {@code features[-1]}: its hook keeps a tensor the in-place ReLU then overwrites.
- * @param backend backend-specific settings by name (the TensorFlow backend's {@code tag} and {@code signature})
+ * @param backend backend-specific settings by name (the TensorFlow backend's {@code tag} and {@code signature},
+ *     {@link #OUTPUTS})
  */
 public record ModelOptions(String device, int threads, String reshape, boolean inplaceReluView,
                            java.util.Map<String, String> backend) {
+    /**
+     * Backend setting naming the output(s) to explain, comma-separated: one output, or several joined along their
+     * last axis (a detector's boxes and scores); {@code NAME:logits} takes the logits before the Softmax that makes
+     * that output. Default: the first output. The ONNX backend reads it.
+     */
+    public static final String OUTPUTS = "outputs";
+
     public ModelOptions(String device, int threads, String reshape, boolean inplaceReluView) {
         this(device, threads, reshape, inplaceReluView, java.util.Map.of());
     }

@@ -4,19 +4,20 @@ import org.cam4j.detection.DetectionLayout;
 import org.cam4j.tensor.Tensor;
 
 /**
- * One detected object's confidence: the class score of the anchor that non-maximum suppression kept for it
- * (YOLOv5: objectness x class score). Explaining each detection with its own target gives each object its own CAM.
+ * One detected object's evidence: the class score of the anchor that non-maximum suppression kept for it (YOLOv5:
+ * objectness x class score; for softmax logits the class's log-odds, see {@link DetectionLayout#evidence}).
+ * Explaining each detection with its own target gives each object its own CAM.
  */
 public record DetectionScoreTarget(DetectionLayout layout, int anchor, int label) implements Target {
     @Override
     public double score(Tensor output) {
-        return layout.score(output, check(output), label);
+        return layout.evidence(output, check(output), label);
     }
 
     @Override
     public Tensor seed(Tensor output) {
         Tensor seed = Tensor.zeros(output.shape());
-        layout.addScoreGradient(output, check(output), label, 1.0, seed);
+        layout.addEvidenceGradient(output, check(output), label, 1.0, seed);
         return seed;
     }
 
@@ -31,6 +32,6 @@ public record DetectionScoreTarget(DetectionLayout layout, int anchor, int label
 
     @Override
     public boolean isLinear() {
-        return layout.scoreIsLinear();
+        return layout.evidenceIsLinear();
     }
 }

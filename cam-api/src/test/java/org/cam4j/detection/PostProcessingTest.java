@@ -94,4 +94,26 @@ class PostProcessingTest {
         assertThat(r.toArray()).containsExactly(new float[] {0, 0.2f, 0, 0, 0.8f, 1, 0, 0, 0, 0, 0, 0},
                 within(1e-5f));
     }
+
+    @Test
+    void layoutsAreRecognisedFromOutputShapes() {
+        var ssd = DetectorOutputs.choose(List.of(info("scores", 1, 4420, 2), info("boxes", 1, 4420, 4)), "auto");
+        assertThat(ssd.layout().kind()).isEqualTo(DetectionLayout.Kind.SSD);
+        assertThat(ssd.outputs()).containsExactly("boxes", "scores");
+        assertThat(DetectorOutputs.choose(List.of(info("output0", 1, 25200, 85)), null).layout().kind())
+                .isEqualTo(DetectionLayout.Kind.YOLOV5);
+        assertThat(DetectorOutputs.choose(List.of(info("output0", 1, 84, 8400)), "auto").layout().kind())
+                .isEqualTo(DetectionLayout.Kind.YOLOV8);
+        assertThat(DetectorOutputs.choose(List.of(info("output0", -1, 84, -1)), "auto").layout().kind())
+                .isEqualTo(DetectionLayout.Kind.YOLOV8);
+        assertThat(DetectorOutputs.choose(List.of(info("output0", 1, 84, 8400)), "yolov5,xyxy").layout().spec())
+                .isEqualTo("yolov5,xyxy,pixels");
+        assertThatThrownBy(() -> DetectorOutputs.choose(List.of(info("logits", 1, 1000)), "auto"))
+                .hasMessageContaining("'logits' [1, 1000] do not look like a detector's")
+                .hasMessageContaining("--layout");
+    }
+
+    private static org.cam4j.model.TensorInfo info(String name, long... shape) {
+        return new org.cam4j.model.TensorInfo(name, shape, org.cam4j.model.Layout.NCHW);
+    }
 }

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 class DetectionTargetsTest {
     @Test
     void boxScoreTargetMatchesTheReferenceRuleAndItsGradient() {
-        for (String spec : new String[] {"yolov5", "yolov8", "ssd,cxcywh,pixels", "yolov8,xywh"}) {
+        for (String spec : new String[] {"yolov5", "yolov8", "ssd,cxcywh,pixels", "yolov8,xywh", "ssd,cxcywh,pixels,logits"}) {
             DetectionLayout layout = DetectionLayout.parse(spec);
             Tensor out = output(layout, new Random(spec.hashCode()));
-            PostProcessing post = new PostProcessing(0.3, 0.5, 0);
+            PostProcessing post = new PostProcessing(layout.logits() ? 0.2 : 0.3, 0.5, 0);
             var detections = post.detect(out, layout);
             assertThat(detections).as(spec).isNotEmpty();
             var d = detections.get(0);

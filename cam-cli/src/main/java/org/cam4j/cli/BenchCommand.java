@@ -41,7 +41,7 @@ final class BenchCommand implements Callable<Integer> {
     ModelArgs modelArgs = new ModelArgs();
 
     @Mixin
-    PreprocessingArgs preprocessingArgs = new PreprocessingArgs();
+    PreprocessingArgs preprocessingArgs = new PreprocessingArgs.WithLayout();
 
     @Option(names = "--input", paramLabel = "BATCH.npy", description = "Input batch (default: the bundled photo).")
     Path input;

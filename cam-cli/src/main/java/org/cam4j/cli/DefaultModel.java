@@ -9,12 +9,16 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * The bundled default: a pretrained CIFAR-10 ResNet-8 (Apache-2.0, MLPerf Tiny) with its preprocessing and labels,
- * and the dog-and-cat photo {@code both.png} (MIT, pytorch-grad-cam), unpacked once into a temporary folder.
+ * and the dog-and-cat photo {@code both.png} (MIT, pytorch-grad-cam); for {@code cam detect} the UltraFace RFB-320
+ * face detector (MIT) and a group photo; unpacked once into a temporary folder.
  */
 final class DefaultModel {
     private static final String ROOT = "/org/cam4j/cli/default/";
     private static final String[] FILES = {"pretrainedResnet_cifar10.onnx", "pretrainedResnet_cifar10.yaml",
         "labels.txt", "both.png", "NOTICE.md"};
+    private static final String DETECTION = "detection/";
+    private static final String[] DETECTION_FILES = {"version-RFB-320.onnx", "version-RFB-320.yaml", "labels.txt",
+        "1.jpg", "LICENSE", "NOTICE.md"};
     private static Path dir;
 
     private DefaultModel() {
@@ -27,10 +31,12 @@ final class DefaultModel {
                 // deleteOnExit runs in reverse order: the files first, then the folder
                 d.toFile().deleteOnExit();
                 for (String f : FILES) {
-                    try (InputStream in = DefaultModel.class.getResourceAsStream(ROOT + f)) {
-                        Files.copy(in, d.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-                    }
-                    d.resolve(f).toFile().deleteOnExit();
+                    unpack(ROOT + f, d.resolve(f));
+                }
+                Path detection = Files.createDirectory(d.resolve("detection"));
+                detection.toFile().deleteOnExit();
+                for (String f : DETECTION_FILES) {
+                    unpack(ROOT + DETECTION + f, detection.resolve(f));
                 }
                 dir = d;
             } catch (IOException e) {
@@ -38,6 +44,23 @@ final class DefaultModel {
             }
         }
         return dir;
+    }
+
+    private static void unpack(String resource, Path file) throws IOException {
+        try (InputStream in = DefaultModel.class.getResourceAsStream(resource)) {
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        file.toFile().deleteOnExit();
+    }
+
+    /** The bundled detection demo: UltraFace RFB-320 (MIT) with its preprocessing and labels. */
+    static Path detector() {
+        return folder().resolve("detection/version-RFB-320.onnx");
+    }
+
+    /** A group photo for the detection demo (MIT, the UltraFace repository). */
+    static Path detectorImage() {
+        return folder().resolve("detection/1.jpg");
     }
 
     static Path model() {

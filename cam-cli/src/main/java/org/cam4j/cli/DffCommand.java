@@ -30,7 +30,7 @@ final class DffCommand implements Callable<Integer> {
     ModelArgs modelArgs = new ModelArgs();
 
     @Mixin
-    PreprocessingArgs preprocessingArgs = new PreprocessingArgs();
+    PreprocessingArgs preprocessingArgs = new PreprocessingArgs.WithLayout();
 
     @Option(names = {"--image", "--image-path"}, arity = "1..*", paramLabel = "FILE|DIR|GLOB",
             description = "Images (default: the bundled photo).")

@@ -46,7 +46,7 @@ final class EvaluateCommand implements Callable<Integer> {
     ModelArgs modelArgs = new ModelArgs();
 
     @Mixin
-    PreprocessingArgs preprocessingArgs = new PreprocessingArgs();
+    PreprocessingArgs preprocessingArgs = new PreprocessingArgs.WithLayout();
 
     @Mixin
     TargetArgs targetArgs = new TargetArgs();

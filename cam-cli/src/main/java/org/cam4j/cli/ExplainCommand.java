@@ -58,7 +58,7 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     @Mixin
-    PreprocessingArgs preprocessingArgs = new PreprocessingArgs();
+    PreprocessingArgs preprocessingArgs = new PreprocessingArgs.WithLayout();
 
     @Option(names = "--method", arity = "1..*", defaultValue = "GradCAM", paramLabel = "NAME",
             description = "CAM methods (see 'cam methods'). Default: ${DEFAULT-VALUE}.")

@@ -78,6 +78,11 @@ final class ModelArgs {
     }
 
     ExplainableModel open() {
+        return open(java.util.Map.of());
+    }
+
+    /** Opens the model with extra backend settings (the ONNX backend's {@code outputs}). */
+    ExplainableModel open(java.util.Map<String, String> extraBackend) {
         Limits.threads(threads, "--threads");
         if (useCuda && !device.equals("cpu") && !device.startsWith("cuda")) {
             throw new CliException("--use-cuda conflicts with --device " + device);
@@ -85,8 +90,10 @@ final class ModelArgs {
         String dev = useCuda && device.equals("cpu") ? "cuda" : device;
         Path p = path();
         String rule = reshape != null ? reshape : settings().reshape();
+        java.util.Map<String, String> backendSettings = backendOptions(tag, signature);
+        backendSettings.putAll(extraBackend);
         return Backends.choose(p, backend).open(p, new ModelOptions(dev, threads, rule, !noInplaceReluView,
-                backendOptions(tag, signature)));
+                backendSettings));
     }
 
     /** Backend settings given on the command line or in a batch YAML (a SavedModel's tag and signature). */

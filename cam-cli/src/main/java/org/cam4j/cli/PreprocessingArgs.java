@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
  * Image preprocessing options. Each falls back to the model's YAML, then to the model's input shape, then to
  * torchvision's ImageNet normalisation (for a one-channel model: grayscale, mean 0, std 1).
  */
-final class PreprocessingArgs {
+class PreprocessingArgs {
     @Option(names = "--size", split = ",", paramLabel = "H[,W]", description = "Resize to H x W before cropping.")
     List<Integer> size;
 
@@ -26,8 +26,25 @@ final class PreprocessingArgs {
     @Option(names = "--std", split = ",", paramLabel = "R,G,B", description = "Per-channel std (after scaling).")
     List<Float> std;
 
-    @Option(names = "--layout", paramLabel = "NCHW|NHWC", description = "Input layout (default: from the model).")
+    /** Input layout, from {@code --layout} ({@code --input-layout} in {@code cam detect}, whose --layout is the output's). */
     Layout layout;
+
+    /** The options with {@code --layout NCHW|NHWC}. */
+    static class WithLayout extends PreprocessingArgs {
+        @Option(names = "--layout", paramLabel = "NCHW|NHWC", description = "Input layout (default: from the model).")
+        void layout(Layout value) {
+            layout = value;
+        }
+    }
+
+    /** The options with {@code --input-layout NCHW|NHWC}. */
+    static class WithInputLayout extends PreprocessingArgs {
+        @Option(names = "--input-layout", paramLabel = "NCHW|NHWC",
+                description = "Input layout (default: from the model).")
+        void layout(Layout value) {
+            layout = value;
+        }
+    }
 
     Preprocessing resolve(ModelSettings settings, ExplainableModel model) {
         ModelSettings.PreprocessingSpec s = settings.preprocessing();

@@ -24,6 +24,7 @@ import org.cam4j.model.TensorInfo;
 import org.cam4j.onnx.graph.GradientGraphBuilder;
 import org.cam4j.onnx.graph.LayerResolver;
 import org.cam4j.onnx.graph.OnnxGraph;
+import org.cam4j.onnx.graph.OutputSelection;
 import org.cam4j.onnx.graph.TensorFacts;
 import org.cam4j.onnx.runtime.OrtRunner;
 import org.cam4j.onnx.runtime.ShapeProbe;
@@ -49,11 +50,21 @@ public final class OnnxModel implements ExplainableModel {
     private final Map<String, OrtRunner> sessions = new HashMap<>();
     private final TensorInfo input;
     private final TensorInfo output;
+    private final List<TensorInfo> allOutputs;
+    private final Set<String> softmaxOutputs;
 
     OnnxModel(Path path, ModelOptions options) {
         this.path = path;
         this.options = options;
         ModelProto model = OnnxModelFile.read(path);
+        String chosenOutputs = options.backendOption(ModelOptions.OUTPUTS, null);
+        this.allOutputs = model.getGraph().getOutputList().stream().map(OnnxModel::info).toList();
+        ModelProto original = model;
+        this.softmaxOutputs = allOutputs.stream().map(TensorInfo::name)
+                .filter(o -> OutputSelection.softmaxMaking(original, o) != null).collect(java.util.stream.Collectors.toSet());
+        if (chosenOutputs != null) {
+            model = OutputSelection.select(model, List.of(chosenOutputs.split(",")), path.toString());
+        }
         this.graph = new OnnxGraph(model);
         if (graph.opset() < 9) {
             throw new IllegalArgumentException(path + " uses ONNX opset " + graph.opset() + "; cam4j reads opset 9 and"
@@ -135,7 +146,11 @@ public final class OnnxModel implements ExplainableModel {
             Path file = java.nio.file.Files.createTempFile("cam4j-randomised", ".onnx");
             try {
                 java.nio.file.Files.write(file, randomised.toByteArray());
-                return new OnnxModel(file, options);
+                // the copy already has the chosen output only
+                java.util.Map<String, String> backend = new HashMap<>(options.backend());
+                backend.remove(ModelOptions.OUTPUTS);
+                return new OnnxModel(file, new ModelOptions(options.device(), options.threads(), options.reshape(),
+                        options.inplaceReluView(), backend));
             } finally {
                 java.nio.file.Files.deleteIfExists(file);
             }
@@ -166,6 +181,17 @@ public final class OnnxModel implements ExplainableModel {
     @Override
     public TensorInfo output() {
         return output;
+    }
+
+    @Override
+    public boolean outputIsSoftmax(String name) {
+        return softmaxOutputs.contains(name);
+    }
+
+    /** Every output of the model file, whichever is explained. */
+    @Override
+    public List<TensorInfo> outputs() {
+        return allOutputs;
     }
 
     @Override
@@ -609,6 +635,13 @@ public final class OnnxModel implements ExplainableModel {
             }
         }
         return out;
+    }
+
+    @Override
+    public List<String> detectorLevels() {
+        ensureFacts(new LinkedHashSet<>(graph.nodeOutputs()), Tensor.zeros(sampleShape()));
+        return org.cam4j.onnx.graph.DetectorHeads.levels(graph, facts,
+                new GradientGraphBuilder(graph, facts, output.name()));
     }
 
     private int[] sampleShape() {

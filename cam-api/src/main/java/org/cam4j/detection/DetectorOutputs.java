@@ -1,0 +1,74 @@
+package org.cam4j.detection;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.cam4j.model.TensorInfo;
+
+/**
+ * Which outputs of a detector to explain and how they read: recognised from the output shapes, or from the
+ * layout the user names. Two outputs of rank 3 that differ only in the last axis, one of them 4 wide, are SSD
+ * boxes and scores (explained joined, boxes first); one output [N, A, 5 + K] with more anchors than columns is
+ * YOLOv5's; [N, 4 + K, A] is YOLOv8's.
+ *
+ * @param outputs the outputs to explain, joined along the last axis when there are several
+ */
+public record DetectorOutputs(DetectionLayout layout, List<String> outputs) {
+    /**
+     * @param layout {@code auto} (or null) to recognise the layout, else a {@link DetectionLayout#parse} spec
+     */
+    public static DetectorOutputs choose(List<TensorInfo> available, String layout) {
+        boolean auto = layout == null || layout.equalsIgnoreCase("auto");
+        DetectionLayout named = auto ? null : DetectionLayout.parse(layout);
+        List<String> ssd = boxesAndScores(available);
+        if (auto ? ssd != null : named.kind() == DetectionLayout.Kind.SSD && ssd != null) {
+            return new DetectorOutputs(auto ? DetectionLayout.of(DetectionLayout.Kind.SSD) : named, ssd);
+        }
+        TensorInfo first = available.get(0);
+        long[] s = first.shape();
+        if (!auto) {
+            if (s.length != 3) {
+                throw new IllegalArgumentException(describe(available) + " do not fit the " + layout + " layout,"
+                        + " which needs " + (named.kind() == DetectionLayout.Kind.SSD ? "boxes [N, A, 4] and scores"
+                        + " [N, A, K] outputs" : "one [N, anchors, columns] output") + "; check --layout");
+            }
+            return new DetectorOutputs(named, List.of(first.name()));
+        }
+        if (s.length == 3 && (s[1] > 0 || s[2] > 0)) {
+            boolean v8 = s[2] < 0 || s[1] > 0 && s[1] < s[2];
+            if (v8 ? s[1] > 4 : s[2] > 5) {
+                return new DetectorOutputs(DetectionLayout.of(v8 ? DetectionLayout.Kind.YOLOV8
+                        : DetectionLayout.Kind.YOLOV5), List.of(first.name()));
+            }
+        }
+        throw new IllegalArgumentException(describe(available) + " do not look like a detector's (SSD boxes and"
+                + " scores, YOLOv5 [N, anchors, 5 + classes] or YOLOv8 [N, 4 + classes, anchors]); name the layout"
+                + " with --layout ssd|yolov5|yolov8, or explain a classifier with 'cam explain'");
+    }
+
+    /** The names of SSD box and score outputs, or null. */
+    private static List<String> boxesAndScores(List<TensorInfo> available) {
+        List<TensorInfo> boxes = new ArrayList<>();
+        for (TensorInfo t : available) {
+            if (t.shape().length == 3 && t.shape()[2] == 4) {
+                boxes.add(t);
+            }
+        }
+        boxes.sort((a, b) -> Boolean.compare(!a.name().toLowerCase(Locale.ROOT).contains("box"),
+                !b.name().toLowerCase(Locale.ROOT).contains("box")));
+        for (TensorInfo b : boxes) {
+            for (TensorInfo t : available) {
+                if (t != b && t.shape().length == 3 && t.shape()[1] == b.shape()[1] && t.shape()[2] > 1) {
+                    return List.of(b.name(), t.name());
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String describe(List<TensorInfo> available) {
+        return "model outputs " + String.join(", ", available.stream()
+                .map(t -> "'" + t.name() + "' " + Arrays.toString(t.shape())).toList());
+    }
+}

@@ -1,0 +1,305 @@
+package org.cam4j.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.cam4j.detection.Detection;
+import org.cam4j.detection.DetectorOutputs;
+import org.cam4j.detection.PostProcessing;
+import org.cam4j.image.ImageFiles;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.pipeline.CamOptions;
+import org.cam4j.spi.CamMethod;
+import org.cam4j.spi.Methods;
+import org.cam4j.tensor.Npy;
+import org.cam4j.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cam detect}: boxes found by a detector, and a CAM for all of them or one per box. */
+@Command(name = "detect", mixinStandardHelpOptions = true,
+        description = {"Explain an object detector: detect boxes, then a CAM for all detections or one per box.",
+            "With no --model and no --image: the bundled UltraFace face detector on a bundled group photo."})
+final class DetectCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    ModelArgs modelArgs = new ModelArgs();
+
+    @Mixin
+    PreprocessingArgs preprocessingArgs = new PreprocessingArgs.WithInputLayout();
+
+    @Option(names = {"--image", "--image-path"}, arity = "1..*", paramLabel = "FILE|DIR|GLOB",
+            description = "Photos: files, folders or globs. Default: the bundled photo.")
+    List<String> images;
+
+    @Option(names = "--layout", defaultValue = "auto", paramLabel = "LAYOUT", description = {"Output layout: auto"
+            + " (from the output shapes), ssd (boxes + scores outputs, class 0 background), yolov5 [N, anchors, 5 + K]"
+            + " or yolov8 [N, 4 + K, anchors];", "optionally with the box format and units, e.g. yolov8,xyxy,pixels"
+            + " or ssd,cxcywh,normalized. Default: ${DEFAULT-VALUE}."})
+    String layout;
+
+    @Option(names = "--score-threshold", defaultValue = "0.5", paramLabel = "S",
+            description = "Keep detections scoring above S. Default: ${DEFAULT-VALUE}.")
+    double scoreThreshold;
+
+    @Option(names = "--iou", defaultValue = "0.45", paramLabel = "T",
+            description = "Class-wise hard NMS: drop boxes overlapping a better one above T. Default: ${DEFAULT-VALUE}.")
+    double iou;
+
+    @Option(names = "--top-k", defaultValue = "100", paramLabel = "K",
+            description = "At most K detections per photo (0: all). Default: ${DEFAULT-VALUE}.")
+    int topK;
+
+    @Option(names = "--letterbox", description = "Resize keeping the aspect ratio and pad with grey (YOLO exports);"
+            + " by default the photo is stretched to the input size.")
+    boolean letterbox;
+
+    @Option(names = "--method", arity = "1..*", defaultValue = "GradCAM", paramLabel = "NAME",
+            description = "CAM methods (see 'cam methods'). Default: ${DEFAULT-VALUE}.")
+    List<String> methods;
+
+    @Option(names = "--layer", arity = "1..*", paramLabel = "LAYER", description = "Target layers (default: the"
+            + " feature maps the detection heads read, one per pyramid level; several are combined).")
+    List<String> layers;
+
+    @Option(names = "--per-box", description = "One CAM per detection (<image>.<method>.box<k>.png) instead of one for"
+            + " all.")
+    boolean perBox;
+
+    @Option(names = "--renormalize", description = "Scale the CAM inside each box on its own and zero it outside"
+            + " (the reference's renormalize_cam_in_bounding_boxes).")
+    boolean renormalize;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "Class names, one per line (SSD: background first).")
+    Path labelsFile;
+
+    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "K",
+            description = "Perturbed inputs per run (ScoreCAM, AblationCAM). Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--option", paramLabel = "KEY=VALUE", description = "Method option, e.g. k=2.")
+    Map<String, String> methodOptions = new HashMap<>();
+
+    @Option(names = "--out", defaultValue = "cam-out", paramLabel = "DIR",
+            description = "Output folder. Default: ${DEFAULT-VALUE}.")
+    Path out;
+
+    @Option(names = "--save-npy", description = "Also write each CAM as float32 .npy at the photo's resolution.")
+    boolean saveNpy;
+
+    @Option(names = "--image-weight", defaultValue = "0.5", paramLabel = "W",
+            description = "Weight of the photo in the overlay. Default: ${DEFAULT-VALUE}.")
+    float imageWeight;
+
+    @Option(names = "--format", defaultValue = "png", paramLabel = "png|jpg",
+            description = "Overlay file format. Default: ${DEFAULT-VALUE}.")
+    OverlayFormat format;
+
+    @Option(names = "--max-pixels", defaultValue = "250000000", paramLabel = "N",
+            description = "Refuse photos of more pixels. Default: ${DEFAULT-VALUE}.")
+    long maxPixels;
+
+    @Option(names = "--json", description = "Print a JSON summary instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) {
+            throw new CliException("--score-threshold must be in [0, 1], got " + scoreThreshold);
+        }
+        if (!(iou >= 0 && iou <= 1)) {
+            throw new CliException("--iou must be in [0, 1], got " + iou);
+        }
+        Limits.range(topK, 0, 10_000, "--top-k");
+        Limits.batchSize(batchSize, "--batch-size");
+        Limits.imageWeight(imageWeight, "--image-weight");
+        if (maxPixels < 1) {
+            throw new CliException("--max-pixels must be >= 1, got " + maxPixels);
+        }
+        List<CamMethod> chosen = Methods.distinct(methods);
+        Map<CamMethod, CamOptions> options = MethodOptions.forEach(chosen, methodOptions,
+                new CamOptions(false, false, batchSize, Map.of(), false), "--option");
+        boolean demo = images == null;
+        if (modelArgs.model == null) {
+            modelArgs.model = DefaultModel.detector();
+        }
+        List<Path> photos = demo ? List.of(DefaultModel.detectorImage()) : ImageInputs.expand(images, Path.of(""));
+        PostProcessing post = new PostProcessing(scoreThreshold, iou, topK);
+        try (Opened opened = open(modelArgs, layout)) {
+            ModelSettings settings = modelArgs.settings();
+            ImageDetector detector = new ImageDetector(opened.model(), preprocessingArgs.resolve(settings,
+                    opened.model()), modelArgs.labels(labelsFile, settings),
+                    layers(layers, settings, opened.model()), opened.outputs().layout(), post, letterbox, imageWeight);
+            OutputFolder folder = OutputFolder.create(out, "--out");
+            if (!json) {
+                spec.commandLine().getOut().println("layout " + opened.outputs().layout().spec() + ", layers "
+                        + String.join(", ", detector.layers()));
+            }
+            return run(detector, photos, OutputNames.assign(photos), folder, chosen, options, demo);
+        }
+    }
+
+    /** A detector opened so that its explained output is the one the layout reads (SSD: boxes and scores joined). */
+    record Opened(ExplainableModel model, DetectorOutputs outputs) implements AutoCloseable {
+        @Override
+        public void close() {
+            model.close();
+        }
+    }
+
+    static Opened open(ModelArgs args, String layout) {
+        ExplainableModel model = args.open();
+        try {
+            DetectorOutputs outputs;
+            try {
+                outputs = DetectorOutputs.choose(model.outputs(), layout);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(args.path() + ": " + e.getMessage());
+            }
+            List<String> explained = new ArrayList<>(outputs.outputs());
+            if (outputs.layout().kind() == org.cam4j.detection.DetectionLayout.Kind.SSD
+                    && model.outputIsSoftmax(explained.get(1))) {
+                // class logits instead of saturating probabilities; confidences are the same softmax
+                explained.set(1, explained.get(1) + ":logits");
+                outputs = new DetectorOutputs(outputs.layout().withLogits(), outputs.outputs());
+            }
+            if (explained.equals(List.of(model.output().name()))) {
+                return new Opened(model, outputs);
+            }
+            model.close();
+            model = args.open(Map.of(org.cam4j.model.ModelOptions.OUTPUTS, String.join(",", explained)));
+            return new Opened(model, outputs);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** Layers given, else the model YAML's, else the detector's pyramid levels, else the suggested layer. */
+    static List<String> layers(List<String> given, ModelSettings settings, ExplainableModel model) {
+        if ((given == null || given.isEmpty()) && settings.defaultLayers().isEmpty()) {
+            List<String> levels = model.detectorLevels();
+            if (!levels.isEmpty()) {
+                return levels;
+            }
+        }
+        return ModelArgs.layersOrDefault(given, settings, model);
+    }
+
+    private int run(ImageDetector detector, List<Path> photos, Map<Path, String> names, OutputFolder folder,
+                    List<CamMethod> chosen, Map<CamMethod, CamOptions> options, boolean demo) {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        ObjectNode summary = Yaml.json().createObjectNode();
+        ArrayNode rows = summary.putArray("images");
+        List<String> failures = new ArrayList<>();
+        for (Path photo : photos) {
+            ImageDetector.Found found;
+            try {
+                found = detector.detect(ImageFiles.read(photo, maxPixels, 1, 1));
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                failures.add(photo + ": " + e.getMessage());
+                rows.addObject().put("image", photo.toString()).put("error", e.getMessage());
+                continue;
+            }
+            String shown = demo ? photo.getFileName().toString() : photo.toString();
+            ObjectNode row = rows.addObject().put("image", shown);
+            explain(detector, found, names.get(photo), folder, chosen, options, row);
+            if (!json) {
+                report(detector, found, shown, row, stdout, stderr);
+            }
+        }
+        if (failures.size() == photos.size()) {
+            throw new CliException(photos.size() == 1 ? failures.get(0) : "none of the " + photos.size()
+                    + " photos could be read; the first: " + failures.get(0));
+        }
+        if (json) {
+            stdout.println(summary.toPrettyString());
+        }
+        if (!failures.isEmpty()) {
+            failures.forEach(f -> stderr.println("cam: skipped: " + f));
+            stderr.println("cam: " + failures.size() + " of " + photos.size() + " photo(s) failed; the others are done");
+            return CamCli.PARTIAL_FAILURE;
+        }
+        return 0;
+    }
+
+    /** Writes every method's overlays (and maps) for one photo and records them in its JSON row. */
+    private void explain(ImageDetector detector, ImageDetector.Found found, String name, OutputFolder folder,
+                         List<CamMethod> chosen, Map<CamMethod, CamOptions> options, ObjectNode row) {
+        List<Detection> detections = found.detections();
+        ArrayNode shownDetections = row.putArray("detections");
+        List<ArrayNode> boxFiles = new ArrayList<>();
+        for (Detection d : detections) {
+            ObjectNode o = shownDetections.addObject();
+            ArrayNode box = o.putArray("box");
+            for (double v : detector.photoBox(found, d)) {
+                box.add(Math.round(v * 100) / 100.0);
+            }
+            o.put("score", d.score()).put("label", detector.label(d)).put("class", d.label()).put("anchor", d.anchor());
+            boxFiles.add(o.putArray("files"));
+        }
+        ArrayNode files = row.putArray("files");
+        for (CamMethod method : chosen) {
+            String base = name + "." + OutputFolder.safeName(method.name());
+            if (!perBox) {
+                Tensor cam = detector.onPhoto(found, detector.cams(method, options.get(method), found, false,
+                        renormalize).slice(0));
+                write(folder, base, detector.overlay(found, cam, detections), cam, files);
+                continue;
+            }
+            Tensor cams = detector.cams(method, options.get(method), found, true, renormalize);
+            for (int k = 0; k < detections.size(); k++) {
+                Tensor cam = detector.onPhoto(found, cams.slice(k));
+                write(folder, base + ".box" + k, detector.overlay(found, cam, List.of(detections.get(k))), cam,
+                        boxFiles.get(k));
+            }
+            if (detections.isEmpty()) {
+                // nothing to explain box by box: the photo with no boxes, so the run still shows what it saw
+                write(folder, base, detector.overlay(found, Tensor.zeros(found.photo().height(),
+                        found.photo().width()), List.of()), null, files);
+            }
+        }
+    }
+
+    private void write(OutputFolder folder, String base, Tensor overlay, Tensor cam, ArrayNode files) {
+        Path picture = folder.file(base + "." + format.extension());
+        format.write(picture, overlay);
+        files.add(picture.toString());
+        if (saveNpy && cam != null) {
+            Path npy = folder.file(base + ".npy");
+            Npy.write(npy, cam);
+            files.add(npy.toString());
+        }
+    }
+
+    private void report(ImageDetector detector, ImageDetector.Found found, String shown, ObjectNode row,
+                        PrintWriter stdout, PrintWriter stderr) {
+        List<Detection> detections = found.detections();
+        if (detections.isEmpty()) {
+            stderr.println("cam: " + shown + ": no detection above --score-threshold " + scoreThreshold + "; the"
+                    + " overlay shows no boxes (lower --score-threshold to see weaker ones)");
+        } else {
+            stdout.println(shown + ": " + detections.size() + " detection(s)");
+        }
+        for (int k = 0; k < detections.size(); k++) {
+            Detection d = detections.get(k);
+            double[] b = detector.photoBox(found, d);
+            stdout.println(String.format(java.util.Locale.ROOT, "  box%d %s %.2f [%.0f, %.0f, %.0f, %.0f]", k,
+                    detector.label(d), d.score(), b[0], b[1], b[2], b[3]));
+        }
+        row.withArray("files").forEach(f -> stdout.println("  -> " + f.asText()));
+        row.withArray("detections").forEach(d -> d.withArray("files").forEach(f -> stdout.println("  -> "
+                + f.asText())));
+    }
+}

@@ -1,0 +1,135 @@
+package org.cam4j.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.cam4j.detection.BoxRenormalization;
+import org.cam4j.detection.Detection;
+import org.cam4j.detection.DetectionLayout;
+import org.cam4j.detection.InputGeometry;
+import org.cam4j.detection.PostProcessing;
+import org.cam4j.image.BoxDrawing;
+import org.cam4j.image.Overlay;
+import org.cam4j.image.Preprocessing;
+import org.cam4j.image.RgbImage;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.pipeline.Cam;
+import org.cam4j.pipeline.CamOptions;
+import org.cam4j.spi.CamMethod;
+import org.cam4j.target.BoxScoreTarget;
+import org.cam4j.target.DetectionScoreTarget;
+import org.cam4j.target.Target;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * Explains a detector on photos: preprocess (resize or letterbox), detect (decode, threshold, NMS), then per method
+ * one CAM for all detections (the reference's box-score target over every detection) or one per detection (its
+ * own score), optionally renormalised inside the boxes, brought back onto the photo with the boxes drawn.
+ * Shared by {@code cam detect} and {@code cam batch} with {@code task: detection}.
+ */
+final class ImageDetector {
+    /** IoU above which a detection matches a reference box in the box-score target (the reference's default). */
+    static final double MATCH_IOU = 0.5;
+
+    private final ExplainableModel model;
+    private final Preprocessing preprocessing;
+    private final Labels labels;
+    private final List<String> layers;
+    private final DetectionLayout layout;
+    private final PostProcessing postProcessing;
+    private final boolean letterbox;
+    private final float imageWeight;
+
+    ImageDetector(ExplainableModel model, Preprocessing preprocessing, Labels labels, List<String> layers,
+                  DetectionLayout layout, PostProcessing postProcessing, boolean letterbox, float imageWeight) {
+        if (preprocessing.cropHeight() > 0) {
+            throw new CliException("detection maps boxes back to the whole photo; drop --crop (or the model YAML's"
+                    + " crop)");
+        }
+        this.model = model;
+        this.preprocessing = preprocessing;
+        this.labels = labels;
+        this.layers = layers;
+        this.layout = layout;
+        this.postProcessing = postProcessing;
+        this.letterbox = letterbox;
+        this.imageWeight = imageWeight;
+    }
+
+    List<String> layers() {
+        return layers;
+    }
+
+    /** One photo as the model saw it and what it found there. */
+    record Found(RgbImage photo, InputGeometry geometry, Tensor input, List<Detection> detections) {
+    }
+
+    Found detect(RgbImage photo) {
+        int h = preprocessing.height();
+        int w = preprocessing.width();
+        InputGeometry geometry = letterbox ? InputGeometry.letterbox(photo.width(), photo.height(), w, h)
+                : InputGeometry.resize(photo.width(), photo.height(), w, h);
+        Tensor input = Tensor.stack(List.of(preprocessing.tensor(geometry.letterboxed(photo))));
+        Tensor out = model.predict(input).slice(0);
+        return new Found(photo, geometry, input, postProcessing.detect(out, layout));
+    }
+
+    /** A detection's box in the photo's pixels. */
+    double[] photoBox(Found f, Detection d) {
+        return f.geometry().toPhoto(inputBox(f, d));
+    }
+
+    private double[] inputBox(Found f, Detection d) {
+        return layout.toInputPixels(d.box(), f.geometry().inputWidth(), f.geometry().inputHeight());
+    }
+
+    String label(Detection d) {
+        return labels.name(d.label());
+    }
+
+    /**
+     * CAMs over the model input (rows x H x W): with {@code perBox} one row per detection (its own score), else one
+     * row for all detections together.
+     */
+    Tensor cams(CamMethod method, CamOptions options, Found f, boolean perBox, boolean renormalize) {
+        List<Detection> found = f.detections();
+        List<Target> targets = new ArrayList<>();
+        List<Tensor> rows = new ArrayList<>();
+        if (perBox) {
+            for (Detection d : found) {
+                targets.add(new DetectionScoreTarget(layout, d.anchor(), d.label()));
+                rows.add(f.input().slice(0));
+            }
+        } else {
+            targets.add(new BoxScoreTarget(layout, postProcessing, found.stream().map(Detection::box).toList(),
+                    found.stream().mapToInt(Detection::label).toArray(), MATCH_IOU));
+            rows.add(f.input().slice(0));
+        }
+        if (rows.isEmpty()) {
+            return Tensor.zeros(0, preprocessing.height(), preprocessing.width());
+        }
+        Tensor cams;
+        try (Cam cam = new Cam(model, method, layers, options)) {
+            cams = cam.compute(Tensor.stack(rows), targets).cams();
+        }
+        if (renormalize) {
+            for (int r = 0; r < cams.dim(0); r++) {
+                List<double[]> boxes = perBox ? List.of(inputBox(f, found.get(r)))
+                        : found.stream().map(d -> inputBox(f, d)).toList();
+                cams.slice(r).copyFrom(BoxRenormalization.apply(cams.slice(r), boxes));
+            }
+        }
+        return cams;
+    }
+
+    /** A CAM over the model input brought onto the photo (photo height x width, in [0, 1]). */
+    Tensor onPhoto(Found f, Tensor cam) {
+        return f.geometry().mapToPhoto(cam);
+    }
+
+    /** The overlay of a photo-sized CAM with the given detections drawn and captioned. */
+    Tensor overlay(Found f, Tensor photoCam, List<Detection> shown) {
+        Tensor picture = Overlay.showCamOnImage(f.photo().pixels(), photoCam, imageWeight);
+        return BoxDrawing.draw(picture, shown.stream().map(d -> new BoxDrawing.LabeledBox(photoBox(f, d),
+                String.format(java.util.Locale.ROOT, "%s %.2f", label(d), d.score()))).toList());
+    }
+}
