@@ -31,13 +31,19 @@ public final class Boxes {
         }
         double inter = w * h;
         double union = area(a) + area(b) - inter;
-        // d w / d a: +1 at x2 when a's right edge is the inner one, -1 at x1 when a's left edge is
+        // d w / d a: +1 at x2 when a's right edge is the inner one, -1 at x1 when a's left edge is; on ties the
+        // gradient splits evenly between the boxes, as torch's maximum/minimum do (so IoU(a, a) has gradient 0)
         double[] dInter = {
-            a[0] > b[0] ? -h : 0, a[1] > b[1] ? -w : 0, a[2] < b[2] ? h : 0, a[3] < b[3] ? w : 0};
+            -h * inner(a[0], b[0]), -w * inner(a[1], b[1]), h * inner(b[2], a[2]), w * inner(b[3], a[3])};
         double[] dArea = {-(a[3] - a[1]), -(a[2] - a[0]), a[3] - a[1], a[2] - a[0]};
         for (int i = 0; i < 4; i++) {
             g[i] = (dInter[i] * union - inter * (dArea[i] - dInter[i])) / (union * union);
         }
         return g;
+    }
+
+    /** 1 when the first edge is the inner (larger) one, 1/2 on a tie, else 0. */
+    private static double inner(double edge, double other) {
+        return edge > other ? 1 : edge == other ? 0.5 : 0;
     }
 }

@@ -58,6 +58,11 @@ class BoxesTest {
         assertThat(BoxFormat.XYWH.toCorners(10, 20, 4, 6)).containsExactly(10, 20, 14, 26);
     }
 
+    @Test
+    void identicalBoxesHaveZeroIouGradientAsTorchGivesIt() {
+        assertThat(Boxes.iouGradient(new double[] {1, 2, 5, 7}, new double[] {1, 2, 5, 7})).containsOnly(0.0);
+    }
+
     private static double[] corners(Random r) {
         double x = r.nextDouble() * 10;
         double y = r.nextDouble() * 10;

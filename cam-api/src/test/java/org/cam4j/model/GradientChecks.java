@@ -20,6 +20,15 @@ public final class GradientChecks {
     /** Two images; the head run on the unchanged activations gives the forward pass's outputs; 20 random entries. */
     public static void layerGradientMatchesHeadDifferences(ExplainableModel model, String layer, List<Target> targets,
                                                            Tensor x) {
+        layerGradientMatchesHeadDifferences(model, layer, targets, x, 0);
+    }
+
+    /**
+     * The same, checking the {@code largest} entries of largest gradient magnitude first, then random ones (for
+     * targets whose gradient is zero almost everywhere, such as one detection's score).
+     */
+    public static void layerGradientMatchesHeadDifferences(ExplainableModel model, String layer, List<Target> targets,
+                                                           Tensor x, int largest) {
         ForwardResult r = model.forward(x, List.of(layer), targets, true);
         List<Target> resolved = Targets.resolve(targets, r.output());
         Tensor a = r.activation(layer);
@@ -29,8 +38,16 @@ public final class GradientChecks {
         Tensor same = model.forwardHead(layer, a, both, r);
         assertThat(same.maxAbsDiff(r.output())).isLessThan(1e-5);
         Random rnd = new Random(3);
-        for (int k = 0; k < 20; k++) {
-            int j = rnd.nextInt(a.size());
+        Integer[] order = new Integer[g.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (p, q) -> Float.compare(Math.abs(g.at(q)), Math.abs(g.at(p))));
+        if (largest > 0) {
+            assertThat(Math.abs(g.at(order[0]))).as("a gradient to check at %s", layer).isGreaterThan(1e-6f);
+        }
+        for (int k = 0; k < 20 + largest; k++) {
+            int j = k < largest ? order[k] : rnd.nextInt(a.size());
             int image = j / (a.size() / 2);
             double h = 1e-2;
             Tensor plus = a.copy();

@@ -17,11 +17,25 @@ public final class TestFiles {
     public static final String MNIST_IMAGES = "mnist-t10k-200-images-idx3-ubyte.gz";
     public static final String MNIST_LABELS = "mnist-t10k-200-labels-idx1-ubyte.gz";
 
+    /** The UltraFace RFB-320 face detector (MIT), its YAML, labels and five photos, in the folder {@code ultraface/}. */
+    public static final String ULTRAFACE = "ultraface/version-RFB-320.onnx";
+    /** The UltraFace photos shipped, {@code ultraface/<name>}. */
+    public static final java.util.List<String> ULTRAFACE_PHOTOS = java.util.List.of("1.jpg", "2.jpg", "13.jpg",
+            "19.jpg", "23.jpg");
+    /** The UltraFace repository's numpy post-processing of each photo's raw outputs (see NOTICE.md there). */
+    public static final String ULTRAFACE_REFERENCE = "ultraface/reference-boxes.json";
+
     private TestFiles() {
     }
 
+    /** Copies a test file (a name, or {@code folder/name}) into {@code dir}, keeping its folder. */
     public static Path copy(String name, Path dir) {
         Path target = dir.resolve(name);
+        try {
+            Files.createDirectories(target.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         try (InputStream in = TestFiles.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalArgumentException("no test file " + name);
@@ -31,5 +45,14 @@ public final class TestFiles {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The UltraFace detector with its YAML and labels, and its photos, copied into {@code dir/ultraface/}. */
+    public static Path ultraface(Path dir) {
+        for (String f : java.util.List.of("version-RFB-320.yaml", "labels.txt")) {
+            copy("ultraface/" + f, dir);
+        }
+        ULTRAFACE_PHOTOS.forEach(p -> copy("ultraface/" + p, dir));
+        return copy(ULTRAFACE, dir);
     }
 }
