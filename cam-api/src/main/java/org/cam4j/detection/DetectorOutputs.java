@@ -28,18 +28,16 @@ public record DetectorOutputs(DetectionLayout layout, List<String> outputs) {
         TensorInfo first = available.get(0);
         long[] s = first.shape();
         if (!auto) {
-            if (s.length != 3) {
+            if (!plausible(named.kind(), s)) {
                 throw new IllegalArgumentException(describe(available) + " do not fit the " + layout + " layout,"
                         + " which needs " + (named.kind() == DetectionLayout.Kind.SSD ? "boxes [N, A, 4] and scores"
                         + " [N, A, K] outputs" : "one [N, anchors, columns] output") + "; check --layout");
             }
             return new DetectorOutputs(named, List.of(first.name()));
         }
-        if (s.length == 3 && (s[1] > 0 || s[2] > 0)) {
-            boolean v8 = s[2] < 0 || s[1] > 0 && s[1] < s[2];
-            if (v8 ? s[1] > 4 : s[2] > 5) {
-                return new DetectorOutputs(DetectionLayout.of(v8 ? DetectionLayout.Kind.YOLOV8
-                        : DetectionLayout.Kind.YOLOV5), List.of(first.name()));
+        for (DetectionLayout.Kind kind : List.of(DetectionLayout.Kind.YOLOV8, DetectionLayout.Kind.YOLOV5)) {
+            if (plausible(kind, s)) {
+                return new DetectorOutputs(DetectionLayout.of(kind), List.of(first.name()));
             }
         }
         throw new IllegalArgumentException(describe(available) + " do not look like a detector's (SSD boxes and"
@@ -65,6 +63,20 @@ public record DetectorOutputs(DetectionLayout layout, List<String> outputs) {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether one output of this shape can be the layout: more anchors than columns, and room for a box, the
+     * objectness where there is one, and a class. Unknown (-1) anchor counts pass.
+     */
+    private static boolean plausible(DetectionLayout.Kind kind, long[] s) {
+        if (s.length != 3) {
+            return false;
+        }
+        long columns = kind == DetectionLayout.Kind.YOLOV8 ? s[1] : s[2];
+        long anchors = kind == DetectionLayout.Kind.YOLOV8 ? s[2] : s[1];
+        int fixed = kind == DetectionLayout.Kind.YOLOV5 ? 5 : 4;
+        return columns > fixed && (anchors < 0 || anchors > columns);
     }
 
     private static String describe(List<TensorInfo> available) {

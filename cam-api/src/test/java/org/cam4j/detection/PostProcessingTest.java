@@ -106,8 +106,10 @@ class PostProcessingTest {
                 .isEqualTo(DetectionLayout.Kind.YOLOV8);
         assertThat(DetectorOutputs.choose(List.of(info("output0", -1, 84, -1)), "auto").layout().kind())
                 .isEqualTo(DetectionLayout.Kind.YOLOV8);
-        assertThat(DetectorOutputs.choose(List.of(info("output0", 1, 84, 8400)), "yolov5,xyxy").layout().spec())
+        assertThat(DetectorOutputs.choose(List.of(info("output0", 1, 25200, 85)), "yolov5,xyxy").layout().spec())
                 .isEqualTo("yolov5,xyxy,pixels");
+        assertThatThrownBy(() -> DetectorOutputs.choose(List.of(info("output0", 1, 84, 8400)), "yolov5"))
+                .hasMessageContaining("do not fit the yolov5 layout");
         assertThatThrownBy(() -> DetectorOutputs.choose(List.of(info("logits", 1, 1000)), "auto"))
                 .hasMessageContaining("'logits' [1, 1000] do not look like a detector's")
                 .hasMessageContaining("--layout");

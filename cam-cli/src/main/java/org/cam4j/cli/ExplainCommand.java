@@ -141,6 +141,7 @@ final class ExplainCommand implements Callable<Integer> {
         List<Path> images = npyInput != null ? List.of() : demo ? List.of(DefaultModel.image())
                 : ImageInputs.expand(inputs.images, Path.of(""));
         try (ExplainableModel model = modelArgs.open()) {
+            refuseDetector(model, modelArgs.path(), targetArgs);
             ModelSettings settings = modelArgs.settings();
             Labels labels = modelArgs.labels(targetArgs.labelsFile, settings);
             List<String> targetLayers = ModelArgs.layersOrDefault(layers, settings, model);
@@ -330,6 +331,31 @@ final class ExplainCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /**
+     * A detector explained as a classifier would give a meaningless map (its top "class" is one number among
+     * anchors x columns): refused unless detection targets are given on an output that needs no joining.
+     */
+    static void refuseDetector(ExplainableModel model, Path path, TargetArgs targets) {
+        if (model.output().shape().length != 3) {
+            return;
+        }
+        org.cam4j.detection.DetectorOutputs d;
+        try {
+            d = org.cam4j.detection.DetectorOutputs.choose(model.outputs(), "auto");
+        } catch (IllegalArgumentException notADetector) {
+            return;
+        }
+        boolean detectionTargets = targets.specs != null && targets.specs.stream()
+                .allMatch(t -> t.startsWith("detection:") || t.startsWith("boxes:"));
+        if (detectionTargets && d.outputs().equals(List.of(model.output().name()))) {
+            return;
+        }
+        throw new CliException(path + " is an object detector (" + d.layout().kind().name().toLowerCase(
+                java.util.Locale.ROOT) + " outputs " + d.outputs() + "); explain it with 'cam detect --model " + path
+                + "' (--per-box for one CAM per detection)" + (d.outputs().size() == 1
+                ? ", or give --target detection:LAYOUT:ANCHOR:CLASS or boxes:LAYOUT:CLASS@x1,y1,x2,y2" : ""));
     }
 
     /** How an image is named in output: the bundled photo by its own name, not its unpacked temporary path. */

@@ -1,0 +1,240 @@
+package org.cam4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.cam4j.detection.Boxes;
+import org.cam4j.detection.Detection;
+import org.cam4j.detection.PostProcessing;
+import org.cam4j.image.ImageFiles;
+import org.cam4j.pipeline.CamOptions;
+import org.cam4j.spi.Methods;
+import org.cam4j.tensor.Npy;
+import org.cam4j.tensor.Tensor;
+import org.cam4j.testdata.SyntheticDetectors;
+import org.cam4j.testdata.TestFiles;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code cam detect} on the real UltraFace detector and on the synthetic YOLO layouts. */
+class DetectCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static Path ultraface;
+
+    @BeforeAll
+    static void files() {
+        ultraface = TestFiles.ultraface(dir);
+    }
+
+    private static CliRun ok(String... args) {
+        CliRun r = CliRun.of(args);
+        assertThat(r.exit()).as(String.join(" ", args) + " -> " + r.err()).isZero();
+        return r;
+    }
+
+    private static void fails(String expected, String... args) {
+        CliRun r = CliRun.of(args);
+        assertThat(r.exit()).as(String.join(" ", args) + " -> " + r.err()).isEqualTo(CamCli.BAD_INPUT);
+        assertThat(r.err().strip().lines()).as(r.err()).hasSize(1);
+        assertThat(r.err()).contains(expected).doesNotContain("\tat ");
+    }
+
+    /** The UltraFace detector as cam detect opens it, with the repository's thresholds (0.7, NMS at 0.3). */
+    private static ImageDetector detector(DetectCommand.Opened opened) {
+        ModelSettings settings = ModelSettings.beside(ultraface);
+        return new ImageDetector(opened.model(), new PreprocessingArgs().resolve(settings, opened.model()),
+                Labels.read(ultraface.resolveSibling("labels.txt")), DetectCommand.layers(null, settings,
+                opened.model()), opened.outputs().layout(), new PostProcessing(0.7, 0.3, 0), false, 0.5f);
+    }
+
+    private static DetectCommand.Opened open() {
+        ModelArgs args = new ModelArgs();
+        args.model = ultraface;
+        args.device = "cpu";
+        return DetectCommand.open(args, "auto");
+    }
+
+    @Test
+    void postProcessingFindsTheRepositorysBoxes() throws Exception {
+        JsonNode reference = JSON.readTree(TestFiles.class.getResourceAsStream(TestFiles.ULTRAFACE_REFERENCE));
+        try (DetectCommand.Opened opened = open()) {
+            assertThat(opened.outputs().layout().spec()).isEqualTo("ssd,xyxy,normalized,logits");
+            ImageDetector detector = detector(opened);
+            int compared = 0;
+            for (String photo : TestFiles.ULTRAFACE_PHOTOS) {
+                ImageDetector.Found found = detector.detect(ImageFiles.read(ultraface.resolveSibling(photo)));
+                JsonNode expected = reference.get(photo);
+                assertThat(found.detections()).as(photo).hasSize(expected.size());
+                List<double[]> ours = new ArrayList<>(found.detections().stream()
+                        .map(d -> detector.photoBox(found, d)).toList());
+                for (JsonNode e : expected) {
+                    double[] box = JSON.convertValue(e.get("box"), double[].class);
+                    double best = 0;
+                    int at = -1;
+                    for (int k = 0; k < ours.size(); k++) {
+                        double iou = Boxes.iou(box, ours.get(k));
+                        if (iou > best) {
+                            best = iou;
+                            at = k;
+                        }
+                    }
+                    assertThat(best).as("%s box %s", photo, e).isGreaterThanOrEqualTo(0.95);
+                    ours.remove(at);
+                    compared++;
+                }
+            }
+            assertThat(compared).isEqualTo(44 + 4 + 2 + 5 + 3);
+        }
+    }
+
+    /**
+     * Per-detection CAMs put most of their energy inside their own face's box grown by half its size: the
+     * element-wise gradient methods (HiResCAM, LayerCAM) for every face; Grad-CAM's spatially averaged weights light
+     * every face alike, so its energy falls inside the faces' boxes together, not the one explained.
+     */
+    @Test
+    void perBoxCamsLocaliseTheirFace() {
+        try (DetectCommand.Opened opened = open()) {
+            ImageDetector detector = detector(opened);
+            int faces = 0;
+            int gradCamOnFaces = 0;
+            for (String photo : List.of("2.jpg", "13.jpg", "19.jpg", "23.jpg")) {
+                ImageDetector.Found found = detector.detect(ImageFiles.read(ultraface.resolveSibling(photo)));
+                List<double[]> boxes = found.detections().stream().map(d -> grown(detector.photoBox(found, d)))
+                        .toList();
+                for (String method : List.of("HiResCAM", "LayerCAM")) {
+                    Tensor cams = detector.cams(Methods.get(method), CamOptions.defaults(), found, true, false);
+                    for (int k = 0; k < boxes.size(); k++) {
+                        Tensor cam = detector.onPhoto(found, cams.slice(k));
+                        assertThat(energyInside(cam, List.of(boxes.get(k)))).as("%s %s face %d", photo, method, k)
+                                .isGreaterThan(0.5);
+                    }
+                }
+                Tensor gradCams = detector.cams(Methods.get("GradCAM"), CamOptions.defaults(), found, true, false);
+                for (int k = 0; k < boxes.size(); k++) {
+                    faces++;
+                    if (energyInside(detector.onPhoto(found, gradCams.slice(k)), boxes) > 0.5) {
+                        gradCamOnFaces++;
+                    }
+                }
+            }
+            assertThat(faces).isEqualTo(14);
+            assertThat(gradCamOnFaces).as("Grad-CAM maps mostly on the faces").isGreaterThanOrEqualTo(12);
+        }
+    }
+
+    private static double[] grown(double[] b) {
+        double w = b[2] - b[0];
+        double h = b[3] - b[1];
+        return new double[] {b[0] - w / 2, b[1] - h / 2, b[2] + w / 2, b[3] + h / 2};
+    }
+
+    private static double energyInside(Tensor cam, List<double[]> boxes) {
+        int h = cam.dim(0);
+        int w = cam.dim(1);
+        double inside = 0;
+        double total = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double v = cam.at(y * w + x);
+                total += v;
+                for (double[] b : boxes) {
+                    if (x >= b[0] && x < b[2] && y >= b[1] && y < b[3]) {
+                        inside += v;
+                        break;
+                    }
+                }
+            }
+        }
+        return total == 0 ? 0 : inside / total;
+    }
+
+    @Test
+    void theBundledDemoDetectsFacesAndWritesOverlaysAndMaps() throws Exception {
+        Path out = dir.resolve("demo");
+        CliRun r = ok("detect", "--json", "--per-box", "--save-npy", "--top-k", "3", "--out", out.toString());
+        JsonNode image = JSON.readTree(r.out()).get("images").get(0);
+        assertThat(image.get("image").asText()).isEqualTo("1.jpg");
+        assertThat(image.get("detections")).hasSize(3);
+        for (JsonNode d : image.get("detections")) {
+            assertThat(d.get("label").asText()).isEqualTo("face");
+            assertThat(d.get("score").asDouble()).isGreaterThan(0.9);
+            assertThat(d.get("box")).hasSize(4);
+            List<String> files = new ArrayList<>();
+            d.get("files").forEach(f -> files.add(f.asText()));
+            assertThat(files).hasSize(2);
+            Path png = Path.of(files.get(0));
+            assertThat(png.getFileName().toString()).matches("1\\.GradCAM\\.box\\d\\.png");
+            assertThat(ImageFiles.read(png).width()).isEqualTo(720);
+            Tensor map = Npy.read(Path.of(files.get(1)));
+            assertThat(map.shape()).containsExactly(478, 720);
+        }
+    }
+
+    @Test
+    void noDetectionIsAMessageAndAnOverlayWithoutBoxes() {
+        Path out = dir.resolve("none");
+        CliRun r = ok("detect", "--model", ultraface.toString(), "--image", ultraface.resolveSibling("13.jpg")
+                .toString(), "--score-threshold", "1", "--out", out.toString());
+        assertThat(r.err()).contains("13.jpg: no detection above --score-threshold 1.0");
+        assertThat(out.resolve("13.GradCAM.png")).exists();
+        ok("detect", "--model", ultraface.toString(), "--image", ultraface.resolveSibling("13.jpg").toString(),
+                "--score-threshold", "1", "--per-box", "--out", out.toString());
+    }
+
+    @Test
+    void badInputIsOneLine() throws Exception {
+        String photo = ultraface.resolveSibling("13.jpg").toString();
+        fails("unknown detection layout 'retina'", "detect", "--model", ultraface.toString(), "--image", photo,
+                "--layout", "retina");
+        fails("do not look like a detector's", "detect", "--model", CliTestFiles.cnn(dir).toString(), "--image",
+                photo);
+        fails("is an object detector (ssd outputs [boxes, scores]); explain it with 'cam detect", "explain",
+                "--model", ultraface.toString(), "--image", photo, "--out", dir.resolve("x").toString());
+        fails("--score-threshold must be in [0, 1]", "detect", "--score-threshold", "2");
+        fails("do not fit the yolov8 layout", "detect", "--model", ultraface.toString(), "--image", photo,
+                "--layout", "yolov8", "--out", dir.resolve("y").toString());
+    }
+
+    @Test
+    void yoloLayoutsRunEveryKindOfMethodPerBox() throws Exception {
+        Path photo = CliTestFiles.photo(dir.resolve("yolo.png"), 4, 48, 64);
+        for (String kind : List.of("yolov5", "yolov8")) {
+            Path model = dir.resolve(kind + ".onnx");
+            Files.write(model, (kind.equals("yolov5") ? SyntheticDetectors.yolov5(7) : SyntheticDetectors.yolov8(7))
+                    .toByteArray());
+            Path out = dir.resolve("out-" + kind);
+            CliRun r = ok("detect", "--model", model.toString(), "--image", photo.toString(), "--score-threshold",
+                    "0.3", "--top-k", "2", "--letterbox", "--per-box", "--renormalize", "--save-npy", "--method",
+                    "GradCAM", "EigenCAM", "AblationCAM", "ScoreCAM", "--json", "--out", out.toString());
+            JsonNode detections = JSON.readTree(r.out()).get("images").get(0).get("detections");
+            assertThat(detections).as(kind).hasSize(2);
+            for (JsonNode d : detections) {
+                assertThat(d.get("files")).hasSize(8);
+                Tensor map = Npy.read(Path.of(d.get("files").get(1).asText()));
+                assertThat(map.shape()).containsExactly(48, 64);
+                double[] box = JSON.convertValue(d.get("box"), double[].class);
+                // renormalised: nothing outside the (photo-mapped) box
+                for (int y = 0; y < 48; y++) {
+                    for (int x = 0; x < 64; x++) {
+                        boolean far = x < box[0] - 3 || x > box[2] + 3 || y < box[1] - 3 || y > box[3] + 3;
+                        if (far) {
+                            assertThat(map.at(y * 64 + x)).as("%s outside its box at %d,%d", kind, x, y)
+                                    .isLessThan(1e-3f);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
