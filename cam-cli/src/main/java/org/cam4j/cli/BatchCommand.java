@@ -78,6 +78,10 @@ final class BatchCommand implements Callable<Integer> {
                 throw new CliException(yaml + ": unknown format '" + f + "'; use " + String.join(", ", FORMATS));
             }
         }
+        if (detection(config) && (config.evaluate() != null || config.targets() != null)) {
+            throw new CliException(yaml + ": 'evaluate' and 'targets' are for classifiers; with 'task: detection'"
+                    + " every detection is explained (see the 'detection' section)");
+        }
         float imageWeight = Limits.imageWeight(config.imageWeight() == null ? 0.5f : config.imageWeight(),
                 yaml + ": image_weight");
         List<Method> methods = methods(required(config.methods(), "methods"));
@@ -242,6 +246,10 @@ final class BatchCommand implements Callable<Integer> {
         Labels labels = settings.labels() == null ? Labels.none() : Labels.read(Path.of(settings.labels()));
         ModelOptions options = new ModelOptions(entry.device(), entry.threads() == null ? 0 : entry.threads(),
                 settings.reshape(), true, ModelArgs.backendOptions(entry.tag(), entry.signature()));
+        if (detection(config)) {
+            detectModel(modelPath, modelName, entry.backend(), options, settings, labels, run, images, config, bar);
+            return;
+        }
         try (ExplainableModel model = Backends.choose(modelPath, entry.backend()).open(modelPath, options)) {
             List<String> layers = ModelArgs.layersOrDefault(null, settings, model);
             ImageExplainer explainer = new ImageExplainer(model, new PreprocessingArgs().resolve(settings, model),
@@ -274,6 +282,72 @@ final class BatchCommand implements Callable<Integer> {
                     }
                 }
                 pipeline.finish();
+            }
+        }
+    }
+
+    private boolean detection(BatchConfig config) {
+        String task = config.task() == null ? "classification" : config.task();
+        if (!task.equals("classification") && !task.equals("detection")) {
+            throw new CliException(yaml + ": unknown task '" + task + "'; use classification or detection");
+        }
+        if (task.equals("classification") && config.detection() != null) {
+            throw new CliException(yaml + ": a 'detection' section needs 'task: detection'");
+        }
+        return task.equals("detection");
+    }
+
+    /** The detection task for one model: photos one by one, as cam detect explains them, resumable. */
+    private void detectModel(Path modelPath, String modelName, String backend, ModelOptions options,
+                             ModelSettings settings, Labels labels, Run run, List<Path> images, BatchConfig config,
+                             ProgressBar bar) throws IOException {
+        BatchConfig.DetectionSpec spec = config.detection() == null ? BatchConfig.DetectionSpec.defaults()
+                : config.detection();
+        org.cam4j.detection.PostProcessing post = BatchDetection.postProcessing(spec, yaml);
+        java.util.function.Function<Map<String, String>, ExplainableModel> opener = extra -> {
+            Map<String, String> backendSettings = new HashMap<>(options.backend());
+            backendSettings.putAll(extra);
+            return Backends.choose(modelPath, backend).open(modelPath, new ModelOptions(options.device(),
+                    options.threads(), options.reshape(), options.inplaceReluView(), backendSettings));
+        };
+        try (DetectCommand.Opened opened = DetectCommand.open(opener, modelPath, spec.layout())) {
+            ImageDetector detector = new ImageDetector(opened.model(), new PreprocessingArgs().resolve(settings,
+                    opened.model()), labels, DetectCommand.layers(null, settings, opened.model()),
+                    opened.outputs().layout(), post, Boolean.TRUE.equals(spec.letterbox()), run.imageWeight());
+            BatchDetection task = new BatchDetection(detector, spec, json);
+            BatchDetection.Sink sink = new BatchDetection.Sink() {
+                public Path file(String relative) {
+                    return run.out().file(relative);
+                }
+
+                public Path root() {
+                    return run.out().root();
+                }
+
+                public List<String> formats() {
+                    return run.formats();
+                }
+
+                public void finished(ObjectNode record) {
+                    run.add(record);
+                    bar.step();
+                }
+
+                public void failed(Path image, String reason) {
+                    run.failures().add(image + ": " + reason);
+                    run.add(json.createObjectNode().put("model", modelName).put("image", image.toString())
+                            .put("error", reason));
+                    bar.step();
+                }
+            };
+            for (Path image : images) {
+                JsonNode record = finished(run.out(), modelName, run.names().get(image), image);
+                if (record != null) {
+                    run.add(record);
+                    bar.step();
+                } else {
+                    task.explain(image, modelName, run.names().get(image), run.methods(), sink);
+                }
             }
         }
     }

@@ -23,10 +23,22 @@ import java.util.Map;
  * images: [photos/, "more/*.jpg"]
  * targets: {top_k: 1}             # or {classes: [dog, cat]} or {csv: targets.csv} (image,class per line)
  * evaluate: {metrics: [ROADCombined, Deletion], road_noise: 0.01, road_percentiles: [20, 40, 60, 80]}
+ * task: detection                 # default: classification; detection explains detectors as cam detect does
+ * detection: {layout: auto, score_threshold: 0.5, iou: 0.45, top_k: 100, letterbox: false, per_box: false,
+ *             renormalize: false}
  * </pre>
  */
 record BatchConfig(String output, List<String> formats, List<ModelEntry> models, List<MethodEntry> methods,
-                   List<String> images, TargetSpec targets, Float imageWeight, EvaluateSpec evaluate) {
+                   List<String> images, TargetSpec targets, Float imageWeight, EvaluateSpec evaluate, String task,
+                   DetectionSpec detection) {
+    /** How detectors are run with {@code task: detection} (the options of cam detect). */
+    record DetectionSpec(String layout, Double scoreThreshold, Double iou, Integer topK, Boolean letterbox,
+                         Boolean perBox, Boolean renormalize) {
+        static DetectionSpec defaults() {
+            return new DetectionSpec(null, null, null, null, null, null, null);
+        }
+    }
+
     /** Metrics computed per image and method into the records, summary.json and the report (see cam evaluate). */
     record EvaluateSpec(List<String> metrics, Double roadNoise, List<Double> roadPercentiles, Long seed,
                         Map<String, String> options) {

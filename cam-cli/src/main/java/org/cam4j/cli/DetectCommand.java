@@ -158,13 +158,22 @@ final class DetectCommand implements Callable<Integer> {
     }
 
     static Opened open(ModelArgs args, String layout) {
-        ExplainableModel model = args.open();
+        return open(args::open, args.path(), layout);
+    }
+
+    /**
+     * Opens a detector with {@code opener} (given extra backend settings), recognises its layout, and reopens it on
+     * the outputs that layout reads when they are not the model's first output.
+     */
+    static Opened open(java.util.function.Function<Map<String, String>, ExplainableModel> opener, Path path,
+                       String layout) {
+        ExplainableModel model = opener.apply(Map.of());
         try {
             DetectorOutputs outputs;
             try {
                 outputs = DetectorOutputs.choose(model.outputs(), layout);
             } catch (IllegalArgumentException e) {
-                throw new CliException(args.path() + ": " + e.getMessage());
+                throw new CliException(path + ": " + e.getMessage());
             }
             List<String> explained = new ArrayList<>(outputs.outputs());
             if (outputs.layout().kind() == org.cam4j.detection.DetectionLayout.Kind.SSD
@@ -177,7 +186,7 @@ final class DetectCommand implements Callable<Integer> {
                 return new Opened(model, outputs);
             }
             model.close();
-            model = args.open(Map.of(org.cam4j.model.ModelOptions.OUTPUTS, String.join(",", explained)));
+            model = opener.apply(Map.of(org.cam4j.model.ModelOptions.OUTPUTS, String.join(",", explained)));
             return new Opened(model, outputs);
         } catch (RuntimeException e) {
             model.close();

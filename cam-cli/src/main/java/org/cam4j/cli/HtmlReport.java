@@ -24,7 +24,7 @@ final class HtmlReport {
                 .append("</style></head><body>\n")
                 .append("<h1>cam4j report</h1>\n<p>").append(summary.size()).append(" image(s)")
                 .append(failed(summary) == 0 ? "" : " (" + failed(summary) + " failed)").append(", ")
-                .append(methods.size()).append(" method(s).</p>\n<table>\n<tr><th>model</th><th>image</th><th>predictions</th>");
+                .append(methods.size()).append(" method(s).</p>\n<table>\n<tr><th>model</th><th>image</th><th>predictions / detections</th>");
         for (CamMethod m : methods) {
             h.append("<th>").append(escape(m.name())).append("</th>");
         }
@@ -33,6 +33,10 @@ final class HtmlReport {
             h.append("<tr><td>").append(escape(rec.path("model").asText())).append("</td><td>")
                     .append(escape(Path.of(rec.path("image").asText()).getFileName().toString()))
                     .append("</td><td class=\"pred\">");
+            for (JsonNode d : rec.path("detections")) {
+                h.append(escape(d.path("label").asText())).append(String.format(" %.3f", d.path("score")
+                        .asDouble())).append("<br>");
+            }
             for (JsonNode p : rec.path("predictions")) {
                 h.append(escape(p.path("label").asText())).append(String.format(" %.3f", p.path("probability")
                         .asDouble())).append("<br>");

@@ -237,4 +237,44 @@ class DetectCommandTest {
             }
         }
     }
+
+    @Test
+    void batchRunsDetectionTasksResumably() throws Exception {
+        Path run = dir.resolve("batch");
+        Files.createDirectories(run);
+        Path yaml = Files.writeString(run.resolve("run.yaml"), String.join("\n",
+                "output: out",
+                "formats: [png, npy, json, html]",
+                "task: detection",
+                "detection: {score_threshold: 0.7, iou: 0.3, per_box: true}",
+                "models:",
+                "  - {name: faces, path: " + ultraface + "}",
+                "methods: [HiResCAM]",
+                "images: [" + ultraface.resolveSibling("13.jpg") + ", " + ultraface.resolveSibling("23.jpg") + "]",
+                ""));
+        CliRun first = ok("batch", yaml.toString(), "--no-progress");
+        assertThat(first.out()).contains("explained 2 image(s)");
+        JsonNode summary = JSON.readTree(run.resolve("out/summary.json").toFile());
+        assertThat(summary).hasSize(2);
+        int boxes = 0;
+        for (JsonNode rec : summary) {
+            assertThat(rec.get("model").asText()).isEqualTo("faces");
+            assertThat(rec.get("cams")).hasSize(rec.get("detections").size());
+            boxes += rec.get("detections").size();
+            for (JsonNode cam : rec.get("cams")) {
+                assertThat(run.resolve("out").resolve(cam.get("png").asText())).exists();
+                assertThat(run.resolve("out").resolve(cam.get("npy").asText())).exists();
+            }
+        }
+        assertThat(boxes).isEqualTo(2 + 3);
+        assertThat(Files.readString(run.resolve("out/report.html"))).contains("<td class=\"pred\">face 1.000<br>face 1.000<br></td>");
+        Path overlay = run.resolve("out/faces/13.HiResCAM.box0.png");
+        long written = Files.getLastModifiedTime(overlay).toMillis();
+        Thread.sleep(20);
+        ok("batch", yaml.toString(), "--no-progress");
+        assertThat(Files.getLastModifiedTime(overlay).toMillis()).as("a rerun skips finished images")
+                .isEqualTo(written);
+        Files.writeString(yaml, Files.readString(yaml).replace("task: detection", "task: segmentation"));
+        fails("unknown task 'segmentation'", "batch", yaml.toString(), "--no-progress");
+    }
 }

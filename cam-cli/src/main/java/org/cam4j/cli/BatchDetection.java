@@ -1,0 +1,109 @@
+package org.cam4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.List;
+import org.cam4j.detection.Detection;
+import org.cam4j.detection.PostProcessing;
+import org.cam4j.image.ImageFiles;
+import org.cam4j.tensor.AtomicFiles;
+import org.cam4j.tensor.Npy;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * The detection task of a batch run ({@code task: detection}): per image the detections and, per method, one CAM
+ * for all of them or one per box, written as {@code cam detect} writes them, with a record per finished image.
+ */
+final class BatchDetection {
+    /** Where the run writes and what it holds: shared with the classification task. */
+    interface Sink {
+        Path file(String relative);
+
+        Path root();
+
+        List<String> formats();
+
+        /** Adds a finished (or failed) image's record to the summary and steps the progress. */
+        void finished(ObjectNode record);
+
+        void failed(Path image, String reason);
+    }
+
+    private final ImageDetector detector;
+    private final BatchConfig.DetectionSpec spec;
+    private final ObjectMapper json;
+
+    BatchDetection(ImageDetector detector, BatchConfig.DetectionSpec spec, ObjectMapper json) {
+        this.detector = detector;
+        this.spec = spec;
+        this.json = json;
+    }
+
+    /** The post-processing the spec asks for, checked as cam detect checks its options. */
+    static PostProcessing postProcessing(BatchConfig.DetectionSpec spec, Path yaml) {
+        double score = spec.scoreThreshold() == null ? 0.5 : spec.scoreThreshold();
+        double iou = spec.iou() == null ? 0.45 : spec.iou();
+        int topK = spec.topK() == null ? 100 : spec.topK();
+        if (!(score >= 0 && score <= 1) || !(iou >= 0 && iou <= 1)) {
+            throw new CliException(yaml + ": detection.score_threshold and detection.iou must be in [0, 1], got "
+                    + score + " and " + iou);
+        }
+        return new PostProcessing(score, iou, Limits.range(topK, 0, 10_000, yaml + ": detection.top_k"));
+    }
+
+    /** Explains one image with every method; the record is written once every output is on disk. */
+    void explain(Path image, String model, String name, List<BatchCommand.Method> methods, Sink sink) {
+        ImageDetector.Found found;
+        try {
+            found = detector.detect(ImageFiles.read(image, ImageFiles.DEFAULT_MAX_PIXELS, 1, 1));
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            sink.failed(image, e.getMessage());
+            return;
+        }
+        boolean perBox = Boolean.TRUE.equals(spec.perBox());
+        ObjectNode record = json.createObjectNode().put("model", model).put("image", image.toString());
+        List<Detection> boxes = found.detections();
+        ArrayNode listed = record.putArray("detections");
+        for (Detection d : boxes) {
+            ArrayNode box = listed.addObject().put("label", detector.label(d)).put("score", d.score())
+                    .putArray("box");
+            for (double v : detector.photoBox(found, d)) {
+                box.add(Math.round(v * 100) / 100.0);
+            }
+        }
+        ArrayNode cams = record.putArray("cams");
+        for (BatchCommand.Method m : methods) {
+            Tensor maps = detector.cams(m.method(), m.options(), found, perBox,
+                    Boolean.TRUE.equals(spec.renormalize()));
+            String base = model + "/" + name + "." + OutputFolder.safeName(m.method().name());
+            for (int k = 0; k < maps.dim(0); k++) {
+                Tensor cam = detector.onPhoto(found, maps.slice(k));
+                List<Detection> shown = perBox ? List.of(boxes.get(k)) : boxes;
+                String file = perBox ? base + ".box" + k : base;
+                ObjectNode entry = cams.addObject().put("method", m.method().name()).put("label", perBox
+                        ? "box" + k + " " + detector.label(boxes.get(k)) : "all detections");
+                Tensor picture = detector.overlay(found, cam, shown);
+                for (OverlayFormat f : OverlayFormat.values()) {
+                    if (sink.formats().contains(f.extension())) {
+                        Path p = sink.file(file + "." + f.extension());
+                        f.write(p, picture);
+                        entry.put(f.extension(), sink.root().relativize(p).toString());
+                    }
+                }
+                if (sink.formats().contains("npy")) {
+                    Path p = sink.file(file + ".npy");
+                    Npy.write(p, cam);
+                    entry.put("npy", sink.root().relativize(p).toString());
+                }
+            }
+        }
+        try {
+            AtomicFiles.write(sink.file(model + "/.done/" + name + ".json"), json.writeValueAsBytes(record));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        sink.finished(record);
+    }
+}
