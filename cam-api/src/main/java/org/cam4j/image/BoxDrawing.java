@@ -29,7 +29,7 @@ public final class BoxDrawing {
             int size = Math.max(img.getWidth(), img.getHeight());
             float line = Math.max(1f, size / 400f);
             g.setStroke(new BasicStroke(line));
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.max(10, size / 60)));
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.max(9, size / 90)));
             FontMetrics metrics = g.getFontMetrics();
             for (LabeledBox b : boxes) {
                 int x1 = (int) Math.round(b.box()[0]);

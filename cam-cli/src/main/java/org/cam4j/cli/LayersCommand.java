@@ -24,13 +24,29 @@ final class LayersCommand extends ListingCommand {
                         + " network is a spatial map (N x C x H x W, H and W > 1) or a token sequence; name a tensor"
                         + " with --layer if you know one");
             }
+            List<String> levels = detectorLevels(model);
             for (LayerInfo l : model.layers()) {
+                boolean suggested = levels.isEmpty() ? l.suggested() : levels.contains(l.name());
                 ObjectNode o = rows.addObject().put("name", l.name()).put("op", l.opType()).put("node", l.nodeName())
-                        .put("kind", l.kind().name().toLowerCase()).put("suggested", l.suggested());
+                        .put("kind", l.kind().name().toLowerCase()).put("suggested", suggested);
                 Arrays.stream(l.shape()).forEach(o.withArray("shape")::add);
-                lines.add(String.format("%s %-60s %-20s %-8s %s", l.suggested() ? "*" : " ", l.name(), l.opType(),
+                lines.add(String.format("%s %-60s %-20s %-8s %s", suggested ? "*" : " ", l.name(), l.opType(),
                         l.kind().name().toLowerCase(), Arrays.toString(l.shape())));
             }
+            if (!levels.isEmpty()) {
+                lines.add("* a detector: the maps its heads read, one per pyramid level (cam detect's default layers,"
+                        + " combined): " + String.join(" ", levels));
+            }
         }
+    }
+
+    /** For a detector (outputs in a detection layout), its pyramid levels; else none. */
+    private static List<String> detectorLevels(ExplainableModel model) {
+        try {
+            org.cam4j.detection.DetectorOutputs.choose(model.outputs(), "auto");
+        } catch (IllegalArgumentException notADetector) {
+            return List.of();
+        }
+        return model.detectorLevels();
     }
 }

@@ -193,6 +193,13 @@ class DetectCommandTest {
     }
 
     @Test
+    void layersMarkTheDetectorsPyramidLevels() {
+        CliRun r = ok("layers", "--model", ultraface.toString());
+        assertThat(r.out().lines().filter(l -> l.startsWith("*"))).hasSize(5);
+        assertThat(r.out()).contains("default layers, combined): 314 360 400 434");
+    }
+
+    @Test
     void badInputIsOneLine() throws Exception {
         String photo = ultraface.resolveSibling("13.jpg").toString();
         fails("unknown detection layout 'retina'", "detect", "--model", ultraface.toString(), "--image", photo,
@@ -217,6 +224,15 @@ class DetectCommandTest {
             CliRun r = ok("detect", "--model", model.toString(), "--image", photo.toString(), "--score-threshold",
                     "0.3", "--top-k", "2", "--letterbox", "--per-box", "--renormalize", "--save-npy", "--method",
                     "GradCAM", "EigenCAM", "AblationCAM", "ScoreCAM", "--json", "--out", out.toString());
+            // one map for all detections: the box-score target drives the perturbation methods too
+            JsonNode all = JSON.readTree(ok("detect", "--model", model.toString(), "--image", photo.toString(),
+                    "--score-threshold", "0.3", "--method", "AblationCAM", "ScoreCAM", "KPCA_CAM", "--save-npy",
+                    "--json", "--out", out.toString()).out()).get("images").get(0);
+            assertThat(all.get("files")).hasSize(6);
+            for (int k = 1; k < 6; k += 2) {
+                assertThat(Npy.read(Path.of(all.get("files").get(k).asText())).max()).as(kind + " map " + k)
+                        .isGreaterThan(0f);
+            }
             JsonNode detections = JSON.readTree(r.out()).get("images").get(0).get("detections");
             assertThat(detections).as(kind).hasSize(2);
             for (JsonNode d : detections) {
