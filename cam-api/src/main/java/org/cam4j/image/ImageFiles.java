@@ -174,6 +174,11 @@ public final class ImageFiles {
 
     /** Writes an H x W x 3 tensor of 0..255 values as a baseline RGB JPEG (quality 0.92), atomically. */
     public static void writeJpeg(Path file, Tensor rgb255) {
+        AtomicFiles.write(file, jpeg(rgb255));
+    }
+
+    /** The baseline RGB JPEG (quality 0.92) of an H x W x 3 tensor of 0..255 values, as bytes. */
+    public static byte[] jpeg(Tensor rgb255) {
         BufferedImage img = toImage(rgb255);
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
@@ -188,7 +193,7 @@ public final class ImageFiles {
         } finally {
             writer.dispose();
         }
-        AtomicFiles.write(file, bytes.toByteArray());
+        return bytes.toByteArray();
     }
 
     /** An 8-bit RGB image (3 bytes per pixel) from 0..255 values. */

@@ -48,13 +48,24 @@ public final class ImagePipeline implements AutoCloseable {
     private final ExecutorService pool;
     private final Semaphore writeSlots;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final java.util.function.Function<Path, byte[]> reader;
 
     /** @param workers decode and encode threads (the model keeps its own intra-op threads) */
     public ImagePipeline(Preprocessing preprocessing, long maxPixels, int workers) {
+        this(preprocessing, maxPixels, workers, null);
+    }
+
+    /**
+     * @param reader the bytes of an image named by a path (a file system other than the local one, such as
+     *     Hadoop's); null reads local files
+     */
+    public ImagePipeline(Preprocessing preprocessing, long maxPixels, int workers,
+                         java.util.function.Function<Path, byte[]> reader) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be >= 1, got " + workers);
         }
         this.preprocessing = preprocessing;
+        this.reader = reader;
         this.maxPixels = maxPixels;
         this.workers = workers;
         this.pool = Executors.newFixedThreadPool(workers, r -> {
@@ -86,7 +97,10 @@ public final class ImagePipeline implements AutoCloseable {
 
     /** Decodes one file as this pipeline does (limit checked from the header, downscaled where large). */
     public Loaded load(Path file) {
-        RgbImage image = ImageFiles.read(file, maxPixels, preprocessing.height(), preprocessing.width());
+        RgbImage image = reader == null
+                ? ImageFiles.read(file, maxPixels, preprocessing.height(), preprocessing.width())
+                : ImageFiles.read(reader.apply(file), file.toString(), maxPixels, preprocessing.height(),
+                preprocessing.width());
         return new Loaded(file, image, preprocessing.tensor(image));
     }
 

@@ -8,7 +8,6 @@ import java.util.List;
 import org.cam4j.detection.Detection;
 import org.cam4j.detection.PostProcessing;
 import org.cam4j.image.ImageFiles;
-import org.cam4j.tensor.AtomicFiles;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 
@@ -17,28 +16,16 @@ import org.cam4j.tensor.Tensor;
  * for all of them or one per box, written as {@code cam detect} writes them, with a record per finished image.
  */
 final class BatchDetection {
-    /** Where the run writes and what it holds: shared with the classification task. */
-    interface Sink {
-        Path file(String relative);
-
-        Path root();
-
-        List<String> formats();
-
-        /** Adds a finished (or failed) image's record to the summary and steps the progress. */
-        void finished(ObjectNode record);
-
-        void failed(Path image, String reason);
-    }
-
     private final ImageDetector detector;
     private final BatchConfig.DetectionSpec spec;
     private final ObjectMapper json;
+    private final List<String> formats;
 
-    BatchDetection(ImageDetector detector, BatchConfig.DetectionSpec spec, ObjectMapper json) {
+    BatchDetection(ImageDetector detector, BatchConfig.DetectionSpec spec, ObjectMapper json, List<String> formats) {
         this.detector = detector;
         this.spec = spec;
         this.json = json;
+        this.formats = formats;
     }
 
     /** The post-processing the spec asks for, checked as cam detect checks its options. */
@@ -53,13 +40,16 @@ final class BatchDetection {
         return new PostProcessing(score, iou, Limits.range(topK, 0, 10_000, yaml + ": detection.top_k"));
     }
 
-    /** Explains one image with every method; the record is written once every output is on disk. */
-    void explain(Path image, String model, String name, List<BatchCommand.Method> methods, Sink sink) {
+    /** Explains one image with every method; the record is written once every output is in place. */
+    void explain(Path image, String model, String name, List<BatchCommand.Method> methods, OutputStore store,
+                 java.util.function.Function<Path, byte[]> reader, BatchWorker.Listener listener) {
         ImageDetector.Found found;
         try {
-            found = detector.detect(ImageFiles.read(image, ImageFiles.DEFAULT_MAX_PIXELS, 1, 1));
+            found = detector.detect(reader == null ? ImageFiles.read(image, ImageFiles.DEFAULT_MAX_PIXELS, 1, 1)
+                    : ImageFiles.read(reader.apply(image), image.toString(), ImageFiles.DEFAULT_MAX_PIXELS, 1, 1));
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-            sink.failed(image, e.getMessage());
+            listener.failed(json.createObjectNode().put("model", model).put("image", image.toString())
+                    .put("error", String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
             return;
         }
         boolean perBox = Boolean.TRUE.equals(spec.perBox());
@@ -86,24 +76,22 @@ final class BatchDetection {
                         ? "box" + k + " " + detector.label(boxes.get(k)) : "all detections");
                 Tensor picture = detector.overlay(found, cam, shown);
                 for (OverlayFormat f : OverlayFormat.values()) {
-                    if (sink.formats().contains(f.extension())) {
-                        Path p = sink.file(file + "." + f.extension());
-                        f.write(p, picture);
-                        entry.put(f.extension(), sink.root().relativize(p).toString());
+                    if (formats.contains(f.extension())) {
+                        store.write(file + "." + f.extension(), f.encode(picture));
+                        entry.put(f.extension(), file + "." + f.extension());
                     }
                 }
-                if (sink.formats().contains("npy")) {
-                    Path p = sink.file(file + ".npy");
-                    Npy.write(p, cam);
-                    entry.put("npy", sink.root().relativize(p).toString());
+                if (formats.contains("npy")) {
+                    store.write(file + ".npy", Npy.bytes(cam));
+                    entry.put("npy", file + ".npy");
                 }
             }
         }
         try {
-            AtomicFiles.write(sink.file(model + "/.done/" + name + ".json"), json.writeValueAsBytes(record));
+            store.write(model + "/.done/" + name + ".json", json.writeValueAsBytes(record));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        sink.finished(record);
+        listener.finished(record, false);
     }
 }

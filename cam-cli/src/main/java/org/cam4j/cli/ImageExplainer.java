@@ -46,6 +46,10 @@ final class ImageExplainer {
         return model;
     }
 
+    Preprocessing preprocessing() {
+        return preprocessing;
+    }
+
     record Prediction(int index, String label, double probability) {
     }
 

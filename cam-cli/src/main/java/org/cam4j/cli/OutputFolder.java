@@ -64,6 +64,11 @@ final class OutputFolder {
                 if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
                     Files.createDirectory(folder);
                 }
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // another writer thread made it first: fine if it is a folder (a link is refused below)
+                if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new CliException("cannot create " + folder + " (a file of that name exists)");
+                }
             } catch (IOException e) {
                 throw new CliException("cannot create " + folder + " (" + e.getMessage() + ")");
             }

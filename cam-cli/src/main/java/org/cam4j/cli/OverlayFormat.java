@@ -12,6 +12,11 @@ enum OverlayFormat {
         return name();
     }
 
+    /** The file's bytes. */
+    byte[] encode(Tensor rgb255) {
+        return this == jpg ? ImageFiles.jpeg(rgb255) : ImageFiles.png(rgb255);
+    }
+
     void write(Path file, Tensor rgb255) {
         if (this == jpg) {
             ImageFiles.writeJpeg(file, rgb255);

@@ -29,6 +29,15 @@ final class Yaml {
         return read(file, type, SNAKE);
     }
 
+    /** A YAML text already checked once from its file (a batch run's configuration shipped to Spark executors). */
+    static <T> T readSnakeText(String text, Class<T> type) {
+        try {
+            return SNAKE.readValue(text, type);
+        } catch (IOException e) {
+            throw new CliException("cannot read the batch YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
     static <T> T read(Path file, Class<T> type) {
         return read(file, type, MAPPER);
     }

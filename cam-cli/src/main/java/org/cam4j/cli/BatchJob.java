@@ -1,0 +1,272 @@
+package org.cam4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.cam4j.pipeline.CamOptions;
+import org.cam4j.spi.CamMethod;
+import org.cam4j.spi.Methods;
+
+/**
+ * A batch run as its YAML describes it, checked before anything runs: models, methods with options, images with
+ * their unique output names, formats, targets, evaluation. {@code cam batch} runs it on this machine; the Spark
+ * module ships its YAML text to executors, which rebuild it with {@link #onExecutor} and run
+ * {@link BatchWorker}s over their share of the images.
+ */
+public final class BatchJob {
+    static final List<String> FORMATS = List.of("png", "jpg", "npy", "json", "html");
+
+    private final Path yaml;
+    private final String text;
+    private final Path base;
+    private final BatchConfig config;
+    private final List<String> formats;
+    private final float imageWeight;
+    private final List<BatchCommand.Method> methods;
+    private final List<BatchConfig.ModelEntry> models;
+    private final List<String> modelNames;
+    private final List<org.cam4j.spi.CamMetric> metrics;
+    private final boolean detection;
+    private List<Path> images = List.of();
+    private Map<Path, String> names = Map.of();
+
+    private BatchJob(Path yaml, String text, Path base, BatchConfig config) {
+        this.yaml = yaml;
+        this.text = text;
+        this.base = base;
+        this.config = config;
+        this.formats = config.formats() == null ? List.of("png", "json", "html") : config.formats();
+        for (String f : formats) {
+            if (!FORMATS.contains(f)) {
+                throw new CliException(yaml + ": unknown format '" + f + "'; use " + String.join(", ", FORMATS));
+            }
+        }
+        this.detection = task(config);
+        if (detection && (config.evaluate() != null || config.targets() != null)) {
+            throw new CliException(yaml + ": 'evaluate' and 'targets' are for classifiers; with 'task: detection'"
+                    + " every detection is explained (see the 'detection' section)");
+        }
+        if (detection) {
+            BatchDetection.postProcessing(config.detection() == null ? BatchConfig.DetectionSpec.defaults()
+                    : config.detection(), yaml);
+        }
+        this.imageWeight = Limits.imageWeight(config.imageWeight() == null ? 0.5f : config.imageWeight(),
+                yaml + ": image_weight");
+        this.methods = methods(required(config.methods(), "methods"));
+        required(config.images(), "images");
+        this.models = config.models() == null || config.models().isEmpty()
+                ? List.of(new BatchConfig.ModelEntry(null, null, null, null, null, null, null, null, null, null, null))
+                : config.models();
+        Map<String, String> byName = new LinkedHashMap<>();
+        for (BatchConfig.ModelEntry entry : models) {
+            String name = modelName(entry);
+            if (byName.putIfAbsent(name.toLowerCase(java.util.Locale.ROOT), name) != null) {
+                throw new CliException(yaml + ": two models are named '" + name + "' (their output folder); give each"
+                        + " a distinct name:");
+            }
+            Limits.threads(entry.threads() == null ? 0 : entry.threads(), yaml + ": models[].threads");
+            modelPath(entry);
+        }
+        this.modelNames = List.copyOf(byName.values());
+        if (config.targets() != null && config.targets().csv() != null
+                && !Files.isRegularFile(base.resolve(config.targets().csv()))) {
+            throw new CliException(yaml + ": targets.csv file " + base.resolve(config.targets().csv())
+                    + " does not exist");
+        }
+        this.metrics = config.evaluate() == null ? List.of()
+                : required(config.evaluate().metrics(), "evaluate.metrics").stream().distinct()
+                .map(org.cam4j.spi.Metrics::get).toList();
+        for (org.cam4j.spi.CamMetric m : metrics) {
+            if (m.needsGroundTruth()) {
+                throw new CliException(yaml + ": evaluate.metrics: " + m.name() + " needs ground-truth masks, which"
+                        + " batch runs do not take; use 'cam evaluate --masks'");
+            }
+        }
+    }
+
+    /**
+     * Reads and checks a batch YAML; {@code lister} expands its image entries (files, folders, globs) relative to
+     * the YAML's folder into the images, in order (the local file system for {@code cam batch}).
+     */
+    public static BatchJob load(Path yaml, Function<List<String>, List<Path>> lister) {
+        BatchConfig config = Yaml.readSnake(yaml, BatchConfig.class);
+        String text;
+        try {
+            text = Files.readString(yaml);
+        } catch (java.io.IOException e) {
+            throw new CliException("cannot read " + yaml + ": " + e.getMessage());
+        }
+        BatchJob job = new BatchJob(yaml, text, yaml.toAbsolutePath().getParent(), config);
+        job.images = lister.apply(config.images()).stream().distinct().toList();
+        job.names = OutputNames.assign(job.images);
+        return job;
+    }
+
+    /** The local file system's lister: {@link ImageInputs} relative to the YAML's folder. */
+    public static Function<List<String>, List<Path>> localImages(Path yaml) {
+        return specs -> ImageInputs.expand(specs, yaml.toAbsolutePath().getParent());
+    }
+
+    /** The job on an executor, from the YAML text the driver checked; its images come with the tasks. */
+    public static BatchJob onExecutor(String yamlText, String yamlPath) {
+        Path yaml = Path.of(yamlPath);
+        return new BatchJob(yaml, yamlText, yaml.toAbsolutePath().getParent(),
+                Yaml.readSnakeText(yamlText, BatchConfig.class));
+    }
+
+    /** The YAML text, to ship to executors. */
+    public String yamlText() {
+        return text;
+    }
+
+    public Path yaml() {
+        return yaml;
+    }
+
+    /** The output folder the YAML names (relative to its folder), or null. */
+    public String output() {
+        return config.output();
+    }
+
+    public List<Path> images() {
+        return images;
+    }
+
+    /** Each image's unique output name (see {@link OutputNames}). */
+    public Map<Path, String> names() {
+        return names;
+    }
+
+    public List<String> modelNames() {
+        return modelNames;
+    }
+
+    public List<String> formats() {
+        return formats;
+    }
+
+    int methodCount() {
+        return methods.size();
+    }
+
+    /**
+     * Opens one model for explaining images into {@code store}; images are read with {@code reader} (null: local
+     * files). The caller closes it.
+     */
+    public BatchWorker worker(String modelName, OutputStore store, Function<Path, byte[]> reader) {
+        int at = modelNames.indexOf(modelName);
+        if (at < 0) {
+            throw new CliException(yaml + " has no model named '" + modelName + "'");
+        }
+        return new BatchWorker(this, models.get(at), modelName, store, reader);
+    }
+
+    /**
+     * Writes {@code summary.json} and {@code report.html} (as the formats ask) from every image's record, in model
+     * then image order.
+     */
+    public void finish(List<JsonNode> records, OutputStore store, Path reportRoot) {
+        ArrayNode summary = Yaml.json().createArrayNode();
+        List<JsonNode> rows = new ArrayList<>(records);
+        List<String> order = modelNames.stream().map(n -> n.toLowerCase(java.util.Locale.ROOT)).toList();
+        rows.sort(java.util.Comparator.comparingInt((JsonNode r) -> order.indexOf(r.path("model").asText()
+                .toLowerCase(java.util.Locale.ROOT))).thenComparing(r -> r.path("image").asText()));
+        summary.addAll(rows);
+        try {
+            if (formats.contains("json")) {
+                store.write("summary.json", Yaml.json().writeValueAsBytes(summary));
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        if (formats.contains("html")) {
+            store.write("report.html", HtmlReport.render(summary, reportRoot, methods.stream()
+                    .map(BatchCommand.Method::method).toList()).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The one-line summary of a finished run. */
+    public String summaryLine(int done, int failed, String where) {
+        return "explained " + done + " image(s) with " + methods.size() + " method(s) into " + where
+                + (failed == 0 ? "" : "; " + failed + " failed");
+    }
+
+    Path base() {
+        return base;
+    }
+
+    BatchConfig config() {
+        return config;
+    }
+
+    List<BatchCommand.Method> methods() {
+        return methods;
+    }
+
+    float imageWeight() {
+        return imageWeight;
+    }
+
+    List<org.cam4j.spi.CamMetric> metrics() {
+        return metrics;
+    }
+
+    boolean detection() {
+        return detection;
+    }
+
+    Path modelPath(BatchConfig.ModelEntry entry) {
+        return ModelArgs.existing(entry.path() == null ? DefaultModel.model() : base.resolve(entry.path()));
+    }
+
+    private String modelName(BatchConfig.ModelEntry entry) {
+        if (entry.name() != null) {
+            return OutputFolder.safeName(entry.name());
+        }
+        Path p = entry.path() == null ? Path.of("pretrainedResnet_cifar10.onnx") : Path.of(entry.path());
+        return OutputFolder.safeName(ExplainCommand.base(p));
+    }
+
+    private boolean task(BatchConfig c) {
+        String task = c.task() == null ? "classification" : c.task();
+        if (!task.equals("classification") && !task.equals("detection")) {
+            throw new CliException(yaml + ": unknown task '" + task + "'; use classification or detection");
+        }
+        if (task.equals("classification") && c.detection() != null) {
+            throw new CliException(yaml + ": a 'detection' section needs 'task: detection'");
+        }
+        return task.equals("detection");
+    }
+
+    private List<BatchCommand.Method> methods(List<BatchConfig.MethodEntry> entries) {
+        Map<String, BatchCommand.Method> out = new LinkedHashMap<>();
+        for (BatchConfig.MethodEntry e : entries) {
+            CamMethod m = Methods.get(required(e.name(), "methods[].name"));
+            int batchSize = Limits.batchSize(e.batchSize() == null ? 32 : e.batchSize(), yaml
+                    + ": methods[].batch_size");
+            CamOptions base = new CamOptions(Boolean.TRUE.equals(e.eigenSmooth()), Boolean.TRUE.equals(e.augSmooth()),
+                    batchSize, Map.of());
+            CamOptions options = MethodOptions.forEach(List.of(m), e.options(), base, yaml + ": option").get(m);
+            if (out.containsKey(m.name()) && !out.get(m.name()).options().equals(options)) {
+                throw new CliException(yaml + ": method " + m.name() + " is listed twice with different settings;"
+                        + " list it once");
+            }
+            out.putIfAbsent(m.name(), new BatchCommand.Method(m, options));
+        }
+        return List.copyOf(out.values());
+    }
+
+    private <T> T required(T value, String key) {
+        if (value == null) {
+            throw new CliException(yaml + ": the batch YAML needs '" + key + "'");
+        }
+        return value;
+    }
+}

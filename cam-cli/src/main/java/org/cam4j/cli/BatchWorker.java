@@ -1,0 +1,320 @@
+package org.cam4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.cam4j.image.ImageFiles;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.model.ModelOptions;
+import org.cam4j.pipeline.CamResult;
+import org.cam4j.pipeline.ImagePipeline;
+import org.cam4j.spi.Backends;
+import org.cam4j.target.ClassifierOutputTarget;
+import org.cam4j.target.Target;
+import org.cam4j.tensor.Npy;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * One model of a batch run, opened once, explaining images into an {@link OutputStore}: overlays, maps and, per
+ * finished image, a record ({@code <model>/.done/<name>.json}, holding the image's path) written after every output
+ * of the image is in place. Images with a record naming them are skipped (their record is reported as is), so a
+ * rerun, or a retried Spark task, duplicates nothing. A bad image is a failed record, not a failed run.
+ */
+public final class BatchWorker implements AutoCloseable {
+    private static final int IMAGE_BATCH = 8;
+
+    /** What happens to each image, in any thread. */
+    public interface Listener {
+        /** A finished image's record: explained now, or before (skipped). */
+        void finished(JsonNode record, boolean skipped);
+
+        /** An image that failed, with its error record. */
+        void failed(JsonNode record);
+    }
+
+    private final BatchJob job;
+    private final String modelName;
+    private final OutputStore store;
+    private final Function<Path, byte[]> reader;
+    private final ObjectMapper json = Yaml.json();
+    private final ExplainableModel model;
+    private final ImageExplainer explainer;
+    private final Labels labels;
+    private final BatchDetection detection;
+
+    BatchWorker(BatchJob job, BatchConfig.ModelEntry entry, String modelName, OutputStore store,
+                Function<Path, byte[]> reader) {
+        this.job = job;
+        this.modelName = modelName;
+        this.store = store;
+        this.reader = reader;
+        Path modelPath = job.modelPath(entry);
+        Path base = job.base();
+        ModelSettings beside = ModelSettings.beside(modelPath);
+        ModelSettings settings = new ModelSettings(entry.preprocessing() != null ? entry.preprocessing()
+                : beside.preprocessing(), entry.labels() != null ? base.resolve(entry.labels()).toString()
+                : beside.labels() == null ? null : modelPath.resolveSibling(beside.labels()).toString(),
+                entry.layers() != null ? entry.layers() : beside.defaultLayers(), null,
+                entry.reshape() != null ? entry.reshape() : beside.reshape());
+        this.labels = settings.labels() == null ? Labels.none() : Labels.read(Path.of(settings.labels()));
+        ModelOptions options = new ModelOptions(entry.device(), entry.threads() == null ? 0 : entry.threads(),
+                settings.reshape(), true, ModelArgs.backendOptions(entry.tag(), entry.signature()));
+        Function<Map<String, String>, ExplainableModel> opener = extra -> {
+            Map<String, String> backendSettings = new HashMap<>(options.backend());
+            backendSettings.putAll(extra);
+            return Backends.choose(modelPath, entry.backend()).open(modelPath, new ModelOptions(options.device(),
+                    options.threads(), options.reshape(), options.inplaceReluView(), backendSettings));
+        };
+        if (job.detection()) {
+            BatchConfig.DetectionSpec spec = job.config().detection() == null
+                    ? BatchConfig.DetectionSpec.defaults() : job.config().detection();
+            DetectCommand.Opened opened = DetectCommand.open(opener, modelPath, spec.layout());
+            this.model = opened.model();
+            try {
+                ImageDetector detector = new ImageDetector(model, new PreprocessingArgs().resolve(settings, model),
+                        labels, DetectCommand.layers(null, settings, model), opened.outputs().layout(),
+                        BatchDetection.postProcessing(spec, job.yaml()), Boolean.TRUE.equals(spec.letterbox()),
+                        job.imageWeight());
+                this.detection = new BatchDetection(detector, spec, json, job.formats());
+                this.explainer = null;
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+        } else {
+            this.model = opener.apply(Map.of());
+            try {
+                this.explainer = new ImageExplainer(model, new PreprocessingArgs().resolve(settings, model), labels,
+                        ModelArgs.layersOrDefault(null, settings, model), job.imageWeight());
+                this.detection = null;
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+        }
+    }
+
+    /** Explains these images (named as {@code names} says), skipping those already finished. */
+    public void run(List<Path> images, Map<Path, String> names, Listener listener) {
+        List<Path> todo = new ArrayList<>();
+        for (Path image : images) {
+            JsonNode record = finished(names.get(image), image);
+            if (record != null) {
+                listener.finished(record, true);
+            } else {
+                todo.add(image);
+            }
+        }
+        if (detection != null) {
+            for (Path image : todo) {
+                detection.explain(image, modelName, names.get(image), job.methods(), store, reader, listener);
+            }
+            return;
+        }
+        Map<Path, List<Target>> targets = targets(job.config().targets(), images, model.output().valuesPerImage());
+        int top = Math.max(5, targets.values().stream().mapToInt(List::size).max().orElse(1));
+        try (ImagePipeline pipeline = new ImagePipeline(explainer.preprocessing(), ImageFiles.DEFAULT_MAX_PIXELS,
+                Limits.cores(), reader)) {
+            for (Iterator<ImagePipeline.Batch> it = pipeline.batches(todo, IMAGE_BATCH); it.hasNext(); ) {
+                ImagePipeline.Batch batch = it.next();
+                for (ImagePipeline.Failed f : batch.failed()) {
+                    listener.failed(failure(f.file(), f.reason()));
+                }
+                if (batch.size() > 0) {
+                    explainPart(pipeline, batch, names, targets, top, listener);
+                }
+            }
+            pipeline.finish();
+        }
+    }
+
+    /** The error record of an image. */
+    ObjectNode failure(Path image, String reason) {
+        return json.createObjectNode().put("model", modelName).put("image", image.toString()).put("error", reason);
+    }
+
+    /** The record of an image this model already finished, or null; a record naming another image is not it. */
+    private JsonNode finished(String name, Path image) {
+        byte[] bytes = store.read(recordName(name));
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            JsonNode rec = json.readTree(bytes);
+            return rec.path("image").asText().equals(image.toString()) ? rec : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    String recordName(String name) {
+        return modelName + "/.done/" + name + ".json";
+    }
+
+    /** Per image, its targets: top-k classes (null = resolved after the forward pass), fixed classes or a CSV. */
+    private Map<Path, List<Target>> targets(BatchConfig.TargetSpec spec, List<Path> images, int classes) {
+        Map<Path, List<Target>> out = new HashMap<>();
+        Map<String, List<Target>> byName = new HashMap<>();
+        if (spec != null && spec.csv() != null) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(job.base().resolve(spec.csv()));
+            } catch (IOException e) {
+                throw new CliException("cannot read " + spec.csv() + ": " + e.getMessage());
+            }
+            for (String line : lines) {
+                String[] cells = line.split(",");
+                if (cells.length < 2 || line.isBlank() || cells[0].equals("image")) {
+                    continue;
+                }
+                byName.computeIfAbsent(cells[0].trim(), k -> new ArrayList<>())
+                        .add(new ClassifierOutputTarget(labels.index(cells[1], classes)));
+            }
+        }
+        int k = spec == null || spec.topK() == null ? 1 : spec.topK();
+        if (k < 1 || classes > 0 && k > classes) {
+            throw new CliException(job.yaml() + ": targets.top_k must be between 1 and the model's " + classes
+                    + " classes, got " + k);
+        }
+        for (Path image : images) {
+            List<Target> t;
+            if (spec != null && spec.classes() != null) {
+                t = spec.classes().stream().distinct()
+                        .map(c -> (Target) new ClassifierOutputTarget(labels.index(c, classes))).toList();
+            } else if (spec != null && spec.csv() != null) {
+                t = byName.get(image.getFileName().toString());
+                if (t == null) {
+                    throw new CliException(spec.csv() + " has no class for image " + image.getFileName());
+                }
+            } else {
+                t = new ArrayList<>();
+                for (int i = 0; i < k; i++) {
+                    t.add(null);
+                }
+            }
+            out.put(image, t);
+        }
+        return out;
+    }
+
+    /** The YAML's evaluate metrics for one method's maps of a batch: per metric name, one value per row. */
+    private Map<String, double[]> evaluate(BatchCommand.Method m, Tensor input, CamResult r) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        if (job.metrics().isEmpty()) {
+            return out;
+        }
+        BatchConfig.EvaluateSpec spec = job.config().evaluate();
+        List<Double> percentiles = spec.roadPercentiles() == null ? List.of(20.0, 40.0, 60.0, 80.0)
+                : spec.roadPercentiles();
+        try (org.cam4j.pipeline.Cam cam = explainer.cam(m.method(), m.options())) {
+            org.cam4j.metrics.MetricContext context = new org.cam4j.metrics.MetricContext(model, input,
+                    r.cams(), r.targets(), percentiles.get(0), percentiles, spec.roadNoise() == null ? 0.01
+                    : spec.roadNoise(), spec.seed() == null ? 0 : spec.seed(), cam)
+                    .withOptions(spec.options() == null ? Map.of() : spec.options());
+            for (org.cam4j.spi.CamMetric metric : job.metrics()) {
+                out.putAll(EvaluateCommand.scores(metric, context));
+            }
+        }
+        return out;
+    }
+
+    private void explainPart(ImagePipeline pipeline, ImagePipeline.Batch batch, Map<Path, String> names,
+                             Map<Path, List<Target>> targets, int top, Listener listener) {
+        Tensor input = batch.input();
+        Tensor outputs = model.predict(input);
+        List<List<ImageExplainer.Prediction>> predictions = explainer.predictions(outputs, top);
+        List<ObjectNode> records = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            ObjectNode rec = json.createObjectNode().put("model", modelName)
+                    .put("image", batch.loaded().get(i).file().toString());
+            ArrayNode p = rec.putArray("predictions");
+            predictions.get(i).subList(0, Math.min(5, predictions.get(i).size())).forEach(x -> p.addObject()
+                    .put("class", x.index()).put("label", x.label()).put("probability", x.probability()));
+            rec.putArray("cams");
+            records.add(rec);
+        }
+        // one row per (image, target); top-k targets resolve to the k best classes of each image
+        List<Integer> rowImage = new ArrayList<>();
+        List<Target> rowTarget = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            List<Target> t = targets.get(batch.loaded().get(i).file());
+            for (int k = 0; k < t.size(); k++) {
+                rowImage.add(i);
+                rowTarget.add(t.get(k) != null ? t.get(k)
+                        : new ClassifierOutputTarget(predictions.get(i).get(k).index()));
+            }
+        }
+        Tensor rowInput = Tensor.stack(rowImage.stream().map(input::slice).toList());
+        // the records are written by the last of the batch's output writes: a record means its outputs are in place
+        AtomicInteger pending = new AtomicInteger(job.methods().size() * rowImage.size());
+        Runnable writeRecords = () -> {
+            for (int i = 0; i < batch.size(); i++) {
+                writeRecord(names.get(batch.loaded().get(i).file()), records.get(i));
+                listener.finished(records.get(i), false);
+            }
+        };
+        List<String> formats = job.formats();
+        for (BatchCommand.Method m : job.methods()) {
+            CamResult r = explainer.run(m.method(), m.options(), rowInput, rowTarget);
+            Map<String, double[]> scores = evaluate(m, rowInput, r);
+            for (int row = 0; row < rowImage.size(); row++) {
+                ImagePipeline.Loaded image = batch.loaded().get(rowImage.get(row));
+                int cls = ExplainCommand.targetClass(rowTarget.get(row));
+                String name = modelName + "/" + names.get(image.file()) + "."
+                        + OutputFolder.safeName(m.method().name() + "." + labels.name(cls));
+                ObjectNode cam = ((ArrayNode) records.get(rowImage.get(row)).get("cams")).addObject()
+                        .put("method", m.method().name()).put("class", cls).put("label", labels.name(cls));
+                Tensor map = r.cams().slice(row);
+                if (!scores.isEmpty()) {
+                    ObjectNode metricsNode = cam.putObject("metrics");
+                    int at = row;
+                    scores.forEach((k, v) -> metricsNode.put(k, v[at]));
+                }
+                List<OverlayFormat> overlays = java.util.Arrays.stream(OverlayFormat.values())
+                        .filter(f -> formats.contains(f.extension())).toList();
+                overlays.forEach(f -> cam.put(f.extension(), name + "." + f.extension()));
+                boolean npy = formats.contains("npy");
+                if (npy) {
+                    cam.put("npy", name + ".npy");
+                }
+                pipeline.submit(() -> {
+                    if (!overlays.isEmpty()) {
+                        Tensor picture = explainer.overlay(image.image(), map);
+                        overlays.forEach(f -> store.write(name + "." + f.extension(), f.encode(picture)));
+                    }
+                    if (npy) {
+                        store.write(name + ".npy", Npy.bytes(map));
+                    }
+                    if (pending.decrementAndGet() == 0) {
+                        writeRecords.run();
+                    }
+                });
+            }
+        }
+    }
+
+    void writeRecord(String name, JsonNode record) {
+        try {
+            store.write(recordName(name), json.writeValueAsBytes(record));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
