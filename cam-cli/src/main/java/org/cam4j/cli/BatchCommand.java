@@ -44,7 +44,7 @@ final class BatchCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
 
-    @Option(names = "--spark", description = "Run as an Apache Spark job (needs the cam-spark plugin and Spark).")
+    @Option(names = "--spark", description = "Run as an Apache Spark job (through ./cam, which adds the cam-spark build and Spark).")
     boolean spark;
 
     @Option(names = "--master", paramLabel = "URL", description = "Spark master with --spark: local[*] (default),"
@@ -106,15 +106,15 @@ final class BatchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Hands the run to cam-spark's {@code SparkBatch.run(yaml, out, master, stdout, stderr)}. */
+    /** Hands the run to cam-spark's {@code SparkBatch.run(yaml, out, master, stdout, stderr)}, when on the classpath. */
     private int runOnSpark(PrintWriter stdout, PrintWriter err) throws Exception {
         Class<?> runner;
         try {
             runner = Class.forName(SPARK_RUNNER, true, Thread.currentThread().getContextClassLoader());
         } catch (ClassNotFoundException | NoClassDefFoundError e) {
-            throw new CliException("--spark needs the cam-spark plugin and Spark's jars: build it (./mvnw -pl cam-spark"
-                    + " -am package) and add cam-spark/target/plugin to CAM4J_PLUGINS, or submit"
-                    + " cam-spark/target/cam-spark.jar with spark-submit --class " + SPARK_RUNNER);
+            throw new CliException("--spark needs the cam-spark build and Spark's jars: run it with ./cam, which builds"
+                    + " cam-spark/target/cam-spark.jar and runs it with Spark's jars ($SPARK_HOME/jars or"
+                    + " cam-spark/target/spark-jars), or submit cam-spark.jar with spark-submit --class " + SPARK_RUNNER);
         }
         try {
             return (Integer) runner.getMethod("run", Path.class, Path.class, String.class, PrintWriter.class,

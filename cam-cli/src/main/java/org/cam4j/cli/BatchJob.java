@@ -161,11 +161,19 @@ public final class BatchJob {
      * files). The caller closes it.
      */
     public BatchWorker worker(String modelName, OutputStore store, Function<Path, byte[]> reader) {
+        return worker(modelName, store, reader, 0);
+    }
+
+    /**
+     * The same with {@code threads} for the model and the image workers where the YAML sets none (a Spark task's
+     * cores); 0 for the runtime's default and every core.
+     */
+    public BatchWorker worker(String modelName, OutputStore store, Function<Path, byte[]> reader, int threads) {
         int at = modelNames.indexOf(modelName);
         if (at < 0) {
             throw new CliException(yaml + " has no model named '" + modelName + "'");
         }
-        return new BatchWorker(this, models.get(at), modelName, store, reader);
+        return new BatchWorker(this, models.get(at), modelName, store, reader, threads);
     }
 
     /**

@@ -53,10 +53,12 @@ public final class BatchWorker implements AutoCloseable {
     private final ImageExplainer explainer;
     private final Labels labels;
     private final BatchDetection detection;
+    private final int workers;
 
     BatchWorker(BatchJob job, BatchConfig.ModelEntry entry, String modelName, OutputStore store,
-                Function<Path, byte[]> reader) {
+                Function<Path, byte[]> reader, int threads) {
         this.job = job;
+        this.workers = threads > 0 ? threads : Limits.cores();
         this.modelName = modelName;
         this.store = store;
         this.reader = reader;
@@ -69,7 +71,7 @@ public final class BatchWorker implements AutoCloseable {
                 entry.layers() != null ? entry.layers() : beside.defaultLayers(), null,
                 entry.reshape() != null ? entry.reshape() : beside.reshape());
         this.labels = settings.labels() == null ? Labels.none() : Labels.read(Path.of(settings.labels()));
-        ModelOptions options = new ModelOptions(entry.device(), entry.threads() == null ? 0 : entry.threads(),
+        ModelOptions options = new ModelOptions(entry.device(), entry.threads() == null ? threads : entry.threads(),
                 settings.reshape(), true, ModelArgs.backendOptions(entry.tag(), entry.signature()));
         Function<Map<String, String>, ExplainableModel> opener = extra -> {
             Map<String, String> backendSettings = new HashMap<>(options.backend());
@@ -126,7 +128,7 @@ public final class BatchWorker implements AutoCloseable {
         Map<Path, List<Target>> targets = targets(job.config().targets(), images, model.output().valuesPerImage());
         int top = Math.max(5, targets.values().stream().mapToInt(List::size).max().orElse(1));
         try (ImagePipeline pipeline = new ImagePipeline(explainer.preprocessing(), ImageFiles.DEFAULT_MAX_PIXELS,
-                Limits.cores(), reader)) {
+                workers, reader)) {
             for (Iterator<ImagePipeline.Batch> it = pipeline.batches(todo, IMAGE_BATCH); it.hasNext(); ) {
                 ImagePipeline.Batch batch = it.next();
                 for (ImagePipeline.Failed f : batch.failed()) {

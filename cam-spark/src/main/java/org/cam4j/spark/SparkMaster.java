@@ -1,0 +1,48 @@
+package org.cam4j.spark;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import org.cam4j.cli.CliException;
+
+/** Checks a Spark master URL before a session is created, so a typo or a dead master is one line, not a hang. */
+final class SparkMaster {
+    private static final int CONNECT_TIMEOUT_MS = 3000;
+
+    private SparkMaster() {
+    }
+
+    static void check(String master) {
+        if (master == null) {
+            return;
+        }
+        if (master.startsWith("spark://")) {
+            String last = "";
+            for (String hostPort : master.substring("spark://".length()).split(",")) {
+                int colon = hostPort.lastIndexOf(':');
+                String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+                int port = colon < 0 ? 7077 : Integer.parseInt(hostPort.substring(colon + 1).replaceAll("/.*", ""));
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
+                    return;
+                } catch (IOException e) {
+                    last = host + ":" + port + ": " + (e instanceof java.net.UnknownHostException ? "unknown host"
+                            : e.getMessage());
+                }
+            }
+            throw new CliException("cannot reach the Spark master " + master + " (" + last + "); check --master and"
+                    + " that the master is running");
+        }
+        if (master.equals("yarn")) {
+            if (System.getenv("HADOOP_CONF_DIR") == null && System.getenv("YARN_CONF_DIR") == null) {
+                throw new CliException("--master yarn needs HADOOP_CONF_DIR or YARN_CONF_DIR naming the cluster's"
+                        + " configuration folder");
+            }
+            return;
+        }
+        if (!master.matches("local(\\[(\\*|\\d+)(,\\d+)?])?") && !master.startsWith("k8s://")) {
+            throw new CliException("unknown Spark master '" + master + "'; use local[*], local[N], spark://HOST:PORT,"
+                    + " yarn or k8s://...");
+        }
+    }
+}
