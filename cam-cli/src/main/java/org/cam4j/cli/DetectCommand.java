@@ -36,6 +36,9 @@ final class DetectCommand implements Callable<Integer> {
     ModelArgs modelArgs = new ModelArgs();
 
     @Mixin
+    OverlayArgs overlayArgs = new OverlayArgs();
+
+    @Mixin
     PreprocessingArgs preprocessingArgs = new PreprocessingArgs.WithInputLayout();
 
     @Option(names = {"--image", "--image-path"}, arity = "1..*", paramLabel = "FILE|DIR|GLOB",
@@ -97,17 +100,8 @@ final class DetectCommand implements Callable<Integer> {
     @Option(names = "--save-npy", description = "Also write each CAM as float32 .npy at the photo's resolution.")
     boolean saveNpy;
 
-    @Option(names = "--image-weight", defaultValue = "0.5", paramLabel = "W",
-            description = "Weight of the photo in the overlay. Default: ${DEFAULT-VALUE}.")
-    float imageWeight;
 
-    @Option(names = "--format", defaultValue = "png", paramLabel = "png|jpg",
-            description = "Overlay file format. Default: ${DEFAULT-VALUE}.")
-    OverlayFormat format;
 
-    @Option(names = "--max-pixels", defaultValue = "250000000", paramLabel = "N",
-            description = "Refuse photos of more pixels. Default: ${DEFAULT-VALUE}.")
-    long maxPixels;
 
     @Option(names = "--json", description = "Print a JSON summary instead of text.")
     boolean json;
@@ -122,10 +116,7 @@ final class DetectCommand implements Callable<Integer> {
         }
         Limits.range(topK, 0, 10_000, "--top-k");
         Limits.batchSize(batchSize, "--batch-size");
-        Limits.imageWeight(imageWeight, "--image-weight");
-        if (maxPixels < 1) {
-            throw new CliException("--max-pixels must be >= 1, got " + maxPixels);
-        }
+        overlayArgs.check();
         List<CamMethod> chosen = Methods.distinct(methods);
         Map<CamMethod, CamOptions> options = MethodOptions.forEach(chosen, methodOptions,
                 new CamOptions(false, false, batchSize, Map.of(), false), "--option");
@@ -139,7 +130,8 @@ final class DetectCommand implements Callable<Integer> {
             ModelSettings settings = modelArgs.settings();
             ImageDetector detector = new ImageDetector(opened.model(), preprocessingArgs.resolve(settings,
                     opened.model()), modelArgs.labels(labelsFile, settings),
-                    layers(layers, settings, opened.model()), opened.outputs().layout(), post, letterbox, imageWeight);
+                    layers(layers, settings, opened.model()), opened.outputs().layout(), post, letterbox,
+                    overlayArgs.imageWeight);
             OutputFolder folder = OutputFolder.create(out, "--out");
             if (!json) {
                 spec.commandLine().getOut().println("layout " + opened.outputs().layout().spec() + ", layers "
@@ -215,7 +207,7 @@ final class DetectCommand implements Callable<Integer> {
         for (Path photo : photos) {
             ImageDetector.Found found;
             try {
-                found = detector.detect(ImageFiles.read(photo, maxPixels, 1, 1));
+                found = detector.detect(ImageFiles.read(photo, overlayArgs.maxPixels, 1, 1));
             } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
                 failures.add(photo + ": " + e.getMessage());
                 rows.addObject().put("image", photo.toString()).put("error", e.getMessage());
@@ -282,8 +274,8 @@ final class DetectCommand implements Callable<Integer> {
     }
 
     private void write(OutputFolder folder, String base, Tensor overlay, Tensor cam, ArrayNode files) {
-        Path picture = folder.file(base + "." + format.extension());
-        format.write(picture, overlay);
+        Path picture = folder.file(base + "." + overlayArgs.format.extension());
+        overlayArgs.format.write(picture, overlay);
         files.add(picture.toString());
         if (saveNpy && cam != null) {
             Path npy = folder.file(base + ".npy");

@@ -44,6 +44,9 @@ final class ExplainCommand implements Callable<Integer> {
     @Mixin
     ModelArgs modelArgs = new ModelArgs();
 
+    @Mixin
+    OverlayArgs overlayArgs = new OverlayArgs();
+
     @ArgGroup(exclusive = true)
     Inputs inputs;
 
@@ -97,9 +100,6 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--guided", description = "Also write guided backprop (_gb) and Guided Grad-CAM (_cam_gb).")
     boolean guided;
 
-    @Option(names = "--image-weight", defaultValue = "0.5", paramLabel = "W",
-            description = "Weight of the photo in the overlay. Default: ${DEFAULT-VALUE}.")
-    float imageWeight;
 
     @Option(names = "--top", defaultValue = "3", paramLabel = "K", description = "Predictions to print per image.")
     int top;
@@ -107,14 +107,7 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON summary instead of text.")
     boolean json;
 
-    @Option(names = "--max-pixels", defaultValue = "250000000", paramLabel = "N", description = {"Refuse images of"
-            + " more pixels (width x height, read from the header before decoding). Default: ${DEFAULT-VALUE}.",
-        "Images over 16 megapixels are decoded subsampled, never below the model's input size."})
-    long maxPixels;
 
-    @Option(names = "--format", defaultValue = "png", paramLabel = "png|jpg",
-            description = "Overlay file format. Default: ${DEFAULT-VALUE}.")
-    OverlayFormat format;
 
     @Option(names = "--allow-non-finite", description = "Compute even when the input, logits or gradients hold NaN or"
             + " Inf values (by default an error).")
@@ -125,10 +118,7 @@ final class ExplainCommand implements Callable<Integer> {
         // every option is checked before the model opens or anything runs
         Limits.batchSize(batchSize, "--batch-size");
         Limits.range(top, 0, MAX_TOP, "--top");
-        Limits.imageWeight(imageWeight, "--image-weight");
-        if (maxPixels < 1) {
-            throw new CliException("--max-pixels must be >= 1, got " + maxPixels);
-        }
+        overlayArgs.check();
         Path npyInput = inputs == null ? null : inputs.npy;
         if (npyInput != null && (saveNpy == null || saveNpy.isEmpty())) {
             throw new CliException("--input needs --save-npy FILE for the N x H x W CAM batch");
@@ -146,7 +136,7 @@ final class ExplainCommand implements Callable<Integer> {
             Labels labels = modelArgs.labels(targetArgs.labelsFile, settings);
             List<String> targetLayers = ModelArgs.layersOrDefault(layers, settings, model);
             ImageExplainer explainer = new ImageExplainer(model,
-                    preprocessingArgs.resolve(settings, model), labels, targetLayers, imageWeight);
+                    preprocessingArgs.resolve(settings, model), labels, targetLayers, overlayArgs.imageWeight);
             if (npyInput != null) {
                 return explainTensor(explainer, Npy.read(npyInput), chosen, options, labels, Path.of(saveNpy), stdout);
             }
@@ -231,7 +221,7 @@ final class ExplainCommand implements Callable<Integer> {
         ArrayNode summary = Yaml.json().createArrayNode();
         List<String> failures = new ArrayList<>();
         List<Path> files = new ArrayList<>(jobs.keySet());
-        try (ImagePipeline pipeline = explainer.pipeline(maxPixels)) {
+        try (ImagePipeline pipeline = explainer.pipeline(overlayArgs.maxPixels)) {
             for (Iterator<ImagePipeline.Batch> it = pipeline.batches(files, IMAGE_BATCH); it.hasNext(); ) {
                 ImagePipeline.Batch batch = it.next();
                 for (ImagePipeline.Failed f : batch.failed()) {
@@ -300,7 +290,7 @@ final class ExplainCommand implements Callable<Integer> {
                 ImagePipeline.Loaded image = batch.loaded().get(rowImage.get(row));
                 Job job = rowJob.get(row);
                 String name = names.get(image.file()) + "." + OutputFolder.safeName(method.name()) + job.suffix();
-                Path overlay = folder.file(name + "." + format.extension());
+                Path overlay = folder.file(name + "." + overlayArgs.format.extension());
                 Tensor cam = r.cams().slice(row);
                 Target resolved = r.targets().get(row);
                 String label = job.label() != null ? job.label() : targetLabel(resolved, labels);
@@ -321,7 +311,7 @@ final class ExplainCommand implements Callable<Integer> {
                     });
                 }
                 pipeline.submit(() -> {
-                    format.write(overlay, explainer.overlay(image.image(), cam));
+                    overlayArgs.format.write(overlay, explainer.overlay(image.image(), cam));
                     if (npy != null) {
                         Npy.write(npy, cam);
                     }
