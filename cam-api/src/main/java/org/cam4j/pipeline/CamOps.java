@@ -37,7 +37,7 @@ public final class CamOps {
         int h = height > 0 ? height : cams.dim(1);
         int w = height > 0 ? width : cams.dim(2);
         Tensor out = Tensor.zeros(n, h, w);
-        for (int i = 0; i < n; i++) {
+        java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
             Tensor img = cams.slice(i).copy();
             float min = img.min();
             for (int p = 0; p < img.size(); p++) {
@@ -48,7 +48,7 @@ public final class CamOps {
                 img.put(p, img.at(p) / denom);
             }
             out.slice(i).copyFrom(height > 0 ? BilinearResize.resize(img, h, w) : img);
-        }
+        });
         return out;
     }
 

@@ -19,7 +19,7 @@ public final class EigenProjection {
     private EigenProjection() {
     }
 
-    /** N x C x h x w to N x h x w. */
+    /** N x C x h x w to N x h x w; images in parallel (each its own small eigenproblem). */
     public static Tensor project(Tensor activations) {
         int n = activations.dim(0);
         int c = activations.dim(1);
@@ -27,7 +27,7 @@ public final class EigenProjection {
         int w = activations.dim(3);
         int hw = h * w;
         Tensor out = Tensor.zeros(n, h, w);
-        for (int i = 0; i < n; i++) {
+        java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
             DMatrixRMaj x = new DMatrixRMaj(hw, c);
             Tensor a = activations.slice(i);
             for (int ch = 0; ch < c; ch++) {
@@ -44,7 +44,7 @@ public final class EigenProjection {
             for (int p = 0; p < hw; p++) {
                 out.put(i * hw + p, (float) projection[p]);
             }
-        }
+        });
         return out;
     }
 
