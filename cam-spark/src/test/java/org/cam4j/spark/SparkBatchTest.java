@@ -118,6 +118,28 @@ class SparkBatchTest {
     }
 
     @Test
+    void aBadImageIsAFailedRecordAndGlobsListThroughHadoop() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("globbed"));
+        Path photos = Files.createDirectories(run.resolve("photos"));
+        Files.copy(EXAMPLE.resolveSibling("photos/both.png"), photos.resolve("a.png"));
+        Files.copy(EXAMPLE.resolveSibling("photos/cat.bmp"), photos.resolve("b.bmp"));
+        Files.writeString(photos.resolve("broken.png"), "not a png");
+        Files.writeString(photos.resolve("notes.txt"), "not an image");
+        Path yaml = Files.writeString(run.resolve("run.yaml"), String.join("\n", "output: out",
+                "formats: [png, json]", "models: [{name: cifar}]", "methods: [GradCAM]", "images: [\"photos/*\"]", ""));
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int exit = SparkBatch.run(yaml, null, "local[2]", new PrintWriter(o, true), new PrintWriter(e, true));
+        assertThat(exit).as(e.toString()).isEqualTo(1);
+        assertThat(o.toString()).contains("explained 2 image(s) with 1 method(s)").contains("; 1 failed");
+        assertThat(e.toString()).contains("cam: failed: " + photos.resolve("broken.png"));
+        JsonNode summary = JSON.readTree(run.resolve("out/summary.json").toFile());
+        assertThat(summary).hasSize(3);
+        assertThat(summary.findValuesAsText("error")).hasSize(1);
+        assertThat(run.resolve("out/cifar/a.GradCAM.dog.png")).exists();
+    }
+
+    @Test
     void camBatchSparkRunsTheJobInProcess() throws Exception {
         Path out = dir.resolve("cli");
         StringWriter o = new StringWriter();
