@@ -41,19 +41,20 @@ final class BatchDetection {
     }
 
     /** Explains one image with every method; the record is written once every output is in place. */
-    void explain(Path image, String model, String name, List<BatchCommand.Method> methods, OutputStore store,
+    void explain(Path image, String shown, String model, String name, List<BatchCommand.Method> methods,
+                 OutputStore store,
                  java.util.function.Function<Path, byte[]> reader, BatchWorker.Listener listener) {
         ImageDetector.Found found;
         try {
             found = detector.detect(reader == null ? ImageFiles.read(image, ImageFiles.DEFAULT_MAX_PIXELS, 1, 1)
-                    : ImageFiles.read(reader.apply(image), image.toString(), ImageFiles.DEFAULT_MAX_PIXELS, 1, 1));
+                    : ImageFiles.read(reader.apply(image), shown, ImageFiles.DEFAULT_MAX_PIXELS, 1, 1));
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-            listener.failed(json.createObjectNode().put("model", model).put("image", image.toString())
+            listener.failed(json.createObjectNode().put("model", model).put("image", shown)
                     .put("error", String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
             return;
         }
         boolean perBox = Boolean.TRUE.equals(spec.perBox());
-        ObjectNode record = json.createObjectNode().put("model", model).put("image", image.toString());
+        ObjectNode record = json.createObjectNode().put("model", model).put("image", shown);
         List<Detection> boxes = found.detections();
         ArrayNode listed = record.putArray("detections");
         for (Detection d : boxes) {
@@ -70,11 +71,11 @@ final class BatchDetection {
             String base = model + "/" + name + "." + OutputFolder.safeName(m.method().name());
             for (int k = 0; k < maps.dim(0); k++) {
                 Tensor cam = detector.onPhoto(found, maps.slice(k));
-                List<Detection> shown = perBox ? List.of(boxes.get(k)) : boxes;
+                List<Detection> drawn = perBox ? List.of(boxes.get(k)) : boxes;
                 String file = perBox ? base + ".box" + k : base;
                 ObjectNode entry = cams.addObject().put("method", m.method().name()).put("label", perBox
                         ? "box" + k + " " + detector.label(boxes.get(k)) : "all detections");
-                Tensor picture = detector.overlay(found, cam, shown);
+                Tensor picture = detector.overlay(found, cam, drawn);
                 for (OverlayFormat f : OverlayFormat.values()) {
                     if (formats.contains(f.extension())) {
                         store.write(file + "." + f.extension(), f.encode(picture));

@@ -169,11 +169,17 @@ public final class BatchJob {
      * cores); 0 for the runtime's default and every core.
      */
     public BatchWorker worker(String modelName, OutputStore store, Function<Path, byte[]> reader, int threads) {
+        return worker(modelName, store, reader, threads, Path::toString);
+    }
+
+    /** The same, records naming each image as {@code shown} says (a Spark run's URIs). */
+    public BatchWorker worker(String modelName, OutputStore store, Function<Path, byte[]> reader, int threads,
+                              Function<Path, String> shown) {
         int at = modelNames.indexOf(modelName);
         if (at < 0) {
             throw new CliException(yaml + " has no model named '" + modelName + "'");
         }
-        return new BatchWorker(this, models.get(at), modelName, store, reader, threads);
+        return new BatchWorker(this, models.get(at), modelName, store, reader, threads, shown);
     }
 
     /**

@@ -54,10 +54,13 @@ public final class BatchWorker implements AutoCloseable {
     private final Labels labels;
     private final BatchDetection detection;
     private final int workers;
+    /** How records name an image (its path; for Spark, the URI the driver listed). */
+    private final Function<Path, String> shown;
 
     BatchWorker(BatchJob job, BatchConfig.ModelEntry entry, String modelName, OutputStore store,
-                Function<Path, byte[]> reader, int threads) {
+                Function<Path, byte[]> reader, int threads, Function<Path, String> shown) {
         this.job = job;
+        this.shown = shown;
         this.workers = threads > 0 ? threads : Limits.cores();
         this.modelName = modelName;
         this.store = store;
@@ -121,7 +124,8 @@ public final class BatchWorker implements AutoCloseable {
         }
         if (detection != null) {
             for (Path image : todo) {
-                detection.explain(image, modelName, names.get(image), job.methods(), store, reader, listener);
+                detection.explain(image, shown.apply(image), modelName, names.get(image), job.methods(), store, reader,
+                        listener);
             }
             return;
         }
@@ -144,7 +148,7 @@ public final class BatchWorker implements AutoCloseable {
 
     /** The error record of an image. */
     ObjectNode failure(Path image, String reason) {
-        return json.createObjectNode().put("model", modelName).put("image", image.toString()).put("error", reason);
+        return json.createObjectNode().put("model", modelName).put("image", shown.apply(image)).put("error", reason);
     }
 
     /** The record of an image this model already finished, or null; a record naming another image is not it. */
@@ -155,7 +159,7 @@ public final class BatchWorker implements AutoCloseable {
         }
         try {
             JsonNode rec = json.readTree(bytes);
-            return rec.path("image").asText().equals(image.toString()) ? rec : null;
+            return rec.path("image").asText().equals(shown.apply(image)) ? rec : null;
         } catch (IOException e) {
             return null;
         }
@@ -240,7 +244,7 @@ public final class BatchWorker implements AutoCloseable {
         List<ObjectNode> records = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             ObjectNode rec = json.createObjectNode().put("model", modelName)
-                    .put("image", batch.loaded().get(i).file().toString());
+                    .put("image", shown.apply(batch.loaded().get(i).file()));
             ArrayNode p = rec.putArray("predictions");
             predictions.get(i).subList(0, Math.min(5, predictions.get(i).size())).forEach(x -> p.addObject()
                     .put("class", x.index()).put("label", x.label()).put("probability", x.probability()));

@@ -85,7 +85,7 @@ final class ExplainPartition implements MapPartitionsFunction<Task, String> {
                 original.put(id, t.getImage());
             }
             try (BatchWorker worker = job.worker(e.getKey(), store, id -> HadoopImages.read(original.get(id)),
-                    threads)) {
+                    threads, original::get)) {
                 worker.run(images, names, listener);
             }
         }
