@@ -28,7 +28,8 @@ public final class EigenProjection {
         int hw = h * w;
         Tensor out = Tensor.zeros(n, h, w);
         java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
-            DMatrixRMaj x = new DMatrixRMaj(hw, c);
+            // channel-major and centred, as the activations lie: each channel a contiguous row of h*w values
+            double[] centred = new double[c * hw];
             Tensor a = activations.slice(i);
             for (int ch = 0; ch < c; ch++) {
                 double mean = 0;
@@ -37,10 +38,10 @@ public final class EigenProjection {
                 }
                 mean /= hw;
                 for (int p = 0; p < hw; p++) {
-                    x.set(p, ch, finite(a.at(ch * hw + p)) - mean);
+                    centred[ch * hw + p] = finite(a.at(ch * hw + p)) - mean;
                 }
             }
-            double[] projection = firstComponent(x);
+            double[] projection = firstComponent(centred, hw, c);
             for (int p = 0; p < hw; p++) {
                 out.put(i * hw + p, (float) projection[p]);
             }
@@ -52,25 +53,23 @@ public final class EigenProjection {
         return Float.isNaN(v) ? 0 : v;
     }
 
-    /** X X^T of an m x C matrix as a sum of symmetric rank-one updates (half the work of a general product). */
-    private static void rowGram(DMatrixRMaj x, DMatrixRMaj gram) {
-        int m = x.numRows;
-        int c = x.numCols;
-        double[] d = x.data;
+    /**
+     * X X^T (m x m) of the m x C matrix X given channel-major (C rows of m values, contiguous), as a sum of
+     * symmetric rank-one updates over the channels: half the work of a general product, every read contiguous.
+     */
+    private static DMatrixRMaj rowGram(double[] channelMajor, int m, int c) {
+        DMatrixRMaj gram = new DMatrixRMaj(m, m);
         double[] g = gram.data;
-        double[] column = new double[m];
         for (int k = 0; k < c; k++) {
+            int row0 = k * m;
             for (int p = 0; p < m; p++) {
-                column[p] = d[p * c + k];
-            }
-            for (int p = 0; p < m; p++) {
-                double v = column[p];
+                double v = channelMajor[row0 + p];
                 if (v == 0) {
                     continue;
                 }
                 int row = p * m;
                 for (int q = p; q < m; q++) {
-                    g[row + q] += v * column[q];
+                    g[row + q] += v * channelMajor[row0 + q];
                 }
             }
         }
@@ -79,6 +78,7 @@ public final class EigenProjection {
                 g[p * m + q] = g[q * m + p];
             }
         }
+        return gram;
     }
 
     /**
@@ -86,13 +86,20 @@ public final class EigenProjection {
      * C columns, the top eigenvector u1 of X X^T (m x m) scaled by sqrt(lambda1) when m <= C, else X v1 with v1 the
      * top eigenvector of X^T X (C x C). For a 7 x 7 x 512 layer that is a 49 x 49 symmetric eigenproblem.
      */
-    static double[] firstComponent(DMatrixRMaj x) {
-        int rows = x.numRows;
-        boolean byRows = rows <= x.numCols;
-        DMatrixRMaj gram = new DMatrixRMaj(byRows ? rows : x.numCols, byRows ? rows : x.numCols);
+    static double[] firstComponent(double[] channelMajor, int rows, int channels) {
+        boolean byRows = rows <= channels;
+        DMatrixRMaj x = null;
+        DMatrixRMaj gram;
         if (byRows) {
-            rowGram(x, gram);
+            gram = rowGram(channelMajor, rows, channels);
         } else {
+            x = new DMatrixRMaj(rows, channels);
+            for (int k = 0; k < channels; k++) {
+                for (int p = 0; p < rows; p++) {
+                    x.set(p, k, channelMajor[k * rows + p]);
+                }
+            }
+            gram = new DMatrixRMaj(channels, channels);
             CommonOps_DDRM.multTransA(x, x, gram);
         }
         EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(gram.numRows, true, true);

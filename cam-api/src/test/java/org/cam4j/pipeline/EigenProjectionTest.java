@@ -53,7 +53,13 @@ class EigenProjectionTest {
                 }
             }
             double[] expected = bySvd(x);
-            double[] actual = EigenProjection.firstComponent(x);
+            double[] channelMajor = new double[shape[0] * shape[1]];
+            for (int c = 0; c < shape[1]; c++) {
+                for (int p = 0; p < shape[0]; p++) {
+                    channelMajor[c * shape[0] + p] = x.get(p, c);
+                }
+            }
+            double[] actual = EigenProjection.firstComponent(channelMajor, shape[0], shape[1]);
             double scale = 0;
             for (double v : expected) {
                 scale = Math.max(scale, Math.abs(v));
