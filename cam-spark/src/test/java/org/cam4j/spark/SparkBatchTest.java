@@ -140,6 +140,33 @@ class SparkBatchTest {
     }
 
     @Test
+    void detectionTasksRunOnSparkAsTheyRunLocally() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("faces"));
+        Path model = org.cam4j.testdata.TestFiles.ultraface(run);
+        Path yaml = Files.writeString(run.resolve("run.yaml"), String.join("\n", "output: out",
+                "formats: [png, npy, json]", "task: detection",
+                "detection: {score_threshold: 0.7, iou: 0.3, per_box: true}",
+                "models: [{name: faces, path: " + run.relativize(model) + "}]", "methods: [HiResCAM]",
+                "images: [ultraface/13.jpg, ultraface/23.jpg]", ""));
+        StringWriter err = new StringWriter();
+        assertThat(CamCli.execute(new String[] {"batch", yaml.toString(), "--out", run.resolve("local").toString(),
+            "--no-progress"}, new PrintWriter(new StringWriter()), new PrintWriter(err))).as(err.toString()).isZero();
+        StringWriter o = new StringWriter();
+        int exit = SparkBatch.run(yaml, run.resolve("spark"), "local[2]", new PrintWriter(o, true),
+                new PrintWriter(err, true));
+        assertThat(exit).as(err.toString()).isZero();
+        TreeSet<String> files = files(run.resolve("local"));
+        assertThat(files(run.resolve("spark"))).isEqualTo(files);
+        assertThat(files).contains("faces/13.HiResCAM.box1.npy", "faces/23.HiResCAM.box2.png");
+        for (String f : files) {
+            if (f.endsWith(".npy")) {
+                assertThat(Npy.read(run.resolve("spark").resolve(f)).maxAbsDiff(Npy.read(run.resolve("local")
+                        .resolve(f)))).as(f).isLessThanOrEqualTo(1e-6);
+            }
+        }
+    }
+
+    @Test
     void camBatchSparkRunsTheJobInProcess() throws Exception {
         Path out = dir.resolve("cli");
         StringWriter o = new StringWriter();
