@@ -88,10 +88,11 @@ public final class BatchWorker implements AutoCloseable {
             DetectCommand.Opened opened = DetectCommand.open(opener, modelPath, spec.layout());
             this.model = opened.model();
             try {
-                ImageDetector detector = new ImageDetector(model, new PreprocessingArgs().resolve(settings, model),
-                        labels, DetectCommand.layers(null, settings, model), opened.outputs().layout(),
-                        BatchDetection.postProcessing(spec, job.yaml()), Boolean.TRUE.equals(spec.letterbox()),
-                        job.imageWeight());
+                org.cam4j.detection.DetectionLayout layout = opened.outputs().layout();
+                ImageDetector detector = new ImageDetector(model, DetectCommand.preprocessing(new PreprocessingArgs(),
+                        settings, model, layout), labels, DetectCommand.layers(null, settings, model), layout,
+                        BatchDetection.postProcessing(spec, job.yaml()), DetectCommand.letterbox(spec.letterbox(),
+                        layout), job.imageWeight());
                 this.detection = new BatchDetection(detector, spec, json, job.formats());
                 this.explainer = null;
             } catch (RuntimeException e) {

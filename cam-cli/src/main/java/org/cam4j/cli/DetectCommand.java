@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.cam4j.detection.Detection;
+import org.cam4j.detection.DetectionLayout;
 import org.cam4j.detection.DetectorOutputs;
 import org.cam4j.detection.PostProcessing;
 import org.cam4j.image.ImageFiles;
@@ -63,9 +64,10 @@ final class DetectCommand implements Callable<Integer> {
             description = "At most K detections per photo (0: all). Default: ${DEFAULT-VALUE}.")
     int topK;
 
-    @Option(names = "--letterbox", description = "Resize keeping the aspect ratio and pad with grey (YOLO exports);"
-            + " by default the photo is stretched to the input size.")
-    boolean letterbox;
+    @Option(names = "--letterbox", negatable = true, description = {"Resize keeping the aspect ratio and pad with"
+            + " grey; --no-letterbox stretches the photo to the input size.", "Default: letterbox for the YOLO layouts"
+            + " (as Ultralytics exports expect), stretch for SSD."})
+    Boolean letterbox;
 
     @Option(names = "--method", arity = "1..*", defaultValue = "GradCAM", paramLabel = "NAME",
             description = "CAM methods (see 'cam methods'). Default: ${DEFAULT-VALUE}.")
@@ -128,9 +130,10 @@ final class DetectCommand implements Callable<Integer> {
         PostProcessing post = new PostProcessing(scoreThreshold, iou, topK);
         try (Opened opened = open(modelArgs, layout)) {
             ModelSettings settings = modelArgs.settings();
-            ImageDetector detector = new ImageDetector(opened.model(), preprocessingArgs.resolve(settings,
-                    opened.model()), modelArgs.labels(labelsFile, settings),
-                    layers(layers, settings, opened.model()), opened.outputs().layout(), post, letterbox,
+            DetectionLayout layout = opened.outputs().layout();
+            ImageDetector detector = new ImageDetector(opened.model(), preprocessing(preprocessingArgs, settings,
+                    opened.model(), layout), modelArgs.labels(labelsFile, settings),
+                    layers(layers, settings, opened.model()), layout, post, letterbox(letterbox, layout),
                     overlayArgs.imageWeight);
             OutputFolder folder = OutputFolder.create(out, "--out");
             if (!json) {
@@ -168,7 +171,7 @@ final class DetectCommand implements Callable<Integer> {
                 throw new CliException(path + ": " + e.getMessage());
             }
             List<String> explained = new ArrayList<>(outputs.outputs());
-            if (outputs.layout().kind() == org.cam4j.detection.DetectionLayout.Kind.SSD
+            if (outputs.layout().kind() == DetectionLayout.Kind.SSD
                     && model.outputIsSoftmax(explained.get(1))) {
                 // class logits instead of saturating probabilities; confidences are the same softmax
                 explained.set(1, explained.get(1) + ":logits");
@@ -184,6 +187,25 @@ final class DetectCommand implements Callable<Integer> {
             model.close();
             throw e;
         }
+    }
+
+    /**
+     * The preprocessing given, else the model YAML's; without either, YOLO layouts read pixels / 255 with no mean
+     * and std (as Ultralytics exports do), not ImageNet's normalisation.
+     */
+    static org.cam4j.image.Preprocessing preprocessing(PreprocessingArgs args, ModelSettings settings,
+                                                       ExplainableModel model, DetectionLayout layout) {
+        if (layout.kind() != DetectionLayout.Kind.SSD && settings.preprocessing() == null && args.mean == null
+                && args.std == null) {
+            args.mean = List.of(0f, 0f, 0f);
+            args.std = List.of(1f, 1f, 1f);
+        }
+        return args.resolve(settings, model);
+    }
+
+    /** Letterbox as asked, else for YOLO layouts (their exports expect it) and not for SSD. */
+    static boolean letterbox(Boolean given, DetectionLayout layout) {
+        return given != null ? given : layout.kind() != DetectionLayout.Kind.SSD;
     }
 
     /** Layers given, else the model YAML's, else the detector's pyramid levels, else the suggested layer. */

@@ -193,6 +193,30 @@ class DetectCommandTest {
     }
 
     @Test
+    void yoloLayoutsDefaultToLetterboxAndUnnormalisedPixels() throws Exception {
+        Path model = dir.resolve("v8.onnx");
+        Files.write(model, SyntheticDetectors.yolov8(7).toByteArray());
+        ModelArgs args = new ModelArgs();
+        args.model = model;
+        args.device = "cpu";
+        try (DetectCommand.Opened opened = DetectCommand.open(args, "auto")) {
+            org.cam4j.detection.DetectionLayout yolo = opened.outputs().layout();
+            org.cam4j.image.Preprocessing p = DetectCommand.preprocessing(new PreprocessingArgs(), ModelSettings.none(),
+                    opened.model(), yolo);
+            assertThat(p.mean()).containsExactly(0f, 0f, 0f);
+            assertThat(p.std()).containsExactly(1f, 1f, 1f);
+            assertThat(DetectCommand.letterbox(null, yolo)).isTrue();
+            assertThat(DetectCommand.letterbox(false, yolo)).isFalse();
+            PreprocessingArgs given = new PreprocessingArgs();
+            given.mean = List.of(0.5f, 0.5f, 0.5f);
+            given.std = List.of(0.5f, 0.5f, 0.5f);
+            assertThat(DetectCommand.preprocessing(given, ModelSettings.none(), opened.model(), yolo).mean())
+                    .containsExactly(0.5f, 0.5f, 0.5f);
+        }
+        assertThat(DetectCommand.letterbox(null, org.cam4j.detection.DetectionLayout.parse("ssd"))).isFalse();
+    }
+
+    @Test
     void layersMarkTheDetectorsPyramidLevels() {
         CliRun r = ok("layers", "--model", ultraface.toString());
         assertThat(r.out().lines().filter(l -> l.startsWith("*"))).hasSize(5);
