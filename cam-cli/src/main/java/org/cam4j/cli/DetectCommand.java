@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,7 +16,6 @@ import org.cam4j.image.ImageFiles;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.pipeline.CamOptions;
 import org.cam4j.spi.CamMethod;
-import org.cam4j.spi.Methods;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -38,6 +36,9 @@ final class DetectCommand implements Callable<Integer> {
 
     @Mixin
     OverlayArgs overlayArgs = new OverlayArgs();
+
+    @Mixin
+    MethodArgs methodArgs = new MethodArgs();
 
     @Mixin
     PreprocessingArgs preprocessingArgs = new PreprocessingArgs.WithInputLayout();
@@ -69,10 +70,6 @@ final class DetectCommand implements Callable<Integer> {
             + " (as Ultralytics exports expect), stretch for SSD."})
     Boolean letterbox;
 
-    @Option(names = "--method", arity = "1..*", defaultValue = "GradCAM", paramLabel = "NAME",
-            description = "CAM methods (see 'cam methods'). Default: ${DEFAULT-VALUE}.")
-    List<String> methods;
-
     @Option(names = "--layer", arity = "1..*", paramLabel = "LAYER", description = "Target layers (default: the"
             + " feature maps the detection heads read, one per pyramid level; several are combined).")
     List<String> layers;
@@ -88,22 +85,12 @@ final class DetectCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "FILE", description = "Class names, one per line (SSD: background first).")
     Path labelsFile;
 
-    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "K",
-            description = "Perturbed inputs per run (ScoreCAM, AblationCAM). Default: ${DEFAULT-VALUE}.")
-    int batchSize;
-
-    @Option(names = "--option", paramLabel = "KEY=VALUE", description = "Method option, e.g. k=2.")
-    Map<String, String> methodOptions = new HashMap<>();
-
     @Option(names = "--out", defaultValue = "cam-out", paramLabel = "DIR",
             description = "Output folder. Default: ${DEFAULT-VALUE}.")
     Path out;
 
     @Option(names = "--save-npy", description = "Also write each CAM as float32 .npy at the photo's resolution.")
     boolean saveNpy;
-
-
-
 
     @Option(names = "--json", description = "Print a JSON summary instead of text.")
     boolean json;
@@ -117,11 +104,9 @@ final class DetectCommand implements Callable<Integer> {
             throw new CliException("--iou must be in [0, 1], got " + iou);
         }
         Limits.range(topK, 0, 10_000, "--top-k");
-        Limits.batchSize(batchSize, "--batch-size");
         overlayArgs.check();
-        List<CamMethod> chosen = Methods.distinct(methods);
-        Map<CamMethod, CamOptions> options = MethodOptions.forEach(chosen, methodOptions,
-                new CamOptions(false, false, batchSize, Map.of(), false), "--option");
+        List<CamMethod> chosen = methodArgs.chosen();
+        Map<CamMethod, CamOptions> options = methodArgs.options(false, false, false);
         boolean demo = images == null;
         if (modelArgs.model == null) {
             modelArgs.model = DefaultModel.detector();

@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -19,7 +18,6 @@ import org.cam4j.model.ExplainableModel;
 import org.cam4j.pipeline.CamOptions;
 import org.cam4j.pipeline.CamResult;
 import org.cam4j.spi.CamMethod;
-import org.cam4j.spi.Methods;
 import org.cam4j.target.Target;
 import org.cam4j.target.Targets;
 import org.cam4j.tensor.Npy;
@@ -47,6 +45,9 @@ final class ExplainCommand implements Callable<Integer> {
     @Mixin
     OverlayArgs overlayArgs = new OverlayArgs();
 
+    @Mixin
+    MethodArgs methodArgs = new MethodArgs();
+
     @ArgGroup(exclusive = true)
     Inputs inputs;
 
@@ -63,10 +64,6 @@ final class ExplainCommand implements Callable<Integer> {
     @Mixin
     PreprocessingArgs preprocessingArgs = new PreprocessingArgs.WithLayout();
 
-    @Option(names = "--method", arity = "1..*", defaultValue = "GradCAM", paramLabel = "NAME",
-            description = "CAM methods (see 'cam methods'). Default: ${DEFAULT-VALUE}.")
-    List<String> methods;
-
     @Option(names = "--layer", arity = "1..*", paramLabel = "LAYER",
             description = "Target layers: tensor, node or PyTorch module path (default: the model's suggested one).")
     List<String> layers;
@@ -74,19 +71,11 @@ final class ExplainCommand implements Callable<Integer> {
     @Mixin
     TargetArgs targetArgs = new TargetArgs();
 
-    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "K",
-            description = "Perturbed inputs per run (ScoreCAM, AblationCAM). Default: ${DEFAULT-VALUE}.")
-    int batchSize;
-
     @Option(names = "--aug-smooth", description = "Average over flips and brightness changes (6 passes).")
     boolean augSmooth;
 
     @Option(names = "--eigen-smooth", description = "Project on the first principal component.")
     boolean eigenSmooth;
-
-    @Option(names = "--option", paramLabel = "KEY=VALUE", description = "Method option, e.g."
-            + " ratio_channels_to_ablate=0.5 or k=2.")
-    Map<String, String> methodOptions = new HashMap<>();
 
     @Option(names = "--out", defaultValue = "cam-out", paramLabel = "DIR",
             description = "Output folder for overlays. Default: ${DEFAULT-VALUE}.")
@@ -100,14 +89,11 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--guided", description = "Also write guided backprop (_gb) and Guided Grad-CAM (_cam_gb).")
     boolean guided;
 
-
     @Option(names = "--top", defaultValue = "3", paramLabel = "K", description = "Predictions to print per image.")
     int top;
 
     @Option(names = "--json", description = "Print a JSON summary instead of text.")
     boolean json;
-
-
 
     @Option(names = "--allow-non-finite", description = "Compute even when the input, logits or gradients hold NaN or"
             + " Inf values (by default an error).")
@@ -116,16 +102,14 @@ final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // every option is checked before the model opens or anything runs
-        Limits.batchSize(batchSize, "--batch-size");
         Limits.range(top, 0, MAX_TOP, "--top");
         overlayArgs.check();
         Path npyInput = inputs == null ? null : inputs.npy;
         if (npyInput != null && (saveNpy == null || saveNpy.isEmpty())) {
             throw new CliException("--input needs --save-npy FILE for the N x H x W CAM batch");
         }
-        List<CamMethod> chosen = Methods.distinct(methods);
-        Map<CamMethod, CamOptions> options = MethodOptions.forEach(chosen, methodOptions,
-                new CamOptions(eigenSmooth, augSmooth, batchSize, Map.of(), allowNonFinite), "--option");
+        List<CamMethod> chosen = methodArgs.chosen();
+        Map<CamMethod, CamOptions> options = methodArgs.options(eigenSmooth, augSmooth, allowNonFinite);
         PrintWriter stdout = spec.commandLine().getOut();
         boolean demo = npyInput == null && (inputs == null || inputs.images == null);
         List<Path> images = npyInput != null ? List.of() : demo ? List.of(DefaultModel.image())
