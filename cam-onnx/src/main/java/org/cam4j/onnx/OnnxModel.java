@@ -22,6 +22,8 @@ import org.cam4j.model.Layout;
 import org.cam4j.model.ModelOptions;
 import org.cam4j.model.TensorInfo;
 import org.cam4j.onnx.graph.GradientGraphBuilder;
+import org.cam4j.onnx.graph.HeadLinearity;
+import org.cam4j.onnx.graph.LayerCatalog;
 import org.cam4j.onnx.graph.LayerResolver;
 import org.cam4j.onnx.graph.OnnxGraph;
 import org.cam4j.onnx.graph.OutputSelection;
@@ -111,31 +113,10 @@ public final class OnnxModel implements ExplainableModel {
         }
     }
 
-    /** Ops whose outputs are piecewise linear in every input. */
-    private static final Set<String> PIECEWISE_LINEAR = Set.of("Relu", "LeakyRelu", "MaxPool", "AveragePool",
-            "GlobalAveragePool", "GlobalMaxPool", "Conv", "ConvTranspose", "Add", "Sub", "Neg", "BatchNormalization",
-            "Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Concat", "Slice", "Gather", "Pad", "Identity",
-            "Dropout", "Clip", "Max", "Min", "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "Resize",
-            "Upsample", "Split", "Expand", "Tile", "Abs", "Sum", "Mean", "Cast");
-    /** Ops linear in each input, hence piecewise linear when at most one input depends on the layer. */
-    private static final Set<String> MULTILINEAR = Set.of("Mul", "Div", "MatMul", "Gemm", "Einsum", "PRelu");
-
     @Override
     public boolean headIsPiecewiseLinear(String layer) {
-        String tensor = resolver.resolve(layer);
-        GradientGraphBuilder builder = new GradientGraphBuilder(graph, facts, output.name());
-        Set<String> active = builder.active(List.of(tensor));
-        for (NodeProto n : builder.path(List.of(tensor))) {
-            long activeInputs = n.getInputList().stream().filter(active::contains).count();
-            boolean divisorActive = n.getOpType().equals("Div") && n.getInputCount() > 1
-                    && active.contains(n.getInput(1));
-            boolean ok = PIECEWISE_LINEAR.contains(n.getOpType())
-                    || MULTILINEAR.contains(n.getOpType()) && activeInputs <= 1 && !divisorActive;
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
+        return HeadLinearity.isPiecewiseLinear(new GradientGraphBuilder(graph, facts, output.name()),
+                resolver.resolve(layer));
     }
 
     /** A copy of this model with its last {@code layers} parameterised layers randomised ({@link WeightRandomizer}). */
@@ -614,27 +595,8 @@ public final class OnnxModel implements ExplainableModel {
 
     @Override
     public List<LayerInfo> layers() {
-        Tensor sample = Tensor.zeros(sampleShape());
-        ensureFacts(new LinkedHashSet<>(graph.nodeOutputs()), sample);
-        Set<String> reach = new GradientGraphBuilder(graph, facts, output.name()).ancestors(output.name());
-        List<LayerInfo> out = new ArrayList<>();
-        String suggested = suggestedLayer(reach);
-        for (NodeProto n : graph.nodes()) {
-            String t = n.getOutputCount() > 0 ? n.getOutput(0) : "";
-            if (!probed.contains(t) || !reach.contains(t) || t.equals(output.name())) {
-                continue;
-            }
-            long[] s = facts.shape(t).clone();
-            if (s.length > 0) {
-                s[0] = input.shape()[0];
-            }
-            LayerInfo.Kind kind = s.length == 4 && s[2] > 1 && s[3] > 1 ? LayerInfo.Kind.SPATIAL
-                    : s.length == 3 && s[1] > 1 ? LayerInfo.Kind.TOKENS : LayerInfo.Kind.OTHER;
-            if (kind != LayerInfo.Kind.OTHER) {
-                out.add(new LayerInfo(t, n.getOpType(), n.getName(), s, kind, t.equals(suggested)));
-            }
-        }
-        return out;
+        ensureFacts(new LinkedHashSet<>(graph.nodeOutputs()), Tensor.zeros(sampleShape()));
+        return LayerCatalog.layers(graph, facts, probed, output.name(), input.shape()[0]);
     }
 
     @Override
@@ -644,6 +606,7 @@ public final class OnnxModel implements ExplainableModel {
                 new GradientGraphBuilder(graph, facts, output.name()));
     }
 
+    /** A batch shape for probing: the input's, with symbolic sizes as 1 image of 224 x 224 (3 channels). */
     private int[] sampleShape() {
         long[] s = input.shape();
         int[] out = new int[s.length];
@@ -652,41 +615,6 @@ public final class OnnxModel implements ExplainableModel {
             out[i] = s[i] > 0 ? (int) s[i] : i == 0 ? 1 : spatial ? 224 : 3;
         }
         return out;
-    }
-
-    /**
-     * The last spatial map before global pooling (a CNN; pools that keep the size, as VGG's adaptive pooling of a
-     * 7 x 7 map, do not count), or for transformers the input of the last attention
-     * block: the last LayerNormalization output that still feeds a Softmax.
-     */
-    private String suggestedLayer(Set<String> reach) {
-        List<NodeProto> nodes = graph.nodes();
-        String lastSpatial = null;
-        for (NodeProto n : nodes) {
-            String t = n.getOutputCount() > 0 ? n.getOutput(0) : "";
-            if (probed.contains(t) && reach.contains(t)) {
-                long[] s = facts.shape(t);
-                boolean identityPool = n.getOpType().endsWith("Pool") && probed.contains(n.getInput(0))
-                        && java.util.Arrays.equals(facts.shape(n.getInput(0)), s);
-                if (s.length == 4 && s[2] > 1 && s[3] > 1 && !n.getOpType().equals("LayerNormalization")
-                        && !identityPool) {
-                    lastSpatial = t;
-                }
-            }
-        }
-        GradientGraphBuilder builder = new GradientGraphBuilder(graph, facts, output.name());
-        for (int i = nodes.size() - 1; i >= 0; i--) {
-            NodeProto n = nodes.get(i);
-            if (n.getOpType().equals("LayerNormalization") && reach.contains(n.getOutput(0))) {
-                Set<String> downstream = builder.active(List.of(n.getOutput(0)));
-                boolean feedsAttention = nodes.stream().anyMatch(m -> m.getOpType().equals("Softmax")
-                        && downstream.contains(m.getOutput(0)));
-                if (feedsAttention) {
-                    return n.getOutput(0);
-                }
-            }
-        }
-        return lastSpatial;
     }
 
     Path path() {
