@@ -116,6 +116,15 @@ public final class ImageFiles {
         return (a + b - 1) / b;
     }
 
+    /** b / 255f for every byte value b: a lookup instead of a division per sample. */
+    private static final float[] UNIT = new float[256];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            UNIT[b] = b / 255f;
+        }
+    }
+
     /** The pixels as h x w x 3 floats in [0, 1], read by rows from the image's own raster where it is 8-bit RGB. */
     private static float[] rgbFloats(BufferedImage img) {
         int h = img.getHeight();
@@ -126,9 +135,9 @@ public final class ImageFiles {
                 && bytes.getNumBanks() == 1 && img.getRaster().getParent() == null) {
             byte[] bgr = bytes.getData();
             for (int i = 0; i < h * w; i++) {
-                rgb[i * 3] = (bgr[i * 3 + 2] & 0xff) / 255f;
-                rgb[i * 3 + 1] = (bgr[i * 3 + 1] & 0xff) / 255f;
-                rgb[i * 3 + 2] = (bgr[i * 3] & 0xff) / 255f;
+                rgb[i * 3] = UNIT[bgr[i * 3 + 2] & 0xff];
+                rgb[i * 3 + 1] = UNIT[bgr[i * 3 + 1] & 0xff];
+                rgb[i * 3 + 2] = UNIT[bgr[i * 3] & 0xff];
             }
             return rgb;
         }

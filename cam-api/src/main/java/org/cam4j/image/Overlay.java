@@ -22,31 +22,35 @@ public final class Overlay {
         if (imageWeight < 0 || imageWeight > 1) {
             throw new IllegalArgumentException("image_weight must be in [0, 1], got " + imageWeight);
         }
-        if (rgb.max() > 1f) {
-            throw new IllegalArgumentException("the image must be float in [0, 1]");
-        }
         int h = rgb.dim(0);
         int w = rgb.dim(1);
         mask.requireShape(h, w);
-        float[] img = rgb.toArray();
-        float[] m = mask.toArray();
         float[] heat = new float[256 * 3];
         for (int level = 0; level < 256; level++) {
             for (int c = 0; c < 3; c++) {
                 heat[level * 3 + c] = (1f - imageWeight) * (JET[level][c] / 255f);
             }
         }
+        // one pass over the photo: blend, track the maximum, refuse values above 1 (a photo not scaled to [0, 1])
         float[] out = new float[h * w * 3];
         float max = 0f;
+        float brightest = 0f;
         for (int p = 0; p < h * w; p++) {
-            int level = Math.max(0, Math.min(255, (int) (255f * m[p])));
+            int level = Math.max(0, Math.min(255, (int) (255f * mask.at(p))));
             for (int c = 0; c < 3; c++) {
-                float v = heat[level * 3 + c] + imageWeight * img[p * 3 + c];
+                float pixel = rgb.at(p * 3 + c);
+                if (pixel > brightest) {
+                    brightest = pixel;
+                }
+                float v = heat[level * 3 + c] + imageWeight * pixel;
                 out[p * 3 + c] = v;
                 if (v > max) {
                     max = v;
                 }
             }
+        }
+        if (brightest > 1f) {
+            throw new IllegalArgumentException("the image must be float in [0, 1]");
         }
         for (int i = 0; i < out.length; i++) {
             out[i] = (int) (255f * (out[i] / max));
