@@ -53,7 +53,6 @@ final class BatchDetection {
                     .put("error", String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
             return;
         }
-        boolean perBox = Boolean.TRUE.equals(spec.perBox());
         ObjectNode record = json.createObjectNode().put("model", model).put("image", shown);
         List<Detection> boxes = found.detections();
         ArrayNode listed = record.putArray("detections");
@@ -66,6 +65,7 @@ final class BatchDetection {
         }
         ArrayNode cams = record.putArray("cams");
         for (BatchCommand.Method m : methods) {
+            boolean perBox = ImageDetector.perBox(m.method(), Boolean.TRUE.equals(spec.perBox()));
             Tensor maps = detector.cams(m.method(), m.options(), found, perBox,
                     Boolean.TRUE.equals(spec.renormalize()));
             String base = model + "/" + name + "." + OutputFolder.safeName(m.method().name());

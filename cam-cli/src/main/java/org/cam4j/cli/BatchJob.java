@@ -237,14 +237,16 @@ public final class BatchJob {
     }
 
     Path modelPath(BatchConfig.ModelEntry entry) {
-        return ModelArgs.existing(entry.path() == null ? DefaultModel.model() : base.resolve(entry.path()));
+        Path bundled = detection ? DefaultModel.detector() : DefaultModel.model();
+        return ModelArgs.existing(entry.path() == null ? bundled : base.resolve(entry.path()));
     }
 
     private String modelName(BatchConfig.ModelEntry entry) {
         if (entry.name() != null) {
             return OutputFolder.safeName(entry.name());
         }
-        Path p = entry.path() == null ? Path.of("pretrainedResnet_cifar10.onnx") : Path.of(entry.path());
+        Path p = entry.path() != null ? Path.of(entry.path())
+                : Path.of(detection ? "version-RFB-320.onnx" : "pretrainedResnet_cifar10.onnx");
         return OutputFolder.safeName(ExplainCommand.base(p));
     }
 

@@ -28,6 +28,10 @@ import picocli.CommandLine.Spec;
         description = {"Explain an object detector: detect boxes, then a CAM for all detections or one per box.",
             "With no --model and no --image: the bundled UltraFace face detector on a bundled group photo."})
 final class DetectCommand implements Callable<Integer> {
+    /** Methods whose channel weights pool the gradient over the whole map (see the README's measurement). */
+    private static final java.util.Set<String> POOLED_WEIGHTS = java.util.Set.of("GradCAM", "GradCAMPlusPlus",
+            "XGradCAM", "ShapleyCAM", "FinerCAM");
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -124,6 +128,11 @@ final class DetectCommand implements Callable<Integer> {
             if (!json) {
                 spec.commandLine().getOut().println("layout " + opened.outputs().layout().spec() + ", layers "
                         + String.join(", ", detector.layers()));
+                if (perBox && chosen.stream().anyMatch(m -> POOLED_WEIGHTS.contains(m.name()))) {
+                    spec.commandLine().getErr().println("cam: note: Grad-CAM-style weights are gradients averaged over"
+                            + " the map, so one box's map lights every similar object; HiResCAM or LayerCAM localise"
+                            + " one box");
+                }
             }
             return run(detector, photos, OutputNames.assign(photos), folder, chosen, options, demo);
         }
@@ -260,7 +269,7 @@ final class DetectCommand implements Callable<Integer> {
         ArrayNode files = row.putArray("files");
         for (CamMethod method : chosen) {
             String base = name + "." + OutputFolder.safeName(method.name());
-            if (!perBox) {
+            if (!ImageDetector.perBox(method, perBox)) {
                 Tensor cam = detector.onPhoto(found, detector.cams(method, options.get(method), found, false,
                         renormalize).slice(0));
                 write(folder, base, detector.overlay(found, cam, detections), cam, files);

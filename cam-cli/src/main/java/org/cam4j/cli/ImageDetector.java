@@ -87,6 +87,14 @@ final class ImageDetector {
     }
 
     /**
+     * Whether a method gives each detection its own map: it must read the target (a method of the activations only,
+     * as EigenCAM, gives one map whatever is detected, so it is computed once for all detections).
+     */
+    static boolean perBox(CamMethod method, boolean asked) {
+        return asked && !method.needs().isEmpty();
+    }
+
+    /**
      * CAMs over the model input (rows x H x W): with {@code perBox} one row per detection (its own score), else one
      * row for all detections together.
      */

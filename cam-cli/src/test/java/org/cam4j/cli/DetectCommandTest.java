@@ -257,10 +257,14 @@ class DetectCommandTest {
                 assertThat(Npy.read(Path.of(all.get("files").get(k).asText())).max()).as(kind + " map " + k)
                         .isGreaterThan(0f);
             }
-            JsonNode detections = JSON.readTree(r.out()).get("images").get(0).get("detections");
+            JsonNode image = JSON.readTree(r.out()).get("images").get(0);
+            JsonNode detections = image.get("detections");
             assertThat(detections).as(kind).hasSize(2);
+            // EigenCAM reads no target: one map for all boxes, listed with the image
+            assertThat(image.get("files")).hasSize(2);
+            assertThat(image.get("files").get(0).asText()).endsWith("yolo.EigenCAM.png");
             for (JsonNode d : detections) {
-                assertThat(d.get("files")).hasSize(8);
+                assertThat(d.get("files")).hasSize(6);
                 Tensor map = Npy.read(Path.of(d.get("files").get(1).asText()));
                 assertThat(map.shape()).containsExactly(48, 64);
                 double[] box = JSON.convertValue(d.get("box"), double[].class);
@@ -316,5 +320,22 @@ class DetectCommandTest {
                 .isEqualTo(written);
         Files.writeString(yaml, Files.readString(yaml).replace("task: detection", "task: segmentation"));
         fails("unknown task 'segmentation'", "batch", yaml.toString(), "--no-progress");
+    }
+
+    @Test
+    void theShippedDetectionExampleRuns() throws Exception {
+        Path out = dir.resolve("example");
+        CliRun r = ok("batch", Path.of("..", "examples", "detect.yaml").toString(), "--out", out.toString(),
+                "--no-progress");
+        assertThat(r.out()).contains("explained 5 image(s) with 2 method(s)");
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        int faces = 0;
+        for (JsonNode rec : summary) {
+            faces += rec.get("detections").size();
+            // one HiResCAM map per face, one EigenCAM map for all of them
+            assertThat(rec.get("cams")).hasSize(rec.get("detections").size() + 1);
+        }
+        assertThat(faces).isEqualTo(58);
+        assertThat(out.resolve("report.html")).exists();
     }
 }
