@@ -34,11 +34,14 @@ public final class BatchJob {
     private final List<String> modelNames;
     private final List<org.cam4j.spi.CamMetric> metrics;
     private final boolean detection;
+    /** Fetches a model named by a URI (hdfs://...) to a local file; null where only local paths are read. */
+    private final Function<String, Path> remoteModels;
     private List<Path> images = List.of();
     private Map<Path, String> names = Map.of();
 
-    private BatchJob(Path yaml, String text, Path base, BatchConfig config) {
+    private BatchJob(Path yaml, String text, Path base, BatchConfig config, Function<String, Path> remoteModels) {
         this.yaml = yaml;
+        this.remoteModels = remoteModels;
         this.text = text;
         this.base = base;
         this.config = config;
@@ -96,6 +99,15 @@ public final class BatchJob {
      * the YAML's folder into the images, in order (the local file system for {@code cam batch}).
      */
     public static BatchJob load(Path yaml, Function<List<String>, List<Path>> lister) {
+        return load(yaml, lister, null);
+    }
+
+    /**
+     * The same where models may be named by URIs of other file systems ({@code hdfs://...}): {@code remoteModels}
+     * fetches each to a local file (with its YAML and labels), as ONNX Runtime reads local files.
+     */
+    public static BatchJob load(Path yaml, Function<List<String>, List<Path>> lister,
+                                Function<String, Path> remoteModels) {
         BatchConfig config = Yaml.readSnake(yaml, BatchConfig.class);
         String text;
         try {
@@ -103,7 +115,7 @@ public final class BatchJob {
         } catch (java.io.IOException e) {
             throw new CliException("cannot read " + yaml + ": " + e.getMessage());
         }
-        BatchJob job = new BatchJob(yaml, text, yaml.toAbsolutePath().getParent(), config);
+        BatchJob job = new BatchJob(yaml, text, yaml.toAbsolutePath().getParent(), config, remoteModels);
         job.images = lister.apply(config.images()).stream().distinct().toList();
         job.names = OutputNames.assign(job.images);
         return job;
@@ -115,10 +127,10 @@ public final class BatchJob {
     }
 
     /** The job on an executor, from the YAML text the driver checked; its images come with the tasks. */
-    public static BatchJob onExecutor(String yamlText, String yamlPath) {
+    public static BatchJob onExecutor(String yamlText, String yamlPath, Function<String, Path> remoteModels) {
         Path yaml = Path.of(yamlPath);
         return new BatchJob(yaml, yamlText, yaml.toAbsolutePath().getParent(),
-                Yaml.readSnakeText(yamlText, BatchConfig.class));
+                Yaml.readSnakeText(yamlText, BatchConfig.class), remoteModels);
     }
 
     /** The YAML text, to ship to executors. */
@@ -238,6 +250,13 @@ public final class BatchJob {
 
     Path modelPath(BatchConfig.ModelEntry entry) {
         Path bundled = detection ? DefaultModel.detector() : DefaultModel.model();
+        if (entry.path() != null && entry.path().matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+            if (remoteModels == null) {
+                throw new CliException(yaml + ": model " + entry.path() + " is on another file system; a local run"
+                        + " reads local files (copy it here, or run with --spark)");
+            }
+            return remoteModels.apply(entry.path());
+        }
         return ModelArgs.existing(entry.path() == null ? bundled : base.resolve(entry.path()));
     }
 

@@ -49,7 +49,7 @@ final class ExplainPartition implements MapPartitionsFunction<Task, String> {
     public Iterator<String> call(Iterator<Task> input) {
         Map<String, List<Task>> byModel = new LinkedHashMap<>();
         input.forEachRemaining(t -> byModel.computeIfAbsent(t.getModel(), k -> new ArrayList<>()).add(t));
-        BatchJob job = BatchJob.onExecutor(yamlText, yamlPath);
+        BatchJob job = BatchJob.onExecutor(yamlText, yamlPath, HadoopModels::local);
         int threads = SparkEnv.get() == null ? 1 : SparkEnv.get().conf().getInt("spark.task.cpus", 1);
         List<String> records = Collections.synchronizedList(new ArrayList<>());
         int failAfter = injectedFailure();

@@ -59,7 +59,8 @@ public final class SparkBatch {
      */
     public static int run(Path yaml, Path outOverride, String master, PrintWriter stdout, PrintWriter err) {
         Path folder = yaml.toAbsolutePath().getParent();
-        BatchJob job = BatchJob.load(yaml, specs -> HadoopImages.list(specs, folder).stream().map(Path::of).toList());
+        BatchJob job = BatchJob.load(yaml, specs -> HadoopImages.list(specs, folder).stream().map(Path::of).toList(),
+                HadoopModels::local);
         String outRoot = outOverride != null ? HadoopImages.resolve(outOverride.toString(), Path.of("")).toString()
                 : job.output() != null ? HadoopImages.resolve(job.output(), folder).toString() : null;
         if (outRoot == null) {

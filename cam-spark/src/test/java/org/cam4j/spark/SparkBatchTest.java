@@ -167,6 +167,28 @@ class SparkBatchTest {
     }
 
     @Test
+    void aModelNamedByUriIsCopiedWithItsYamlAndLabels() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("uri-model"));
+        Path model = org.cam4j.testdata.TestFiles.ultraface(run);
+        Path yaml = Files.writeString(run.resolve("run.yaml"), String.join("\n", "output: out",
+                "formats: [json]", "task: detection", "detection: {score_threshold: 0.7, iou: 0.3}",
+                "models: [{name: faces, path: \"" + model.toUri() + "\"}]", "methods: [EigenCAM]",
+                "images: [ultraface/13.jpg]", ""));
+        StringWriter err = new StringWriter();
+        int exit = SparkBatch.run(yaml, null, "local[2]", new PrintWriter(new StringWriter(), true),
+                new PrintWriter(err, true));
+        assertThat(exit).as(err.toString()).isZero();
+        JsonNode record = JSON.readTree(run.resolve("out/summary.json").toFile()).get(0);
+        // the YAML's preprocessing and labels came along: two faces, named as labels.txt names them
+        assertThat(record.get("detections")).hasSize(2);
+        assertThat(record.get("detections").get(0).get("label").asText()).isEqualTo("face");
+        StringWriter localErr = new StringWriter();
+        assertThat(CamCli.execute(new String[] {"batch", yaml.toString(), "--no-progress"},
+                new PrintWriter(new StringWriter()), new PrintWriter(localErr))).isEqualTo(2);
+        assertThat(localErr.toString()).contains("is on another file system; a local run reads local files");
+    }
+
+    @Test
     void camBatchSparkRunsTheJobInProcess() throws Exception {
         Path out = dir.resolve("cli");
         StringWriter o = new StringWriter();
