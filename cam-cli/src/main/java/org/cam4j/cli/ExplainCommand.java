@@ -254,7 +254,10 @@ final class ExplainCommand implements Callable<Integer> {
         for (CamMethod method : chosen) {
             CamResult r = explainer.run(method, options.get(method), input, targets);
             if (rows.isEmpty()) {
-                List<List<ImageExplainer.Prediction>> preds = explainer.predictions(r.outputs(), top);
+                // a detector's outputs (anchors x columns, explained with detection targets) are no class scores
+                boolean detector = targets.stream().allMatch(t -> t instanceof org.cam4j.target.DetectionScoreTarget
+                        || t instanceof org.cam4j.target.BoxScoreTarget);
+                List<List<ImageExplainer.Prediction>> preds = explainer.predictions(r.outputs(), detector ? 0 : top);
                 for (int row = 0; row < rowImage.size(); row++) {
                     Path file = batch.loaded().get(rowImage.get(row)).file();
                     ObjectNode o = summary.addObject().put("image", shown(file, demo));
@@ -264,7 +267,7 @@ final class ExplainCommand implements Callable<Integer> {
                     o.putObject("outputs");
                     rows.add(o);
                     boolean repeat = row > 0 && rowImage.get(row).equals(rowImage.get(row - 1));
-                    if (!json && !repeat) {
+                    if (!json && !repeat && !detector) {
                         stdout.println(file.getFileName() + ": " + String.join(", ", preds.get(row).stream()
                                 .map(x -> String.format("%s %.2f", x.label(), x.probability())).toList()));
                     }

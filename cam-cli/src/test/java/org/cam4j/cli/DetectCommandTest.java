@@ -233,6 +233,12 @@ class DetectCommandTest {
         fails("is an object detector (ssd outputs [boxes, scores]); explain it with 'cam detect", "explain",
                 "--model", ultraface.toString(), "--image", photo, "--out", dir.resolve("x").toString());
         fails("--score-threshold must be in [0, 1]", "detect", "--score-threshold", "2");
+        // a YOLO-layout detector explained through cam explain with a detection target: no class predictions
+        Path yolo = dir.resolve("v8-explain.onnx");
+        Files.write(yolo, SyntheticDetectors.yolov8(7).toByteArray());
+        CliRun explained = ok("explain", "--model", yolo.toString(), "--image", photo, "--target",
+                "detection:yolov8:5:0", "--layer", SyntheticDetectors.P3, "--out", dir.resolve("z").toString());
+        assertThat(explained.out().strip()).startsWith("GradCAM for detection:yolov8:5:0 ->");
         fails("do not fit the yolov8 layout", "detect", "--model", ultraface.toString(), "--image", photo,
                 "--layout", "yolov8", "--out", dir.resolve("y").toString());
     }
