@@ -13,6 +13,7 @@ import org.cam4j.detection.DetectionLayout;
 import org.cam4j.detection.DetectorOutputs;
 import org.cam4j.detection.PostProcessing;
 import org.cam4j.image.ImageFiles;
+import org.cam4j.pipeline.ImagePipeline;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.pipeline.CamOptions;
 import org.cam4j.spi.CamMethod;
@@ -220,21 +221,25 @@ final class DetectCommand implements Callable<Integer> {
         ObjectNode summary = Yaml.json().createObjectNode();
         ArrayNode rows = summary.putArray("images");
         List<String> failures = new ArrayList<>();
-        for (Path photo : photos) {
-            ImageDetector.Found found;
-            try {
-                found = detector.detect(ImageFiles.read(photo, overlayArgs.maxPixels, 1, 1));
-            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-                failures.add(photo + ": " + e.getMessage());
-                rows.addObject().put("image", photo.toString()).put("error", e.getMessage());
-                continue;
+        // overlays are blended and encoded behind the model on one worker per core (bounded, as in cam explain)
+        try (ImagePipeline writer = detector.writer(overlayArgs.maxPixels)) {
+            for (Path photo : photos) {
+                ImageDetector.Found found;
+                try {
+                    found = detector.detect(ImageFiles.read(photo, overlayArgs.maxPixels, 1, 1));
+                } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                    failures.add(photo + ": " + e.getMessage());
+                    rows.addObject().put("image", photo.toString()).put("error", e.getMessage());
+                    continue;
+                }
+                String shown = demo ? photo.getFileName().toString() : photo.toString();
+                ObjectNode row = rows.addObject().put("image", shown);
+                explain(detector, found, names.get(photo), folder, chosen, options, row, writer);
+                if (!json) {
+                    report(detector, found, shown, row, stdout, stderr);
+                }
             }
-            String shown = demo ? photo.getFileName().toString() : photo.toString();
-            ObjectNode row = rows.addObject().put("image", shown);
-            explain(detector, found, names.get(photo), folder, chosen, options, row);
-            if (!json) {
-                report(detector, found, shown, row, stdout, stderr);
-            }
+            writer.finish();
         }
         if (failures.size() == photos.size()) {
             throw new CliException(photos.size() == 1 ? failures.get(0) : "none of the " + photos.size()
@@ -253,7 +258,8 @@ final class DetectCommand implements Callable<Integer> {
 
     /** Writes every method's overlays (and maps) for one photo and records them in its JSON row. */
     private void explain(ImageDetector detector, ImageDetector.Found found, String name, OutputFolder folder,
-                         List<CamMethod> chosen, Map<CamMethod, CamOptions> options, ObjectNode row) {
+                         List<CamMethod> chosen, Map<CamMethod, CamOptions> options, ObjectNode row,
+                         ImagePipeline writer) {
         List<Detection> detections = found.detections();
         ArrayNode shownDetections = row.putArray("detections");
         List<ArrayNode> boxFiles = new ArrayList<>();
@@ -272,32 +278,39 @@ final class DetectCommand implements Callable<Integer> {
             if (!ImageDetector.perBox(method, perBox)) {
                 Tensor cam = detector.onPhoto(found, detector.cams(method, options.get(method), found, false,
                         renormalize).slice(0));
-                write(folder, base, detector.overlay(found, cam, detections), cam, files);
+                write(writer, folder, base, () -> detector.overlay(found, cam, detections), cam, files);
                 continue;
             }
             Tensor cams = detector.cams(method, options.get(method), found, true, renormalize);
             for (int k = 0; k < detections.size(); k++) {
                 Tensor cam = detector.onPhoto(found, cams.slice(k));
-                write(folder, base + ".box" + k, detector.overlay(found, cam, List.of(detections.get(k))), cam,
+                List<Detection> drawn = List.of(detections.get(k));
+                write(writer, folder, base + ".box" + k, () -> detector.overlay(found, cam, drawn), cam,
                         boxFiles.get(k));
             }
             if (detections.isEmpty()) {
                 // nothing to explain box by box: the photo with no boxes, so the run still shows what it saw
-                write(folder, base, detector.overlay(found, Tensor.zeros(found.photo().height(),
+                write(writer, folder, base, () -> detector.overlay(found, Tensor.zeros(found.photo().height(),
                         found.photo().width()), List.of()), null, files);
             }
         }
     }
 
-    private void write(OutputFolder folder, String base, Tensor overlay, Tensor cam, ArrayNode files) {
+    /** Lists the files now and writes them behind: the overlay blended and encoded, the map saved. */
+    private void write(ImagePipeline writer, OutputFolder folder, String base,
+                       java.util.function.Supplier<Tensor> overlay, Tensor cam, ArrayNode files) {
         Path picture = folder.file(base + "." + overlayArgs.format.extension());
-        overlayArgs.format.write(picture, overlay);
         files.add(picture.toString());
-        if (saveNpy && cam != null) {
-            Path npy = folder.file(base + ".npy");
-            Npy.write(npy, cam);
+        Path npy = saveNpy && cam != null ? folder.file(base + ".npy") : null;
+        if (npy != null) {
             files.add(npy.toString());
         }
+        writer.submit(() -> {
+            overlayArgs.format.write(picture, overlay.get());
+            if (npy != null) {
+                Npy.write(npy, cam);
+            }
+        });
     }
 
     private void report(ImageDetector detector, ImageDetector.Found found, String shown, ObjectNode row,

@@ -129,6 +129,11 @@ final class ImageDetector {
         return cams;
     }
 
+    /** Workers that write behind the model, one per core (their decoding side is not used here). */
+    org.cam4j.pipeline.ImagePipeline writer(long maxPixels) {
+        return new org.cam4j.pipeline.ImagePipeline(preprocessing, maxPixels, Limits.cores());
+    }
+
     /** A CAM over the model input brought onto the photo (photo height x width, in [0, 1]). */
     Tensor onPhoto(Found f, Tensor cam) {
         return f.geometry().mapToPhoto(cam);
