@@ -28,6 +28,11 @@ final class BatchDetection {
         this.formats = formats;
     }
 
+    /** Workers that write behind the model. */
+    org.cam4j.pipeline.ImagePipeline writer(int workers) {
+        return detector.writer(ImageFiles.DEFAULT_MAX_PIXELS, workers);
+    }
+
     /** The post-processing the spec asks for, checked as cam detect checks its options. */
     static PostProcessing postProcessing(BatchConfig.DetectionSpec spec, Path yaml) {
         double score = spec.scoreThreshold() == null ? 0.5 : spec.scoreThreshold();
@@ -40,10 +45,14 @@ final class BatchDetection {
         return new PostProcessing(score, iou, Limits.range(topK, 0, 10_000, yaml + ": detection.top_k"));
     }
 
-    /** Explains one image with every method; the record is written once every output is in place. */
+    /**
+     * Explains one image with every method: maps computed here, overlays blended, encoded and written behind on
+     * {@code writer}'s workers; the record is written by the last of the image's writes, once every output is in
+     * place.
+     */
     void explain(Path image, String shown, String model, String name, List<BatchCommand.Method> methods,
-                 OutputStore store,
-                 java.util.function.Function<Path, byte[]> reader, BatchWorker.Listener listener) {
+                 OutputStore store, java.util.function.Function<Path, byte[]> reader, BatchWorker.Listener listener,
+                 org.cam4j.pipeline.ImagePipeline writer) {
         ImageDetector.Found found;
         try {
             found = detector.detect(reader == null ? ImageFiles.read(image, ImageFiles.DEFAULT_MAX_PIXELS, 1, 1)
@@ -64,6 +73,7 @@ final class BatchDetection {
             }
         }
         ArrayNode cams = record.putArray("cams");
+        List<Runnable> writes = new java.util.ArrayList<>();
         for (BatchCommand.Method m : methods) {
             boolean perBox = ImageDetector.perBox(m.method(), Boolean.TRUE.equals(spec.perBox()));
             Tensor maps = detector.cams(m.method(), m.options(), found, perBox,
@@ -75,24 +85,45 @@ final class BatchDetection {
                 String file = perBox ? base + ".box" + k : base;
                 ObjectNode entry = cams.addObject().put("method", m.method().name()).put("label", perBox
                         ? "box" + k + " " + detector.label(boxes.get(k)) : "all detections");
-                Tensor picture = detector.overlay(found, cam, drawn);
-                for (OverlayFormat f : OverlayFormat.values()) {
-                    if (formats.contains(f.extension())) {
-                        store.write(file + "." + f.extension(), f.encode(picture));
-                        entry.put(f.extension(), file + "." + f.extension());
-                    }
-                }
-                if (formats.contains("npy")) {
-                    store.write(file + ".npy", Npy.bytes(cam));
+                List<OverlayFormat> overlays = java.util.Arrays.stream(OverlayFormat.values())
+                        .filter(f -> formats.contains(f.extension())).toList();
+                overlays.forEach(f -> entry.put(f.extension(), file + "." + f.extension()));
+                boolean npy = formats.contains("npy");
+                if (npy) {
                     entry.put("npy", file + ".npy");
                 }
+                writes.add(() -> {
+                    if (!overlays.isEmpty()) {
+                        Tensor picture = detector.overlay(found, cam, drawn);
+                        overlays.forEach(f -> store.write(file + "." + f.extension(), f.encode(picture)));
+                    }
+                    if (npy) {
+                        store.write(file + ".npy", Npy.bytes(cam));
+                    }
+                });
             }
         }
-        try {
-            store.write(model + "/.done/" + name + ".json", json.writeValueAsBytes(record));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        Runnable writeRecord = () -> {
+            try {
+                store.write(model + "/.done/" + name + ".json", json.writeValueAsBytes(record));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            listener.finished(record, false);
+        };
+        if (writes.isEmpty()) {
+            writer.submit(writeRecord);
+            return;
         }
-        listener.finished(record, false);
+        java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger(
+                writes.size());
+        for (Runnable w : writes) {
+            writer.submit(() -> {
+                w.run();
+                if (pending.decrementAndGet() == 0) {
+                    writeRecord.run();
+                }
+            });
+        }
     }
 }

@@ -124,9 +124,12 @@ public final class BatchWorker implements AutoCloseable {
             }
         }
         if (detection != null) {
-            for (Path image : todo) {
-                detection.explain(image, shown.apply(image), modelName, names.get(image), job.methods(), store, reader,
-                        listener);
+            try (ImagePipeline writer = detection.writer(workers)) {
+                for (Path image : todo) {
+                    detection.explain(image, shown.apply(image), modelName, names.get(image), job.methods(), store,
+                            reader, listener, writer);
+                }
+                writer.finish();
             }
             return;
         }

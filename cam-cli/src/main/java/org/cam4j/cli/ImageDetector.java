@@ -131,7 +131,11 @@ final class ImageDetector {
 
     /** Workers that write behind the model, one per core (their decoding side is not used here). */
     org.cam4j.pipeline.ImagePipeline writer(long maxPixels) {
-        return new org.cam4j.pipeline.ImagePipeline(preprocessing, maxPixels, Limits.cores());
+        return writer(maxPixels, Limits.cores());
+    }
+
+    org.cam4j.pipeline.ImagePipeline writer(long maxPixels, int workers) {
+        return new org.cam4j.pipeline.ImagePipeline(preprocessing, maxPixels, workers);
     }
 
     /** A CAM over the model input brought onto the photo (photo height x width, in [0, 1]). */
