@@ -5,7 +5,8 @@ import org.cam4j.tensor.Tensor;
 
 /**
  * The reference's {@code ClassifierOutputReST} (arXiv:2501.06261), pre- and post-softmax together: score = y_c -
- * CE(y, c) = 2 y_c - logsumexp(y), so d score / d y = 2 e_c - softmax(y). (The reference calls it on one image's
+ * CE(y, c) = 2 y_c - logsumexp(y), so d score / d y = 2 e_c - softmax(y) and d2 score / dy2 = p p^T - diag(p).
+ * (The reference calls it on one image's
  * output at a time, so its batch-mean cross entropy is that image's.)
  */
 public record ReStTarget(int category) implements Target {
@@ -29,5 +30,21 @@ public record ReStTarget(int category) implements Target {
             g[j] = (float) ((j == category ? 2 : 0) - p[j]);
         }
         return Tensor.of(g, output.shape());
+    }
+
+    /** H v = p (p . v) - p * v. */
+    @Override
+    public Tensor hessianTimes(Tensor output, Tensor vector) {
+        Targets.requireClass(category, output);
+        double[] p = CamOps.softmax(output);
+        double pv = 0;
+        for (int j = 0; j < p.length; j++) {
+            pv += p[j] * vector.at(j);
+        }
+        float[] h = new float[p.length];
+        for (int j = 0; j < p.length; j++) {
+            h[j] = (float) (p[j] * pv - p[j] * vector.at(j));
+        }
+        return Tensor.of(h, output.shape());
     }
 }

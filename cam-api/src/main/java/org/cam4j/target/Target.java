@@ -21,4 +21,12 @@ public interface Target {
     default boolean isLinear() {
         return false;
     }
+
+    /**
+     * d2(score)/d(output)2 times {@code vector} (shaped like the output), or null when this target does not know its
+     * Hessian. Linear targets give zeros.
+     */
+    default Tensor hessianTimes(Tensor output, Tensor vector) {
+        return isLinear() ? Tensor.zeros(output.shape()) : null;
+    }
 }

@@ -88,4 +88,100 @@ class ShapleyCamTest {
             }
         }
     }
+
+    /**
+     * On a piecewise-linear head (global pooling and a dense layer after the layer) with softmax and ReST targets,
+     * H A = J^T (d2S/dy2) (J A) with J A = W mean(A): computed here from the model's own weights, independently.
+     */
+    @Test
+    void nonLinearTargetsOnAPiecewiseLinearHeadGetTheExactHessianProduct() throws Exception {
+        ai.onnx.proto.OnnxMl.ModelProto proto = org.cam4j.testdata.SyntheticModels.cnn(11);
+        float[] w = initializer(proto, "fc.w");
+        float[] bias = initializer(proto, "fc.b");
+        Path file = dir.resolve("cnn.onnx");
+        Files.write(file, proto.toByteArray());
+        Random r = new Random(5);
+        Tensor x = Tensor.zeros(2, 3, 16, 16);
+        for (int k = 0; k < x.size(); k++) {
+            x.put(k, (float) r.nextGaussian());
+        }
+        String name = org.cam4j.testdata.SyntheticModels.CNN_LAYER;
+        try (OnnxModel model = new OnnxBackend().open(file, ModelOptions.defaults())) {
+            assertThat(model.headIsPiecewiseLinear(name)).isTrue();
+            for (Target t : List.of(new org.cam4j.target.SoftmaxTarget(1), new org.cam4j.target.ReStTarget(3))) {
+                List<Target> targets = List.of(t, t);
+                ForwardResult f = model.forward(x, List.of(name), targets, true);
+                LayerData layer = new LayerData(name, f.activation(name), f.gradient(name));
+                CamContext ctx = new CamContext(x, targets, f, model, CamOptions.defaults());
+                Tensor hvp = ShapleyCam.hessianTimesActivations(layer, ctx, 1e-3);
+                Tensor a = f.activation(name);
+                int channels = a.dim(1);
+                int hw = a.dim(2) * a.dim(3);
+                double scale = 0;
+                double worst = 0;
+                for (int i = 0; i < 2; i++) {
+                    float[] mean = new float[channels];
+                    for (int c = 0; c < channels; c++) {
+                        for (int p = 0; p < hw; p++) {
+                            mean[c] += a.at((i * channels + c) * hw + p) / hw;
+                        }
+                    }
+                    float[] y = new float[5];
+                    float[] ja = new float[5];
+                    for (int k = 0; k < 5; k++) {
+                        for (int c = 0; c < channels; c++) {
+                            ja[k] += w[k * channels + c] * mean[c];
+                        }
+                        y[k] = ja[k] + bias[k];
+                    }
+                    Tensor u = t.hessianTimes(Tensor.of(y, 5), Tensor.of(ja, 5));
+                    for (int c = 0; c < channels; c++) {
+                        double expected = 0;
+                        for (int k = 0; k < 5; k++) {
+                            expected += w[k * channels + c] * u.at(k) / hw;
+                        }
+                        scale = Math.max(scale, Math.abs(expected));
+                        for (int p = 0; p < hw; p++) {
+                            worst = Math.max(worst, Math.abs(hvp.at((i * channels + c) * hw + p) - expected));
+                        }
+                    }
+                }
+                assertThat(scale).as(t.toString()).isGreaterThan(1e-4);
+                assertThat(worst).as(t.toString()).isLessThan(1e-4 * scale + 1e-7);
+            }
+        }
+    }
+
+    @Test
+    void targetHessiansEqualDifferencesOfTheirSeeds() {
+        Tensor y = Tensor.of(new float[] {0.3f, -1.2f, 2.0f, 0.5f}, 4);
+        Tensor v = Tensor.of(new float[] {0.7f, 0.1f, -0.4f, 1.3f}, 4);
+        for (Target t : List.of(new org.cam4j.target.SoftmaxTarget(2), new org.cam4j.target.ReStTarget(0))) {
+            Tensor hv = t.hessianTimes(y, v);
+            double h = 1e-3;
+            Tensor plus = y.copy();
+            Tensor minus = y.copy();
+            for (int j = 0; j < 4; j++) {
+                plus.put(j, (float) (y.at(j) + h * v.at(j)));
+                minus.put(j, (float) (y.at(j) - h * v.at(j)));
+            }
+            Tensor sp = t.seed(plus);
+            Tensor sm = t.seed(minus);
+            for (int j = 0; j < 4; j++) {
+                assertThat((double) hv.at(j)).as("%s %d", t, j)
+                        .isCloseTo((sp.at(j) - sm.at(j)) / (2 * h), org.assertj.core.data.Offset.offset(2e-3));
+            }
+        }
+        assertThat(new org.cam4j.target.ClassifierOutputTarget(1).hessianTimes(y, v).max()).isZero();
+    }
+
+    private static float[] initializer(ai.onnx.proto.OnnxMl.ModelProto proto, String name) {
+        ai.onnx.proto.OnnxMl.TensorProto t = proto.getGraph().getInitializerList().stream()
+                .filter(i -> i.getName().equals(name)).findFirst().orElseThrow();
+        java.nio.FloatBuffer b = t.getRawData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer();
+        float[] out = new float[b.remaining()];
+        b.get(out);
+        return out;
+    }
 }
