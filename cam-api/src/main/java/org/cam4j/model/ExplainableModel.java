@@ -105,6 +105,18 @@ public interface ExplainableModel extends AutoCloseable {
     }
 
     /**
+     * The Hessian of the target scores with respect to the layer times {@code vector}, at the given activations
+     * (rows as in {@link #headGradient}; {@code vector} shaped like {@code activations}), exactly: a second backward
+     * pass as a double backward gives it. Non-linear targets need {@link Target#hessianTimes}.
+     *
+     * @throws UnsupportedOperationException when this backend or model cannot (callers fall back to differences)
+     */
+    default Tensor hessianVectorProduct(String layer, Tensor activations, int[] sourceImage, ForwardResult prefix,
+                                        List<Target> targets, Tensor vector) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no second backward pass");
+    }
+
+    /**
      * True when the network from this layer to the output is piecewise linear in the layer (ReLU, pooling, linear
      * maps, each multiplying or dividing by nothing that depends on the layer): its Hessian is then exactly zero
      * wherever it is defined, as a double backward pass computes it. False when unknown.

@@ -16,14 +16,12 @@ import org.cam4j.tensor.Tensor;
  * ShapleyCAM (Cai, arXiv:2501.06261): w_c = spatial mean of (g - H A / 2), with g = dS/dA and H the Hessian of
  * the score with respect to A.
  *
- * <p>The Hessian-vector product H A, as the reference's double backward pass gives it, where the head is piecewise
- * linear in A (ReLU, pooling, linear maps; {@link org.cam4j.model.ExplainableModel#headIsPiecewiseLinear}): its
- * second derivatives are zero, so H = J^T (d2S/dy2) J with J = dy/dA. Linear targets: H A = 0 and ShapleyCAM equals
- * Grad-CAM. Targets that know their Hessian ({@link Target#hessianTimes}: softmax, ReST) on a class-vector output:
- * J A exactly from one head gradient per class (row k: grad of y_k, dotted with A), then H A = J^T (d2S/dy2 J A) from
- * one more head gradient seeded with that vector; no difference quotient jumps across a ReLU kink. Otherwise a
- * central difference of head gradients along A: (g(A (1 + eps)) - g(A (1 - eps))) / (2 eps), eps = 1e-3 (option
- * {@code hvp_eps}), exact for heads quadratic in A.
+ * <p>The Hessian-vector product H A as the reference's double backward pass gives it: a second reverse pass through
+ * the head's gradient graph ({@link org.cam4j.model.ExplainableModel#hessianVectorProduct}), which for non-linear
+ * targets adds J^T (d2S/dy2) J A from the targets' Hessians ({@link Target#hessianTimes}). Piecewise-linear heads with
+ * linear targets need no pass: H A = 0 there and ShapleyCAM equals Grad-CAM. Where a backend or a target cannot give
+ * the second pass, a central difference of head gradients along A: (g(A (1 + eps)) - g(A (1 - eps))) / (2 eps),
+ * eps = 1e-3 (option {@code hvp_eps}).
  */
 @AutoService(CamMethod.class)
 public final class ShapleyCam extends WeightedCam {
@@ -63,26 +61,29 @@ public final class ShapleyCam extends WeightedCam {
         return CamOps.spatialMean(corrected);
     }
 
-    /** Classes above which the exact path (one head gradient per class) gives way to differences. */
-    private static final int MAX_EXACT_CLASSES = 4096;
-    /** Head-gradient rows per run on the exact path. */
-    private static final int ROWS_PER_RUN = 64;
-
-    /** H A: exact for piecewise-linear heads (see the class comment), else central differences. */
+    /**
+     * H A: zero for piecewise-linear heads with linear targets; else the model's exact second backward pass; where a
+     * backend or a target cannot give it, central differences of the head gradient.
+     */
     static Tensor hessianTimesActivations(LayerData layer, CamContext context, double eps) {
         Tensor a = layer.activations();
-        boolean piecewiseLinear = context.model().headIsPiecewiseLinear(layer.name());
-        if (piecewiseLinear && context.targets().stream().allMatch(t -> t != null && t.isLinear())) {
+        if (context.targets().stream().allMatch(t -> t != null && t.isLinear())
+                && context.model().headIsPiecewiseLinear(layer.name())) {
             return Tensor.zeros(a.shape());
-        }
-        Tensor outputs = context.forward().output();
-        if (piecewiseLinear && outputs != null && outputs.rank() == 2 && outputs.dim(1) <= MAX_EXACT_CLASSES
-                && context.targets().stream().allMatch(t -> t != null
-                && t.hessianTimes(outputs.slice(0), Tensor.zeros(outputs.dim(1))) != null)) {
-            return piecewiseLinearHvp(layer, context, outputs);
         }
         int[] rows = new int[layer.batch()];
         java.util.Arrays.setAll(rows, i -> i);
+        try {
+            return context.model().hessianVectorProduct(layer.name(), a, rows, context.forward(), context.targets(),
+                    a);
+        } catch (UnsupportedOperationException noSecondPass) {
+            return differences(layer, context, eps, rows);
+        }
+    }
+
+    /** (g(A (1 + eps)) - g(A (1 - eps))) / (2 eps). */
+    private static Tensor differences(LayerData layer, CamContext context, double eps, int[] rows) {
+        Tensor a = layer.activations();
         Tensor plus = Tensor.zeros(a.shape());
         Tensor minus = Tensor.zeros(a.shape());
         for (int i = 0; i < a.size(); i++) {
@@ -96,51 +97,5 @@ public final class ShapleyCam extends WeightedCam {
             hvp.put(i, (float) ((gPlus.at(i) - gMinus.at(i)) / (2 * eps)));
         }
         return hvp;
-    }
-
-    /** J^T (d2S/dy2) (J A) per image, with J A from one head gradient per class. */
-    private static Tensor piecewiseLinearHvp(LayerData layer, CamContext context, Tensor outputs) {
-        Tensor a = layer.activations();
-        int classes = outputs.dim(1);
-        Tensor hvp = Tensor.zeros(a.shape());
-        for (int i = 0; i < layer.batch(); i++) {
-            Tensor ai = a.slice(i);
-            Tensor ja = Tensor.zeros(classes);
-            for (int start = 0; start < classes; start += ROWS_PER_RUN) {
-                CamOps.checkCancelled();
-                int count = Math.min(ROWS_PER_RUN, classes - start);
-                int[] rows = new int[count];
-                java.util.Arrays.fill(rows, i);
-                Tensor copies = Tensor.zeros(withBatch(ai.shape(), count));
-                List<Target> oneHot = new java.util.ArrayList<>();
-                for (int r = 0; r < count; r++) {
-                    copies.slice(r).copyFrom(ai);
-                    oneHot.add(new org.cam4j.target.ClassifierOutputTarget(start + r));
-                }
-                Tensor g = context.model().headGradient(layer.name(), copies, rows, context.forward(), oneHot);
-                for (int r = 0; r < count; r++) {
-                    double dot = 0;
-                    Tensor gr = g.slice(r);
-                    for (int p = 0; p < ai.size(); p++) {
-                        dot += gr.at(p) * ai.at(p);
-                    }
-                    ja.put(start + r, (float) dot);
-                }
-            }
-            Tensor u = context.targets().get(i).hessianTimes(outputs.slice(i), ja);
-            Tensor row = Tensor.zeros(withBatch(ai.shape(), 1));
-            row.slice(0).copyFrom(ai);
-            Tensor h = context.model().headGradient(layer.name(), row, new int[] {i}, context.forward(),
-                    List.of(new org.cam4j.target.RawScoresTarget(u)));
-            hvp.slice(i).copyFrom(h.slice(0));
-        }
-        return hvp;
-    }
-
-    private static int[] withBatch(int[] shape, int n) {
-        int[] out = new int[shape.length + 1];
-        out[0] = n;
-        System.arraycopy(shape, 0, out, 1, shape.length);
-        return out;
     }
 }

@@ -175,6 +175,49 @@ class ShapleyCamTest {
         assertThat(new org.cam4j.target.ClassifierOutputTarget(1).hessianTimes(y, v).max()).isZero();
     }
 
+    /**
+     * On a smooth head (attention, GELU, LayerNorm after the layer), the second backward pass equals central
+     * differences of head gradients (exact up to the differences' own error), for a class logit and a softmax.
+     */
+    @Test
+    void secondBackwardPassEqualsDifferencesOnASmoothHead() throws Exception {
+        Path file = dir.resolve("tokens.onnx");
+        Files.write(file, org.cam4j.testdata.SyntheticModels.tokens(3).toByteArray());
+        Random r = new Random(8);
+        Tensor x = Tensor.zeros(2, 3, 16, 16);
+        for (int k = 0; k < x.size(); k++) {
+            x.put(k, (float) r.nextGaussian());
+        }
+        String name = org.cam4j.testdata.SyntheticModels.TOKEN_LAYER;
+        try (OnnxModel model = new OnnxBackend().open(file, ModelOptions.defaults())) {
+            for (List<Target> targets : List.of(Targets.classes(2, List.of(1, 3)),
+                    List.<Target>of(new org.cam4j.target.SoftmaxTarget(0), new org.cam4j.target.ReStTarget(2)))) {
+                ForwardResult f = model.forward(x, List.of(name), targets, true);
+                Tensor a = f.activation(name);
+                Tensor exact = model.hessianVectorProduct(name, a, new int[] {0, 1}, f, targets, a);
+                Tensor fd = Tensor.zeros(a.shape());
+                double eps = 1e-2;
+                Tensor plus = a.copy();
+                Tensor minus = a.copy();
+                for (int k = 0; k < a.size(); k++) {
+                    plus.put(k, (float) (a.at(k) * (1 + eps)));
+                    minus.put(k, (float) (a.at(k) * (1 - eps)));
+                }
+                Tensor gp = model.headGradient(name, plus, new int[] {0, 1}, f, targets);
+                Tensor gm = model.headGradient(name, minus, new int[] {0, 1}, f, targets);
+                double scale = 0;
+                double worst = 0;
+                for (int k = 0; k < a.size(); k++) {
+                    double d = (gp.at(k) - gm.at(k)) / (2 * eps);
+                    scale = Math.max(scale, Math.abs(d));
+                    worst = Math.max(worst, Math.abs(exact.at(k) - d));
+                }
+                assertThat(scale).as(targets.toString()).isGreaterThan(1e-4);
+                assertThat(worst).as(targets.toString()).isLessThan(2e-3 * scale);
+            }
+        }
+    }
+
     private static float[] initializer(ai.onnx.proto.OnnxMl.ModelProto proto, String name) {
         ai.onnx.proto.OnnxMl.TensorProto t = proto.getGraph().getInitializerList().stream()
                 .filter(i -> i.getName().equals(name)).findFirst().orElseThrow();

@@ -484,6 +484,54 @@ public final class OnnxModel implements ExplainableModel {
         return reshape.toNchw(grad);
     }
 
+    /**
+     * A second backward pass through the head's gradient graph ({@link org.cam4j.onnx.graph.SecondOrderGraph}): the
+     * seed-weighted curvature of the outputs, plus for non-linear targets J^T (d2S/dy2) J v, with J v from the same
+     * pass (the gradient with respect to the seed) and the targets' Hessians.
+     */
+    @Override
+    public Tensor hessianVectorProduct(String layer, Tensor activations, int[] sourceImage, ForwardResult prefix,
+                                       List<Target> targets, Tensor vector) {
+        HeadState state = headState(prefix, layer);
+        String tensor = resolver.resolve(layer);
+        TokenReshape reshape = state.reshapes().get(layer);
+        Tensor base = state.raw().get(layer);
+        Tensor raw = reshape.toRaw(activations, base, sourceImage);
+        Map<String, Tensor> feeds = headFeeds(tensor, raw, sourceImage, state);
+        seeds(sourceImage.length, targets, () -> runHead(layer, raw, sourceImage, state), feeds);
+        // the vector has no component outside the grid (a class token keeps its value): zeros there
+        feeds.put(org.cam4j.onnx.graph.SecondOrderGraph.VECTOR,
+                reshape.toRaw(vector, Tensor.zeros(base.shape()), sourceImage));
+        OrtRunner runner;
+        try {
+            runner = session("hvp|" + tensor + "|" + sourceImage.length, () -> org.cam4j.onnx.graph
+                    .SecondOrderGraph.build(graph, facts, output.name(), tensor, feeds));
+        } catch (org.cam4j.onnx.grad.UnsupportedGradientException e) {
+            throw new UnsupportedOperationException("no second backward pass: " + e.getMessage(), e);
+        }
+        Map<String, Tensor> out = runner.run(feeds, Set.of(org.cam4j.onnx.graph.SecondOrderGraph.LAYER_TERM,
+                org.cam4j.onnx.graph.SecondOrderGraph.SEED_TERM));
+        Tensor hvp = reshape.toNchw(out.get(org.cam4j.onnx.graph.SecondOrderGraph.LAYER_TERM));
+        if (targets.stream().allMatch(t -> t == null || t.isLinear())) {
+            return hvp;
+        }
+        Tensor outputs = runHead(layer, raw, sourceImage, state);
+        Tensor jv = out.get(org.cam4j.onnx.graph.SecondOrderGraph.SEED_TERM);
+        List<Target> curvature = new ArrayList<>();
+        for (int r = 0; r < sourceImage.length; r++) {
+            Tensor u = targets.get(r).hessianTimes(outputs.slice(r), jv.slice(r));
+            if (u == null) {
+                throw new UnsupportedOperationException(targets.get(r) + " does not know its Hessian");
+            }
+            curvature.add(new org.cam4j.target.RawScoresTarget(u));
+        }
+        Tensor term = headGradient(layer, activations, sourceImage, prefix, curvature);
+        for (int i = 0; i < hvp.size(); i++) {
+            hvp.put(i, hvp.at(i) + term.at(i));
+        }
+        return hvp;
+    }
+
     @Override
     public boolean channelIsZero(String layer, int image, int channel, ForwardResult prefix) {
         HeadState state = headState(prefix, layer);

@@ -26,6 +26,7 @@ final class ShapeRules {
         rules.put("Split", ShapeRules::split);
         rules.put("Slice", ShapeRules::slice);
         rules.put("Gather", ShapeRules::gather);
+        rules.put("ScatterElements", ShapeRules::scatterElements);
         rules.put("Pad", ShapeRules::pad);
         rules.put("Tile", ShapeRules::tile);
     }
@@ -187,6 +188,27 @@ final class ShapeRules {
         String grad = e.reshape(g.get(0), gShape);
         String indices = e.expandLike(e.longs(idx, idxShape), grad);
         return first(node, scatterAdd(e, e.zerosLike(x), indices, grad, axis, repeated, node));
+    }
+
+    /**
+     * ScatterElements (second-order passes meet it as Gather's and MaxPool's backward): the updates get the gradient
+     * at their positions (GatherElements); the data gets it everywhere with reduction add, else everywhere but the
+     * overwritten positions.
+     */
+    private static List<String> scatterElements(NodeProto node, List<String> g, GradContext ctx) {
+        Emitter e = ctx.emit();
+        long axis = Attributes.getInt(node, "axis", 0);
+        String indices = node.getInput(1);
+        String updates = e.op("GatherElements", List.of(g.get(0), indices), Attributes.integer("axis", axis));
+        String reduction = Attributes.getString(node, "reduction", "none");
+        if (!reduction.equals("none") && !reduction.equals("add")) {
+            throw new UnsupportedGradientException("ScatterElements node '" + node.getName() + "' reduces with "
+                    + reduction + "; only none and add are differentiated");
+        }
+        String data = reduction.equals("add") ? g.get(0)
+                : e.op("ScatterElements", List.of(g.get(0), indices, e.zerosLike(node.getInput(2))),
+                Attributes.integer("axis", axis));
+        return java.util.Arrays.asList(data, null, updates);
     }
 
     /** ScatterElements that adds (opset 16+), or plain assignment where indices never repeat. */

@@ -149,9 +149,18 @@ public final class Emitter {
 
     /** Zeros shaped like {@code like}. */
     public String zerosLike(String like) {
+        return filledLike(like, 0f);
+    }
+
+    /** Ones shaped like {@code like} (the seed of a backward pass from a scalar). */
+    public String onesLike(String like) {
+        return filledLike(like, 1f);
+    }
+
+    private String filledLike(String like, float value) {
         return op("ConstantOfShape", List.of(shape(like)), AttributeProto.newBuilder().setName("value")
                 .setType(AttributeProto.AttributeType.TENSOR).setT(TensorProto.newBuilder()
-                        .setDataType(TensorProto.DataType.FLOAT.getNumber()).addDims(1).addFloatData(0f)).build());
+                        .setDataType(TensorProto.DataType.FLOAT.getNumber()).addDims(1).addFloatData(value)).build());
     }
 
     public String expandLike(String x, String like) {

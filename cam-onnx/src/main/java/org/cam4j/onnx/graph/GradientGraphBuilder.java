@@ -147,12 +147,54 @@ public final class GradientGraphBuilder {
      * @param extraOutputs further existing tensors to expose as outputs (the tensors that cross a head cut)
      */
     public ModelProto gradients(List<String> sources, boolean guided, List<String> extraOutputs) {
+        Emitter e = new Emitter("cam4j_", graph.opset());
+        Backward b = backward(sources, guided, e, seed(e), GRAD_PREFIX);
+        GraphProto.Builder g = b.graph();
+        g.addInput(floatInput(SEED, facts.rank(output)));
+        g.addInput(floatInput(TOP_CLASS, 1));
+        g.clearOutput().addOutput(floatOutput(output));
+        Set<String> exposed = new LinkedHashSet<>();
+        exposed.add(output);
+        for (int i = 0; i < sources.size(); i++) {
+            String src = sources.get(i);
+            if (!graph.isGraphInput(src) && exposed.add(src)) {
+                g.addOutput(floatOutput(src));
+            }
+            g.addOutput(floatOutput(GRAD_PREFIX + i));
+        }
+        for (String extra : extraOutputs) {
+            if (exposed.add(extra)) {
+                g.addOutput(floatOutput(extra));
+            }
+        }
+        return graph.model().toBuilder().setGraph(g).build();
+    }
+
+    /**
+     * A second backward pass: the gradients of this graph's scalar output (seeded with 1) with respect to
+     * {@code sources}, when the graph is itself a gradient graph (so these are second derivatives). New names start
+     * with {@code namespace}; the outputs are {@code <namespace>grad_<i>}, and the graph keeps its inputs.
+     */
+    public ModelProto secondOrder(List<String> sources, String namespace) {
+        Emitter e = new Emitter(namespace, graph.opset());
+        Backward b = backward(sources, false, e, e.onesLike(output), namespace + "grad_");
+        GraphProto.Builder g = b.graph();
+        g.clearOutput();
+        for (int i = 0; i < sources.size(); i++) {
+            g.addOutput(floatOutput(namespace + "grad_" + i));
+        }
+        return graph.model().toBuilder().setGraph(g).build();
+    }
+
+    /** The graph with the backward pass from {@code seed} to every source appended, as {@code <gradPrefix>i}. */
+    private record Backward(GraphProto.Builder graph) {
+    }
+
+    private Backward backward(List<String> sources, boolean guided, Emitter e, String seed, String gradPrefix) {
         List<NodeProto> path = path(sources);
         checkRules(path);
-        Emitter e = new Emitter("cam4j_", graph.opset());
         Set<String> active = active(sources);
         Map<String, NodeProto> replaced = withMaxPoolIndices(path);
-        String seed = seed(e);
         Map<String, List<String>> contributions = new HashMap<>();
         contributions.computeIfAbsent(output, k -> new ArrayList<>()).add(seed);
         GradContext ctx = new GradContext(e, facts, active, guided);
@@ -194,27 +236,12 @@ public final class GradientGraphBuilder {
             g.addNode(byOriginal.getOrDefault(key(n), n));
         }
         g.addAllNode(e.nodes()).addAllInitializer(e.constants());
-        g.addInput(floatInput(SEED, facts.rank(output)));
-        g.addInput(floatInput(TOP_CLASS, 1));
-        g.clearOutput().addOutput(floatOutput(output));
-        Set<String> exposed = new LinkedHashSet<>();
-        exposed.add(output);
         for (int i = 0; i < sources.size(); i++) {
-            String src = sources.get(i);
-            if (!graph.isGraphInput(src) && exposed.add(src)) {
-                g.addOutput(floatOutput(src));
-            }
-            String name = GRAD_PREFIX + i;
+            String name = gradPrefix + i;
             g.addNode(NodeProto.newBuilder().setOpType("Identity").setName(name + "_node")
                     .addInput(finalGrads.get(i)).addOutput(name));
-            g.addOutput(floatOutput(name));
         }
-        for (String extra : extraOutputs) {
-            if (exposed.add(extra)) {
-                g.addOutput(floatOutput(extra));
-            }
-        }
-        return graph.model().toBuilder().setGraph(g).build();
+        return new Backward(g);
     }
 
     private static String key(NodeProto n) {
