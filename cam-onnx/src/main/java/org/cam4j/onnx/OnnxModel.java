@@ -515,21 +515,9 @@ public final class OnnxModel implements ExplainableModel {
         if (targets.stream().allMatch(t -> t == null || t.isLinear())) {
             return hvp;
         }
-        Tensor outputs = runHead(layer, raw, sourceImage, state);
-        Tensor jv = out.get(org.cam4j.onnx.graph.SecondOrderGraph.SEED_TERM);
-        List<Target> curvature = new ArrayList<>();
-        for (int r = 0; r < sourceImage.length; r++) {
-            Tensor u = targets.get(r).hessianTimes(outputs.slice(r), jv.slice(r));
-            if (u == null) {
-                throw new UnsupportedOperationException(targets.get(r) + " does not know its Hessian");
-            }
-            curvature.add(new org.cam4j.target.RawScoresTarget(u));
-        }
-        Tensor term = headGradient(layer, activations, sourceImage, prefix, curvature);
-        for (int i = 0; i < hvp.size(); i++) {
-            hvp.put(i, hvp.at(i) + term.at(i));
-        }
-        return hvp;
+        return org.cam4j.model.TargetCurvature.add(this, layer, activations, sourceImage, prefix, targets,
+                runHead(layer, raw, sourceImage, state), out.get(org.cam4j.onnx.graph.SecondOrderGraph.SEED_TERM),
+                hvp);
     }
 
     @Override

@@ -291,6 +291,33 @@ final class TensorFlowModel implements ExplainableModel {
         return TfTensors.toNchw(run(feeds, List.of(name(g.byTensor().get(tensor)))).get(0));
     }
 
+    /**
+     * TensorFlow's gradients of its gradients ({@link TfGraphSession#secondOrderOps}); non-linear targets add
+     * J^T (d2S/dy2) J v from their Hessians, J v being the second pass's gradient with respect to the seed.
+     */
+    @Override
+    public Tensor hessianVectorProduct(String layer, Tensor activations, int[] sourceImage, ForwardResult prefix,
+                                       List<Target> targets, Tensor vector) {
+        HeadState state = headState(prefix, layer);
+        String tensor = state.tensors().get(layer);
+        TfGraphSession.SecondOrderOps ops = main.secondOrderOps(tensor, logits, path);
+        Map<String, Tensor> feeds = headFeeds(state, layer, activations, sourceImage);
+        Tensor out = run(feeds, List.of(logits)).get(0);
+        feeds.put(name(ops.first().seed()), Targets.seeds(targets, out));
+        feeds.put(name(ops.vector()), TfTensors.toNhwc(vector));
+        boolean linear = targets.stream().allMatch(t -> t == null || t.isLinear());
+        Tensor hvp = ops.layerTerm() == null ? Tensor.zeros(activations.shape())
+                : TfTensors.toNchw(run(feeds, List.of(name(ops.layerTerm()))).get(0));
+        if (linear) {
+            return hvp;
+        }
+        if (ops.seedTerm() == null) {
+            throw new UnsupportedOperationException("TensorFlow gives no J v at " + tensor);
+        }
+        return org.cam4j.model.TargetCurvature.add(this, layer, activations, sourceImage, prefix, targets, out,
+                run(feeds, List.of(name(ops.seedTerm()))).get(0), hvp);
+    }
+
     private Map<String, Tensor> headFeeds(HeadState state, String layer, Tensor activations, int[] sourceImage) {
         List<Tensor> rows = new ArrayList<>();
         for (int s : sourceImage) {

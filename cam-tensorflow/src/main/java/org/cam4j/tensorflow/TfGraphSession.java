@@ -99,6 +99,54 @@ final class TfGraphSession implements AutoCloseable {
         return g;
     }
 
+    /**
+     * A second backward pass through one first: v fed, the layer term (curvature times v; null where the head has no
+     * curvature, as a piecewise-linear one) and J v.
+     */
+    record SecondOrderOps(GradientOps first, Output<?> vector, Output<?> layerTerm, Output<?> seedTerm) {
+    }
+
+    private final Map<String, SecondOrderOps> secondOrder = new HashMap<>();
+    /** Second passes attempted: names stay unique even after one TensorFlow could not build. */
+    private int secondOrderAttempts;
+
+    /**
+     * Gradients of sum(g * v) with respect to the layer and the seed, for the first pass's gradient g of one layer:
+     * TensorFlow's own gradients of its gradients, seeded with v ({@code addGradients} with {@code dx = v}).
+     */
+    synchronized SecondOrderOps secondOrderOps(String tensor, String logits, Path path) {
+        SecondOrderOps s = secondOrder.get(tensor);
+        if (s != null) {
+            return s;
+        }
+        GradientOps first = gradientOps(List.of(tensor), logits, path);
+        Output<?> g = first.byTensor().get(tensor);
+        int attempt = secondOrderAttempts++;
+        Output<?> v = graph.opBuilder("Placeholder", "cam4j_hvp_vector_" + attempt, graph.baseScope())
+                .setAttr("dtype", DataType.DT_FLOAT).build().output(0);
+        Output<?>[] d;
+        try {
+            d = graph.addGradients("cam4j_hvp_" + attempt, new Output<?>[] {g},
+                    new Output<?>[] {graph.outputOrThrow(tensor), first.seed()}, new Output<?>[] {v});
+        } catch (RuntimeException e) {
+            throw new UnsupportedOperationException("TensorFlow cannot differentiate the gradient of " + path + " at "
+                    + tensor + ": " + TensorFlowModel.firstLine(e));
+        }
+        s = new SecondOrderOps(first, v, connected(d[0]), connected(d[1]));
+        secondOrder.put(tensor, s);
+        return s;
+    }
+
+    /** The output, or null when TensorFlow found no dependence (it returns an output of no operation then). */
+    private static Output<?> connected(Output<?> o) {
+        try {
+            o.op().name();
+            return o;
+        } catch (IllegalStateException | NullPointerException none) {
+            return null;
+        }
+    }
+
     static String name(Output<?> o) {
         return o.op().name() + ":" + o.index();
     }
