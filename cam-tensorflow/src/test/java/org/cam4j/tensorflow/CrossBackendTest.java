@@ -33,17 +33,29 @@ class CrossBackendTest {
     @TempDir
     Path dir;
 
-    @Test
-    void everyMethodAgreesBetweenOnnxAndTensorFlow() throws Exception {
+    /** The synthetic CNN as ONNX and as its TensorFlow twin, and a random batch in both layouts. */
+    private record Twins(Path onnx, Path saved, Tensor nchw, Tensor nhwc) {
+    }
+
+    private Twins twins(long inputSeed) throws Exception {
         var onnx = SyntheticModels.cnn(21);
         Path onnxFile = Files.write(dir.resolve("cnn.onnx"), onnx.toByteArray());
         Path saved = TwinSavedModel.write(onnx, dir.resolve("cnn_saved"));
-        Random r = new Random(4);
+        Random r = new Random(inputSeed);
         Tensor nchw = Tensor.zeros(2, 3, 16, 16);
         for (int i = 0; i < nchw.size(); i++) {
             nchw.put(i, (float) r.nextGaussian());
         }
-        Tensor nhwc = nchw.transpose(0, 2, 3, 1);
+        return new Twins(onnxFile, saved, nchw, nchw.transpose(0, 2, 3, 1));
+    }
+
+    @Test
+    void everyMethodAgreesBetweenOnnxAndTensorFlow() throws Exception {
+        Twins tw = twins(4);
+        Path onnxFile = tw.onnx();
+        Path saved = tw.saved();
+        Tensor nchw = tw.nchw();
+        Tensor nhwc = tw.nhwc();
         List<Target> targets = java.util.Arrays.asList(new ClassifierOutputTarget(2), null);
         try (ExplainableModel o = new OnnxBackend().open(onnxFile, ModelOptions.defaults());
              ExplainableModel t = new TensorFlowBackend().open(saved, ModelOptions.defaults())) {
@@ -84,15 +96,11 @@ class CrossBackendTest {
     /** Both backends' second backward passes (ONNX's graph rewrite, TensorFlow's own gradients of gradients) agree. */
     @Test
     void hessianVectorProductsAgreeBetweenOnnxAndTensorFlow() throws Exception {
-        var onnx = SyntheticModels.cnn(21);
-        Path onnxFile = Files.write(dir.resolve("cnn.onnx"), onnx.toByteArray());
-        Path saved = TwinSavedModel.write(onnx, dir.resolve("cnn_saved"));
-        Random r = new Random(6);
-        Tensor nchw = Tensor.zeros(2, 3, 16, 16);
-        for (int i = 0; i < nchw.size(); i++) {
-            nchw.put(i, (float) r.nextGaussian());
-        }
-        Tensor nhwc = nchw.transpose(0, 2, 3, 1);
+        Twins tw = twins(6);
+        Path onnxFile = tw.onnx();
+        Path saved = tw.saved();
+        Tensor nchw = tw.nchw();
+        Tensor nhwc = tw.nhwc();
         for (List<Target> targets : List.of(List.<Target>of(new ClassifierOutputTarget(2), new ClassifierOutputTarget(0)),
                 List.<Target>of(new org.cam4j.target.SoftmaxTarget(2), new org.cam4j.target.ReStTarget(1)))) {
             try (ExplainableModel o = new OnnxBackend().open(onnxFile, ModelOptions.defaults());
