@@ -142,11 +142,12 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
     public void addScoreGradient(Tensor out, int anchor, int label, double weight, Tensor seed) {
         int cls = index(out, anchor, firstClassColumn() + label);
         if (logits) {
-            // d p_c / d l_j = p_c (delta_cj - p_j)
-            double pc = score(out, anchor, label);
+            // d p_c / d l_j = p_c (delta_cj - p_j); the row's log-sum-exp once, not once per class
+            double all = logSumExp(out, anchor, -1);
+            double pc = Math.exp(logit(out, anchor, label) - all);
             for (int j = 0; j < classes(out); j++) {
                 int i = index(out, anchor, firstClassColumn() + j);
-                double pj = score(out, anchor, j);
+                double pj = Math.exp(logit(out, anchor, j) - all);
                 seed.put(i, (float) (seed.at(i) + weight * pc * ((j == label ? 1 : 0) - pj)));
             }
         } else if (kind == Kind.YOLOV5) {
