@@ -45,6 +45,15 @@ public record DetectorOutputs(DetectionLayout layout, List<String> outputs) {
                 + " with --layout ssd|yolov5|yolov8, or explain a classifier with 'cam explain'");
     }
 
+    /** The layout recognised from the output shapes, or empty when the outputs are not a detector's. */
+    public static java.util.Optional<DetectorOutputs> recognise(List<TensorInfo> available) {
+        try {
+            return java.util.Optional.of(choose(available, "auto"));
+        } catch (IllegalArgumentException notADetector) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** The names of SSD box and score outputs, or null. */
     private static List<String> boxesAndScores(List<TensorInfo> available) {
         List<TensorInfo> boxes = new ArrayList<>();

@@ -44,6 +44,11 @@ public final class Targets {
         return category;
     }
 
+    /** Whether a target reads a detector's outputs (one detection, or reference boxes) rather than class scores. */
+    public static boolean isDetection(Target t) {
+        return t instanceof DetectionScoreTarget || t instanceof BoxScoreTarget;
+    }
+
     /** Replaces {@code null} (top class) entries by the argmax of each image's output. */
     public static List<Target> resolve(List<Target> targets, Tensor outputs) {
         List<Target> out = new ArrayList<>();

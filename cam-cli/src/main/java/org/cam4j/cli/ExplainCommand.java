@@ -255,8 +255,7 @@ final class ExplainCommand implements Callable<Integer> {
             CamResult r = explainer.run(method, options.get(method), input, targets);
             if (rows.isEmpty()) {
                 // a detector's outputs (anchors x columns, explained with detection targets) are no class scores
-                boolean detector = targets.stream().allMatch(t -> t instanceof org.cam4j.target.DetectionScoreTarget
-                        || t instanceof org.cam4j.target.BoxScoreTarget);
+                boolean detector = targets.stream().allMatch(Targets::isDetection);
                 List<List<ImageExplainer.Prediction>> preds = explainer.predictions(r.outputs(), detector ? 0 : top);
                 for (int row = 0; row < rowImage.size(); row++) {
                     Path file = batch.loaded().get(rowImage.get(row)).file();
@@ -318,14 +317,14 @@ final class ExplainCommand implements Callable<Integer> {
         if (model.output().shape().length != 3) {
             return;
         }
-        org.cam4j.detection.DetectorOutputs d;
-        try {
-            d = org.cam4j.detection.DetectorOutputs.choose(model.outputs(), "auto");
-        } catch (IllegalArgumentException notADetector) {
+        var recognised = org.cam4j.detection.DetectorOutputs.recognise(model.outputs());
+        if (recognised.isEmpty()) {
             return;
         }
+        org.cam4j.detection.DetectorOutputs d = recognised.get();
+        // the targets as their providers make them (any name or alias of a detection target type)
         boolean detectionTargets = targets.specs != null && targets.specs.stream()
-                .allMatch(t -> t.startsWith("detection:") || t.startsWith("boxes:"));
+                .allMatch(t -> Targets.isDetection(Targets.custom(t)));
         if (detectionTargets && d.outputs().equals(List.of(model.output().name()))) {
             return;
         }

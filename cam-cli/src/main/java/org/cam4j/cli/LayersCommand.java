@@ -42,11 +42,7 @@ final class LayersCommand extends ListingCommand {
 
     /** For a detector (outputs in a detection layout), its pyramid levels; else none. */
     private static List<String> detectorLevels(ExplainableModel model) {
-        try {
-            org.cam4j.detection.DetectorOutputs.choose(model.outputs(), "auto");
-        } catch (IllegalArgumentException notADetector) {
-            return List.of();
-        }
-        return model.detectorLevels();
+        return org.cam4j.detection.DetectorOutputs.recognise(model.outputs()).isPresent() ? model.detectorLevels()
+                : List.of();
     }
 }
