@@ -250,7 +250,7 @@ public final class BatchJob {
 
     Path modelPath(BatchConfig.ModelEntry entry) {
         Path bundled = detection ? DefaultModel.detector() : DefaultModel.model();
-        if (entry.path() != null && entry.path().matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+        if (entry.path() != null && namesFileSystem(entry.path())) {
             if (remoteModels == null) {
                 throw new CliException(yaml + ": model " + entry.path() + " is on another file system; a local run"
                         + " reads local files (copy it here, or run with --spark)");
@@ -258,6 +258,11 @@ public final class BatchJob {
             return remoteModels.apply(entry.path());
         }
         return ModelArgs.existing(entry.path() == null ? bundled : base.resolve(entry.path()));
+    }
+
+    /** Whether a path in a YAML names a file system by URI ({@code hdfs://nn/x}, {@code file:///x}). */
+    public static boolean namesFileSystem(String path) {
+        return path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
     }
 
     private String modelName(BatchConfig.ModelEntry entry) {

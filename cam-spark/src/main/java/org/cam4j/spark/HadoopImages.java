@@ -12,6 +12,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.cam4j.cli.BatchJob;
 import org.cam4j.cli.CliException;
 import org.cam4j.image.ImageFiles;
 
@@ -77,13 +78,13 @@ final class HadoopImages implements Serializable {
 
     /** An image's name in records back to a Hadoop path. */
     static Path path(String image) {
-        return image.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") ? new Path(image)
+        return BatchJob.namesFileSystem(image) ? new Path(image)
                 : new Path(java.nio.file.Path.of(image).toUri());
     }
 
     /** An entry as a Hadoop path: with a scheme as given, else a local path against the YAML's folder. */
     static Path resolve(String spec, java.nio.file.Path yamlFolder) {
-        if (spec.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+        if (BatchJob.namesFileSystem(spec)) {
             return new Path(spec);
         }
         return new Path(yamlFolder.resolve(spec).toAbsolutePath().normalize().toUri());
