@@ -35,14 +35,12 @@ final class BatchDetection {
 
     /** The post-processing the spec asks for, checked as cam detect checks its options. */
     static PostProcessing postProcessing(BatchConfig.DetectionSpec spec, Path yaml) {
-        double score = spec.scoreThreshold() == null ? 0.5 : spec.scoreThreshold();
-        double iou = spec.iou() == null ? 0.45 : spec.iou();
-        int topK = spec.topK() == null ? 100 : spec.topK();
-        if (!(score >= 0 && score <= 1) || !(iou >= 0 && iou <= 1)) {
-            throw new CliException(yaml + ": detection.score_threshold and detection.iou must be in [0, 1], got "
-                    + score + " and " + iou);
-        }
-        return new PostProcessing(score, iou, Limits.range(topK, 0, 10_000, yaml + ": detection.top_k"));
+        return ImageDetector.postProcessing(
+                spec.scoreThreshold() == null ? Double.parseDouble(ImageDetector.DEFAULT_SCORE_THRESHOLD)
+                        : spec.scoreThreshold(),
+                spec.iou() == null ? Double.parseDouble(ImageDetector.DEFAULT_IOU) : spec.iou(),
+                spec.topK() == null ? Integer.parseInt(ImageDetector.DEFAULT_TOP_K) : spec.topK(),
+                yaml + ": detection.score_threshold", yaml + ": detection.iou", yaml + ": detection.top_k");
     }
 
     /**
@@ -66,11 +64,7 @@ final class BatchDetection {
         List<Detection> boxes = found.detections();
         ArrayNode listed = record.putArray("detections");
         for (Detection d : boxes) {
-            ArrayNode box = listed.addObject().put("label", detector.label(d)).put("score", d.score())
-                    .putArray("box");
-            for (double v : detector.photoBox(found, d)) {
-                box.add(Math.round(v * 100) / 100.0);
-            }
+            detector.describe(found, d, listed.addObject());
         }
         ArrayNode cams = record.putArray("cams");
         List<Runnable> writes = new java.util.ArrayList<>();

@@ -58,15 +58,15 @@ final class DetectCommand implements Callable<Integer> {
             + " or ssd,cxcywh,normalized. Default: ${DEFAULT-VALUE}."})
     String layout;
 
-    @Option(names = "--score-threshold", defaultValue = "0.5", paramLabel = "S",
+    @Option(names = "--score-threshold", defaultValue = ImageDetector.DEFAULT_SCORE_THRESHOLD, paramLabel = "S",
             description = "Keep detections scoring above S. Default: ${DEFAULT-VALUE}.")
     double scoreThreshold;
 
-    @Option(names = "--iou", defaultValue = "0.45", paramLabel = "T",
+    @Option(names = "--iou", defaultValue = ImageDetector.DEFAULT_IOU, paramLabel = "T",
             description = "Class-wise hard NMS: drop boxes overlapping a better one above T. Default: ${DEFAULT-VALUE}.")
     double iou;
 
-    @Option(names = "--top-k", defaultValue = "100", paramLabel = "K",
+    @Option(names = "--top-k", defaultValue = ImageDetector.DEFAULT_TOP_K, paramLabel = "K",
             description = "At most K detections per photo (0: all). Default: ${DEFAULT-VALUE}.")
     int topK;
 
@@ -102,13 +102,8 @@ final class DetectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) {
-            throw new CliException("--score-threshold must be in [0, 1], got " + scoreThreshold);
-        }
-        if (!(iou >= 0 && iou <= 1)) {
-            throw new CliException("--iou must be in [0, 1], got " + iou);
-        }
-        Limits.range(topK, 0, 10_000, "--top-k");
+        PostProcessing post = ImageDetector.postProcessing(scoreThreshold, iou, topK, "--score-threshold", "--iou",
+                "--top-k");
         overlayArgs.check();
         List<CamMethod> chosen = methodArgs.chosen();
         Map<CamMethod, CamOptions> options = methodArgs.options(false, false, false);
@@ -117,7 +112,6 @@ final class DetectCommand implements Callable<Integer> {
             modelArgs.model = DefaultModel.detector();
         }
         List<Path> photos = demo ? List.of(DefaultModel.detectorImage()) : ImageInputs.expand(images, Path.of(""));
-        PostProcessing post = new PostProcessing(scoreThreshold, iou, topK);
         try (Opened opened = open(modelArgs, layout)) {
             ModelSettings settings = modelArgs.settings();
             DetectionLayout layout = opened.outputs().layout();
@@ -264,12 +258,8 @@ final class DetectCommand implements Callable<Integer> {
         ArrayNode shownDetections = row.putArray("detections");
         List<ArrayNode> boxFiles = new ArrayList<>();
         for (Detection d : detections) {
-            ObjectNode o = shownDetections.addObject();
-            ArrayNode box = o.putArray("box");
-            for (double v : detector.photoBox(found, d)) {
-                box.add(Math.round(v * 100) / 100.0);
-            }
-            o.put("score", d.score()).put("label", detector.label(d)).put("class", d.label()).put("anchor", d.anchor());
+            ObjectNode o = detector.describe(found, d, shownDetections.addObject()).put("class", d.label())
+                    .put("anchor", d.anchor());
             boxFiles.add(o.putArray("files"));
         }
         ArrayNode files = row.putArray("files");

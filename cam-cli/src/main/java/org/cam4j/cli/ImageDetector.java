@@ -27,6 +27,23 @@ import org.cam4j.tensor.Tensor;
  * Shared by {@code cam detect} and {@code cam batch} with {@code task: detection}.
  */
 final class ImageDetector {
+    /** Defaults of cam detect's options and of a batch YAML's detection section. */
+    static final String DEFAULT_SCORE_THRESHOLD = "0.5";
+    static final String DEFAULT_IOU = "0.45";
+    static final String DEFAULT_TOP_K = "100";
+
+    /** Post-processing from a user's values, each checked and named in the error as the user wrote it. */
+    static PostProcessing postProcessing(double score, double iou, int topK, String scoreName, String iouName,
+                                         String topKName) {
+        if (!(score >= 0 && score <= 1)) {
+            throw new CliException(scoreName + " must be in [0, 1], got " + score);
+        }
+        if (!(iou >= 0 && iou <= 1)) {
+            throw new CliException(iouName + " must be in [0, 1], got " + iou);
+        }
+        return new PostProcessing(score, iou, Limits.range(topK, 0, 10_000, topKName));
+    }
+
     /** IoU above which a detection matches a reference box in the box-score target (the reference's default). */
     static final double MATCH_IOU = 0.5;
 
@@ -84,6 +101,16 @@ final class ImageDetector {
 
     String label(Detection d) {
         return labels.name(d.label());
+    }
+
+    /** Puts a detection's label, score and box (photo pixels, two decimals) into its JSON entry. */
+    com.fasterxml.jackson.databind.node.ObjectNode describe(Found f, Detection d,
+                                                           com.fasterxml.jackson.databind.node.ObjectNode entry) {
+        var box = entry.put("label", label(d)).put("score", d.score()).putArray("box");
+        for (double v : photoBox(f, d)) {
+            box.add(Math.round(v * 100) / 100.0);
+        }
+        return entry;
     }
 
     /**
