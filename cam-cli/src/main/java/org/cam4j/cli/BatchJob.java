@@ -39,7 +39,12 @@ public final class BatchJob {
     private List<Path> images = List.of();
     private Map<Path, String> names = Map.of();
 
-    private BatchJob(Path yaml, String text, Path base, BatchConfig config, Function<String, Path> remoteModels) {
+    /**
+     * @param checkModels whether every model file is looked up now (the driver and local runs: a missing model is
+     *     an error before anything runs); executors open only the models their tasks name
+     */
+    private BatchJob(Path yaml, String text, Path base, BatchConfig config, Function<String, Path> remoteModels,
+                     boolean checkModels) {
         this.yaml = yaml;
         this.remoteModels = remoteModels;
         this.text = text;
@@ -75,7 +80,9 @@ public final class BatchJob {
                         + " a distinct name:");
             }
             Limits.threads(entry.threads() == null ? 0 : entry.threads(), yaml + ": models[].threads");
-            modelPath(entry);
+            if (checkModels) {
+                modelPath(entry);
+            }
         }
         this.modelNames = List.copyOf(byName.values());
         if (config.targets() != null && config.targets().csv() != null
@@ -115,7 +122,7 @@ public final class BatchJob {
         } catch (java.io.IOException e) {
             throw new CliException("cannot read " + yaml + ": " + e.getMessage());
         }
-        BatchJob job = new BatchJob(yaml, text, yaml.toAbsolutePath().getParent(), config, remoteModels);
+        BatchJob job = new BatchJob(yaml, text, yaml.toAbsolutePath().getParent(), config, remoteModels, true);
         job.images = lister.apply(config.images()).stream().distinct().toList();
         job.names = OutputNames.assign(job.images);
         return job;
@@ -130,7 +137,7 @@ public final class BatchJob {
     public static BatchJob onExecutor(String yamlText, String yamlPath, Function<String, Path> remoteModels) {
         Path yaml = Path.of(yamlPath);
         return new BatchJob(yaml, yamlText, yaml.toAbsolutePath().getParent(),
-                Yaml.readSnakeText(yamlText, BatchConfig.class), remoteModels);
+                Yaml.readSnakeText(yamlText, BatchConfig.class), remoteModels, false);
     }
 
     /** The YAML text, to ship to executors. */
