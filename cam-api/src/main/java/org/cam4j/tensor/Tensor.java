@@ -195,6 +195,11 @@ public final class Tensor {
         return Arrays.copyOfRange(data, offset, offset + size);
     }
 
+    /** Puts the values in row-major order into {@code target} at its position (one copy, none in between). */
+    public void writeTo(java.nio.FloatBuffer target) {
+        target.put(data, offset, size);
+    }
+
     public Tensor copy() {
         return new Tensor(shape, toArray(), 0);
     }

@@ -70,4 +70,33 @@ class EigenProjectionTest {
             }
         }
     }
+
+    @Test
+    void topEigenpairSatisfiesTheEigenEquationAlsoWhenTheLargestEigenvalueIsRepeated() {
+        // diag(5, 5, 1) rotated: the top eigenvalue has a two-dimensional eigenspace
+        DMatrixRMaj q = new DMatrixRMaj(new double[][] {{0.6, 0.8, 0}, {-0.8, 0.6, 0}, {0, 0, 1}});
+        DMatrixRMaj d = new DMatrixRMaj(new double[][] {{5, 0, 0}, {0, 5, 0}, {0, 0, 1}});
+        DMatrixRMaj qd = new DMatrixRMaj(3, 3);
+        DMatrixRMaj gram = new DMatrixRMaj(3, 3);
+        org.ejml.dense.row.CommonOps_DDRM.mult(q, d, qd);
+        org.ejml.dense.row.CommonOps_DDRM.multTransB(qd, q, gram);
+        org.ejml.data.DEigenpair top = EigenProjection.topEigenpair(gram);
+        assertThat(top.value).isCloseTo(5, org.assertj.core.data.Offset.offset(1e-9));
+        DMatrixRMaj gv = new DMatrixRMaj(3, 1);
+        org.ejml.dense.row.CommonOps_DDRM.mult(gram, top.vector, gv);
+        double norm = org.ejml.dense.row.NormOps_DDRM.normF(top.vector);
+        assertThat(norm).isGreaterThan(0);
+        for (int i = 0; i < 3; i++) {
+            assertThat(gv.get(i)).isCloseTo(5 * top.vector.get(i), org.assertj.core.data.Offset.offset(1e-9 * norm));
+        }
+    }
+
+    @Test
+    void allZeroActivationsProjectToZero() {
+        org.cam4j.tensor.Tensor zero = org.cam4j.tensor.Tensor.zeros(2, 8, 3, 3);
+        org.cam4j.tensor.Tensor p = EigenProjection.project(zero);
+        assertThat(p.shape()).containsExactly(2, 3, 3);
+        assertThat(p.max()).isZero();
+        assertThat(p.min()).isZero();
+    }
 }
