@@ -168,6 +168,15 @@ public interface ExplainableModel extends AutoCloseable {
     }
 
     /**
+     * What one more image in a forward batch of images like {@code input} costs in memory: the peak bytes of the
+     * tensors a forward pass keeps alive at once, per image; -1 when the backend cannot tell. Methods that run many
+     * perturbed inputs size their batches by it ({@code batch_size: auto}).
+     */
+    default long activationBytesPerImage(Tensor input) {
+        return -1;
+    }
+
+    /**
      * Gradient of the target scores with respect to the input (same shape as the input); {@code guided} uses
      * guided backpropagation (ReLU passes only positive gradients at positive inputs).
      */

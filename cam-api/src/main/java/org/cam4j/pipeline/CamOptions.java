@@ -7,15 +7,19 @@ import java.util.Map;
  *
  * @param eigenSmooth project the weighted activations on their first principal component
  * @param augSmooth average 6 runs over horizontal flip x brightness 0.9, 1.0, 1.1
- * @param batchSize how many perturbed inputs ScoreCAM and AblationCAM run at once
+ * @param batchSize how many perturbed inputs ScoreCAM and AblationCAM run at once; {@link #AUTO_BATCH_SIZE} lets the
+ *     method choose (ScoreCAM: as many as its memory budget allows; AblationCAM: the reference's 32)
  * @param extra method-specific options by name (for example {@code ratio_channels_to_ablate})
  * @param allowNonFinite compute even when the input, outputs, activations or gradients hold NaN or infinite values
  *     (by default that is an error naming the tensor)
  */
 public record CamOptions(boolean eigenSmooth, boolean augSmooth, int batchSize, Map<String, String> extra,
                          boolean allowNonFinite) {
+    /** A {@code batchSize} that lets each method choose its own. */
+    public static final int AUTO_BATCH_SIZE = 0;
+
     public static CamOptions defaults() {
-        return new CamOptions(false, false, 32, Map.of());
+        return new CamOptions(false, false, AUTO_BATCH_SIZE, Map.of());
     }
 
     public CamOptions(boolean eigenSmooth, boolean augSmooth, int batchSize, Map<String, String> extra) {
@@ -23,8 +27,8 @@ public record CamOptions(boolean eigenSmooth, boolean augSmooth, int batchSize, 
     }
 
     public CamOptions {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        if (batchSize < 0) {
+            throw new IllegalArgumentException("batch size must be >= 1 (or 0 for automatic), got " + batchSize);
         }
         extra = extra == null ? Map.of() : Map.copyOf(extra);
     }
@@ -47,6 +51,11 @@ public record CamOptions(boolean eigenSmooth, boolean augSmooth, int batchSize, 
 
     public CamOptions withExtra(Map<String, String> value) {
         return new CamOptions(eigenSmooth, augSmooth, batchSize, value, allowNonFinite);
+    }
+
+    /** The batch size given, or {@code fallback} when it is {@link #AUTO_BATCH_SIZE}. */
+    public int batchSizeOr(int fallback) {
+        return batchSize == AUTO_BATCH_SIZE ? fallback : batchSize;
     }
 
     /** A method-specific number option, or {@code fallback} when absent. */

@@ -49,7 +49,7 @@ record BatchConfig(String output, List<String> formats, List<ModelEntry> models,
                       String signature) {
     }
 
-    record MethodEntry(String name, Boolean augSmooth, Boolean eigenSmooth, Integer batchSize,
+    record MethodEntry(String name, Boolean augSmooth, Boolean eigenSmooth, String batchSize,
                        Map<String, String> options) {
         /** A method given by name alone. */
         @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)

@@ -296,8 +296,7 @@ public final class BatchJob {
         Map<String, BatchCommand.Method> out = new LinkedHashMap<>();
         for (BatchConfig.MethodEntry e : entries) {
             CamMethod m = Methods.get(required(e.name(), "methods[].name"));
-            int batchSize = Limits.batchSize(e.batchSize() == null ? 32 : e.batchSize(), yaml
-                    + ": methods[].batch_size");
+            int batchSize = Limits.batchSize(e.batchSize(), yaml + ": methods[].batch_size");
             CamOptions base = new CamOptions(Boolean.TRUE.equals(e.eigenSmooth()), Boolean.TRUE.equals(e.augSmooth()),
                     batchSize, Map.of());
             CamOptions options = MethodOptions.forEach(List.of(m), e.options(), base, yaml + ": option").get(m);

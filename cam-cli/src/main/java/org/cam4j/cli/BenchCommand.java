@@ -53,8 +53,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--layer", arity = "1..*", paramLabel = "LAYER", description = "Target layers.")
     List<String> layers;
 
-    @Option(names = "--batch-size", defaultValue = "32", description = "Perturbation batch size.")
-    int batchSize;
+    @Option(names = "--batch-size", defaultValue = "auto", paramLabel = "K|auto",
+            description = "Perturbed inputs per run (ScoreCAM, AblationCAM). Default: ${DEFAULT-VALUE}.")
+    String batchSize;
 
     @Option(names = "--batch", defaultValue = "1", paramLabel = "N",
             description = "Replicate the input to N images. Default: ${DEFAULT-VALUE}.")
@@ -85,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new CliException("--repeat must be >= 1 and --warmup >= 0");
         }
         Limits.range(batch, 1, Limits.MAX_BATCH_SIZE, "--batch");
-        Limits.batchSize(batchSize, "--batch-size");
+        int perturbationBatch = Limits.batchSize(batchSize, "--batch-size");
         List<CamMethod> chosen = Methods.distinct(methods);
         List<Path> files = images == null ? null : ImageInputs.expand(List.of(images), Path.of(""));
         PrintWriter out = spec.commandLine().getOut();
@@ -106,7 +107,7 @@ final class BenchCommand implements Callable<Integer> {
                         x.dim(0) / floor.median(), 1.0);
             }
             for (CamMethod method : chosen) {
-                CamOptions options = CamOptions.defaults().withBatchSize(batchSize);
+                CamOptions options = CamOptions.defaults().withBatchSize(perturbationBatch);
                 Timing t;
                 int n;
                 if (files == null) {

@@ -365,8 +365,7 @@ final class CamServer implements AutoCloseable {
         Map<String, String> options = new HashMap<>(req.options());
         float weight = (float) Double.parseDouble(options.getOrDefault("image_weight", "0.5"));
         org.cam4j.cli.Limits.imageWeight(weight, "options.image_weight");
-        int batch = org.cam4j.cli.Limits.batchSize(Integer.parseInt(options.getOrDefault("batch_size", "32")),
-                "options.batch_size");
+        int batch = org.cam4j.cli.Limits.batchSize(options.getOrDefault("batch_size", "auto"), "options.batch_size");
         CamOptions base = new CamOptions(Boolean.parseBoolean(options.getOrDefault("eigen_smooth", "false")),
                 Boolean.parseBoolean(options.getOrDefault("aug_smooth", "false")), batch, Map.of());
         options.keySet().removeAll(List.of("image_weight", "batch_size", "eigen_smooth", "aug_smooth"));

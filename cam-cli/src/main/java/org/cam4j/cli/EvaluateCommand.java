@@ -94,9 +94,9 @@ final class EvaluateCommand implements Callable<Integer> {
             + " baseline=0|blur for Deletion and Insertion.")
     Map<String, String> metricOptions = new java.util.HashMap<>();
 
-    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "K",
+    @Option(names = "--batch-size", defaultValue = "auto", paramLabel = "K|auto",
             description = "Perturbed inputs per run (ScoreCAM, AblationCAM). Default: ${DEFAULT-VALUE}.")
-    int batchSize;
+    String batchSize;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write evaluation.json, .csv and .md there.")
     Path out;
@@ -108,7 +108,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Limits.batchSize(batchSize, "--batch-size");
+        int perturbationBatch = Limits.batchSize(batchSize, "--batch-size");
         if (!(roadNoise >= 0) || Double.isInfinite(roadNoise)) {
             throw new CliException("--road-noise must be a number >= 0, got " + roadNoise);
         }
@@ -151,7 +151,7 @@ final class EvaluateCommand implements Callable<Integer> {
             int steps = (given != null ? 1 : chosen.size()) * metrics.size();
             try (me.tongfei.progressbar.ProgressBar bar = ProgressBars.create("evaluating", steps, "metric", json)) {
                 for (CamMethod method : chosen) {
-                    try (Cam cam = new Cam(model, method, targetLayers, CamOptions.defaults().withBatchSize(batchSize))) {
+                    try (Cam cam = new Cam(model, method, targetLayers, CamOptions.defaults().withBatchSize(perturbationBatch))) {
                         Tensor maps = given != null && method == chosen.get(0) ? given : cam.compute(input, targets).cams();
                         MetricContext context = new MetricContext(model, input, maps, targets, percentiles.get(0),
                                 percentiles, roadNoise, seed, cam).withGroundTruth(groundTruth).withOptions(metricOptions);

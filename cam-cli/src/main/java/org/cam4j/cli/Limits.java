@@ -1,5 +1,7 @@
 package org.cam4j.cli;
 
+import org.cam4j.pipeline.CamOptions;
+
 /**
  * Bounds of the numeric options that size threads or memory, checked before anything runs: a typo such as
  * {@code --threads 100000} must be a one-line error, not thousands of threads.
@@ -26,6 +28,19 @@ final class Limits {
 
     static int batchSize(int n, String option) {
         return range(n, 1, MAX_BATCH_SIZE, option);
+    }
+
+    /** A batch size as written: 'auto' ({@link CamOptions#AUTO_BATCH_SIZE}) or a whole number in range. */
+    static int batchSize(String text, String option) {
+        if (text == null || text.strip().equalsIgnoreCase("auto")) {
+            return CamOptions.AUTO_BATCH_SIZE;
+        }
+        try {
+            return batchSize(Integer.parseInt(text.strip()), option);
+        } catch (NumberFormatException e) {
+            throw new CliException(option + " must be 'auto' or a whole number between 1 and " + MAX_BATCH_SIZE
+                    + ", got '" + text + "'");
+        }
     }
 
     static int range(int n, int min, int max, String option) {

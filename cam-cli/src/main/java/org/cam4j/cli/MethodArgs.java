@@ -14,9 +14,10 @@ final class MethodArgs {
             description = "CAM methods (see 'cam methods'). Default: ${DEFAULT-VALUE}.")
     List<String> methods;
 
-    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "K",
-            description = "Perturbed inputs per run (ScoreCAM, AblationCAM). Default: ${DEFAULT-VALUE}.")
-    int batchSize;
+    @Option(names = "--batch-size", defaultValue = "auto", paramLabel = "K|auto",
+            description = {"Perturbed inputs per run (ScoreCAM, AblationCAM). Default: ${DEFAULT-VALUE} (ScoreCAM: as many",
+                "as fit in its memory_budget_mb option, 512 MiB; AblationCAM: the reference's 32)."})
+    String batchSize;
 
     @Option(names = "--option", paramLabel = "KEY=VALUE", description = "Method option, e.g."
             + " ratio_channels_to_ablate=0.5 or k=2.")
@@ -34,8 +35,8 @@ final class MethodArgs {
 
     /** Each chosen method's options: the shared ones and its --option values, checked against its option names. */
     Map<CamMethod, CamOptions> options(boolean eigenSmooth, boolean augSmooth, boolean allowNonFinite) {
-        Limits.batchSize(batchSize, "--batch-size");
+        int batch = Limits.batchSize(batchSize, "--batch-size");
         return MethodOptions.forEach(chosen(), methodOptions,
-                new CamOptions(eigenSmooth, augSmooth, batchSize, Map.of(), allowNonFinite), "--option");
+                new CamOptions(eigenSmooth, augSmooth, batch, Map.of(), allowNonFinite), "--option");
     }
 }

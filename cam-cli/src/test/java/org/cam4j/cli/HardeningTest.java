@@ -298,8 +298,11 @@ class HardeningTest {
         fails("missing.csv does not exist", "batch", run.toString());
         Files.writeString(run, "output: out\nmethods: GradCAM\nimages: [photo.png]\n");
         fails("'methods' should be a list", "batch", run.toString());
+        Files.writeString(run, "output: out\nmodels: [{path: cnn.onnx, threads: many}]\nmethods: [GradCAM]\n"
+                + "images: [photo.png]\n");
+        fails("'models[0].threads' should be a whole number", "batch", run.toString());
         Files.writeString(run, "output: out\nmethods: [{name: GradCAM, batch_size: many}]\nimages: [photo.png]\n");
-        fails("'methods[0].batch_size' should be a whole number", "batch", run.toString());
+        fails("batch_size must be 'auto' or a whole number between 1 and 1024, got 'many'", "batch", run.toString());
     }
 
     @Test

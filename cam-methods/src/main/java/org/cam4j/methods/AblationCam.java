@@ -24,13 +24,14 @@ import org.cam4j.tensor.Tensor;
  * <p>As the reference's AblationLayer: an ablated channel is set to 0 when the image's smallest activation is 0;
  * otherwise to a value far below it, and the reference lowers that value by 1e7 more for each further row of a
  * batch (its ablation edits a tensor whose minimum it keeps re-reading), so row k of a batch of
- * {@code batch_size} gets min - (k + 1) 1e7. We reproduce that. Channels that are already all zero when the ablation
+ * {@code batch_size} (by default the reference's 32) gets min - (k + 1) 1e7. We reproduce that. Channels that are already all zero when the ablation
  * value is 0 are not run (their weight is exactly 0). Option {@code ratio_channels_to_ablate} (0, 1]
  * ablates only the channels that overlap the EigenCAM mask most and least; the others keep weight 0.
  */
 @AutoService(CamMethod.class)
 public final class AblationCam extends WeightedCam {
     private static final float ABLATION_OFFSET = 1e7f;
+    private static final int REFERENCE_BATCH_SIZE = 32;
 
     @Override
     public String name() {
@@ -61,7 +62,8 @@ public final class AblationCam extends WeightedCam {
     public Tensor weights(LayerData layer, CamContext context) {
         int n = layer.batch();
         int c = layer.channels();
-        int batch = context.options().batchSize();
+        // the ablation value steps down within a batch, as in the reference: its default batch of 32 is kept
+        int batch = context.options().batchSizeOr(REFERENCE_BATCH_SIZE);
         double ratio = context.options().number("ratio_channels_to_ablate", 1.0);
         if (!(ratio > 0 && ratio <= 1)) {
             throw new IllegalArgumentException("ratio_channels_to_ablate must be in (0, 1], got " + ratio);

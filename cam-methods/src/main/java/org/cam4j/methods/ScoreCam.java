@@ -8,6 +8,7 @@ import org.cam4j.pipeline.BilinearResize;
 import org.cam4j.pipeline.CamContext;
 import org.cam4j.pipeline.CamOps;
 import org.cam4j.pipeline.LayerData;
+import org.cam4j.pipeline.PerturbationBatch;
 import org.cam4j.pipeline.WeightedCam;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.spi.Capability;
@@ -16,8 +17,9 @@ import org.cam4j.tensor.Tensor;
 /**
  * Score-CAM (Wang et al., CVPR-W 2020, arXiv:1910.01279): each channel, upsampled to the input size (bilinear,
  * align_corners) and min-max scaled to a mask M_c (eps 1e-8), masks the input; w = softmax over channels of the
- * target scores S(x * M_c). Masked inputs run {@code batch_size} at a time across images and channels; all-zero
- * channels (whose masks are all zero) share one run of the all-zero input.
+ * target scores S(x * M_c). Masked inputs run {@code batch_size} at a time across images and channels (by default as
+ * many as fit in {@code memory_budget_mb}, 512 MiB, of the model's live activations: {@link PerturbationBatch}); the
+ * batch does not change the result. All-zero channels (whose masks are all zero) share one run of the all-zero input.
  *
  * <p>Option {@code top_channels} = N (off by default, a departure from the reference): Faster Score-CAM's channel
  * preselection (Wang et al., arXiv:2008.04834, "SS-CAM" follow-up; the "Faster Score-CAM" variant of the authors'
@@ -67,7 +69,8 @@ public final class ScoreCam extends WeightedCam {
             Tensor channel = a.slice(row / c).slice(row % c);
             (channel.max() == 0f && channel.min() == 0f ? blank : rows).add(row);
         }
-        int batch = context.options().batchSize();
+        int batch = context.options().batchSizeOr(PerturbationBatch.size(context.model(), context.input(),
+                height * width, budgetBytes(context), Math.max(1, rows.size())));
         for (int start = 0; start < rows.size(); start += batch) {
             CamOps.checkCancelled();
             int count = Math.min(batch, rows.size() - start);
@@ -99,10 +102,19 @@ public final class ScoreCam extends WeightedCam {
     }
 
     private static final String TOP_CHANNELS = "top_channels";
+    private static final String MEMORY_BUDGET_MB = "memory_budget_mb";
 
     @Override
     public Set<String> optionNames() {
-        return Set.of(TOP_CHANNELS);
+        return Set.of(TOP_CHANNELS, MEMORY_BUDGET_MB);
+    }
+
+    private static long budgetBytes(CamContext context) {
+        double mb = context.options().number(MEMORY_BUDGET_MB, PerturbationBatch.DEFAULT_BUDGET_BYTES >> 20);
+        if (!(mb >= 1)) {
+            throw new IllegalArgumentException(MEMORY_BUDGET_MB + " must be at least 1 (MiB), got " + mb);
+        }
+        return (long) (mb * (1 << 20));
     }
 
     /** Per image, the {@code top} channels of largest spatial variance (all channels when top <= 0 or >= C). */

@@ -94,7 +94,9 @@ class SmoothingAndApiTest {
         try (Cam cam = Cam.open(cnn(), "GradCAM", "relu2")) {
             assertThatThrownBy(() -> cam.compute(Tensor.zeros(0, 3, 16, 16), List.of()))
                     .hasMessageContaining("non-empty");
-            assertThatThrownBy(() -> CamOptions.defaults().withBatchSize(0)).hasMessageContaining("batch size");
+            assertThatThrownBy(() -> CamOptions.defaults().withBatchSize(-1)).hasMessageContaining("batch size");
+            org.assertj.core.api.Assertions.assertThat(CamOptions.defaults().withBatchSize(CamOptions.AUTO_BATCH_SIZE)
+                    .batchSizeOr(32)).isEqualTo(32);
         }
     }
 }

@@ -21,6 +21,7 @@ import org.cam4j.model.LayerInfo;
 import org.cam4j.model.Layout;
 import org.cam4j.model.ModelOptions;
 import org.cam4j.model.TensorInfo;
+import org.cam4j.onnx.graph.ActivationMemory;
 import org.cam4j.onnx.graph.GradientGraphBuilder;
 import org.cam4j.onnx.graph.HeadLinearity;
 import org.cam4j.onnx.graph.LayerCatalog;
@@ -254,13 +255,17 @@ public final class OnnxModel implements ExplainableModel {
 
     /** Two images when the batch is dynamic (so broadcasting over the batch shows), else the fixed batch. */
     private Tensor probeBatch(Tensor sample) {
-        int fixed = (int) input.shape()[0];
-        int want = fixed > 0 ? fixed : 2;
+        int want = probeBatchSize();
         List<Tensor> rows = new ArrayList<>();
         for (int i = 0; i < want; i++) {
             rows.add(sample.slice(i % sample.dim(0)));
         }
         return Tensor.stack(rows);
+    }
+
+    private int probeBatchSize() {
+        int fixed = (int) input.shape()[0];
+        return fixed > 0 ? fixed : 2;
     }
 
     /**
@@ -367,6 +372,14 @@ public final class OnnxModel implements ExplainableModel {
         }
         return runner.run(Map.of(GradientGraphBuilder.MASK_IMAGES, x, GradientGraphBuilder.MASKS, masks,
                 GradientGraphBuilder.MASK_SOURCE, source), Set.of(output.name())).get(output.name());
+    }
+
+    /** {@link ActivationMemory}'s peak over every node output, probed once per input size, per image. */
+    @Override
+    public long activationBytesPerImage(Tensor x) {
+        checkInput(x);
+        ensureFacts(new LinkedHashSet<>(graph.nodeOutputs()), x);
+        return ActivationMemory.peakBytes(graph, facts, input.name()) / probeBatchSize();
     }
 
     @Override
