@@ -256,7 +256,6 @@ public final class BatchJob {
     }
 
     Path modelPath(BatchConfig.ModelEntry entry) {
-        Path bundled = detection ? DefaultModel.detector() : DefaultModel.model();
         if (entry.path() != null && namesFileSystem(entry.path())) {
             if (remoteModels == null) {
                 throw new CliException(yaml + ": model " + entry.path() + " is on another file system; a local run"
@@ -264,7 +263,10 @@ public final class BatchJob {
             }
             return remoteModels.apply(entry.path());
         }
-        return ModelArgs.existing(entry.path() == null ? bundled : base.resolve(entry.path()));
+        // the bundled model is unpacked only when a model names none (a run killed on purpose leaves nothing behind)
+        Path model = entry.path() != null ? base.resolve(entry.path())
+                : detection ? DefaultModel.detector() : DefaultModel.model();
+        return ModelArgs.existing(model);
     }
 
     /** Whether a path in a YAML names a file system by URI ({@code hdfs://nn/x}, {@code file:///x}). */

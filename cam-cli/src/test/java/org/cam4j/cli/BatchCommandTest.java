@@ -163,7 +163,9 @@ class BatchCommandTest {
                 images: [photos/]
                 """);
         Path done = dir.resolve("out/tok/.done");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        // killed, the child cannot clean up: whatever it leaves goes into this test's folder
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("child-tmp")), "-cp",
                 System.getProperty("java.class.path"), CamCli.class.getName(), "batch", run.toString(), "--no-progress")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("first.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
