@@ -4,7 +4,6 @@ import org.cam4j.tensor.Tensor;
 import org.ejml.data.DEigenpair;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
-import org.ejml.dense.row.EigenOps_DDRM;
 import org.ejml.dense.row.NormOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
@@ -83,28 +82,8 @@ public final class EigenProjection {
         return gram;
     }
 
-    /**
-     * The largest eigenvalue of a symmetric positive semi-definite matrix and its eigenvector: the eigenvalues alone
-     * (a tridiagonal QR without accumulating vectors), then the one vector by inverse iteration; a full decomposition
-     * only when inverse iteration fails (a null vector when the matrix is zero). For 49 x 49 Gram matrices this is
-     * several times cheaper than computing all 49 eigenvectors, which was most of EigenCAM's host time.
-     */
+    /** The largest eigenvalue of a symmetric matrix and its eigenvector, from a full decomposition. */
     static DEigenpair topEigenpair(DMatrixRMaj gram) {
-        EigenDecomposition_F64<DMatrixRMaj> values = DecompositionFactory_DDRM.eig(gram.numRows, false, true);
-        if (!values.decompose(gram.copy())) {
-            throw new IllegalStateException("eigen decomposition did not converge");
-        }
-        double largest = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < values.getNumberOfEigenvalues(); k++) {
-            largest = Math.max(largest, values.getEigenvalue(k).real);
-        }
-        if (!(largest > 0)) {
-            return new DEigenpair(0, null);
-        }
-        DEigenpair refined = EigenOps_DDRM.computeEigenVector(gram, largest);
-        if (refined != null && refined.vector != null && Math.abs(refined.value - largest) <= 1e-6 * largest) {
-            return refined;
-        }
         EigenDecomposition_F64<DMatrixRMaj> full = DecompositionFactory_DDRM.eig(gram.numRows, true, true);
         if (!full.decompose(gram.copy())) {
             throw new IllegalStateException("eigen decomposition did not converge");
@@ -117,11 +96,17 @@ public final class EigenProjection {
     }
 
     /**
-     * X v1 (= s1 u1) with the sign rule above, from the smaller Gram matrix instead of a full SVD: with m rows and
-     * C columns, the top eigenvector u1 of X X^T (m x m) scaled by sqrt(lambda1) when m <= C, else X v1 with v1 the
-     * top eigenvector of X^T X (C x C). For a 7 x 7 x 512 layer that is a 49 x 49 symmetric eigenproblem.
+     * X v1 (= s1 u1) with the sign rule above, never by a full SVD: by {@link LanczosTopComponent} (products with X and
+     * X^T only), or when that has not converged (nearly equal top singular values), from the smaller Gram matrix: the
+     * top eigenvector u1 of X X^T (m x m) scaled by sqrt(lambda1) when m <= C, else X v1 with v1 the top eigenvector
+     * of X^T X (C x C).
      */
     static double[] firstComponent(double[] channelMajor, int rows, int channels) {
+        double[] lanczos = LanczosTopComponent.topComponent(channelMajor, rows, channels);
+        return withSignRule(lanczos != null ? lanczos : byGramMatrix(channelMajor, rows, channels));
+    }
+
+    static double[] byGramMatrix(double[] channelMajor, int rows, int channels) {
         boolean byRows = rows <= channels;
         DMatrixRMaj x = null;
         DMatrixRMaj gram;
@@ -155,14 +140,19 @@ public final class EigenProjection {
                 }
             }
         }
+        return proj;
+    }
+
+    /** The projection with its entry of largest magnitude made positive. */
+    private static double[] withSignRule(double[] proj) {
         int argmax = 0;
-        for (int p = 0; p < rows; p++) {
+        for (int p = 0; p < proj.length; p++) {
             if (Math.abs(proj[p]) > Math.abs(proj[argmax])) {
                 argmax = p;
             }
         }
         if (proj[argmax] < 0) {
-            for (int p = 0; p < rows; p++) {
+            for (int p = 0; p < proj.length; p++) {
                 proj[p] = -proj[p];
             }
         }

@@ -8,7 +8,7 @@ import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import org.junit.jupiter.api.Test;
 
-/** The Gram-matrix first component against a full SVD of the same matrix (the reference's method). */
+/** The Lanczos and Gram-matrix first components against a full SVD of the same matrix (the reference's method). */
 class EigenProjectionTest {
     private static double[] bySvd(DMatrixRMaj x) {
         SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(x.numRows, x.numCols, true,
@@ -34,9 +34,9 @@ class EigenProjectionTest {
     }
 
     @Test
-    void gramMatrixComponentEqualsTheSvdsForWideAndTallMatrices() {
+    void lanczosAndGramMatrixComponentsEqualTheSvdsForWideAndTallMatrices() {
         Random r = new Random(3);
-        int[][] shapes = {{49, 512}, {196, 64}, {9, 9}, {64, 3}};
+        int[][] shapes = {{49, 512}, {196, 64}, {196, 256}, {9, 9}, {64, 3}, {1, 4}, {3136, 64}};
         for (int[] shape : shapes) {
             DMatrixRMaj x = new DMatrixRMaj(shape[0], shape[1]);
             for (int i = 0; i < x.getNumElements(); i++) {
@@ -59,14 +59,20 @@ class EigenProjectionTest {
                     channelMajor[c * shape[0] + p] = x.get(p, c);
                 }
             }
-            double[] actual = EigenProjection.firstComponent(channelMajor, shape[0], shape[1]);
             double scale = 0;
             for (double v : expected) {
                 scale = Math.max(scale, Math.abs(v));
             }
+            double[] lanczos = LanczosTopComponent.topComponent(channelMajor, shape[0], shape[1]);
+            assertThat(lanczos).as("Lanczos converges on %dx%d", shape[0], shape[1]).isNotNull();
+            double[] gram = EigenProjection.byGramMatrix(channelMajor, shape[0], shape[1]);
+            double[] actual = EigenProjection.firstComponent(channelMajor, shape[0], shape[1]);
             for (int i = 0; i < expected.length; i++) {
                 assertThat(actual[i]).as("%dx%d entry %d", shape[0], shape[1], i)
                         .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-9 * scale));
+                // the Gram-matrix fallback, before the sign rule
+                assertThat(Math.abs(gram[i])).as("%dx%d Gram entry %d", shape[0], shape[1], i)
+                        .isCloseTo(Math.abs(expected[i]), org.assertj.core.data.Offset.offset(1e-9 * scale));
             }
         }
     }
