@@ -65,8 +65,13 @@ final class BenchCommand implements Callable<Integer> {
             description = "Timed runs per method (the median and minimum are reported). Default: ${DEFAULT-VALUE}.")
     int iterations;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "Untimed runs first.")
-    int warmup;
+    @Option(names = "--warmup", defaultValue = "auto", paramLabel = "N|auto", description = {"Untimed runs first:"
+            + " N, or auto (default): at least 2 and until " + AUTO_WARMUP_SECONDS + " s have passed (at most "
+            + AUTO_WARMUP_MAX_RUNS + "),", "so the JIT compiler has finished with the host code before timing starts."})
+    String warmup;
+
+    static final int AUTO_WARMUP_SECONDS = 5;
+    static final int AUTO_WARMUP_MAX_RUNS = 50;
 
     @Option(names = "--images", paramLabel = "DIR|GLOB", description = {"Time the end-to-end run instead: decode,"
             + " preprocess, explain and write an overlay per image (as 'cam explain --image DIR' does),",
@@ -82,9 +87,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (iterations < 1 || warmup < 0) {
-            throw new CliException("--repeat must be >= 1 and --warmup >= 0");
+        if (iterations < 1) {
+            throw new CliException("--repeat must be >= 1");
         }
+        warmupRuns();
         Limits.range(batch, 1, Limits.MAX_BATCH_SIZE, "--batch");
         int perturbationBatch = Limits.batchSize(batchSize, "--batch-size");
         List<CamMethod> chosen = Methods.distinct(methods);
@@ -187,8 +193,23 @@ final class BenchCommand implements Callable<Integer> {
     record Timing(double median, double min) {
     }
 
+    /** The --warmup runs, or -1 for auto. */
+    private int warmupRuns() {
+        if (warmup.strip().equalsIgnoreCase("auto")) {
+            return -1;
+        }
+        try {
+            return Limits.range(Integer.parseInt(warmup.strip()), 0, 1000, "--warmup");
+        } catch (NumberFormatException e) {
+            throw new CliException("--warmup must be 'auto' or a whole number between 0 and 1000, got '" + warmup + "'");
+        }
+    }
+
     private Timing time(Runnable run) {
-        for (int i = 0; i < warmup; i++) {
+        long warmupStart = System.nanoTime();
+        int fixed = warmupRuns();
+        for (int i = 0; fixed >= 0 ? i < fixed : i < 2 || i < AUTO_WARMUP_MAX_RUNS
+                && System.nanoTime() - warmupStart < AUTO_WARMUP_SECONDS * 1_000_000_000L; i++) {
             run.run();
         }
         double[] t = new double[iterations];

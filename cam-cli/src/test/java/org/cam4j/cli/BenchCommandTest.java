@@ -46,4 +46,15 @@ class BenchCommandTest {
         assertThat(rows.get(0).get("end_to_end").asBoolean()).isTrue();
         assertThat(rows.get(1).get("images_per_s").asDouble()).isPositive();
     }
+
+    @Test
+    void warmupIsAutoOrACountInRange() throws Exception {
+        Path model = CliTestFiles.cnn(dir);
+        for (String bad : new String[] {"-1", "lots"}) {
+            CliRun r = CliRun.of("bench", "--model", model.toString(), "--layer", "block_out", "--method", "GradCAM",
+                    "--warmup", bad);
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("--warmup must be").doesNotContain("Exception");
+        }
+    }
 }
