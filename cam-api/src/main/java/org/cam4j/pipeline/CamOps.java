@@ -38,16 +38,25 @@ public final class CamOps {
         int w = height > 0 ? width : cams.dim(2);
         Tensor out = Tensor.zeros(n, h, w);
         java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
-            Tensor img = cams.slice(i).copy();
-            float min = img.min();
-            for (int p = 0; p < img.size(); p++) {
-                img.put(p, img.at(p) - min);
+            // scaled in place: in the output itself when there is no resizing
+            Tensor img = height > 0 ? cams.slice(i).copy() : out.slice(i);
+            if (height <= 0) {
+                img.copyFrom(cams.slice(i));
             }
-            float denom = (float) (1e-7 + img.max());
+            float min = img.min();
+            float max = Float.NEGATIVE_INFINITY;
+            for (int p = 0; p < img.size(); p++) {
+                float v = img.at(p) - min;
+                img.put(p, v);
+                max = Math.max(max, v);
+            }
+            float denom = (float) (1e-7 + max);
             for (int p = 0; p < img.size(); p++) {
                 img.put(p, img.at(p) / denom);
             }
-            out.slice(i).copyFrom(height > 0 ? BilinearResize.resize(img, h, w) : img);
+            if (height > 0) {
+                out.slice(i).copyFrom(BilinearResize.resize(img, h, w));
+            }
         });
         return out;
     }
@@ -56,6 +65,13 @@ public final class CamOps {
     public static Tensor aggregate(List<Tensor> perLayer) {
         Tensor first = perLayer.get(0);
         Tensor mean = Tensor.zeros(first.shape());
+        if (perLayer.size() == 1) {
+            // the mean of one map is the map (0 + v and v / 1 are exact)
+            for (int i = 0; i < mean.size(); i++) {
+                mean.put(i, Math.max(first.at(i), 0f));
+            }
+            return scale(mean, 0, 0);
+        }
         for (Tensor layer : perLayer) {
             layer.requireShape(first.shape());
             for (int i = 0; i < mean.size(); i++) {
