@@ -137,8 +137,11 @@ public final class ImagePipeline implements AutoCloseable {
         };
     }
 
-    /** {@code map} applied on the workers to at most {@code ahead} items beyond the one being consumed, in order. */
-    private <I, O> Iterator<O> ordered(Iterator<I> items, Function<I, O> map, int ahead) {
+    /**
+     * {@code map} applied on the workers to at most {@code ahead} items beyond the one being consumed, in order: the
+     * decode-ahead of {@link #batches}, for callers whose per-image preparation is their own (detectors letterbox).
+     */
+    public <I, O> Iterator<O> ordered(Iterator<I> items, Function<I, O> map, int ahead) {
         Deque<Future<O>> queue = new ArrayDeque<>();
         return new Iterator<>() {
             private void fill() {

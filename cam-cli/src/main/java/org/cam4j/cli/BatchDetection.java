@@ -33,6 +33,13 @@ final class BatchDetection {
         return detector.writer(ImageFiles.DEFAULT_MAX_PIXELS, workers);
     }
 
+    /** The images prepared on {@code writer}'s workers ahead of the model. */
+    java.util.Iterator<ImageDetector.Prepared> ahead(org.cam4j.pipeline.ImagePipeline writer, List<Path> images,
+                                                    java.util.function.Function<Path, String> shown,
+                                                    java.util.function.Function<Path, byte[]> reader) {
+        return detector.ahead(writer, images, shown, ImageFiles.DEFAULT_MAX_PIXELS, reader);
+    }
+
     /** The post-processing the spec asks for, checked as cam detect checks its options. */
     static PostProcessing postProcessing(BatchConfig.DetectionSpec spec, Path yaml) {
         return ImageDetector.postProcessing(
@@ -48,18 +55,15 @@ final class BatchDetection {
      * {@code writer}'s workers; the record is written by the last of the image's writes, once every output is in
      * place.
      */
-    void explain(Path image, String shown, String model, String name, List<BatchCommand.Method> methods,
-                 OutputStore store, java.util.function.Function<Path, byte[]> reader, BatchWorker.Listener listener,
+    void explain(ImageDetector.Prepared prepared, String shown, String model, String name,
+                 List<BatchCommand.Method> methods, OutputStore store, BatchWorker.Listener listener,
                  org.cam4j.pipeline.ImagePipeline writer) {
-        ImageDetector.Found found;
-        try {
-            found = detector.detect(reader == null ? ImageFiles.read(image, ImageFiles.DEFAULT_MAX_PIXELS, 1, 1)
-                    : ImageFiles.read(reader.apply(image), shown, ImageFiles.DEFAULT_MAX_PIXELS, 1, 1));
-        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+        if (prepared.error() != null) {
             listener.failed(json.createObjectNode().put("model", model).put("image", shown)
-                    .put("error", String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
+                    .put("error", prepared.error()));
             return;
         }
+        ImageDetector.Found found = detector.detect(prepared);
         ObjectNode record = json.createObjectNode().put("model", model).put("image", shown);
         List<Detection> boxes = found.detections();
         ArrayNode listed = record.putArray("detections");

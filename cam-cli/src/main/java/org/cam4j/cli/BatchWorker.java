@@ -125,9 +125,12 @@ public final class BatchWorker implements AutoCloseable {
         }
         if (detection != null) {
             try (ImagePipeline writer = detection.writer(workers)) {
-                for (Path image : todo) {
-                    detection.explain(image, shown.apply(image), modelName, names.get(image), job.methods(), store,
-                            reader, listener, writer);
+                for (Iterator<ImageDetector.Prepared> it = detection.ahead(writer, todo, shown, reader);
+                     it.hasNext(); ) {
+                    ImageDetector.Prepared prepared = it.next();
+                    Path image = prepared.file();
+                    detection.explain(prepared, shown.apply(image), modelName, names.get(image), job.methods(),
+                            store, listener, writer);
                 }
                 writer.finish();
             }

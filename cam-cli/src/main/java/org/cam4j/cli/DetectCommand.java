@@ -215,17 +215,19 @@ final class DetectCommand implements Callable<Integer> {
         ObjectNode summary = Yaml.json().createObjectNode();
         ArrayNode rows = summary.putArray("images");
         List<String> failures = new ArrayList<>();
-        // overlays are blended and encoded behind the model on one worker per core (bounded, as in cam explain)
+        // photos are decoded and letterboxed ahead of the model, overlays blended and encoded behind it, on one
+        // worker per core (bounded, as in cam explain)
         try (ImagePipeline writer = detector.writer(overlayArgs.maxPixels)) {
-            for (Path photo : photos) {
-                ImageDetector.Found found;
-                try {
-                    found = detector.detect(ImageFiles.read(photo, overlayArgs.maxPixels, 1, 1));
-                } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-                    failures.add(photo + ": " + e.getMessage());
-                    rows.addObject().put("image", photo.toString()).put("error", e.getMessage());
+            for (java.util.Iterator<ImageDetector.Prepared> it = detector.ahead(writer, photos, Path::toString,
+                    overlayArgs.maxPixels, null); it.hasNext(); ) {
+                ImageDetector.Prepared prepared = it.next();
+                Path photo = prepared.file();
+                if (prepared.error() != null) {
+                    failures.add(photo + ": " + prepared.error());
+                    rows.addObject().put("image", photo.toString()).put("error", prepared.error());
                     continue;
                 }
+                ImageDetector.Found found = detector.detect(prepared);
                 String shown = demo ? photo.getFileName().toString() : photo.toString();
                 ObjectNode row = rows.addObject().put("image", shown);
                 explain(detector, found, names.get(photo), folder, chosen, options, row, writer);

@@ -1,5 +1,6 @@
 package org.cam4j.cli;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.cam4j.detection.BoxRenormalization;
@@ -8,6 +9,7 @@ import org.cam4j.detection.DetectionLayout;
 import org.cam4j.detection.InputGeometry;
 import org.cam4j.detection.PostProcessing;
 import org.cam4j.image.BoxDrawing;
+import org.cam4j.image.ImageFiles;
 import org.cam4j.image.Overlay;
 import org.cam4j.image.Preprocessing;
 import org.cam4j.image.RgbImage;
@@ -80,14 +82,39 @@ final class ImageDetector {
     record Found(RgbImage photo, InputGeometry geometry, Tensor input, List<Detection> detections) {
     }
 
-    Found detect(RgbImage photo) {
-        int h = preprocessing.height();
-        int w = preprocessing.width();
-        InputGeometry geometry = letterbox ? InputGeometry.letterbox(photo.width(), photo.height(), w, h)
-                : InputGeometry.resize(photo.width(), photo.height(), w, h);
-        Tensor input = Tensor.stack(List.of(preprocessing.tensor(geometry.letterboxed(photo))));
-        Tensor out = model.predict(input).slice(0);
-        return new Found(photo, geometry, input, postProcessing.detect(out, layout));
+    /** A photo decoded and laid out as the model's input, or the one-line reason it could not be read. */
+    record Prepared(Path file, RgbImage photo, InputGeometry geometry, Tensor input, String error) {
+    }
+
+    /** Decodes (from {@code reader}'s bytes when given) and resizes or letterboxes one photo; never throws. */
+    Prepared prepare(Path file, String shown, long maxPixels, java.util.function.Function<Path, byte[]> reader) {
+        try {
+            RgbImage photo = reader == null ? ImageFiles.read(file, maxPixels, 1, 1)
+                    : ImageFiles.read(reader.apply(file), shown, maxPixels, 1, 1);
+            int h = preprocessing.height();
+            int w = preprocessing.width();
+            InputGeometry geometry = letterbox ? InputGeometry.letterbox(photo.width(), photo.height(), w, h)
+                    : InputGeometry.resize(photo.width(), photo.height(), w, h);
+            Tensor input = Tensor.stack(List.of(preprocessing.tensor(geometry.letterboxed(photo))));
+            return new Prepared(file, photo, geometry, input, null);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            return new Prepared(file, null, null, null, String.valueOf(e.getMessage()).lines().findFirst()
+                    .orElse(""));
+        }
+    }
+
+    /** The photos prepared in order on {@code pipeline}'s workers, a few ahead of the model (bounded). */
+    java.util.Iterator<Prepared> ahead(org.cam4j.pipeline.ImagePipeline pipeline, List<Path> photos,
+                                       java.util.function.Function<Path, String> shown, long maxPixels,
+                                       java.util.function.Function<Path, byte[]> reader) {
+        return pipeline.ordered(photos.iterator(), p -> prepare(p, shown.apply(p), maxPixels, reader),
+                2 * Limits.cores());
+    }
+
+    /** Runs the model on a prepared photo and post-processes its output. */
+    Found detect(Prepared p) {
+        Tensor out = model.predict(p.input()).slice(0);
+        return new Found(p.photo(), p.geometry(), p.input(), postProcessing.detect(out, layout));
     }
 
     /** A detection's box in the photo's pixels. */
@@ -156,7 +183,7 @@ final class ImageDetector {
         return cams;
     }
 
-    /** Workers that write behind the model, one per core (their decoding side is not used here). */
+    /** Workers that prepare photos ahead of the model and write behind it, one per core. */
     org.cam4j.pipeline.ImagePipeline writer(long maxPixels) {
         return writer(maxPixels, Limits.cores());
     }

@@ -72,7 +72,8 @@ class DetectCommandTest {
             ImageDetector detector = detector(opened);
             int compared = 0;
             for (String photo : TestFiles.ULTRAFACE_PHOTOS) {
-                ImageDetector.Found found = detector.detect(ImageFiles.read(ultraface.resolveSibling(photo)));
+                ImageDetector.Found found = detector.detect(detector.prepare(ultraface.resolveSibling(photo), photo,
+                        ImageFiles.DEFAULT_MAX_PIXELS, null));
                 JsonNode expected = reference.get(photo);
                 assertThat(found.detections()).as(photo).hasSize(expected.size());
                 List<double[]> ours = new ArrayList<>(found.detections().stream()
@@ -109,7 +110,8 @@ class DetectCommandTest {
             int faces = 0;
             int gradCamOnFaces = 0;
             for (String photo : List.of("2.jpg", "13.jpg", "19.jpg", "23.jpg")) {
-                ImageDetector.Found found = detector.detect(ImageFiles.read(ultraface.resolveSibling(photo)));
+                ImageDetector.Found found = detector.detect(detector.prepare(ultraface.resolveSibling(photo), photo,
+                        ImageFiles.DEFAULT_MAX_PIXELS, null));
                 List<double[]> boxes = found.detections().stream().map(d -> grown(detector.photoBox(found, d)))
                         .toList();
                 for (String method : List.of("HiResCAM", "LayerCAM")) {
