@@ -55,11 +55,7 @@ class DeepFeatureFactorizationTest {
     void conceptsMapsScoresAndOverlay() throws Exception {
         Path file = dir.resolve("cnn.onnx");
         Files.write(file, SyntheticModels.cnn(2).toByteArray());
-        Random r = new Random(1);
-        Tensor x = Tensor.zeros(2, 3, 16, 16);
-        for (int i = 0; i < x.size(); i++) {
-            x.put(i, (float) r.nextGaussian());
-        }
+        Tensor x = TestInputs.gaussian(1, 2, 3, 16, 16);
         try (OnnxModel model = new OnnxBackend().open(file, ModelOptions.defaults())) {
             DeepFeatureFactorization.Factorization f = DeepFeatureFactorization.compute(model, x,
                     SyntheticModels.CNN_LAYER, 3, true);

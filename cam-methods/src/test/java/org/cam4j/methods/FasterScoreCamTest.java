@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.cam4j.model.ForwardResult;
 import org.cam4j.model.ModelOptions;
 import org.cam4j.onnx.OnnxBackend;
@@ -32,11 +31,7 @@ class FasterScoreCamTest {
     @Test
     void preselectedWeightsAreTheFullWeightsRenormalisedOverTheTopVarianceChannels() throws Exception {
         Path file = Files.write(dir.resolve("cnn.onnx"), SyntheticModels.cnn(5).toByteArray());
-        Random r = new Random(9);
-        Tensor x = Tensor.zeros(2, 3, 16, 16);
-        for (int k = 0; k < x.size(); k++) {
-            x.put(k, (float) r.nextGaussian());
-        }
+        Tensor x = TestInputs.gaussian(9, 2, 3, 16, 16);
         try (OnnxModel model = new OnnxBackend().open(file, ModelOptions.defaults())) {
             List<Target> targets = Targets.classes(2, List.of(1, 3));
             ForwardResult f = model.forward(x, List.of(SyntheticModels.CNN_LAYER), targets, false);

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.ForwardResult;
 import org.cam4j.model.ModelOptions;
@@ -48,11 +47,7 @@ class ScoreCamBatchTest {
     @Test
     void theAutomaticBatchFillsTheMemoryBudgetAndGivesTheSameWeightsAsOneAtATime() throws Exception {
         Path file = Files.write(dir.resolve("cnn.onnx"), SyntheticModels.cnn(5).toByteArray());
-        Random r = new Random(4);
-        Tensor x = Tensor.zeros(8, 3, 16, 16);
-        for (int k = 0; k < x.size(); k++) {
-            x.put(k, (float) r.nextGaussian());
-        }
+        Tensor x = TestInputs.gaussian(4, 8, 3, 16, 16);
         try (OnnxModel model = new OnnxBackend().open(file, ModelOptions.defaults())) {
             List<Target> targets = Targets.classes(8, List.of(0, 1, 2, 3, 4, 0, 1, 2));
             ForwardResult f = model.forward(x, List.of(SyntheticModels.CNN_LAYER), targets, false);

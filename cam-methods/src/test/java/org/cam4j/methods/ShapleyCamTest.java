@@ -6,7 +6,6 @@ import static org.cam4j.testdata.OnnxModelBuilder.i;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import org.cam4j.model.ForwardResult;
 import org.cam4j.model.ModelOptions;
 import org.cam4j.onnx.OnnxBackend;
@@ -40,11 +39,7 @@ class ShapleyCamTest {
         b.output("logits", -1, 3);
         Path file = dir.resolve("quadratic.onnx");
         Files.write(file, b.build().toByteArray());
-        Random r = new Random(2);
-        Tensor x = Tensor.zeros(2, 3, 6, 6);
-        for (int k = 0; k < x.size(); k++) {
-            x.put(k, (float) r.nextGaussian());
-        }
+        Tensor x = TestInputs.gaussian(2, 2, 3, 6, 6);
         try (OnnxModel model = new OnnxBackend().open(file, ModelOptions.defaults())) {
             List<Target> targets = Targets.classes(2, List.of(0, 2));
             ForwardResult f = model.forward(x, List.of("layer"), targets, true);
@@ -66,11 +61,7 @@ class ShapleyCamTest {
     void aPiecewiseLinearHeadGivesExactlyGradCam() throws Exception {
         Path file = Files.write(dir.resolve("cnn.onnx"), org.cam4j.testdata.SyntheticModels.cnn(6).toByteArray());
         Path tokens = Files.write(dir.resolve("tokens.onnx"), org.cam4j.testdata.SyntheticModels.tokens(6).toByteArray());
-        Random r = new Random(5);
-        Tensor x = Tensor.zeros(2, 3, 16, 16);
-        for (int k = 0; k < x.size(); k++) {
-            x.put(k, (float) r.nextGaussian());
-        }
+        Tensor x = TestInputs.gaussian(5, 2, 3, 16, 16);
         try (OnnxModel model = new OnnxBackend().open(file, ModelOptions.defaults());
              OnnxModel attention = new OnnxBackend().open(tokens, ModelOptions.defaults())) {
             assertThat(model.headIsPiecewiseLinear(org.cam4j.testdata.SyntheticModels.CNN_LAYER)).isTrue();
@@ -100,11 +91,7 @@ class ShapleyCamTest {
         float[] bias = initializer(proto, "fc.b");
         Path file = dir.resolve("cnn.onnx");
         Files.write(file, proto.toByteArray());
-        Random r = new Random(5);
-        Tensor x = Tensor.zeros(2, 3, 16, 16);
-        for (int k = 0; k < x.size(); k++) {
-            x.put(k, (float) r.nextGaussian());
-        }
+        Tensor x = TestInputs.gaussian(5, 2, 3, 16, 16);
         String name = org.cam4j.testdata.SyntheticModels.CNN_LAYER;
         try (OnnxModel model = new OnnxBackend().open(file, ModelOptions.defaults())) {
             assertThat(model.headIsPiecewiseLinear(name)).isTrue();
@@ -183,11 +170,7 @@ class ShapleyCamTest {
     void secondBackwardPassEqualsDifferencesOnASmoothHead() throws Exception {
         Path file = dir.resolve("tokens.onnx");
         Files.write(file, org.cam4j.testdata.SyntheticModels.tokens(3).toByteArray());
-        Random r = new Random(8);
-        Tensor x = Tensor.zeros(2, 3, 16, 16);
-        for (int k = 0; k < x.size(); k++) {
-            x.put(k, (float) r.nextGaussian());
-        }
+        Tensor x = TestInputs.gaussian(8, 2, 3, 16, 16);
         String name = org.cam4j.testdata.SyntheticModels.TOKEN_LAYER;
         try (OnnxModel model = new OnnxBackend().open(file, ModelOptions.defaults())) {
             for (List<Target> targets : List.of(Targets.classes(2, List.of(1, 3)),

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import org.cam4j.model.Layout;
 import org.cam4j.pipeline.Cam;
 import org.cam4j.pipeline.CamOptions;
@@ -28,12 +27,7 @@ class SmoothingAndApiTest {
     }
 
     private static Tensor input(long seed) {
-        Random r = new Random(seed);
-        Tensor x = Tensor.zeros(2, 3, 16, 16);
-        for (int i = 0; i < x.size(); i++) {
-            x.put(i, (float) r.nextGaussian());
-        }
-        return x;
+        return TestInputs.gaussian(seed, 2, 3, 16, 16);
     }
 
     @Test
