@@ -2,6 +2,8 @@ package org.cam4j.onnx.runtime;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.cam4j.model.ModelOptions;
@@ -10,21 +12,39 @@ import org.cam4j.onnx.graph.TensorFacts;
 import org.cam4j.tensor.Tensor;
 
 /**
- * Learns the shapes of intermediate tensors (and the values of small int64 ones) by running the model once on
- * CPU with those tensors as extra outputs.
+ * Learns the shapes of intermediate tensors (and the values of small int64 ones) by running the model on CPU with
+ * those tensors as extra outputs, at most {@value #OUTPUTS_PER_RUN} per run: every extra output stays in memory until
+ * the run ends, and probing all of a large model's tensors at once would hold them all.
  */
 public final class ShapeProbe {
     private ShapeProbe() {
     }
 
+    static final int OUTPUTS_PER_RUN = 128;
+
     /** Records every probed tensor in {@code facts}; returns the names it learned. */
     public static Set<String> run(OnnxGraph graph, Set<String> tensors, Map<String, Tensor> feeds, TensorFacts facts) {
+        Set<String> graphOutputs = new HashSet<>();
+        graph.outputs().forEach(o -> graphOutputs.add(o.getName()));
+        // the graph's outputs are outputs of every run anyway
+        List<String> outputs = tensors.stream().filter(t -> !graph.isInitializer(t) && !graph.isGraphInput(t)
+                && !graphOutputs.contains(t)).toList();
+        Set<String> learned = new HashSet<>();
+        int start = 0;
+        do {
+            learned.addAll(runOnce(graph, outputs.subList(start, Math.min(outputs.size(), start + OUTPUTS_PER_RUN)),
+                    feeds, facts));
+            start += OUTPUTS_PER_RUN;
+        } while (start < outputs.size());
+        return learned;
+    }
+
+    private static Set<String> runOnce(OnnxGraph graph, List<String> tensors, Map<String, Tensor> feeds,
+                                       TensorFacts facts) {
         ModelProto.Builder b = graph.model().toBuilder();
         b.getGraphBuilder().clearOutput().clearValueInfo();
         for (String t : tensors) {
-            if (!graph.isInitializer(t) && !graph.isGraphInput(t)) {
-                b.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(t));
-            }
+            b.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(t));
         }
         graph.outputs().forEach(o -> b.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(o.getName())));
         try (OrtRunner probe = new OrtRunner(b.build().toByteArray(), ModelOptions.defaults())) {
