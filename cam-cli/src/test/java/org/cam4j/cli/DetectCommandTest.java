@@ -241,6 +241,14 @@ class DetectCommandTest {
         CliRun explained = ok("explain", "--model", yolo.toString(), "--image", photo, "--target",
                 "detection:yolov8:5:0", "--layer", SyntheticDetectors.P3, "--out", dir.resolve("z").toString());
         assertThat(explained.out().strip()).startsWith("GradCAM for detection:yolov8:5:0 ->");
+        // cam evaluate: a detector's outputs are no class scores; detection targets make its metrics meaningful
+        fails("metrics of detectors whose detections span several outputs are not supported yet", "evaluate",
+                "--model", ultraface.toString(), "--image", photo, "--method", "GradCAM");
+        fails("its outputs are no class scores: evaluate it with --target detection:", "evaluate", "--model",
+                yolo.toString(), "--image", photo, "--method", "GradCAM", "--layer", SyntheticDetectors.P3);
+        JsonNode metrics = JSON.readTree(ok("evaluate", "--model", yolo.toString(), "--image", photo, "--target",
+                "detection:yolov8:5:0", "--layer", SyntheticDetectors.P3, "--method", "GradCAM", "--json").out());
+        assertThat(metrics.toString()).contains("ROADMostRelevantFirst");
         fails("do not fit the yolov8 layout", "detect", "--model", ultraface.toString(), "--image", photo,
                 "--layout", "yolov8", "--out", dir.resolve("y").toString());
     }
