@@ -102,6 +102,7 @@ public final class BatchWorker implements AutoCloseable {
         } else {
             this.model = opener.apply(Map.of());
             try {
+                DetectorRefusal.check(model, job.yaml() + ": model " + modelName, null, DetectorRefusal.Where.BATCH);
                 this.explainer = new ImageExplainer(model, new PreprocessingArgs().resolve(settings, model), labels,
                         ModelArgs.layersOrDefault(null, settings, model), job.imageWeight());
                 this.detection = null;

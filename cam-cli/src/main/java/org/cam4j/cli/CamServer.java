@@ -370,6 +370,7 @@ final class CamServer implements AutoCloseable {
                 Boolean.parseBoolean(options.getOrDefault("aug_smooth", "false")), batch, Map.of());
         options.keySet().removeAll(List.of("image_weight", "batch_size", "eigen_smooth", "aug_smooth"));
         Map<CamMethod, CamOptions> perMethod = MethodOptions.forEach(req.methods(), options, base, "option");
+        DetectorRefusal.check(s.model(), "model '" + s.id() + "'", req.targets(), DetectorRefusal.Where.SERVE);
         ImageExplainer explainer = new ImageExplainer(s.model(), pre, s.labels(), layers, weight);
         Tensor input = Tensor.stack(List.of(pre.tensor(photo)));
         List<Target> targets = new ArrayList<>();

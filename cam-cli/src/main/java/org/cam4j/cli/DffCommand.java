@@ -63,6 +63,7 @@ final class DffCommand implements Callable<Integer> {
         List<Path> files = images == null ? List.of(DefaultModel.image())
                 : ImageInputs.expand(images, Path.of("")).stream().distinct().toList();
         try (ExplainableModel model = modelArgs.open()) {
+            DetectorRefusal.check(model, modelArgs.path().toString(), null, DetectorRefusal.Where.DFF);
             ModelSettings settings = modelArgs.settings();
             Labels labels = modelArgs.labels(labelsFile, settings);
             String target = layer != null ? layer : ModelArgs.layersOrDefault(null, settings, model).get(0);

@@ -134,7 +134,8 @@ final class EvaluateCommand implements Callable<Integer> {
         Tensor given = cams == null ? null : Npy.read(cams);
         OutputFolder folder = out == null ? null : OutputFolder.create(out, "--out");
         try (ExplainableModel model = modelArgs.open()) {
-            ExplainCommand.refuseDetector(model, modelArgs.path(), targetArgs, false);
+            DetectorRefusal.check(model, modelArgs.path().toString(), targetArgs.specs,
+                    DetectorRefusal.Where.EVALUATE);
             ModelSettings settings = modelArgs.settings();
             Labels labels = modelArgs.labels(targetArgs.labelsFile, settings);
             List<String> targetLayers = ModelArgs.layersOrDefault(layers, settings, model);

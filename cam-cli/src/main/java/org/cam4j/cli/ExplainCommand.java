@@ -115,7 +115,7 @@ final class ExplainCommand implements Callable<Integer> {
         List<Path> images = npyInput != null ? List.of() : demo ? List.of(DefaultModel.image())
                 : ImageInputs.expand(inputs.images, Path.of(""));
         try (ExplainableModel model = modelArgs.open()) {
-            refuseDetector(model, modelArgs.path(), targetArgs, true);
+            DetectorRefusal.check(model, modelArgs.path().toString(), targetArgs.specs, DetectorRefusal.Where.EXPLAIN);
             ModelSettings settings = modelArgs.settings();
             Labels labels = modelArgs.labels(targetArgs.labelsFile, settings);
             List<String> targetLayers = ModelArgs.layersOrDefault(layers, settings, model);
@@ -307,39 +307,6 @@ final class ExplainCommand implements Callable<Integer> {
                 }
             }
         }
-    }
-
-    /**
-     * A detector explained (or evaluated) as a classifier would give a meaningless map and meaningless scores (its top
-     * "class" is one number among anchors x columns): refused unless detection targets are given on an output that
-     * needs no joining. {@code explaining}: the fix names cam detect; else (cam evaluate) the detection targets.
-     */
-    static void refuseDetector(ExplainableModel model, Path path, TargetArgs targets, boolean explaining) {
-        if (model.output().shape().length != 3) {
-            return;
-        }
-        var recognised = org.cam4j.detection.DetectorOutputs.recognise(model.outputs());
-        if (recognised.isEmpty()) {
-            return;
-        }
-        org.cam4j.detection.DetectorOutputs d = recognised.get();
-        // the targets as their providers make them (any name or alias of a detection target type)
-        boolean detectionTargets = targets.specs != null && targets.specs.stream()
-                .allMatch(t -> Targets.isDetection(Targets.custom(t)));
-        if (detectionTargets && d.outputs().equals(List.of(model.output().name()))) {
-            return;
-        }
-        String detector = path + " is an object detector (" + d.layout().kind().name().toLowerCase(
-                java.util.Locale.ROOT) + " outputs " + d.outputs() + "); ";
-        String targetsFix = "--target detection:LAYOUT:ANCHOR:CLASS or boxes:LAYOUT:CLASS@x1,y1,x2,y2";
-        if (explaining) {
-            throw new CliException(detector + "explain it with 'cam detect --model " + path + "' (--per-box for one"
-                    + " CAM per detection)" + (d.outputs().size() == 1 ? ", or give " + targetsFix : ""));
-        }
-        throw new CliException(detector + (d.outputs().size() == 1 ? "its outputs are no class scores: evaluate it"
-                + " with " + targetsFix + " ('cam detect --json' lists the detections' anchors and classes)"
-                : "metrics of detectors whose detections span several outputs are not supported yet; 'cam detect'"
-                + " explains it"));
     }
 
     /** How an image is named in output: the bundled photo by its own name, not its unpacked temporary path. */

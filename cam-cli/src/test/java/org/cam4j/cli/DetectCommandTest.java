@@ -249,6 +249,14 @@ class DetectCommandTest {
         JsonNode metrics = JSON.readTree(ok("evaluate", "--model", yolo.toString(), "--image", photo, "--target",
                 "detection:yolov8:5:0", "--layer", SyntheticDetectors.P3, "--method", "GradCAM", "--json").out());
         assertThat(metrics.toString()).contains("ROADMostRelevantFirst");
+        // the other commands that read class scores: a batch run without 'task: detection', deep feature factorisation
+        Path run = Files.writeString(dir.resolve("classify-detector.yaml"), "output: out-refused\nmodels: [{name: uf,"
+                + " path: " + ultraface + "}]\nmethods: [GradCAM]\nimages: [" + photo + "]\n");
+        fails("model uf is an object detector (ssd outputs [boxes, scores]); add 'task: detection' to the YAML",
+                "batch", run.toString(), "--no-progress");
+        assertThat(dir.resolve("out-refused").resolve("summary.json")).doesNotExist();
+        fails("is an object detector (yolov8 outputs [output0]); explain it with 'cam detect", "dff", "--model",
+                yolo.toString(), "--image", photo, "--out", dir.resolve("dff").toString());
         fails("do not fit the yolov8 layout", "detect", "--model", ultraface.toString(), "--image", photo,
                 "--layout", "yolov8", "--out", dir.resolve("y").toString());
     }
