@@ -137,6 +137,11 @@ final class TensorFlowModel implements ExplainableModel {
     }
 
     @Override
+    public long activationBytesPerImage(Tensor x) {
+        return TfActivationMemory.perImage(graph, inputTensor, logits, 4L * x.size() / x.dim(0));
+    }
+
+    @Override
     public TensorInfo input() {
         return input;
     }
