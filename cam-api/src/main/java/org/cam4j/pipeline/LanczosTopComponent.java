@@ -2,8 +2,6 @@ package org.cam4j.pipeline;
 
 import java.util.Random;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
  * s1 u1, the first left singular vector of an m x C matrix X scaled by its singular value, by the Lanczos iteration on
@@ -124,20 +122,12 @@ final class LanczosTopComponent {
                 tk.set(i + 1, i, beta[i]);
             }
         }
-        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(k, true, true);
-        if (!eig.decompose(tk)) {
-            throw new IllegalStateException("eigen decomposition did not converge");
-        }
-        int best = 0;
-        for (int i = 1; i < eig.getNumberOfEigenvalues(); i++) {
-            best = eig.getEigenvalue(i).real > eig.getEigenvalue(best).real ? i : best;
-        }
-        DMatrixRMaj s = eig.getEigenVector(best);
-        double norm = Math.sqrt(org.ejml.dense.row.CommonOps_DDRM.dot(s, s));
+        org.ejml.data.DEigenpair top = EigenProjection.topEigenpair(tk);
+        double norm = Math.sqrt(org.ejml.dense.row.CommonOps_DDRM.dot(top.vector, top.vector));
         for (int i = 0; i < k; i++) {
-            out[i] = s.get(i) / norm;
+            out[i] = top.vector.get(i) / norm;
         }
-        out[k] = eig.getEigenvalue(best).real;
+        out[k] = top.value;
     }
 
     private static double dot(double[] a, double[] b) {
