@@ -13,7 +13,8 @@ public final class PerturbationBatch {
     public static final long DEFAULT_BUDGET_BYTES = 512L << 20;
     /** Used when the backend cannot estimate its memory: the batch that was the fixed default before. */
     public static final int UNKNOWN_MEMORY_BATCH = 32;
-    static final int MAX_BATCH = 1024;
+    /** Perturbed inputs per run at the most: 1024 ImageNet inputs are 600 MB of floats. */
+    public static final int MAX_BATCH = 1024;
 
     private PerturbationBatch() {
     }

@@ -7,8 +7,8 @@ import org.cam4j.pipeline.CamOptions;
  * {@code --threads 100000} must be a one-line error, not thousands of threads.
  */
 final class Limits {
-    /** Perturbed inputs per run (ScoreCAM, AblationCAM): 1024 ImageNet inputs are 600 MB of floats. */
-    static final int MAX_BATCH_SIZE = 1024;
+    /** Perturbed inputs per run (ScoreCAM, AblationCAM), as many as the automatic batch ever takes. */
+    static final int MAX_BATCH_SIZE = org.cam4j.pipeline.PerturbationBatch.MAX_BATCH;
 
     private Limits() {
     }
