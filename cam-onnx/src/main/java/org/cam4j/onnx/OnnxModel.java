@@ -374,11 +374,18 @@ public final class OnnxModel implements ExplainableModel {
                 GradientGraphBuilder.MASK_SOURCE, source), Set.of(output.name())).get(output.name());
     }
 
-    /** {@link ActivationMemory}'s peak over every node output, probed once per input size, per image. */
+    /**
+     * {@link ActivationMemory}'s peak over every node output, probed once per input size, per image; -1 (unknown)
+     * when a probe of every tensor cannot run (the estimate only sizes batches: it never fails a computation).
+     */
     @Override
     public long activationBytesPerImage(Tensor x) {
         checkInput(x);
-        ensureFacts(new LinkedHashSet<>(graph.nodeOutputs()), x);
+        try {
+            ensureFacts(new LinkedHashSet<>(graph.nodeOutputs()), x);
+        } catch (IllegalStateException e) {
+            return -1;
+        }
         return ActivationMemory.peakBytes(graph, facts, input.name()) / probeBatchSize();
     }
 

@@ -95,7 +95,9 @@ public final class OrtRunner implements AutoCloseable {
             try (OrtSession.Result result = session.run(feeds)) {
                 Map<String, Probed> out = new HashMap<>();
                 for (Map.Entry<String, OnnxValue> e : result) {
-                    OnnxTensor t = (OnnxTensor) e.getValue();
+                    if (!(e.getValue() instanceof OnnxTensor t)) {
+                        continue; // sequences and maps have no shape to learn
+                    }
                     TensorInfo info = t.getInfo();
                     long[] values = null;
                     if (info.type == ai.onnxruntime.OnnxJavaType.INT64 && info.getNumElements() <= 64) {

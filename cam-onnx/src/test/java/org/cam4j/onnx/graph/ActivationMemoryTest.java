@@ -50,4 +50,17 @@ class ActivationMemoryTest {
             assertThat(model.activationBytesPerImage(Tensor.zeros(3, 2, 2, 2))).isEqualTo(96);
         }
     }
+
+    @Test
+    void aSequenceAmongTheTensorsIsSkippedNotAFailure() throws Exception {
+        // x -> a = Relu(x) -> y = Neg(a), and s = SequenceConstruct(a) that nobody reads: x and a, then a and y
+        OnnxModelBuilder b = new OnnxModelBuilder(17, 1).input("x", -1, 2, 2, 2).output("y", -1, 2, 2, 2);
+        b.node("Relu", "a", new String[] {"x"});
+        b.node("SequenceConstruct", "s", new String[] {"a"});
+        b.node("Neg", "y", new String[] {"a"});
+        Path file = b.write(dir.resolve("sequence.onnx"));
+        try (OnnxModel model = new OnnxBackend().open(file, ModelOptions.defaults())) {
+            assertThat(model.activationBytesPerImage(Tensor.zeros(1, 2, 2, 2))).isEqualTo(64);
+        }
+    }
 }
