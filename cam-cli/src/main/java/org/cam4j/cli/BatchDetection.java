@@ -8,7 +8,6 @@ import java.util.List;
 import org.cam4j.detection.Detection;
 import org.cam4j.detection.PostProcessing;
 import org.cam4j.image.ImageFiles;
-import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 
 /**
@@ -52,12 +51,13 @@ final class BatchDetection {
 
     /**
      * Explains one image with every method: maps computed here, overlays blended, encoded and written behind on
-     * {@code writer}'s workers; the record is written by the last of the image's writes, once every output is in
-     * place.
+     * {@code writer}'s workers; the record is written (by {@code records}, under the image's name) by the last of
+     * the image's writes, once every output is in place.
      */
     void explain(ImageDetector.Prepared prepared, String shown, String model, String name,
-                 List<BatchCommand.Method> methods, OutputStore store, BatchWorker.Listener listener,
-                 org.cam4j.pipeline.ImagePipeline writer) {
+                 List<BatchCommand.Method> methods, OutputStore store,
+                 java.util.function.BiConsumer<String, com.fasterxml.jackson.databind.JsonNode> records,
+                 BatchWorker.Listener listener, org.cam4j.pipeline.ImagePipeline writer) {
         if (prepared.error() != null) {
             listener.failed(json.createObjectNode().put("model", model).put("image", shown)
                     .put("error", prepared.error()));
@@ -83,30 +83,12 @@ final class BatchDetection {
                 String file = perBox ? base + ".box" + k : base;
                 ObjectNode entry = cams.addObject().put("method", m.method().name()).put("label", perBox
                         ? "box" + k + " " + detector.label(boxes.get(k)) : "all detections");
-                List<OverlayFormat> overlays = java.util.Arrays.stream(OverlayFormat.values())
-                        .filter(f -> formats.contains(f.extension())).toList();
-                overlays.forEach(f -> entry.put(f.extension(), file + "." + f.extension()));
-                boolean npy = formats.contains("npy");
-                if (npy) {
-                    entry.put("npy", file + ".npy");
-                }
-                writes.add(() -> {
-                    if (!overlays.isEmpty()) {
-                        Tensor picture = detector.overlay(found, cam, drawn);
-                        overlays.forEach(f -> store.write(file + "." + f.extension(), f.encode(picture)));
-                    }
-                    if (npy) {
-                        store.write(file + ".npy", Npy.bytes(cam));
-                    }
-                });
+                writes.add(BatchWorker.outputs(entry, file, formats, () -> detector.overlay(found, cam, drawn), cam,
+                        store));
             }
         }
         Runnable writeRecord = () -> {
-            try {
-                store.write(model + "/.done/" + name + ".json", json.writeValueAsBytes(record));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
+            records.accept(name, record);
             listener.finished(record, false);
         };
         if (writes.isEmpty()) {

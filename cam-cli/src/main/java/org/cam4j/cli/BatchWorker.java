@@ -131,7 +131,7 @@ public final class BatchWorker implements AutoCloseable {
                     ImageDetector.Prepared prepared = it.next();
                     Path image = prepared.file();
                     detection.explain(prepared, shown.apply(image), modelName, names.get(image), job.methods(),
-                            store, listener, writer);
+                            store, this::writeRecord, listener, writer);
                 }
                 writer.finish();
             }
@@ -296,27 +296,39 @@ public final class BatchWorker implements AutoCloseable {
                     int at = row;
                     scores.forEach((k, v) -> metricsNode.put(k, v[at]));
                 }
-                List<OverlayFormat> overlays = java.util.Arrays.stream(OverlayFormat.values())
-                        .filter(f -> formats.contains(f.extension())).toList();
-                overlays.forEach(f -> cam.put(f.extension(), name + "." + f.extension()));
-                boolean npy = formats.contains("npy");
-                if (npy) {
-                    cam.put("npy", name + ".npy");
-                }
+                Runnable write = outputs(cam, name, formats, () -> explainer.overlay(image.image(), map), map, store);
                 pipeline.submit(() -> {
-                    if (!overlays.isEmpty()) {
-                        Tensor picture = explainer.overlay(image.image(), map);
-                        overlays.forEach(f -> store.write(name + "." + f.extension(), f.encode(picture)));
-                    }
-                    if (npy) {
-                        store.write(name + ".npy", Npy.bytes(map));
-                    }
+                    write.run();
                     if (pending.decrementAndGet() == 0) {
                         writeRecords.run();
                     }
                 });
             }
         }
+    }
+
+    /**
+     * Lists one map's files in its record entry (an overlay per chosen format, the map as .npy) and returns the write
+     * that puts them in {@code store}, the overlay blended once for every format.
+     */
+    static Runnable outputs(ObjectNode entry, String name, List<String> formats,
+                            java.util.function.Supplier<Tensor> overlay, Tensor map, OutputStore store) {
+        List<OverlayFormat> overlays = java.util.Arrays.stream(OverlayFormat.values())
+                .filter(f -> formats.contains(f.extension())).toList();
+        overlays.forEach(f -> entry.put(f.extension(), name + "." + f.extension()));
+        boolean npy = formats.contains("npy");
+        if (npy) {
+            entry.put("npy", name + ".npy");
+        }
+        return () -> {
+            if (!overlays.isEmpty()) {
+                Tensor picture = overlay.get();
+                overlays.forEach(f -> store.write(name + "." + f.extension(), f.encode(picture)));
+            }
+            if (npy) {
+                store.write(name + ".npy", Npy.bytes(map));
+            }
+        };
     }
 
     void writeRecord(String name, JsonNode record) {
