@@ -124,7 +124,7 @@ public final class EigenProjection {
         }
         DEigenpair top = topEigenpair(gram);
         DMatrixRMaj vector = top.vector;
-        double norm = vector == null ? 0 : NormOps_DDRM.normF(vector);
+        double norm = NormOps_DDRM.normF(vector);
         double[] proj = new double[rows];
         if (norm > 0) {
             if (byRows) {

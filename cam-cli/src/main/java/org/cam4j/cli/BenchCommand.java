@@ -90,7 +90,7 @@ final class BenchCommand implements Callable<Integer> {
         if (iterations < 1) {
             throw new CliException("--repeat must be >= 1");
         }
-        warmupRuns();
+        warmupRuns = parseWarmup();
         Limits.range(batch, 1, Limits.MAX_BATCH_SIZE, "--batch");
         int perturbationBatch = Limits.batchSize(batchSize, "--batch-size");
         List<CamMethod> chosen = Methods.distinct(methods);
@@ -193,8 +193,10 @@ final class BenchCommand implements Callable<Integer> {
     record Timing(double median, double min) {
     }
 
-    /** The --warmup runs, or -1 for auto. */
-    private int warmupRuns() {
+    /** The --warmup runs, or -1 for auto: parsed once, before anything runs. */
+    private int warmupRuns;
+
+    private int parseWarmup() {
         if (warmup.strip().equalsIgnoreCase("auto")) {
             return -1;
         }
@@ -207,8 +209,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private Timing time(Runnable run) {
         long warmupStart = System.nanoTime();
-        int fixed = warmupRuns();
-        for (int i = 0; fixed >= 0 ? i < fixed : i < 2 || i < AUTO_WARMUP_MAX_RUNS
+        for (int i = 0; warmupRuns >= 0 ? i < warmupRuns : i < 2 || i < AUTO_WARMUP_MAX_RUNS
                 && System.nanoTime() - warmupStart < AUTO_WARMUP_SECONDS * 1_000_000_000L; i++) {
             run.run();
         }
