@@ -53,9 +53,9 @@ public record CamOptions(boolean eigenSmooth, boolean augSmooth, int batchSize, 
         return new CamOptions(eigenSmooth, augSmooth, batchSize, value, allowNonFinite);
     }
 
-    /** The batch size given, or {@code fallback} when it is {@link #AUTO_BATCH_SIZE}. */
-    public int batchSizeOr(int fallback) {
-        return batchSize == AUTO_BATCH_SIZE ? fallback : batchSize;
+    /** The batch size given, or {@code fallback}'s (asked only then) when it is {@link #AUTO_BATCH_SIZE}. */
+    public int batchSizeOr(java.util.function.IntSupplier fallback) {
+        return batchSize == AUTO_BATCH_SIZE ? fallback.getAsInt() : batchSize;
     }
 
     /** A method-specific number option, or {@code fallback} when absent. */

@@ -63,7 +63,7 @@ public final class AblationCam extends WeightedCam {
         int n = layer.batch();
         int c = layer.channels();
         // the ablation value steps down within a batch, as in the reference: its default batch of 32 is kept
-        int batch = context.options().batchSizeOr(REFERENCE_BATCH_SIZE);
+        int batch = context.options().batchSizeOr(() -> REFERENCE_BATCH_SIZE);
         double ratio = context.options().number("ratio_channels_to_ablate", 1.0);
         if (!(ratio > 0 && ratio <= 1)) {
             throw new IllegalArgumentException("ratio_channels_to_ablate must be in (0, 1], got " + ratio);

@@ -69,7 +69,8 @@ public final class ScoreCam extends WeightedCam {
             Tensor channel = a.slice(row / c).slice(row % c);
             (channel.max() == 0f && channel.min() == 0f ? blank : rows).add(row);
         }
-        int batch = context.options().batchSizeOr(PerturbationBatch.size(context.model(), context.input(),
+        // the memory estimate (a probe of every tensor, once per model) only when the batch is left to us
+        int batch = context.options().batchSizeOr(() -> PerturbationBatch.size(context.model(), context.input(),
                 height * width, budgetBytes(context), Math.max(1, rows.size())));
         for (int start = 0; start < rows.size(); start += batch) {
             CamOps.checkCancelled();

@@ -90,7 +90,7 @@ class SmoothingAndApiTest {
                     .hasMessageContaining("non-empty");
             assertThatThrownBy(() -> CamOptions.defaults().withBatchSize(-1)).hasMessageContaining("batch size");
             org.assertj.core.api.Assertions.assertThat(CamOptions.defaults().withBatchSize(CamOptions.AUTO_BATCH_SIZE)
-                    .batchSizeOr(32)).isEqualTo(32);
+                    .batchSizeOr(() -> 32)).isEqualTo(32);
         }
     }
 }
