@@ -33,32 +33,36 @@ public final class CamOps {
      * {@code height > 0}, resized to height x width (OpenCV bilinear).
      */
     public static Tensor scale(Tensor cams, int height, int width) {
-        int n = cams.dim(0);
-        int h = height > 0 ? height : cams.dim(1);
-        int w = height > 0 ? width : cams.dim(2);
-        Tensor out = Tensor.zeros(n, h, w);
-        java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
-            // scaled in place: in the output itself when there is no resizing
-            Tensor img = height > 0 ? cams.slice(i).copy() : out.slice(i);
-            if (height <= 0) {
-                img.copyFrom(cams.slice(i));
-            }
-            float min = img.min();
-            float max = Float.NEGATIVE_INFINITY;
-            for (int p = 0; p < img.size(); p++) {
-                float v = img.at(p) - min;
-                img.put(p, v);
-                max = Math.max(max, v);
-            }
-            float denom = (float) (1e-7 + max);
-            for (int p = 0; p < img.size(); p++) {
-                img.put(p, img.at(p) / denom);
-            }
-            if (height > 0) {
-                out.slice(i).copyFrom(BilinearResize.resize(img, h, w));
-            }
+        if (height <= 0) {
+            return normalizeEach(cams.copy());
+        }
+        Tensor out = Tensor.zeros(cams.dim(0), height, width);
+        java.util.stream.IntStream.range(0, cams.dim(0)).parallel().forEach(i -> {
+            Tensor img = cams.slice(i).copy();
+            normalize(img);
+            out.slice(i).copyFrom(BilinearResize.resize(img, height, width));
         });
         return out;
+    }
+
+    /** {@link #scale} without resizing, in place: images in parallel. */
+    private static Tensor normalizeEach(Tensor maps) {
+        java.util.stream.IntStream.range(0, maps.dim(0)).parallel().forEach(i -> normalize(maps.slice(i)));
+        return maps;
+    }
+
+    private static void normalize(Tensor img) {
+        float min = img.min();
+        float max = Float.NEGATIVE_INFINITY;
+        for (int p = 0; p < img.size(); p++) {
+            float v = img.at(p) - min;
+            img.put(p, v);
+            max = Math.max(max, v);
+        }
+        float denom = (float) (1e-7 + max);
+        for (int p = 0; p < img.size(); p++) {
+            img.put(p, img.at(p) / denom);
+        }
     }
 
     /** The reference's {@code aggregate_multi_layers}: ReLU, mean over layers, scale again. */
@@ -66,11 +70,15 @@ public final class CamOps {
         Tensor first = perLayer.get(0);
         Tensor mean = Tensor.zeros(first.shape());
         if (perLayer.size() == 1) {
-            // the mean of one map is the map (0 + v and v / 1 are exact)
-            for (int i = 0; i < mean.size(); i++) {
-                mean.put(i, Math.max(first.at(i), 0f));
-            }
-            return scale(mean, 0, 0);
+            // the mean of one map is the map (0 + v and v / 1 are exact): ReLU and scaling per image, in parallel
+            int hw = first.size() / first.dim(0);
+            java.util.stream.IntStream.range(0, first.dim(0)).parallel().forEach(i -> {
+                for (int p = i * hw; p < (i + 1) * hw; p++) {
+                    mean.put(p, Math.max(first.at(p), 0f));
+                }
+                normalize(mean.slice(i));
+            });
+            return mean;
         }
         for (Tensor layer : perLayer) {
             layer.requireShape(first.shape());
@@ -81,7 +89,7 @@ public final class CamOps {
         for (int i = 0; i < mean.size(); i++) {
             mean.put(i, mean.at(i) / perLayer.size());
         }
-        return scale(mean, 0, 0);
+        return normalizeEach(mean);
     }
 
     /** sum_c w[n, c] * A[n, c, :, :]: weights N x C, activations N x C x h x w, result N x h x w. */

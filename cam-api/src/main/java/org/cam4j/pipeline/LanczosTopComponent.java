@@ -31,11 +31,10 @@ final class LanczosTopComponent {
         double[][] q = new double[steps + 1][];
         double[] alpha = new double[steps];
         double[] beta = new double[steps];
-        double[] t = new double[c];
         q[0] = startVector(m);
         double scale = 0;
         for (int j = 0; j < steps; j++) {
-            double[] w = gramTimes(channelMajor, m, c, q[j], t);
+            double[] w = gramTimes(channelMajor, m, c, q[j]);
             alpha[j] = dot(q[j], w);
             scale = Math.max(scale, Math.abs(alpha[j]));
             for (int pass = 0; pass < 2; pass++) {
@@ -89,21 +88,13 @@ final class LanczosTopComponent {
         return v;
     }
 
-    /** X (X^T q), with t (C values) as scratch. */
-    private static double[] gramTimes(double[] x, int m, int c, double[] q, double[] t) {
-        for (int k = 0; k < c; k++) {
-            double s = 0;
-            int row = k * m;
-            for (int p = 0; p < m; p++) {
-                s += x[row + p] * q[p];
-            }
-            t[k] = s;
-        }
+    /** X (X^T q) in one pass over X: each channel's row, while in cache, gives its t_k and adds t_k row_k. */
+    private static double[] gramTimes(double[] x, int m, int c, double[] q) {
         double[] w = new double[m];
         for (int k = 0; k < c; k++) {
-            double tk = t[k];
+            int row = k * m;
+            double tk = dot(x, row, q, m);
             if (tk != 0) {
-                int row = k * m;
                 for (int p = 0; p < m; p++) {
                     w[p] += x[row + p] * tk;
                 }
@@ -131,11 +122,29 @@ final class LanczosTopComponent {
     }
 
     private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
+        return dot(a, 0, b, b.length);
+    }
+
+    /**
+     * a[from .. from+n) . b[0 .. n), in four interleaved partial sums: a single running sum waits on each addition
+     * before the next, four keep the floating-point unit busy (same sum up to rounding, always in the same order).
+     */
+    private static double dot(double[] a, int from, double[] b, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += a[from + i] * b[i];
+            s1 += a[from + i + 1] * b[i + 1];
+            s2 += a[from + i + 2] * b[i + 2];
+            s3 += a[from + i + 3] * b[i + 3];
         }
-        return s;
+        for (; i < n; i++) {
+            s0 += a[from + i] * b[i];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** y += a x */

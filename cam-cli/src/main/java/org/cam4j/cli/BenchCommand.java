@@ -1,6 +1,7 @@
 package org.cam4j.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.Map;
 import org.cam4j.image.Preprocessing;
 import org.cam4j.pipeline.CamResult;
 import org.cam4j.pipeline.ImagePipeline;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,7 +30,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code cam bench}: wall-clock time of each method on one batch, next to one plain inference of the same batch,
- * after warm-up runs; the median of the timed repeats.
+ * after warm-up runs; the median of the timed repeats. Methods that need neither gradients nor the output run only
+ * the network up to the target layers: for them the time of that prefix alone is shown too, the floor they can reach.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Time CAM methods against plain inference of the unmodified model (the floor) on one batch,",
@@ -82,7 +85,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "Overlay format of the end-to-end run. Default: ${DEFAULT-VALUE}.")
     OverlayFormat format;
 
-    @Option(names = "--json", description = "Print JSON: per method median_s, min_s, images_per_s, floor_median_s.")
+    @Option(names = "--json", description = {"Print JSON: per method median_s, min_s, images_per_s, floor_median_s,",
+        "and for methods that run only the network up to the target layers (EigenCAM), prefix_median_s."})
     boolean json;
 
     @Override
@@ -97,42 +101,64 @@ final class BenchCommand implements Callable<Integer> {
         List<Path> files = images == null ? null : ImageInputs.expand(List.of(images), Path.of(""));
         PrintWriter out = spec.commandLine().getOut();
         ArrayNode rows = Yaml.json().createArrayNode();
+        List<Cam> cams = new ArrayList<>();
+        Path tmp = files == null ? null : Files.createTempDirectory("cam4j-bench");
         try (ExplainableModel model = modelArgs.open()) {
             ModelSettings settings = modelArgs.settings();
             Preprocessing pre = preprocessingArgs.resolve(settings, model);
-            Tensor x = input != null ? Npy.read(input) : pre.batch(List.of(ImageFiles.read(DefaultModel.image())));
-            x = replicate(x, batch);
+            Tensor x = replicate(input != null ? Npy.read(input)
+                    : pre.batch(List.of(ImageFiles.read(DefaultModel.image()))), batch);
             List<String> targetLayers = ModelArgs.layersOrDefault(layers, settings, model);
-            Tensor floorInput = x;
-            Timing floor = time(() -> model.predict(floorInput));
+            boolean withPrefix = files == null && chosen.stream().anyMatch(m -> m.needs().isEmpty());
+            List<Runnable> runs = new ArrayList<>();
+            runs.add(() -> model.predict(x));
+            if (withPrefix) {
+                runs.add(() -> model.activations(x, targetLayers));
+            }
+            for (CamMethod method : chosen) {
+                CamOptions options = CamOptions.defaults().withBatchSize(perturbationBatch);
+                if (files == null) {
+                    Cam cam = new Cam(model, method, targetLayers, options);
+                    cams.add(cam);
+                    runs.add(() -> cam.compute(x, Targets.topClass(x.dim(0))));
+                } else {
+                    Path folder = Files.createDirectory(tmp.resolve(String.valueOf(runs.size())));
+                    runs.add(endToEnd(model, pre, targetLayers, method, options, files, folder));
+                }
+            }
+            List<Timing> timings = timeInTurns(runs);
+            Timing floor = timings.get(0);
+            Timing prefix = withPrefix ? timings.get(1) : null;
+            int n = files == null ? x.dim(0) : files.size();
             if (!json) {
                 out.printf("%-20s %9s %9s %10s %8s   (%s, batch %s)%n", "method", "median_s", "min_s", "images/s",
                         "x floor", files == null ? "one batch" : "end to end, " + files.size() + " images",
                         Arrays.toString(x.shape()));
-                out.printf("%-20s %9.4f %9.4f %10.1f %8.2f%n", "inference (floor)", floor.median(), floor.min(),
-                        x.dim(0) / floor.median(), 1.0);
+                printRow(out, "inference (floor)", floor, x.dim(0), floor);
+                if (prefix != null) {
+                    printRow(out, "prefix to layers", prefix, x.dim(0), floor);
+                }
             }
-            for (CamMethod method : chosen) {
-                CamOptions options = CamOptions.defaults().withBatchSize(perturbationBatch);
-                Timing t;
-                int n;
-                if (files == null) {
-                    Tensor in = x;
-                    try (Cam cam = new Cam(model, method, targetLayers, options)) {
-                        t = time(() -> cam.compute(in, Targets.topClass(in.dim(0))));
-                    }
-                    n = x.dim(0);
-                } else {
-                    t = endToEnd(model, pre, targetLayers, method, options, files);
-                    n = files.size();
+            for (int m = 0; m < chosen.size(); m++) {
+                CamMethod method = chosen.get(m);
+                Timing t = timings.get(timings.size() - chosen.size() + m);
+                ObjectNode row = rows.addObject().put("method", method.name())
+                        .put("median_s", t.median()).put("min_s", t.min()).put("images_per_s", n / t.median())
+                        .put("floor_median_s", floor.median()).put("batch", x.dim(0)).put("images", n)
+                        .put("end_to_end", files != null);
+                if (prefix != null && method.needs().isEmpty()) {
+                    row.put("prefix_median_s", prefix.median());
                 }
-                rows.addObject().put("method", method.name()).put("median_s", t.median()).put("min_s", t.min())
-                        .put("images_per_s", n / t.median()).put("floor_median_s", floor.median())
-                        .put("batch", x.dim(0)).put("images", n).put("end_to_end", files != null);
                 if (!json) {
-                    out.printf("%-20s %9.4f %9.4f %10.1f %8.2f%n", method.name(), t.median(), t.min(),
-                            n / t.median(), t.median() / floor.median());
+                    printRow(out, method.name(), t, n, floor);
                 }
+            }
+        } finally {
+            for (Cam cam : cams) {
+                cam.close();
+            }
+            if (tmp != null) {
+                deleteTree(tmp);
             }
         }
         if (json) {
@@ -141,37 +167,41 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The end-to-end run of one method over the files, as 'cam explain' runs it, into a temporary folder. */
-    private Timing endToEnd(ExplainableModel model, Preprocessing pre, List<String> layers, CamMethod method,
-                            CamOptions options, List<Path> files) throws Exception {
-        Path tmp = Files.createTempDirectory("cam4j-bench");
-        try {
-            ImageExplainer explainer = new ImageExplainer(model, pre, Labels.none(), layers, 0.5f);
-            OutputFolder folder = OutputFolder.create(tmp, "--images");
-            Map<Path, String> names = OutputNames.assign(files);
-            return time(() -> {
-                try (ImagePipeline pipeline = explainer.pipeline(ImageFiles.DEFAULT_MAX_PIXELS)) {
-                    for (Iterator<ImagePipeline.Batch> it = pipeline.batches(files, IMAGE_BATCH); it.hasNext(); ) {
-                        ImagePipeline.Batch b = it.next();
-                        if (b.size() == 0) {
-                            continue;
-                        }
-                        CamResult r = explainer.run(method, options, b.input(), Targets.topClass(b.size()));
-                        for (int i = 0; i < b.size(); i++) {
-                            ImagePipeline.Loaded image = b.loaded().get(i);
-                            Tensor cam = r.cams().slice(i);
-                            Path file = folder.file(names.get(image.file()) + "." + format.extension());
-                            pipeline.submit(() -> format.write(file, explainer.overlay(image.image(), cam)));
-                        }
+    private static void printRow(PrintWriter out, String name, Timing t, int images, Timing floor) {
+        out.printf("%-20s %9.4f %9.4f %10.1f %8.2f%n", name, t.median(), t.min(), images / t.median(),
+                t.median() / floor.median());
+    }
+
+    /** One end-to-end run of a method over the files, as 'cam explain' runs it, writing into {@code folder}. */
+    private Runnable endToEnd(ExplainableModel model, Preprocessing pre, List<String> layers, CamMethod method,
+                              CamOptions options, List<Path> files, Path folder) {
+        ImageExplainer explainer = new ImageExplainer(model, pre, Labels.none(), layers, 0.5f);
+        OutputFolder out = OutputFolder.create(folder, "--images");
+        Map<Path, String> names = OutputNames.assign(files);
+        return () -> {
+            try (ImagePipeline pipeline = explainer.pipeline(ImageFiles.DEFAULT_MAX_PIXELS)) {
+                for (Iterator<ImagePipeline.Batch> it = pipeline.batches(files, IMAGE_BATCH); it.hasNext(); ) {
+                    ImagePipeline.Batch b = it.next();
+                    if (b.size() == 0) {
+                        continue;
                     }
-                    pipeline.finish();
+                    CamResult r = explainer.run(method, options, b.input(), Targets.topClass(b.size()));
+                    for (int i = 0; i < b.size(); i++) {
+                        ImagePipeline.Loaded image = b.loaded().get(i);
+                        Tensor cam = r.cams().slice(i);
+                        Path file = out.file(names.get(image.file()) + "." + format.extension());
+                        pipeline.submit(() -> format.write(file, explainer.overlay(image.image(), cam)));
+                    }
                 }
-            });
-        } finally {
-            try (java.util.stream.Stream<Path> s = Files.walk(tmp)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
+                pipeline.finish();
+            }
+        };
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }
@@ -207,19 +237,31 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private Timing time(Runnable run) {
-        long warmupStart = System.nanoTime();
-        for (int i = 0; warmupRuns >= 0 ? i < warmupRuns : i < 2 || i < AUTO_WARMUP_MAX_RUNS
-                && System.nanoTime() - warmupStart < AUTO_WARMUP_SECONDS * 1_000_000_000L; i++) {
-            run.run();
+    /**
+     * Warms each run up (--warmup), then times them in turns, one run of each per round, so that the machine's drift
+     * (clock, heat, other load) falls on every row alike and the ratios to the floor stay fair.
+     */
+    private List<Timing> timeInTurns(List<Runnable> runs) {
+        for (Runnable run : runs) {
+            long warmupStart = System.nanoTime();
+            for (int i = 0; warmupRuns >= 0 ? i < warmupRuns : i < 2 || i < AUTO_WARMUP_MAX_RUNS
+                    && System.nanoTime() - warmupStart < AUTO_WARMUP_SECONDS * 1_000_000_000L; i++) {
+                run.run();
+            }
         }
-        double[] t = new double[iterations];
+        double[][] t = new double[runs.size()][iterations];
         for (int i = 0; i < iterations; i++) {
-            long start = System.nanoTime();
-            run.run();
-            t[i] = (System.nanoTime() - start) / 1e9;
+            for (int r = 0; r < runs.size(); r++) {
+                long start = System.nanoTime();
+                runs.get(r).run();
+                t[r][i] = (System.nanoTime() - start) / 1e9;
+            }
         }
-        Arrays.sort(t);
-        return new Timing(t[iterations / 2], t[0]);
+        List<Timing> timings = new ArrayList<>();
+        for (double[] row : t) {
+            Arrays.sort(row);
+            timings.add(new Timing(row[iterations / 2], row[0]));
+        }
+        return timings;
     }
 }

@@ -30,6 +30,21 @@ class BenchCommandTest {
     }
 
     @Test
+    void prefixTimeOnlyForMethodsThatRunOnlyThePrefix() throws Exception {
+        Path model = CliTestFiles.cnn(dir);
+        CliRun r = CliRun.of("bench", "--model", model.toString(), "--layer", "block_out", "--method", "GradCAM",
+                "EigenCAM", "--iterations", "1", "--warmup", "0", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode rows = new ObjectMapper().readTree(r.out());
+        assertThat(rows.get(0).has("prefix_median_s")).as("GradCAM needs the whole network").isFalse();
+        assertThat(rows.get(1).get("method").asText()).isEqualTo("EigenCAM");
+        assertThat(rows.get(1).get("prefix_median_s").asDouble()).isPositive();
+        CliRun text = CliRun.of("bench", "--model", model.toString(), "--layer", "block_out", "--method", "EigenCAM",
+                "--iterations", "1", "--warmup", "0");
+        assertThat(text.out()).contains("inference (floor)", "prefix to layers", "EigenCAM");
+    }
+
+    @Test
     void endToEndOverAFolderLeavesNothingBehind() throws Exception {
         Path model = CliTestFiles.cnn(dir);
         Path photos = Files.createDirectories(dir.resolve("photos"));
