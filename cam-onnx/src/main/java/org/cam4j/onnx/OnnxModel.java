@@ -13,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.ForwardResult;
 import org.cam4j.model.FullGradTerms;
@@ -30,10 +29,8 @@ import org.cam4j.onnx.graph.OnnxGraph;
 import org.cam4j.onnx.graph.OutputSelection;
 import org.cam4j.onnx.graph.TensorFacts;
 import org.cam4j.onnx.runtime.OrtRunner;
-import org.cam4j.onnx.runtime.ShapeProbe;
 import org.cam4j.spi.Capability;
 import org.cam4j.target.Target;
-import org.cam4j.target.Targets;
 import org.cam4j.tensor.Tensor;
 
 /**
@@ -47,10 +44,8 @@ public final class OnnxModel implements ExplainableModel {
     private final OnnxGraph graph;
     private final LayerResolver resolver;
     private final TensorFacts facts;
-    /** Input dimensions after the batch that the probed facts and built graphs are for. */
-    private int[] builtFor;
-    private final Set<String> probed = new LinkedHashSet<>();
-    private final Map<String, OrtRunner> sessions = new HashMap<>();
+    private final OnnxSessions sessions;
+    private final HeadRunner heads;
     private final TensorInfo input;
     private final TensorInfo output;
     private final List<TensorInfo> allOutputs;
@@ -69,49 +64,15 @@ public final class OnnxModel implements ExplainableModel {
             model = OutputSelection.select(model, List.of(chosenOutputs.split(",")), path.toString());
         }
         this.graph = new OnnxGraph(model);
-        if (graph.opset() < 9) {
-            throw new IllegalArgumentException(path + " uses ONNX opset " + graph.opset() + "; cam4j reads opset 9 and"
-                    + " later, re-export with opset_version >= 9 (17 recommended)");
-        }
-        if (graph.inputs().size() != 1) {
-            throw new IllegalArgumentException(path + " has " + graph.inputs().size() + " inputs; cam4j explains"
-                    + " single-input image models");
-        }
-        int elem = graph.inputs().get(0).getType().getTensorType().getElemType();
-        if (elem != ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT.getNumber()) {
-            throw new IllegalArgumentException(path + ": input '" + graph.inputs().get(0).getName() + "' is "
-                    + ai.onnx.proto.OnnxMl.TensorProto.DataType.forNumber(elem) + "; cam4j feeds float32 images,"
-                    + " re-export the model with a float input");
-        }
-        var inputType = graph.inputs().get(0).getType().getTensorType();
-        if (inputType.hasShape() && inputType.getShape().getDimCount() != 4) {
-            throw new IllegalArgumentException(path + ": input '" + graph.inputs().get(0).getName() + "' has "
-                    + inputType.getShape().getDimCount() + " dimensions; cam4j explains image models, whose input is"
-                    + " N x C x H x W or N x H x W x C");
-        }
-        requireStandardOps(path, model);
+        ModelRequirements.check(path, graph);
         this.resolver = new LayerResolver(graph);
         this.facts = new TensorFacts(graph);
         this.input = info(graph.inputs().get(0));
         this.output = info(graph.outputs().get(0));
         options.cudaDevice();
-        session("plain", () -> graph.model());
-    }
-
-    /** Domains ONNX Runtime's standard build implements. */
-    private static final Set<String> STANDARD_DOMAINS = Set.of("", "ai.onnx", "ai.onnx.ml", "com.microsoft");
-
-    /** Ops of custom domains (not defined as functions in the model) cannot run: named up front. */
-    private static void requireStandardOps(Path path, ModelProto model) {
-        Set<String> functions = new java.util.HashSet<>();
-        model.getFunctionsList().forEach(f -> functions.add(f.getDomain() + "/" + f.getName()));
-        for (ai.onnx.proto.OnnxMl.NodeProto n : model.getGraph().getNodeList()) {
-            if (!STANDARD_DOMAINS.contains(n.getDomain()) && !functions.contains(n.getDomain() + "/" + n.getOpType())) {
-                throw new IllegalArgumentException(path + " uses op '" + n.getOpType() + "' of custom domain '"
-                        + n.getDomain() + "' (node '" + n.getName() + "'), which ONNX Runtime's standard build does not"
-                        + " run; re-export the model with standard ONNX ops");
-            }
-        }
+        this.sessions = new OnnxSessions(graph, facts, options, input);
+        this.heads = new HeadRunner(graph, facts, output.name(), resolver, sessions);
+        sessions.get(OnnxSessions.PLAIN, graph::model);
     }
 
     @Override
@@ -187,85 +148,15 @@ public final class OnnxModel implements ExplainableModel {
         return resolver.resolve(layer);
     }
 
-    private OrtRunner session(String key, Supplier<ModelProto> build) {
-        return sessions.computeIfAbsent(key, k -> new OrtRunner(build.get().toByteArray(), options));
-    }
-
     private void checkInput(Tensor x) {
         input.requireFits(x);
-    }
-
-    /** Runs a session on batch-first inputs, in chunks when the model's batch dimension is fixed. */
-    private Map<String, Tensor> run(OrtRunner runner, Map<String, Tensor> inputs, Set<String> outputs) {
-        int n = inputs.values().iterator().next().dim(0);
-        int fixed = (int) input.shape()[0];
-        if (fixed <= 0 || fixed == n) {
-            return runner.run(inputs, outputs);
-        }
-        if (n % fixed != 0) {
-            throw new IllegalArgumentException("the model takes batches of exactly " + fixed + " images; got " + n);
-        }
-        Map<String, List<Tensor>> parts = new LinkedHashMap<>();
-        for (int start = 0; start < n; start += fixed) {
-            Map<String, Tensor> chunk = new HashMap<>();
-            for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
-                chunk.put(e.getKey(), e.getValue().rows(start, start + fixed));
-            }
-            runner.run(chunk, outputs).forEach((k, v) -> parts.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
-        }
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        parts.forEach((k, v) -> out.put(k, Tensor.concat(v)));
-        return out;
     }
 
     @Override
     public Tensor predict(Tensor x) {
         checkInput(x);
-        return run(sessions.get("plain"), Map.of(input.name(), x), Set.of(output.name())).get(output.name());
-    }
-
-    /** Makes sure shapes (and small int values) of these tensors are known, with one probe run if needed. */
-    void ensureFacts(Set<String> tensors, Tensor sample) {
-        int[] size = java.util.Arrays.copyOfRange(sample.shape(), 1, sample.rank());
-        if (builtFor != null && !java.util.Arrays.equals(builtFor, size)) {
-            // a model with symbolic image sizes: shapes baked into the gradient graphs change with the input size
-            sessions.entrySet().removeIf(e -> {
-                boolean stale = !e.getKey().equals("plain") && !e.getKey().equals("masked");
-                if (stale) {
-                    e.getValue().close();
-                }
-                return stale;
-            });
-            facts.clear();
-            probed.clear();
-        }
-        builtFor = size;
-        Set<String> missing = new LinkedHashSet<>();
-        for (String t : tensors) {
-            if (!probed.contains(t) && !graph.isInitializer(t) && !graph.isGraphInput(t)) {
-                missing.add(t);
-            }
-        }
-        if (missing.isEmpty() && probed.contains(input.name())) {
-            return;
-        }
-        probed.addAll(ShapeProbe.run(graph, missing, Map.of(input.name(), probeBatch(sample)), facts));
-        probed.add(input.name());
-    }
-
-    /** Two images when the batch is dynamic (so broadcasting over the batch shows), else the fixed batch. */
-    private Tensor probeBatch(Tensor sample) {
-        int want = probeBatchSize();
-        List<Tensor> rows = new ArrayList<>();
-        for (int i = 0; i < want; i++) {
-            rows.add(sample.slice(i % sample.dim(0)));
-        }
-        return Tensor.stack(rows);
-    }
-
-    private int probeBatchSize() {
-        int fixed = (int) input.shape()[0];
-        return fixed > 0 ? fixed : 2;
+        OrtRunner plain = sessions.get(OnnxSessions.PLAIN, graph::model);
+        return sessions.run(plain, Map.of(input.name(), x), Set.of(output.name())).get(output.name());
     }
 
     /**
@@ -285,10 +176,6 @@ public final class OnnxModel implements ExplainableModel {
         NodeProto p = graph.producer(tensor);
         boolean nhwcHint = p != null && p.getOpType().equals("LayerNormalization");
         return TokenReshape.of(facts.shape(tensor), options.reshape(), nhwcHint, layer);
-    }
-
-    /** Backend state kept by a forward pass for head runs: raw activations and cut tensors per layer. */
-    record HeadState(Map<String, Tensor> raw, Map<String, Tensor> cuts, Map<String, TokenReshape> reshapes) {
     }
 
     @Override
@@ -311,7 +198,7 @@ public final class OnnxModel implements ExplainableModel {
         needed.addAll(tensors);
         needed.addAll(cuts);
         needed.add(output.name());
-        ensureFacts(needed, x);
+        sessions.ensureFacts(needed, x);
         List<String> views = tensors.stream().map(this::viewOf).toList();
         List<String> extra = new ArrayList<>(cuts);
         views.stream().filter(v -> !tensors.contains(v) && !extra.contains(v)).forEach(extra::add);
@@ -319,12 +206,12 @@ public final class OnnxModel implements ExplainableModel {
         feeds.put(input.name(), x);
         Map<String, Tensor> out;
         if (gradients) {
-            OrtRunner runner = session("grad|" + tensors, () -> builder.gradients(tensors, false, extra));
-            seeds(x, targets, feeds);
-            out = run(runner, feeds, Set.of());
+            OrtRunner runner = sessions.get("grad|" + tensors, () -> builder.gradients(tensors, false, extra));
+            BackwardSeeds.put(x.dim(0), targets, facts.shape(output.name()), () -> predict(x), feeds);
+            out = sessions.run(runner, feeds, Set.of());
         } else {
-            OrtRunner runner = session("acts|" + tensors, () -> withOutputs(tensors, extra));
-            out = run(runner, feeds, Set.of());
+            OrtRunner runner = sessions.get("acts|" + tensors, () -> withOutputs(tensors, extra));
+            out = sessions.run(runner, feeds, Set.of());
         }
         return result(layers, tensors, views, out, gradients, cuts);
     }
@@ -350,7 +237,7 @@ public final class OnnxModel implements ExplainableModel {
         }
         Map<String, Tensor> cutValues = new HashMap<>();
         cuts.forEach(c -> cutValues.put(c, out.get(c)));
-        return new ForwardResult(out.get(output.name()), acts, grads, new HeadState(raw, cutValues, reshapes));
+        return new ForwardResult(out.get(output.name()), acts, grads, new HeadRunner.State(raw, cutValues, reshapes));
     }
 
     /**
@@ -364,7 +251,7 @@ public final class OnnxModel implements ExplainableModel {
             return ExplainableModel.super.forwardMasked(x, masks, sourceImage);
         }
         checkInput(x);
-        OrtRunner runner = session("masked", () -> new GradientGraphBuilder(graph, facts, output.name())
+        OrtRunner runner = sessions.get(OnnxSessions.MASKED, () -> new GradientGraphBuilder(graph, facts, output.name())
                 .maskedInput(input.name(), input.shape().length, input.layout() == Layout.NHWC ? 3 : 1));
         Tensor source = Tensor.zeros(sourceImage.length);
         for (int r = 0; r < sourceImage.length; r++) {
@@ -382,11 +269,11 @@ public final class OnnxModel implements ExplainableModel {
     public long activationBytesPerImage(Tensor x) {
         checkInput(x);
         try {
-            ensureFacts(new LinkedHashSet<>(graph.nodeOutputs()), x);
+            sessions.ensureFacts(new LinkedHashSet<>(graph.nodeOutputs()), x);
         } catch (IllegalStateException e) {
             return -1;
         }
-        return ActivationMemory.peakBytes(graph, facts, input.name()) / probeBatchSize();
+        return ActivationMemory.peakBytes(graph, facts, input.name()) / sessions.probeBatchSize();
     }
 
     @Override
@@ -397,9 +284,9 @@ public final class OnnxModel implements ExplainableModel {
         List<String> views = tensors.stream().map(this::viewOf).toList();
         List<String> wanted = new ArrayList<>(tensors);
         views.stream().filter(v -> !wanted.contains(v)).forEach(wanted::add);
-        ensureFacts(new LinkedHashSet<>(wanted), x);
-        OrtRunner runner = session("prefix|" + wanted, () -> builder.prefix(wanted));
-        Map<String, Tensor> out = run(runner, Map.of(input.name(), x), Set.of());
+        sessions.ensureFacts(new LinkedHashSet<>(wanted), x);
+        OrtRunner runner = sessions.get("prefix|" + wanted, () -> builder.prefix(wanted));
+        Map<String, Tensor> out = sessions.run(runner, Map.of(input.name(), x), Set.of());
         return result(layers, tensors, views, out, false, List.of());
     }
 
@@ -420,165 +307,37 @@ public final class OnnxModel implements ExplainableModel {
         return b.build();
     }
 
-    /**
-     * Seeds of the backward pass: fixed weights for linear targets and the in-graph top class for {@code null};
-     * other targets get their seed from a first forward pass.
-     */
-    private void seeds(Tensor x, List<Target> targets, Map<String, Tensor> feeds) {
-        seeds(x.dim(0), targets, () -> predict(x), feeds);
-    }
-
-    private void seeds(int n, List<Target> targets, Supplier<Tensor> outputs, Map<String, Tensor> feeds) {
-        long[] ys = facts.shape(output.name());
-        int[] row = new int[ys.length - 1];
-        for (int i = 0; i < row.length; i++) {
-            row[i] = (int) ys[i + 1];
-        }
-        Tensor top = Tensor.zeros(n);
-        boolean allLinear = targets.stream().allMatch(t -> t == null || t.isLinear());
-        Tensor seed;
-        if (allLinear) {
-            List<Tensor> rows = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                Target t = targets.get(i);
-                rows.add(t == null ? Tensor.zeros(row) : t.seed(Tensor.zeros(row)));
-                top.put(i, t == null ? 1f : 0f);
-            }
-            seed = Tensor.stack(rows);
-        } else {
-            seed = Targets.seeds(targets, outputs.get());
-        }
-        feeds.put(GradientGraphBuilder.SEED, seed);
-        feeds.put(GradientGraphBuilder.TOP_CLASS, top);
-    }
-
-    private HeadState headState(ForwardResult prefix, String layer) {
-        if (!(prefix.state() instanceof HeadState state) || !state.raw().containsKey(layer)) {
-            throw new IllegalArgumentException("head runs need a forward result of this model for layer '" + layer + "'");
-        }
-        return state;
-    }
-
     @Override
     public Tensor forwardHead(String layer, Tensor activations, int[] sourceImage, ForwardResult prefix) {
-        HeadState state = headState(prefix, layer);
-        return runHead(layer, state.reshapes().get(layer).toRaw(activations, state.raw().get(layer), sourceImage),
-                sourceImage, state);
+        return heads.forward(layer, activations, sourceImage, prefix);
     }
 
     @Override
     public Tensor forwardHeadAblated(String layer, int[] sourceImage, int[] channels, float[] values,
                                      ForwardResult prefix) {
-        HeadState state = headState(prefix, layer);
-        Tensor raw = state.raw().get(layer);
-        int[] shape = raw.shape();
-        shape[0] = sourceImage.length;
-        Tensor rows = Tensor.zeros(shape);
-        TokenReshape reshape = state.reshapes().get(layer);
-        for (int r = 0; r < sourceImage.length; r++) {
-            Tensor row = rows.slice(r);
-            row.copyFrom(raw.slice(sourceImage[r]));
-            int[] span = reshape.channelSpan(row, channels[r]);
-            for (int i = span[0]; i < span[1]; i += span[2]) {
-                row.put(i, values[r]);
-            }
-        }
-        return runHead(layer, rows, sourceImage, state);
+        return heads.forwardAblated(layer, sourceImage, channels, values, prefix);
     }
 
     @Override
     public Tensor headGradient(String layer, Tensor activations, int[] sourceImage, ForwardResult prefix,
                                List<Target> targets) {
-        HeadState state = headState(prefix, layer);
-        String tensor = resolver.resolve(layer);
-        TokenReshape reshape = state.reshapes().get(layer);
-        Tensor raw = reshape.toRaw(activations, state.raw().get(layer), sourceImage);
-        OrtRunner runner = session("headgrad|" + tensor, () -> {
-            OnnxGraph head = new OnnxGraph(new GradientGraphBuilder(graph, facts, output.name()).head(tensor));
-            return new GradientGraphBuilder(head, facts.forGraph(head), output.name())
-                    .gradients(List.of(tensor), false, List.of());
-        });
-        Map<String, Tensor> feeds = headFeeds(tensor, raw, sourceImage, state);
-        seeds(sourceImage.length, targets, () -> runHead(layer, raw, sourceImage, state), feeds);
-        Tensor grad = runner.run(feeds, Set.of(GradientGraphBuilder.GRAD_PREFIX + 0)).get(GradientGraphBuilder.GRAD_PREFIX + 0);
-        return reshape.toNchw(grad);
+        return heads.gradient(layer, activations, sourceImage, prefix, targets);
     }
 
-    /**
-     * A second backward pass through the head's gradient graph ({@link org.cam4j.onnx.graph.SecondOrderGraph}): the
-     * seed-weighted curvature of the outputs, plus for non-linear targets J^T (d2S/dy2) J v, with J v from the same
-     * pass (the gradient with respect to the seed) and the targets' Hessians.
-     */
     @Override
     public Tensor hessianVectorProduct(String layer, Tensor activations, int[] sourceImage, ForwardResult prefix,
                                        List<Target> targets, Tensor vector) {
-        HeadState state = headState(prefix, layer);
-        String tensor = resolver.resolve(layer);
-        TokenReshape reshape = state.reshapes().get(layer);
-        Tensor base = state.raw().get(layer);
-        Tensor raw = reshape.toRaw(activations, base, sourceImage);
-        Map<String, Tensor> feeds = headFeeds(tensor, raw, sourceImage, state);
-        seeds(sourceImage.length, targets, () -> runHead(layer, raw, sourceImage, state), feeds);
-        // the vector has no component outside the grid (a class token keeps its value): zeros there
-        feeds.put(org.cam4j.onnx.graph.SecondOrderGraph.VECTOR,
-                reshape.toRaw(vector, Tensor.zeros(base.shape()), sourceImage));
-        OrtRunner runner;
-        try {
-            runner = session("hvp|" + tensor + "|" + sourceImage.length, () -> org.cam4j.onnx.graph
-                    .SecondOrderGraph.build(graph, facts, output.name(), tensor, feeds));
-        } catch (org.cam4j.onnx.grad.UnsupportedGradientException e) {
-            throw new UnsupportedOperationException("no second backward pass: " + e.getMessage(), e);
-        }
-        Map<String, Tensor> out = runner.run(feeds, Set.of(org.cam4j.onnx.graph.SecondOrderGraph.LAYER_TERM,
-                org.cam4j.onnx.graph.SecondOrderGraph.SEED_TERM));
-        Tensor hvp = reshape.toNchw(out.get(org.cam4j.onnx.graph.SecondOrderGraph.LAYER_TERM));
-        if (targets.stream().allMatch(t -> t == null || t.isLinear())) {
-            return hvp;
-        }
-        return org.cam4j.model.TargetCurvature.add(this, layer, activations, sourceImage, prefix, targets,
-                runHead(layer, raw, sourceImage, state), out.get(org.cam4j.onnx.graph.SecondOrderGraph.SEED_TERM),
-                hvp);
+        return heads.hessianVectorProduct(this, layer, activations, sourceImage, prefix, targets, vector);
     }
 
     @Override
     public boolean channelIsZero(String layer, int image, int channel, ForwardResult prefix) {
-        HeadState state = headState(prefix, layer);
-        Tensor raw = state.raw().get(layer).slice(image);
-        int[] span = state.reshapes().get(layer).channelSpan(raw, channel);
-        for (int i = span[0]; i < span[1]; i += span[2]) {
-            if (raw.at(i) != 0f) {
-                return false;
-            }
-        }
-        return true;
+        return heads.channelIsZero(layer, image, channel, prefix);
     }
 
     @Override
     public float layerMin(String layer, int image, ForwardResult prefix) {
-        return headState(prefix, layer).raw().get(layer).slice(image).min();
-    }
-
-    /** Runs the head graph on raw-layout layer rows, with the cut tensors of each row's source image. */
-    private Tensor runHead(String layer, Tensor rawRows, int[] sourceImage, HeadState state) {
-        String tensor = resolver.resolve(layer);
-        OrtRunner runner = session("head|" + tensor,
-                () -> new GradientGraphBuilder(graph, facts, output.name()).head(tensor));
-        return runner.run(headFeeds(tensor, rawRows, sourceImage, state), Set.of(output.name())).get(output.name());
-    }
-
-    /** The layer rows plus, for each cut tensor, the rows of each row's source image. */
-    private Map<String, Tensor> headFeeds(String tensor, Tensor rawRows, int[] sourceImage, HeadState state) {
-        Map<String, Tensor> feeds = new HashMap<>();
-        feeds.put(tensor, rawRows);
-        for (String c : new GradientGraphBuilder(graph, facts, output.name()).cutTensors(tensor)) {
-            Tensor all = state.cuts().get(c);
-            List<Tensor> rows = new ArrayList<>();
-            for (int s : sourceImage) {
-                rows.add(all.slice(s));
-            }
-            feeds.put(c, Tensor.stack(rows));
-        }
-        return feeds;
+        return heads.layerMin(layer, image, prefix);
     }
 
     @Override
@@ -595,12 +354,12 @@ public final class OnnxModel implements ExplainableModel {
                 biases.add(bias);
             }
         }
-        ensureFacts(builder.tensorsToProbe(sources), x);
-        OrtRunner runner = session("fullgrad", () -> builder.gradients(sources, false, List.of()));
+        sessions.ensureFacts(builder.tensorsToProbe(sources), x);
+        OrtRunner runner = sessions.get("fullgrad", () -> builder.gradients(sources, false, List.of()));
         Map<String, Tensor> feeds = new HashMap<>();
         feeds.put(input.name(), x);
-        seeds(x, targets, feeds);
-        Map<String, Tensor> out = run(runner, feeds, Set.of());
+        BackwardSeeds.put(x.dim(0), targets, facts.shape(output.name()), () -> predict(x), feeds);
+        Map<String, Tensor> out = sessions.run(runner, feeds, Set.of());
         List<FullGradTerms.Bias> terms = new ArrayList<>();
         for (int i = 1; i < sources.size(); i++) {
             terms.add(new FullGradTerms.Bias(sources.get(i), biases.get(i - 1),
@@ -633,31 +392,31 @@ public final class OnnxModel implements ExplainableModel {
         checkInput(x);
         List<String> sources = List.of(input.name());
         GradientGraphBuilder builder = new GradientGraphBuilder(graph, facts, output.name());
-        ensureFacts(builder.tensorsToProbe(sources), x);
-        OrtRunner runner = session((guided ? "guided|" : "inputgrad|"), () -> builder.gradients(sources, guided, List.of()));
+        sessions.ensureFacts(builder.tensorsToProbe(sources), x);
+        OrtRunner runner = sessions.get((guided ? "guided|" : "inputgrad|"), () -> builder.gradients(sources, guided, List.of()));
         Map<String, Tensor> feeds = new HashMap<>();
         feeds.put(input.name(), x);
-        seeds(x, targets, feeds);
-        return run(runner, feeds, Set.of(GradientGraphBuilder.GRAD_PREFIX + 0)).get(GradientGraphBuilder.GRAD_PREFIX + 0);
+        BackwardSeeds.put(x.dim(0), targets, facts.shape(output.name()), () -> predict(x), feeds);
+        return sessions.run(runner, feeds, Set.of(GradientGraphBuilder.GRAD_PREFIX + 0)).get(GradientGraphBuilder.GRAD_PREFIX + 0);
     }
 
     /** The gradient-augmented model for these layers, as written by {@code cam export}. */
     public ModelProto augmented(List<String> layers, Tensor sample) {
         List<String> tensors = layers.stream().map(resolver::resolve).toList();
         GradientGraphBuilder builder = new GradientGraphBuilder(graph, facts, output.name());
-        ensureFacts(builder.tensorsToProbe(tensors), sample);
+        sessions.ensureFacts(builder.tensorsToProbe(tensors), sample);
         return builder.gradients(tensors, false, List.of());
     }
 
     @Override
     public List<LayerInfo> layers() {
-        ensureFacts(new LinkedHashSet<>(graph.nodeOutputs()), Tensor.zeros(sampleShape()));
-        return LayerCatalog.layers(graph, facts, probed, output.name(), input.shape()[0]);
+        sessions.ensureFacts(new LinkedHashSet<>(graph.nodeOutputs()), Tensor.zeros(sampleShape()));
+        return LayerCatalog.layers(graph, facts, sessions.probed(), output.name(), input.shape()[0]);
     }
 
     @Override
     public List<String> detectorLevels() {
-        ensureFacts(new LinkedHashSet<>(graph.nodeOutputs()), Tensor.zeros(sampleShape()));
+        sessions.ensureFacts(new LinkedHashSet<>(graph.nodeOutputs()), Tensor.zeros(sampleShape()));
         return org.cam4j.onnx.graph.DetectorHeads.levels(graph, facts,
                 new GradientGraphBuilder(graph, facts, output.name()));
     }
@@ -679,7 +438,6 @@ public final class OnnxModel implements ExplainableModel {
 
     @Override
     public void close() {
-        sessions.values().forEach(OrtRunner::close);
-        sessions.clear();
+        sessions.close();
     }
 }
