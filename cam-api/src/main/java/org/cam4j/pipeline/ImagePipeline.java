@@ -20,21 +20,23 @@ import org.cam4j.image.RgbImage;
 import org.cam4j.tensor.Tensor;
 
 /**
- * A folder of photos to written overlays with every core busy: images are decoded and preprocessed on worker
- * threads ahead of the model, in order, and whatever the caller {@link #submit}s (blending, encoding, writing) runs
- * on the same workers behind it. Both queues are bounded (two batches ahead, two tasks per worker behind), so memory
- * stays flat whatever the number of images.
+ * A folder of photos (or any stream of images) to written overlays with every core busy: images are decoded and
+ * preprocessed on worker threads ahead of the model, in order, and whatever the caller {@link #submit}s (blending,
+ * encoding, writing) runs on the same workers behind it. Both queues are bounded (two batches ahead, two tasks per
+ * worker behind), so memory stays flat whatever the number of images.
  *
  * <pre>{@code
- * try (ImagePipeline pipeline = new ImagePipeline(pre, ImageFiles.DEFAULT_MAX_PIXELS, 2);
- *      Cam cam = new Cam(model, Methods.get("GradCAM"), layers, CamOptions.defaults())) {
- *     for (Iterator<ImagePipeline.Batch> it = pipeline.batches(files, 8); it.hasNext(); ) {
+ * try (ImagePipeline pipeline = new ImagePipeline(pre, ImageFiles.DEFAULT_MAX_PIXELS, cores);
+ *      Cam cam = Cam.open(model, "GradCAM", "layer4[-1]")) {
+ *     // files: pipeline.batches(files, 8); images already in memory (camera frames, a database): batchesOf
+ *     for (Iterator<ImagePipeline.Batch> it = pipeline.batchesOf(frames, 8); it.hasNext(); ) {
  *         ImagePipeline.Batch b = it.next();
  *         CamResult r = cam.compute(b.input(), Targets.topClass(b.size()));
  *         for (int i = 0; i < b.size(); i++) {
- *             int k = i;
- *             pipeline.submit(() -> ImageFiles.writePng(out.resolve(k + ".png"),
- *                     Overlay.showCamOnImage(b.images().get(k).pixels(), ..., 0.5f)));
+ *             RgbImage photo = b.images().get(i);
+ *             Tensor map = r.cams().slice(i);
+ *             Path file = out.resolve(i + ".png");
+ *             pipeline.submit(() -> ImageFiles.writePng(file, PhotoOverlay.show(photo, map, pre, 0.5f)));
  *         }
  *     }
  *     pipeline.finish();
@@ -76,7 +78,7 @@ public final class ImagePipeline implements AutoCloseable {
         this.writeSlots = new Semaphore(2 * workers);
     }
 
-    /** One decoded image: the file, the photo as read, and its row of the model input. */
+    /** One decoded image: the file (null for an image given in memory), the photo, and its row of the model input. */
     public record Loaded(Path file, RgbImage image, Tensor input) {
     }
 
@@ -104,27 +106,50 @@ public final class ImagePipeline implements AutoCloseable {
         return new Loaded(file, image, preprocessing.tensor(image));
     }
 
-    /** The files in order, {@code batchSize} at a time, decoded ahead on the workers. */
+    /** The files in order, {@code batchSize} at a time, decoded ahead on the workers; unreadable ones as failed. */
     public Iterator<Batch> batches(List<Path> files, int batchSize) {
-        Iterator<Object> decoded = ordered(files.iterator(), file -> {
+        return batched(ordered(files.iterator(), file -> {
             try {
                 return load(file);
             } catch (RuntimeException e) {
                 return new Failed(file, String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
             }
-        }, 2 * Math.max(batchSize, workers));
+        }, ahead(batchSize)), batchSize);
+    }
+
+    /**
+     * Images already in memory, in order, {@code batchSize} at a time, preprocessed ahead on the workers; the
+     * iterator is read only as far as that look-ahead (two batches), so it may be endless.
+     */
+    public Iterator<Batch> batchesOf(Iterator<RgbImage> images, int batchSize) {
+        return batched(ordered(images, image -> new Loaded(null, image, preprocessing.tensor(image)),
+                ahead(batchSize)), batchSize);
+    }
+
+    private int ahead(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+        }
+        return 2 * Math.max(batchSize, workers);
+    }
+
+    /** Groups prepared images (each a {@link Loaded} or a {@link Failed}) into batches of up to batchSize loaded. */
+    private static Iterator<Batch> batched(Iterator<?> prepared, int batchSize) {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
-                return decoded.hasNext();
+                return prepared.hasNext();
             }
 
             @Override
             public Batch next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
                 List<Loaded> loaded = new ArrayList<>();
                 List<Failed> failed = new ArrayList<>();
-                while (decoded.hasNext() && loaded.size() < batchSize) {
-                    Object o = decoded.next();
+                while (prepared.hasNext() && loaded.size() < batchSize) {
+                    Object o = prepared.next();
                     if (o instanceof Loaded l) {
                         loaded.add(l);
                     } else {

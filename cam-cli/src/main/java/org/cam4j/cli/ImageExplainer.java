@@ -1,21 +1,18 @@
 package org.cam4j.cli;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.cam4j.image.ImageFiles;
-import org.cam4j.image.Overlay;
 import org.cam4j.image.Preprocessing;
 import org.cam4j.image.RgbImage;
 import org.cam4j.methods.GuidedBackprop;
 import org.cam4j.model.ExplainableModel;
-import org.cam4j.pipeline.BilinearResize;
 import org.cam4j.pipeline.Cam;
 import org.cam4j.pipeline.CamOps;
 import org.cam4j.pipeline.CamOptions;
 import org.cam4j.pipeline.CamResult;
 import org.cam4j.pipeline.ImagePipeline;
+import org.cam4j.pipeline.PhotoOverlay;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.target.ClassifierOutputTarget;
 import org.cam4j.target.Target;
@@ -93,14 +90,7 @@ final class ImageExplainer {
     }
 
     Tensor overlay(RgbImage original, Tensor cam) {
-        if (preprocessing.cropHeight() > 0) {
-            return Overlay.showCamOnImage(preprocessing.geometry(original).pixels(), cam, imageWeight);
-        }
-        Tensor mask = BilinearResize.resize(cam, original.height(), original.width());
-        for (int i = 0; i < mask.size(); i++) {
-            mask.put(i, Math.max(0f, Math.min(1f, mask.at(i))));
-        }
-        return Overlay.showCamOnImage(original.pixels(), mask, imageWeight);
+        return PhotoOverlay.show(original, cam, preprocessing, imageWeight);
     }
 
     /**
