@@ -51,17 +51,21 @@ public final class CamOps {
         return maps;
     }
 
+    /**
+     * x = x - min; x = x / (1e-7 + max(x)) in two passes instead of three: rounding is monotonic, so on a finite map
+     * the largest x - min is the largest value minus min, rounded alike, and the result is the same to the bit.
+     */
     private static void normalize(Tensor img) {
-        float min = img.min();
+        float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
         for (int p = 0; p < img.size(); p++) {
-            float v = img.at(p) - min;
-            img.put(p, v);
+            float v = img.at(p);
+            min = Math.min(min, v);
             max = Math.max(max, v);
         }
-        float denom = (float) (1e-7 + max);
+        float denom = (float) (1e-7 + (max - min));
         for (int p = 0; p < img.size(); p++) {
-            img.put(p, img.at(p) / denom);
+            img.put(p, (img.at(p) - min) / denom);
         }
     }
 

@@ -271,11 +271,24 @@ public final class Tensor {
         return m;
     }
 
-    /** The flat index of the first NaN or infinite value, or -1 when every value is finite. */
+    /**
+     * The flat index of the first NaN or infinite value, or -1 when every value is finite. Blocks are screened by
+     * their largest magnitude (NaN and infinities make it non-finite), a loop the JIT vectorises; only a block that
+     * fails is searched value by value.
+     */
     public int firstNonFinite() {
-        for (int i = 0; i < size; i++) {
-            if (!Float.isFinite(data[offset + i])) {
-                return i;
+        for (int from = 0; from < size; from += 4096) {
+            int to = Math.min(size, from + 4096);
+            float largest = 0f;
+            for (int i = from; i < to; i++) {
+                largest = Math.max(largest, Math.abs(data[offset + i]));
+            }
+            if (!(largest <= Float.MAX_VALUE)) {
+                for (int i = from; i < to; i++) {
+                    if (!Float.isFinite(data[offset + i])) {
+                        return i;
+                    }
+                }
             }
         }
         return -1;

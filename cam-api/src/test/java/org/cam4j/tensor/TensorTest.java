@@ -16,6 +16,26 @@ class TensorTest {
     }
 
     @Test
+    void firstNonFiniteFindsTheFirstNanOrInfinityAnywhereAndInSlices() {
+        Tensor t = Tensor.zeros(3, 5000);
+        t.put(7, Float.MAX_VALUE);
+        t.put(8, -Float.MAX_VALUE);
+        t.put(9, -0f);
+        assertThat(t.firstNonFinite()).isEqualTo(-1);
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            Tensor u = t.copy();
+            u.put(12_345, bad);
+            u.put(14_000, Float.NaN);
+            assertThat(u.firstNonFinite()).as("%s", bad).isEqualTo(12_345);
+            // a slice counts from its own start: image 2 starts at 10 000
+            assertThat(u.slice(2).firstNonFinite()).isEqualTo(2_345);
+            assertThat(u.slice(0).firstNonFinite()).isEqualTo(-1);
+            u.put(4_095, bad);
+            assertThat(u.firstNonFinite()).as("the last value of the first block").isEqualTo(4_095);
+        }
+    }
+
+    @Test
     void slicesAndReshapesAreViews() {
         Tensor t = range(2, 3, 4);
         Tensor s = t.slice(1);
