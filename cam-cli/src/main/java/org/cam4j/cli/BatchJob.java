@@ -202,6 +202,17 @@ public final class BatchJob {
     }
 
     /**
+     * Opens every model once and closes it: a model the run cannot use (a missing file, a detector without
+     * {@code task: detection}, bad preprocessing or labels) is refused in one line before any image is explained. The
+     * driver of a Spark run calls this before starting executors, whose failures Spark would log with stack traces.
+     */
+    public void checkModels(OutputStore store) {
+        for (String model : modelNames) {
+            worker(model, store, null, 1).close();
+        }
+    }
+
+    /**
      * Writes {@code summary.json} and {@code report.html} (as the formats ask) from every image's record, in model
      * then image order.
      */

@@ -14,7 +14,8 @@ import org.cam4j.cli.BatchJob;
 import org.cam4j.cli.CliException;
 
 /**
- * {@code cam batch RUN.yaml --spark}: the same YAML run as an Apache Spark job. The driver checks the YAML, lists
+ * {@code cam batch RUN.yaml --spark}: the same YAML run as an Apache Spark job. The driver checks the YAML and opens
+ * each model once (so a model the run cannot use is refused in one line before any executor starts), lists
  * the images through Hadoop's FileSystem API and makes one (model, image) task per pair; executors explain their
  * partition ({@link ExplainPartition}: each model opened once per partition) and write the same files as a local
  * run into the output folder ({@link HadoopStore}); the driver writes {@code summary.json} and {@code report.html}
@@ -69,6 +70,7 @@ public final class SparkBatch {
         SparkMaster.check(master);
         HadoopStore store = new HadoopStore(outRoot);
         store.prepare();
+        job.checkModels(store);
         SparkSession.Builder builder = SparkSession.builder().appName("cam4j batch " + yaml.getFileName());
         if (master != null) {
             builder.master(master);

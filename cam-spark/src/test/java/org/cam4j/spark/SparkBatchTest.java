@@ -167,6 +167,26 @@ class SparkBatchTest {
     }
 
     @Test
+    void aModelTheRunCannotUseIsRefusedByTheDriverBeforeAnyExecutorStarts() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("refused"));
+        Path model = org.cam4j.testdata.TestFiles.ultraface(run);
+        Path yaml = Files.writeString(run.resolve("run.yaml"), String.join("\n", "output: out", "formats: [png]",
+                "models: [{name: faces, path: " + run.relativize(model) + "}]", "methods: [GradCAM]",
+                "images: [ultraface/13.jpg]", ""));
+        StringWriter o = new StringWriter();
+        // an executor's refusal would come back as "the Spark job failed: ...", after Spark's own ERROR lines
+        assertThatThrownBy(() -> SparkBatch.run(yaml, null, "local[1]", new PrintWriter(o, true),
+                new PrintWriter(new StringWriter(), true)))
+                .isInstanceOf(org.cam4j.cli.CliException.class)
+                .hasMessageStartingWith(yaml + ": model faces is an object detector")
+                .hasMessageEndingWith("add 'task: detection' to the YAML to explain its detections");
+        assertThat(o.toString()).isEmpty();
+        try (java.util.stream.Stream<Path> files = Files.walk(run.resolve("out"))) {
+            assertThat(files.filter(Files::isRegularFile)).isEmpty();
+        }
+    }
+
+    @Test
     void aModelNamedByUriIsCopiedWithItsYamlAndLabels() throws Exception {
         Path run = Files.createDirectories(dir.resolve("uri-model"));
         Path model = org.cam4j.testdata.TestFiles.ultraface(run);
