@@ -244,33 +244,33 @@ public final class BatchWorker implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Explains one batch with every method. The model's outputs (the records' predictions) come with the first
+     * method's CAMs; only top-k targets with k > 1 need them before any CAM, and only then does a plain inference
+     * run first (a top-1 target is resolved inside the CAM's own pass).
+     */
     private void explainPart(ImagePipeline pipeline, ImagePipeline.Batch batch, Map<Path, String> names,
                              Map<Path, List<Target>> targets, int top, Listener listener) {
         Tensor input = batch.input();
-        Tensor outputs = model.predict(input);
-        List<List<ImageExplainer.Prediction>> predictions = explainer.predictions(outputs, top);
-        List<ObjectNode> records = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            ObjectNode rec = json.createObjectNode().put("model", modelName)
-                    .put("image", shown.apply(batch.loaded().get(i).file()));
-            ArrayNode p = rec.putArray("predictions");
-            predictions.get(i).subList(0, Math.min(5, predictions.get(i).size())).forEach(x -> p.addObject()
-                    .put("class", x.index()).put("label", x.label()).put("probability", x.probability()));
-            rec.putArray("cams");
-            records.add(rec);
-        }
+        boolean classesFirst = batch.loaded().stream()
+                .anyMatch(l -> targets.get(l.file()).stream().filter(t -> t == null).count() > 1);
+        List<List<ImageExplainer.Prediction>> first = classesFirst
+                ? explainer.predictions(model.predict(input), top) : null;
         // one row per (image, target); top-k targets resolve to the k best classes of each image
         List<Integer> rowImage = new ArrayList<>();
         List<Target> rowTarget = new ArrayList<>();
+        int[] firstRow = new int[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             List<Target> t = targets.get(batch.loaded().get(i).file());
+            firstRow[i] = rowImage.size();
             for (int k = 0; k < t.size(); k++) {
                 rowImage.add(i);
-                rowTarget.add(t.get(k) != null ? t.get(k)
-                        : new ClassifierOutputTarget(predictions.get(i).get(k).index()));
+                rowTarget.add(t.get(k) != null || first == null ? t.get(k)
+                        : new ClassifierOutputTarget(first.get(i).get(k).index()));
             }
         }
         Tensor rowInput = Tensor.stack(rowImage.stream().map(input::slice).toList());
+        List<ObjectNode> records = new ArrayList<>();
         // the records are written by the last of the batch's output writes: a record means its outputs are in place
         AtomicInteger pending = new AtomicInteger(job.methods().size() * rowImage.size());
         Runnable writeRecords = () -> {
@@ -282,10 +282,18 @@ public final class BatchWorker implements AutoCloseable {
         List<String> formats = job.formats();
         for (BatchCommand.Method m : job.methods()) {
             CamResult r = explainer.run(m.method(), m.options(), rowInput, rowTarget);
+            if (records.isEmpty()) {
+                List<List<ImageExplainer.Prediction>> rows = first != null ? null
+                        : explainer.predictions(r.outputs(), top);
+                for (int i = 0; i < batch.size(); i++) {
+                    records.add(record(batch.loaded().get(i).file(), first != null ? first.get(i)
+                            : rows.get(firstRow[i])));
+                }
+            }
             Map<String, double[]> scores = evaluate(m, rowInput, r);
             for (int row = 0; row < rowImage.size(); row++) {
                 ImagePipeline.Loaded image = batch.loaded().get(rowImage.get(row));
-                int cls = ExplainCommand.targetClass(rowTarget.get(row));
+                int cls = ExplainCommand.targetClass(r.targets().get(row));
                 String name = modelName + "/" + names.get(image.file()) + "."
                         + OutputFolder.safeName(m.method().name() + "." + labels.name(cls));
                 ObjectNode cam = ((ArrayNode) records.get(rowImage.get(row)).get("cams")).addObject()
@@ -305,6 +313,16 @@ public final class BatchWorker implements AutoCloseable {
                 });
             }
         }
+    }
+
+    /** An image's record before its maps are added: the model, the image and its top five predictions. */
+    private ObjectNode record(Path image, List<ImageExplainer.Prediction> predictions) {
+        ObjectNode rec = json.createObjectNode().put("model", modelName).put("image", shown.apply(image));
+        ArrayNode p = rec.putArray("predictions");
+        predictions.subList(0, Math.min(5, predictions.size())).forEach(x -> p.addObject()
+                .put("class", x.index()).put("label", x.label()).put("probability", x.probability()));
+        rec.putArray("cams");
+        return rec;
     }
 
     /**
