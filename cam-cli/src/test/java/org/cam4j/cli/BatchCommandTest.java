@@ -1,6 +1,7 @@
 package org.cam4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,6 +61,38 @@ class BatchCommandTest {
         String png = first.get("cams").get(0).get("png").asText();
         assertThat(out.resolve(png)).isRegularFile();
         assertThat(out.resolve("report.html")).content().contains("<img src=\"cnn/p000.GradCAM.");
+    }
+
+    @Test
+    void topClassRecordsCarryThePlainInferencesPredictionsAndMapsOfThatClass() throws Exception {
+        photos(3, 20);
+        CliTestFiles.cnn(dir);
+        Path run = yaml("""
+                output: out
+                formats: [json]
+                models: [{name: cnn, path: cnn.onnx, layers: [block_out]}]
+                methods: [GradCAM, EigenCAM]
+                images: [photos/]
+                """);
+        CliRun r = CliRun.of("batch", run.toString(), "--no-progress");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode summary = new ObjectMapper().readTree(dir.resolve("out/summary.json").toFile());
+        assertThat(summary).hasSize(3);
+        for (JsonNode record : summary) {
+            // the predictions now come with the first method's pass: the same as a plain inference's
+            CliRun plain = CliRun.of("explain", "--model", dir.resolve("cnn.onnx").toString(), "--layer", "block_out",
+                    "--image", record.get("image").asText(), "--out", dir.resolve("plain").toString(), "--json");
+            assertThat(plain.exit()).as(plain.err()).isZero();
+            JsonNode expected = new ObjectMapper().readTree(plain.out()).get(0).get("predictions");
+            JsonNode got = record.get("predictions");
+            for (int k = 0; k < expected.size(); k++) {
+                assertThat(got.get(k).get("class").asInt()).isEqualTo(expected.get(k).get("class").asInt());
+                assertThat(got.get(k).get("probability").asDouble())
+                        .isCloseTo(expected.get(k).get("probability").asDouble(), within(1e-6));
+            }
+            assertThat(record.get("cams")).hasSize(2).allSatisfy(cam ->
+                    assertThat(cam.get("class").asInt()).isEqualTo(got.get(0).get("class").asInt()));
+        }
     }
 
     @Test
