@@ -18,7 +18,9 @@ import java.util.zip.DeflaterOutputStream;
  * Huffman coding alone is both faster and smaller (overlays of twelve photos: 2-17% smaller, 19 instead of 27 ms for
  * 1280 x 720). On flat images (large areas of one colour) matching wins by far (a one-colour 1280 x 720 image: 13 KB
  * against 340 KB). The crossover measured at about half the filtered bytes being zero, so that is the rule, counted
- * on every eighth row.
+ * on every eighth row (overlays of photos: 10-41% zeros; of a black photo, a photo inset on black, a text page:
+ * 85-92%). A synthetic pattern that repeats without zero differences (a periodic gradient) fools it: coded near one
+ * bit per byte, larger than matching would make it, never wrong.
  */
 final class PngWriter {
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
