@@ -11,6 +11,7 @@ import org.cam4j.image.Preprocessing;
 import org.cam4j.pipeline.CamResult;
 import org.cam4j.pipeline.ImagePipeline;
 import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -110,6 +111,7 @@ final class BenchCommand implements Callable<Integer> {
                     : pre.batch(List.of(ImageFiles.read(DefaultModel.image()))), batch);
             List<String> targetLayers = ModelArgs.layersOrDefault(layers, settings, model);
             boolean withPrefix = files == null && chosen.stream().anyMatch(m -> m.needs().isEmpty());
+            AtomicInteger explained = new AtomicInteger();
             List<Runnable> runs = new ArrayList<>();
             runs.add(() -> model.predict(x));
             if (withPrefix) {
@@ -123,16 +125,18 @@ final class BenchCommand implements Callable<Integer> {
                     runs.add(() -> cam.compute(x, Targets.topClass(x.dim(0))));
                 } else {
                     Path folder = Files.createDirectory(tmp.resolve(String.valueOf(runs.size())));
-                    runs.add(endToEnd(model, pre, targetLayers, method, options, files, folder));
+                    runs.add(endToEnd(model, pre, targetLayers, method, options, files, folder, explained));
                 }
             }
             List<Timing> timings = timeInTurns(runs);
             Timing floor = timings.get(0);
             Timing prefix = withPrefix ? timings.get(1) : null;
-            int n = files == null ? x.dim(0) : files.size();
+            // end to end, images that cannot be read are not counted as explained
+            int n = files == null ? x.dim(0) : explained.get();
             if (!json) {
                 out.printf("%-20s %9s %9s %10s %8s   (%s, batch %s)%n", "method", "median_s", "min_s", "images/s",
-                        "x floor", files == null ? "one batch" : "end to end, " + files.size() + " images",
+                        "x floor", files == null ? "one batch" : "end to end, " + n + " images"
+                        + (n < files.size() ? " (" + (files.size() - n) + " unreadable, left out)" : ""),
                         Arrays.toString(x.shape()));
                 printRow(out, "inference (floor)", floor, x.dim(0), floor);
                 if (prefix != null) {
@@ -172,16 +176,22 @@ final class BenchCommand implements Callable<Integer> {
                 t.median() / floor.median());
     }
 
-    /** One end-to-end run of a method over the files, as 'cam explain' runs it, writing into {@code folder}. */
+    /**
+     * One end-to-end run of a method over the files, as 'cam explain' runs it, writing into {@code folder}; sets
+     * {@code explained} to the number of images it could read.
+     */
     private Runnable endToEnd(ExplainableModel model, Preprocessing pre, List<String> layers, CamMethod method,
-                              CamOptions options, List<Path> files, Path folder) {
+                              CamOptions options, List<Path> files, Path folder,
+                              AtomicInteger explained) {
         ImageExplainer explainer = new ImageExplainer(model, pre, Labels.none(), layers, 0.5f);
         OutputFolder out = OutputFolder.create(folder, "--images");
         Map<Path, String> names = OutputNames.assign(files);
         return () -> {
+            int read = 0;
             try (ImagePipeline pipeline = explainer.pipeline(ImageFiles.DEFAULT_MAX_PIXELS)) {
                 for (Iterator<ImagePipeline.Batch> it = pipeline.batches(files, IMAGE_BATCH); it.hasNext(); ) {
                     ImagePipeline.Batch b = it.next();
+                    read += b.size();
                     if (b.size() == 0) {
                         continue;
                     }
@@ -195,6 +205,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 pipeline.finish();
             }
+            explained.set(read);
         };
     }
 

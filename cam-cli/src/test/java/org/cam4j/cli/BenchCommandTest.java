@@ -51,13 +51,14 @@ class BenchCommandTest {
         for (int i = 0; i < 5; i++) {
             CliTestFiles.photo(photos.resolve("p" + i + ".png"), i, 40, 30);
         }
+        Files.writeString(photos.resolve("broken.png"), "not a png");
         CliRun r = CliRun.of("bench", "--model", model.toString(), "--layer", "block_out", "--method", "GradCAM",
                 "EigenCAM", "--images", photos.toString(), "--iterations", "1", "--warmup", "0", "--format", "jpg",
                 "--json");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode rows = new ObjectMapper().readTree(r.out());
         assertThat(rows).hasSize(2);
-        assertThat(rows.get(0).get("images").asInt()).isEqualTo(5);
+        assertThat(rows.get(0).get("images").asInt()).as("the unreadable file is left out").isEqualTo(5);
         assertThat(rows.get(0).get("end_to_end").asBoolean()).isTrue();
         assertThat(rows.get(1).get("images_per_s").asDouble()).isPositive();
     }
