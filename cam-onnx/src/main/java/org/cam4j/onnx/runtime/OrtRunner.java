@@ -56,7 +56,7 @@ public final class OrtRunner implements AutoCloseable {
                 so.addCUDA(cuda);
             } catch (OrtException | UnsatisfiedLinkError | RuntimeException e) {
                 so.close();
-                throw new IllegalArgumentException("cannot use CUDA device " + cuda + " (" + e.getMessage().lines()
+                throw new IllegalArgumentException("cannot use CUDA device " + cuda + " (" + String.valueOf(e.getMessage()).lines()
                         .findFirst().orElse("") + "); CUDA needs the -Pgpu build and CUDA 12 with cuDNN 9 on the"
                         + " library path, or use --device cpu");
             }
