@@ -71,6 +71,10 @@ final class BatchCommand implements Callable<Integer> {
         OutputFolder out = OutputFolder.create(outPath, "--out or the YAML's output");
         LocalStore store = new LocalStore(out);
         store.removeUnfinishedWrites();
+        if (job.modelNames().size() > 1) {
+            // a run of several models is refused up front, not after hours on the first ones
+            job.checkModels(store);
+        }
         List<JsonNode> records = Collections.synchronizedList(new ArrayList<>());
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         try (ProgressBar bar = ProgressBars.create("explaining", job.images().size() * job.modelNames().size(),

@@ -204,7 +204,8 @@ public final class BatchJob {
     /**
      * Opens every model once and closes it: a model the run cannot use (a missing file, a detector without
      * {@code task: detection}, bad preprocessing or labels) is refused in one line before any image is explained. The
-     * driver of a Spark run calls this before starting executors, whose failures Spark would log with stack traces.
+     * driver of a Spark run calls this before starting executors, whose failures Spark would log with stack traces,
+     * and a local run of several models before the first (one model is opened first anyway).
      */
     public void checkModels(OutputStore store) {
         for (String model : modelNames) {

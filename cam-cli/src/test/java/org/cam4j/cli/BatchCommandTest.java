@@ -96,6 +96,29 @@ class BatchCommandTest {
     }
 
     @Test
+    void aRunOfSeveralModelsRefusesAnUnusableOneBeforeExplainingAnything() throws Exception {
+        photos(2, 20);
+        CliTestFiles.cnn(dir);
+        Path faces = org.cam4j.testdata.TestFiles.ultraface(dir);
+        Path run = yaml("""
+                output: out
+                models:
+                  - {name: cnn, path: cnn.onnx, layers: [block_out]}
+                  - {name: faces, path: %s}
+                methods: [GradCAM]
+                images: [photos/]
+                """.formatted(dir.relativize(faces)));
+        CliRun r = CliRun.of("batch", run.toString(), "--no-progress");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("cam: error: " + run + ": model faces is an object detector")
+                .endsWith("add 'task: detection' to the YAML to explain its detections").doesNotContain("\n");
+        // the first model's images were not explained first
+        try (java.util.stream.Stream<Path> files = Files.walk(dir.resolve("out"))) {
+            assertThat(files.filter(Files::isRegularFile)).isEmpty();
+        }
+    }
+
+    @Test
     void anEvaluateSectionAddsMetricsToRecordsAndReport() throws Exception {
         photos(2, 20);
         CliTestFiles.cnn(dir);
