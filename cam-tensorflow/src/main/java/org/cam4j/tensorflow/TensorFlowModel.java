@@ -263,19 +263,27 @@ final class TensorFlowModel implements ExplainableModel {
         } else {
             values = run(feeds, fetch);
         }
+        return result(x, layerNames, tensors, values, values.get(tensors.size()), grads);
+    }
+
+    /** Only the layers: TensorFlow runs just the ops they depend on (the prefix of the network). */
+    @Override
+    public ForwardResult activations(Tensor x, List<String> layerNames) {
+        checkInput(x);
+        List<String> tensors = layerNames.stream().map(this::layerTensor).toList();
+        return result(x, layerNames, tensors, run(Map.of(inputTensor, x), tensors), null, Map.of());
+    }
+
+    /** A forward result from fetched values whose first entries are the layers' tensors (NHWC), in order. */
+    private ForwardResult result(Tensor x, List<String> layerNames, List<String> tensors, List<Tensor> values,
+                                 Tensor output, Map<String, Tensor> grads) {
         Map<String, Tensor> acts = new LinkedHashMap<>();
         Map<String, String> raw = new HashMap<>();
         for (int i = 0; i < tensors.size(); i++) {
             acts.put(layerNames.get(i), TfTensors.toNchw(values.get(i)));
             raw.put(layerNames.get(i), tensors.get(i));
         }
-        return new ForwardResult(values.get(tensors.size()), acts, grads, new HeadState(x, raw));
-    }
-
-    @Override
-    public ForwardResult activations(Tensor x, List<String> layerNames) {
-        ForwardResult f = forward(x, layerNames, Targets.topClass(x.dim(0)), false);
-        return new ForwardResult(null, f.activations(), f.gradients(), f.state());
+        return new ForwardResult(output, acts, grads, new HeadState(x, raw));
     }
 
     @Override
