@@ -99,8 +99,25 @@ public final class Cam implements AutoCloseable {
         return options;
     }
 
-    /** CAMs for a batch; {@code targets} has one entry per image, {@code null} meaning the top class. */
+    /**
+     * CAMs for a batch; {@code targets} has one entry per image, {@code null} meaning the top class. Methods that
+     * need neither gradients nor the output (EigenCAM) run only the network up to the target layers, and their result
+     * has no outputs: see {@link #computeWithOutputs}.
+     */
     public CamResult compute(Tensor input, List<Target> targets) {
+        return compute(input, targets, false);
+    }
+
+    /**
+     * {@link #compute}, with the model's outputs always in the result (and {@code null} targets resolved to the top
+     * class): methods that would run only the prefix of the network run all of it once instead, which is cheaper
+     * than a second, plain inference for the outputs.
+     */
+    public CamResult computeWithOutputs(Tensor input, List<Target> targets) {
+        return compute(input, targets, true);
+    }
+
+    private CamResult compute(Tensor input, List<Target> targets, boolean withOutputs) {
         if (input.rank() != 4 || input.dim(0) == 0) {
             throw new IllegalArgumentException("input must be a non-empty 4-d image batch, got "
                     + java.util.Arrays.toString(input.shape()));
@@ -109,14 +126,14 @@ public final class Cam implements AutoCloseable {
             throw new IllegalArgumentException("got " + targets.size() + " targets for " + input.dim(0) + " images");
         }
         if (!options.augSmooth()) {
-            return computeOnce(input, targets);
+            return computeOnce(input, targets, withOutputs);
         }
         CamResult plain = null;
         Tensor sum = null;
         for (boolean flip : new boolean[] {false, true}) {
             for (float factor : AUG_FACTORS) {
                 Tensor augmented = multiply(flip ? flipWidth(input, inputLayout()) : input, factor);
-                CamResult r = computeOnce(augmented, targets);
+                CamResult r = computeOnce(augmented, targets, withOutputs);
                 Tensor cams = flip ? flipWidth(r.cams().reshape(r.cams().dim(0), 1, r.cams().dim(1), r.cams().dim(2)),
                         Layout.NCHW).reshape(r.cams().shape()) : r.cams();
                 if (!flip && factor == 1.0f) {
@@ -131,11 +148,11 @@ public final class Cam implements AutoCloseable {
         return new CamResult(sum, plain.outputs(), plain.targets(), plain.lowRes());
     }
 
-    private CamResult computeOnce(Tensor input, List<Target> targets) {
+    private CamResult computeOnce(Tensor input, List<Target> targets, boolean withOutputs) {
         CamOps.checkCancelled();
         requireFinite(input, "the input batch", "check the preprocessing or the .npy file");
         List<Target> explained = method.targets(targets, input, model);
-        boolean prefixOnly = method.needs().isEmpty();
+        boolean prefixOnly = method.needs().isEmpty() && !withOutputs;
         ForwardResult forward = prefixOnly ? model.activations(input, layers)
                 : model.forward(input, layers, explained, method.needs().contains(Capability.GRADIENTS));
         if (forward.output() != null) {

@@ -77,15 +77,10 @@ final class ImageExplainer {
         return new Cam(model, method, layers, options);
     }
 
-    /** CAMs of one method; the outputs are always there (a plain inference for prefix-only methods). */
+    /** CAMs of one method, with the model's outputs (prefix-only methods run the whole network once for them). */
     CamResult run(CamMethod method, CamOptions options, Tensor input, List<Target> targets) {
         try (Cam cam = new Cam(model, method, layers, options)) {
-            CamResult r = cam.compute(input, targets);
-            if (r.outputs() != null) {
-                return r;
-            }
-            Tensor outputs = model.predict(input);
-            return new CamResult(r.cams(), outputs, org.cam4j.target.Targets.resolve(r.targets(), outputs), r.lowRes());
+            return cam.computeWithOutputs(input, targets);
         }
     }
 
