@@ -52,8 +52,12 @@ public final class Overlay {
         if (brightest > 1f) {
             throw new IllegalArgumentException("the image must be float in [0, 1]");
         }
+        // (int) (255 * (v / max)) in two loops: the first, without the conversion, compiles to vector instructions
         for (int i = 0; i < out.length; i++) {
-            out[i] = (int) (255f * (out[i] / max));
+            out[i] = 255f * (out[i] / max);
+        }
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (int) out[i];
         }
         return Tensor.of(out, h, w, 3);
     }
