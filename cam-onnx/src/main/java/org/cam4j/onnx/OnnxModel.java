@@ -207,7 +207,7 @@ public final class OnnxModel implements ExplainableModel {
         Map<String, Tensor> out;
         if (gradients) {
             OrtRunner runner = sessions.get("grad|" + tensors, () -> builder.gradients(tensors, false, extra));
-            BackwardSeeds.put(x.dim(0), targets, facts.shape(output.name()), () -> predict(x), feeds);
+            seeds(x, targets, feeds);
             out = sessions.run(runner, feeds, Set.of());
         } else {
             OrtRunner runner = sessions.get("acts|" + tensors, () -> withOutputs(tensors, extra));
@@ -290,6 +290,11 @@ public final class OnnxModel implements ExplainableModel {
         return result(layers, tensors, views, out, false, List.of());
     }
 
+    /** The backward seeds of a batch ({@link BackwardSeeds}), from a plain inference when a target needs it. */
+    private void seeds(Tensor x, List<Target> targets, Map<String, Tensor> feeds) {
+        BackwardSeeds.put(x.dim(0), targets, facts.shape(output.name()), () -> predict(x), feeds);
+    }
+
     /** The original model with extra outputs. */
     private ModelProto withOutputs(List<String> tensors, List<String> extra) {
         ModelProto.Builder b = graph.model().toBuilder();
@@ -358,7 +363,7 @@ public final class OnnxModel implements ExplainableModel {
         OrtRunner runner = sessions.get("fullgrad", () -> builder.gradients(sources, false, List.of()));
         Map<String, Tensor> feeds = new HashMap<>();
         feeds.put(input.name(), x);
-        BackwardSeeds.put(x.dim(0), targets, facts.shape(output.name()), () -> predict(x), feeds);
+        seeds(x, targets, feeds);
         Map<String, Tensor> out = sessions.run(runner, feeds, Set.of());
         List<FullGradTerms.Bias> terms = new ArrayList<>();
         for (int i = 1; i < sources.size(); i++) {
@@ -396,7 +401,7 @@ public final class OnnxModel implements ExplainableModel {
         OrtRunner runner = sessions.get((guided ? "guided|" : "inputgrad|"), () -> builder.gradients(sources, guided, List.of()));
         Map<String, Tensor> feeds = new HashMap<>();
         feeds.put(input.name(), x);
-        BackwardSeeds.put(x.dim(0), targets, facts.shape(output.name()), () -> predict(x), feeds);
+        seeds(x, targets, feeds);
         return sessions.run(runner, feeds, Set.of(GradientGraphBuilder.GRAD_PREFIX + 0)).get(GradientGraphBuilder.GRAD_PREFIX + 0);
     }
 
