@@ -75,11 +75,7 @@ final class HeadRunner {
         String tensor = resolver.resolve(layer);
         TokenReshape reshape = state.reshapes().get(layer);
         Tensor raw = reshape.toRaw(activations, state.raw().get(layer), sourceImage);
-        OrtRunner runner = sessions.get("headgrad|" + tensor, () -> {
-            OnnxGraph head = new OnnxGraph(builder().head(tensor));
-            return new GradientGraphBuilder(head, facts.forGraph(head), output)
-                    .gradients(List.of(tensor), false, List.of());
-        });
+        OrtRunner runner = sessions.get("headgrad|" + tensor, () -> builder().headGradients(tensor));
         Map<String, Tensor> feeds = feeds(tensor, raw, sourceImage, state);
         BackwardSeeds.put(sourceImage.length, targets, facts.shape(output),
                 () -> run(layer, raw, sourceImage, state), feeds);

@@ -330,6 +330,15 @@ public final class GradientGraphBuilder {
         return headPlan(layer).cut;
     }
 
+    /**
+     * The head's gradient graph: {@link #head} with its backward pass to {@code layer} appended (inputs the layer, the
+     * cut tensors, the seed and top class; outputs y and {@code cam4j_grad_0}).
+     */
+    public ModelProto headGradients(String layer) {
+        OnnxGraph head = new OnnxGraph(head(layer));
+        return new GradientGraphBuilder(head, facts.forGraph(head), output).gradients(List.of(layer), false, List.of());
+    }
+
     /** The head: inputs {@code layer} and the cut tensors, output y. */
     public ModelProto head(String layer) {
         HeadPlan plan = headPlan(layer);

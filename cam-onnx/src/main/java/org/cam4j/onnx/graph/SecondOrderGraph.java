@@ -29,9 +29,7 @@ public final class SecondOrderGraph {
     /** @param feeds the inputs it will run on (the layer rows, cut tensors, seed, top class and vector): probed once */
     public static ModelProto build(OnnxGraph graph, TensorFacts facts, String output, String layer,
                                    Map<String, Tensor> feeds) {
-        OnnxGraph head = new OnnxGraph(new GradientGraphBuilder(graph, facts, output).head(layer));
-        ModelProto first = new GradientGraphBuilder(head, facts.forGraph(head), output)
-                .gradients(List.of(layer), false, List.of());
+        ModelProto first = new GradientGraphBuilder(graph, facts, output).headGradients(layer);
         Emitter e = new Emitter("cam4j_hvp_", graph.opset());
         String product = e.mul(GradientGraphBuilder.GRAD_PREFIX + 0, VECTOR);
         String z = e.op("ReduceSum", List.of(product), Attributes.integer("keepdims", 0));
