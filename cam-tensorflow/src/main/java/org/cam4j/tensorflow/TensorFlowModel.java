@@ -319,16 +319,24 @@ final class TensorFlowModel implements ExplainableModel {
         feeds.put(name(ops.first().seed()), Targets.seeds(targets, out));
         feeds.put(name(ops.vector()), TfTensors.toNhwc(vector));
         boolean linear = targets.stream().allMatch(t -> t == null || t.isLinear());
-        Tensor hvp = ops.layerTerm() == null ? Tensor.zeros(activations.shape())
-                : TfTensors.toNchw(run(feeds, List.of(name(ops.layerTerm()))).get(0));
+        if (!linear && ops.seedTerm() == null) {
+            throw new UnsupportedOperationException("TensorFlow gives no J v at " + tensor);
+        }
+        // the layer term and, for non-linear targets, J v from one run of the second pass
+        List<String> fetch = new ArrayList<>();
+        if (ops.layerTerm() != null) {
+            fetch.add(name(ops.layerTerm()));
+        }
+        if (!linear) {
+            fetch.add(name(ops.seedTerm()));
+        }
+        List<Tensor> values = fetch.isEmpty() ? List.of() : run(feeds, fetch);
+        Tensor hvp = ops.layerTerm() == null ? Tensor.zeros(activations.shape()) : TfTensors.toNchw(values.get(0));
         if (linear) {
             return hvp;
         }
-        if (ops.seedTerm() == null) {
-            throw new UnsupportedOperationException("TensorFlow gives no J v at " + tensor);
-        }
         return org.cam4j.model.TargetCurvature.add(this, layer, activations, sourceImage, prefix, targets, out,
-                run(feeds, List.of(name(ops.seedTerm()))).get(0), hvp);
+                values.get(values.size() - 1), hvp);
     }
 
     private Map<String, Tensor> headFeeds(HeadState state, String layer, Tensor activations, int[] sourceImage) {
