@@ -52,13 +52,11 @@ class CrossBackendTest {
     @Test
     void everyMethodAgreesBetweenOnnxAndTensorFlow() throws Exception {
         Twins tw = twins(4);
-        Path onnxFile = tw.onnx();
-        Path saved = tw.saved();
         Tensor nchw = tw.nchw();
         Tensor nhwc = tw.nhwc();
         List<Target> targets = java.util.Arrays.asList(new ClassifierOutputTarget(2), null);
-        try (ExplainableModel o = new OnnxBackend().open(onnxFile, ModelOptions.defaults());
-             ExplainableModel t = new TensorFlowBackend().open(saved, ModelOptions.defaults())) {
+        try (ExplainableModel o = new OnnxBackend().open(tw.onnx(), ModelOptions.defaults());
+             ExplainableModel t = new TensorFlowBackend().open(tw.saved(), ModelOptions.defaults())) {
             assertThat(t.input().layout()).isEqualTo(org.cam4j.model.Layout.NHWC);
             assertThat(t.predict(nhwc).maxAbsDiff(o.predict(nchw))).as("logits").isLessThan(1e-5);
             int compared = 0;
@@ -97,14 +95,12 @@ class CrossBackendTest {
     @Test
     void hessianVectorProductsAgreeBetweenOnnxAndTensorFlow() throws Exception {
         Twins tw = twins(6);
-        Path onnxFile = tw.onnx();
-        Path saved = tw.saved();
         Tensor nchw = tw.nchw();
         Tensor nhwc = tw.nhwc();
         for (List<Target> targets : List.of(List.<Target>of(new ClassifierOutputTarget(2), new ClassifierOutputTarget(0)),
                 List.<Target>of(new org.cam4j.target.SoftmaxTarget(2), new org.cam4j.target.ReStTarget(1)))) {
-            try (ExplainableModel o = new OnnxBackend().open(onnxFile, ModelOptions.defaults());
-                 ExplainableModel t = new TensorFlowBackend().open(saved, ModelOptions.defaults())) {
+            try (ExplainableModel o = new OnnxBackend().open(tw.onnx(), ModelOptions.defaults());
+                 ExplainableModel t = new TensorFlowBackend().open(tw.saved(), ModelOptions.defaults())) {
                 // TensorFlow's C++ gradients have none for MaxPoolGradV2: below the pooling it reports the pass as
                 // unsupported (ShapleyCAM then uses differences, compared in the test above)
                 var below = t.forward(nhwc, List.of("relu1"), targets, true);
