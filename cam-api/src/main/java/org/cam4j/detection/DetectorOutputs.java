@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.cam4j.model.TensorInfo;
+import org.cam4j.tensor.TensorInfo;
 
 /**
  * Which outputs of a detector to explain and how they read: recognised from the output shapes, or from the

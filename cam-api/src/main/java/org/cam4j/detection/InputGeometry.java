@@ -81,7 +81,7 @@ public record InputGeometry(int photoWidth, int photoHeight, int inputWidth, int
                 }
             }
         }
-        Tensor out = org.cam4j.pipeline.BilinearResize.resize(inside, photoHeight, photoWidth);
+        Tensor out = org.cam4j.image.BilinearResize.resize(inside, photoHeight, photoWidth);
         for (int i = 0; i < out.size(); i++) {
             out.put(i, Math.max(0f, Math.min(1f, out.at(i))));
         }

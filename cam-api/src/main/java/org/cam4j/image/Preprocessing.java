@@ -1,7 +1,7 @@
 package org.cam4j.image;
 
 import java.util.List;
-import org.cam4j.model.Layout;
+import org.cam4j.tensor.Layout;
 import org.cam4j.tensor.Tensor;
 
 /**

@@ -41,7 +41,7 @@ public record RgbImage(Tensor pixels) {
         Tensor planes = pixels.transpose(2, 0, 1);
         Tensor out = Tensor.zeros(3, height, width);
         for (int c = 0; c < 3; c++) {
-            Tensor r = org.cam4j.pipeline.BilinearResize.resize(planes.slice(c), height, width);
+            Tensor r = org.cam4j.image.BilinearResize.resize(planes.slice(c), height, width);
             for (int i = 0; i < r.size(); i++) {
                 r.put(i, Math.round(r.at(i) * 255f) / 255f);
             }

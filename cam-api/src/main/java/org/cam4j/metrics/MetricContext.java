@@ -2,9 +2,9 @@ package org.cam4j.metrics;
 
 import java.util.List;
 import org.cam4j.model.ExplainableModel;
-import org.cam4j.model.Layout;
+import org.cam4j.tensor.Layout;
 import org.cam4j.pipeline.Cam;
-import org.cam4j.target.Target;
+import org.cam4j.targets.Target;
 import org.cam4j.tensor.Tensor;
 
 /**
@@ -71,8 +71,8 @@ public record MetricContext(ExplainableModel model, Tensor input, Tensor cams, L
         double[] c = new double[batch.dim(0)];
         for (int i = 0; i < c.length; i++) {
             Target t = rowTargets.get(i);
-            c[i] = t instanceof org.cam4j.target.ClassifierOutputTarget k
-                    ? org.cam4j.pipeline.CamOps.softmax(out.slice(i))[k.category()] : t.score(out.slice(i));
+            c[i] = t instanceof org.cam4j.targets.ClassifierOutputTarget k
+                    ? org.cam4j.math.CamOps.softmax(out.slice(i))[k.category()] : t.score(out.slice(i));
         }
         return c;
     }

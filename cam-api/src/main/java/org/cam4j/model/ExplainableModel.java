@@ -1,8 +1,10 @@
 package org.cam4j.model;
 
+import org.cam4j.tensor.Layout;
+import org.cam4j.tensor.TensorInfo;
 import java.util.List;
-import org.cam4j.spi.Capability;
-import org.cam4j.target.Target;
+import org.cam4j.model.Capability;
+import org.cam4j.targets.Target;
 import org.cam4j.tensor.Tensor;
 
 /**

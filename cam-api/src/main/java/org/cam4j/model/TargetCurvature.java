@@ -2,8 +2,8 @@ package org.cam4j.model;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.cam4j.target.RawScoresTarget;
-import org.cam4j.target.Target;
+import org.cam4j.targets.RawScoresTarget;
+import org.cam4j.targets.Target;
 import org.cam4j.tensor.Tensor;
 
 /**

@@ -1,15 +1,19 @@
 package org.cam4j.pipeline;
 
+import org.cam4j.spi.CamOptions;
+import org.cam4j.math.CamOps;
+import org.cam4j.spi.CamContext;
+import org.cam4j.spi.LayerData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.ForwardResult;
-import org.cam4j.model.Layout;
+import org.cam4j.tensor.Layout;
 import org.cam4j.spi.CamMethod;
-import org.cam4j.spi.Capability;
-import org.cam4j.target.Target;
-import org.cam4j.target.Targets;
+import org.cam4j.model.Capability;
+import org.cam4j.targets.Target;
+import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Tensor;
 
 /**

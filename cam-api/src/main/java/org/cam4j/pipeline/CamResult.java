@@ -1,7 +1,7 @@
 package org.cam4j.pipeline;
 
 import java.util.List;
-import org.cam4j.target.Target;
+import org.cam4j.targets.Target;
 import org.cam4j.tensor.Tensor;
 
 /**

@@ -1,5 +1,6 @@
 package org.cam4j.pipeline;
 
+import org.cam4j.image.BilinearResize;
 import org.cam4j.image.Overlay;
 import org.cam4j.image.Preprocessing;
 import org.cam4j.image.RgbImage;

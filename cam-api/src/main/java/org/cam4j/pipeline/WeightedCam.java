@@ -1,5 +1,8 @@
 package org.cam4j.pipeline;
 
+import org.cam4j.math.CamOps;
+import org.cam4j.spi.CamContext;
+import org.cam4j.spi.LayerData;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.tensor.Tensor;
 

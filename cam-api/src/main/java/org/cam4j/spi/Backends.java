@@ -1,5 +1,6 @@
 package org.cam4j.spi;
 
+import org.cam4j.plugin.ProviderRegistry;
 import java.nio.file.Path;
 import java.util.Comparator;
 

@@ -1,11 +1,13 @@
 package org.cam4j.spi;
 
+import org.cam4j.model.Capability;
+import org.cam4j.plugin.Provider;
 import java.util.List;
 import java.util.Set;
 import org.cam4j.model.ExplainableModel;
-import org.cam4j.pipeline.CamContext;
-import org.cam4j.pipeline.LayerData;
-import org.cam4j.target.Target;
+import org.cam4j.spi.CamContext;
+import org.cam4j.spi.LayerData;
+import org.cam4j.targets.Target;
 import org.cam4j.tensor.Tensor;
 
 /**
@@ -26,7 +28,7 @@ public interface CamMethod extends Provider {
      */
     Tensor camImage(LayerData layer, CamContext context);
 
-    /** The method-specific option keys it reads from {@link org.cam4j.pipeline.CamOptions#extra}; others are refused. */
+    /** The method-specific option keys it reads from {@link org.cam4j.spi.CamOptions#extra}; others are refused. */
     default Set<String> optionNames() {
         return Set.of();
     }
@@ -36,7 +38,7 @@ public interface CamMethod extends Provider {
      * CAM: by default the reference's mean over layers, then scaling. RefineCAM multiplies instead.
      */
     default Tensor aggregate(List<Tensor> perLayer) {
-        return org.cam4j.pipeline.CamOps.aggregate(perLayer);
+        return org.cam4j.math.CamOps.aggregate(perLayer);
     }
 
     /** True when {@code eigen_smooth} changes this method's result (the reference ignores it elsewhere). */

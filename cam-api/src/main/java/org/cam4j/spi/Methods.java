@@ -1,5 +1,7 @@
 package org.cam4j.spi;
 
+import org.cam4j.plugin.ProviderRegistry;
+
 /** The CAM methods on the classpath. */
 public final class Methods {
     private Methods() {

@@ -1,5 +1,7 @@
 package org.cam4j.spi;
 
+import org.cam4j.model.Capability;
+import org.cam4j.plugin.Provider;
 import java.nio.file.Path;
 import java.util.Set;
 import org.cam4j.model.ExplainableModel;

@@ -115,7 +115,7 @@ class PostProcessingTest {
                 .hasMessageContaining("--layout");
     }
 
-    private static org.cam4j.model.TensorInfo info(String name, long... shape) {
-        return new org.cam4j.model.TensorInfo(name, shape, org.cam4j.model.Layout.NCHW);
+    private static org.cam4j.tensor.TensorInfo info(String name, long... shape) {
+        return new org.cam4j.tensor.TensorInfo(name, shape, org.cam4j.tensor.Layout.NCHW);
     }
 }

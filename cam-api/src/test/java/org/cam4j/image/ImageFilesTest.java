@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.cam4j.model.Layout;
+import org.cam4j.tensor.Layout;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 import org.cam4j.testdata.SharedData;

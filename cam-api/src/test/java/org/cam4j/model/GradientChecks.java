@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import java.util.Random;
-import org.cam4j.target.Target;
-import org.cam4j.target.Targets;
+import org.cam4j.targets.Target;
+import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Tensor;
 
 /**

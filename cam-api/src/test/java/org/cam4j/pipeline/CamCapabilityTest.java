@@ -1,5 +1,9 @@
 package org.cam4j.pipeline;
 
+import org.cam4j.spi.CamOptions;
+import org.cam4j.math.CamOps;
+import org.cam4j.spi.CamContext;
+import org.cam4j.spi.LayerData;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
@@ -7,11 +11,11 @@ import java.util.Set;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.ForwardResult;
 import org.cam4j.model.LayerInfo;
-import org.cam4j.model.Layout;
-import org.cam4j.model.TensorInfo;
+import org.cam4j.tensor.Layout;
+import org.cam4j.tensor.TensorInfo;
 import org.cam4j.spi.CamMethod;
-import org.cam4j.spi.Capability;
-import org.cam4j.target.Target;
+import org.cam4j.model.Capability;
+import org.cam4j.targets.Target;
 import org.cam4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 

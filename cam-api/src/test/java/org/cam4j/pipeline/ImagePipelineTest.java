@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The image pipeline: order, batching, bounded look-ahead, failures, and the tasks behind the model. */
 class ImagePipelineTest {
     private static final Preprocessing PRE = new Preprocessing(16, 16, 0, 0, 1f, new float[] {0.5f, 0.5f, 0.5f},
-            new float[] {0.25f, 0.25f, 0.25f}, org.cam4j.model.Layout.NCHW);
+            new float[] {0.25f, 0.25f, 0.25f}, org.cam4j.tensor.Layout.NCHW);
 
     @TempDir
     Path dir;

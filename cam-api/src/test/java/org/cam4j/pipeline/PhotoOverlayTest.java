@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.cam4j.image.Preprocessing;
 import org.cam4j.image.RgbImage;
-import org.cam4j.model.Layout;
+import org.cam4j.tensor.Layout;
 import org.cam4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package org.cam4j.pipeline;
 
+import org.cam4j.math.CamOps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -8,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.cam4j.model.Layout;
+import org.cam4j.tensor.Layout;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 import org.cam4j.testdata.ParityManifest;

@@ -8,7 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import org.cam4j.pipeline.CamOptions;
+import org.cam4j.spi.CamOptions;
 import org.cam4j.spi.CamMethod;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

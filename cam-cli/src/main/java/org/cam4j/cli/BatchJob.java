@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.cam4j.pipeline.CamOptions;
+import org.cam4j.spi.CamOptions;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.spi.Methods;
 
@@ -32,7 +32,7 @@ public final class BatchJob {
     private final List<BatchCommand.Method> methods;
     private final List<BatchConfig.ModelEntry> models;
     private final List<String> modelNames;
-    private final List<org.cam4j.spi.CamMetric> metrics;
+    private final List<org.cam4j.metrics.CamMetric> metrics;
     private final boolean detection;
     /** Fetches a model named by a URI (hdfs://...) to a local file; null where only local paths are read. */
     private final Function<String, Path> remoteModels;
@@ -92,8 +92,8 @@ public final class BatchJob {
         }
         this.metrics = config.evaluate() == null ? List.of()
                 : required(config.evaluate().metrics(), "evaluate.metrics").stream().distinct()
-                .map(org.cam4j.spi.Metrics::get).toList();
-        for (org.cam4j.spi.CamMetric m : metrics) {
+                .map(org.cam4j.metrics.Metrics::get).toList();
+        for (org.cam4j.metrics.CamMetric m : metrics) {
             if (m.needsGroundTruth()) {
                 throw new CliException(yaml + ": evaluate.metrics: " + m.name() + " needs ground-truth masks, which"
                         + " batch runs do not take; use 'cam evaluate --masks'");
@@ -259,7 +259,7 @@ public final class BatchJob {
         return imageWeight;
     }
 
-    List<org.cam4j.spi.CamMetric> metrics() {
+    List<org.cam4j.metrics.CamMetric> metrics() {
         return metrics;
     }
 

@@ -21,8 +21,8 @@ import org.cam4j.model.ModelOptions;
 import org.cam4j.pipeline.CamResult;
 import org.cam4j.pipeline.ImagePipeline;
 import org.cam4j.spi.Backends;
-import org.cam4j.target.ClassifierOutputTarget;
-import org.cam4j.target.Target;
+import org.cam4j.targets.ClassifierOutputTarget;
+import org.cam4j.targets.Target;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 
@@ -237,7 +237,7 @@ public final class BatchWorker implements AutoCloseable {
                     r.cams(), r.targets(), percentiles.get(0), percentiles, spec.roadNoise() == null ? 0.01
                     : spec.roadNoise(), spec.seed() == null ? 0 : spec.seed(), cam)
                     .withOptions(spec.options() == null ? Map.of() : spec.options());
-            for (org.cam4j.spi.CamMetric metric : job.metrics()) {
+            for (org.cam4j.metrics.CamMetric metric : job.metrics()) {
                 out.putAll(EvaluateCommand.scores(metric, context));
             }
         }

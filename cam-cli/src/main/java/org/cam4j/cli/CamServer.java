@@ -35,11 +35,11 @@ import org.cam4j.image.Preprocessing;
 import org.cam4j.image.RgbImage;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.LayerInfo;
-import org.cam4j.pipeline.CamOptions;
+import org.cam4j.spi.CamOptions;
 import org.cam4j.pipeline.CamResult;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.spi.Methods;
-import org.cam4j.target.Target;
+import org.cam4j.targets.Target;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 
@@ -378,8 +378,8 @@ final class CamServer implements AutoCloseable {
             targets.add(null);
         } else {
             String t = req.targets().get(0);
-            targets.add(t.contains(":") || !t.matches("\\d+|.*[A-Za-z].*") ? org.cam4j.target.Targets.custom(t)
-                    : new org.cam4j.target.ClassifierOutputTarget(s.labels().index(t,
+            targets.add(t.contains(":") || !t.matches("\\d+|.*[A-Za-z].*") ? org.cam4j.targets.Targets.custom(t)
+                    : new org.cam4j.targets.ClassifierOutputTarget(s.labels().index(t,
                     s.model().output().valuesPerImage())));
         }
         ObjectNode out = JSON.createObjectNode().put("model", s.id());

@@ -15,7 +15,7 @@ import org.cam4j.detection.PostProcessing;
 import org.cam4j.image.ImageFiles;
 import org.cam4j.pipeline.ImagePipeline;
 import org.cam4j.model.ExplainableModel;
-import org.cam4j.pipeline.CamOptions;
+import org.cam4j.spi.CamOptions;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import org.cam4j.detection.DetectorOutputs;
 import org.cam4j.model.ExplainableModel;
-import org.cam4j.target.Targets;
+import org.cam4j.targets.Targets;
 
 /**
  * A detector used where class scores are expected gives meaningless maps and numbers (its top "class" is one value

@@ -100,7 +100,7 @@ final class DffCommand implements Callable<Integer> {
                 if (!cropped) {
                     Tensor resized = Tensor.zeros(components, picture.dim(0), picture.dim(1));
                     for (int k = 0; k < components; k++) {
-                        resized.slice(k).copyFrom(org.cam4j.pipeline.BilinearResize.resize(maps.slice(k),
+                        resized.slice(k).copyFrom(org.cam4j.image.BilinearResize.resize(maps.slice(k),
                                 picture.dim(0), picture.dim(1)));
                     }
                     maps = resized;

@@ -13,13 +13,13 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import org.cam4j.image.ImageFiles;
 import org.cam4j.pipeline.ImagePipeline;
-import org.cam4j.target.ClassifierOutputTarget;
+import org.cam4j.targets.ClassifierOutputTarget;
 import org.cam4j.model.ExplainableModel;
-import org.cam4j.pipeline.CamOptions;
+import org.cam4j.spi.CamOptions;
 import org.cam4j.pipeline.CamResult;
 import org.cam4j.spi.CamMethod;
-import org.cam4j.target.Target;
-import org.cam4j.target.Targets;
+import org.cam4j.targets.Target;
+import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 import picocli.CommandLine.ArgGroup;
@@ -323,7 +323,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (t instanceof ClassifierOutputTarget c) {
             return labels.name(c.category());
         }
-        if (t instanceof org.cam4j.target.SoftmaxTarget s) {
+        if (t instanceof org.cam4j.targets.SoftmaxTarget s) {
             return "softmax " + labels.name(s.category());
         }
         return t == null ? "top class" : t.getClass().getSimpleName();

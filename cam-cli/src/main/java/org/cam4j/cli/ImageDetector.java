@@ -15,11 +15,11 @@ import org.cam4j.image.Preprocessing;
 import org.cam4j.image.RgbImage;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.pipeline.Cam;
-import org.cam4j.pipeline.CamOptions;
+import org.cam4j.spi.CamOptions;
 import org.cam4j.spi.CamMethod;
-import org.cam4j.target.BoxScoreTarget;
-import org.cam4j.target.DetectionScoreTarget;
-import org.cam4j.target.Target;
+import org.cam4j.targets.BoxScoreTarget;
+import org.cam4j.targets.DetectionScoreTarget;
+import org.cam4j.targets.Target;
 import org.cam4j.tensor.Tensor;
 
 /**

@@ -8,14 +8,14 @@ import org.cam4j.image.RgbImage;
 import org.cam4j.methods.GuidedBackprop;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.pipeline.Cam;
-import org.cam4j.pipeline.CamOps;
-import org.cam4j.pipeline.CamOptions;
+import org.cam4j.math.CamOps;
+import org.cam4j.spi.CamOptions;
 import org.cam4j.pipeline.CamResult;
 import org.cam4j.pipeline.ImagePipeline;
 import org.cam4j.pipeline.PhotoOverlay;
 import org.cam4j.spi.CamMethod;
-import org.cam4j.target.ClassifierOutputTarget;
-import org.cam4j.target.Target;
+import org.cam4j.targets.ClassifierOutputTarget;
+import org.cam4j.targets.Target;
 import org.cam4j.tensor.Tensor;
 
 /**

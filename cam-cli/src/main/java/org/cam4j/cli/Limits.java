@@ -1,6 +1,6 @@
 package org.cam4j.cli;
 
-import org.cam4j.pipeline.CamOptions;
+import org.cam4j.spi.CamOptions;
 
 /**
  * Bounds of the numeric options that size threads or memory, checked before anything runs: a typo such as

@@ -3,7 +3,7 @@ package org.cam4j.cli;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.cam4j.pipeline.CamOptions;
+import org.cam4j.spi.CamOptions;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.spi.Methods;
 import picocli.CommandLine.Option;

@@ -2,8 +2,8 @@ package org.cam4j.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.List;
-import org.cam4j.spi.CamMetric;
-import org.cam4j.spi.Metrics;
+import org.cam4j.metrics.CamMetric;
+import org.cam4j.metrics.Metrics;
 import picocli.CommandLine.Command;
 
 /** {@code cam metrics}: the metrics on the classpath, plugins included. */

@@ -3,7 +3,7 @@ package org.cam4j.cli;
 import java.util.List;
 import org.cam4j.image.Preprocessing;
 import org.cam4j.model.ExplainableModel;
-import org.cam4j.model.Layout;
+import org.cam4j.tensor.Layout;
 import picocli.CommandLine.Option;
 
 /**

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.ForwardResult;
-import org.cam4j.target.Targets;
+import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 import picocli.CommandLine.Command;

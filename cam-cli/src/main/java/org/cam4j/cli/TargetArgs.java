@@ -3,8 +3,8 @@ package org.cam4j.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.cam4j.target.Target;
-import org.cam4j.target.Targets;
+import org.cam4j.targets.Target;
+import org.cam4j.targets.Targets;
 import picocli.CommandLine.Option;
 
 /** What to explain: classes by index or label name, or targets of any type, and the labels file naming classes. */

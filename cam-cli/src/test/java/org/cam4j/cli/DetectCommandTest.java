@@ -13,7 +13,7 @@ import org.cam4j.detection.Boxes;
 import org.cam4j.detection.Detection;
 import org.cam4j.detection.PostProcessing;
 import org.cam4j.image.ImageFiles;
-import org.cam4j.pipeline.CamOptions;
+import org.cam4j.spi.CamOptions;
 import org.cam4j.spi.Methods;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;

@@ -22,11 +22,11 @@ class PluginJarTest {
             package example;
 
             import java.util.Set;
-            import org.cam4j.pipeline.CamContext;
-            import org.cam4j.pipeline.CamOps;
-            import org.cam4j.pipeline.LayerData;
+            import org.cam4j.spi.CamContext;
+            import org.cam4j.math.CamOps;
+            import org.cam4j.spi.LayerData;
             import org.cam4j.spi.CamMethod;
-            import org.cam4j.spi.Capability;
+            import org.cam4j.model.Capability;
             import org.cam4j.tensor.Tensor;
 
             /** Mean activation over channels: the simplest possible CAM. */

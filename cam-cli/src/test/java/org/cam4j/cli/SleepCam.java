@@ -2,10 +2,10 @@ package org.cam4j.cli;
 
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import org.cam4j.pipeline.CamContext;
-import org.cam4j.pipeline.LayerData;
+import org.cam4j.spi.CamContext;
+import org.cam4j.spi.LayerData;
 import org.cam4j.spi.CamMethod;
-import org.cam4j.spi.Capability;
+import org.cam4j.model.Capability;
 import org.cam4j.tensor.Tensor;
 
 /** A test method that takes {@code millis} (option, default 400) and honours cancellation: the server's slow request. */

@@ -11,10 +11,10 @@ import org.cam4j.image.Preprocessing;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.ModelOptions;
 import org.cam4j.pipeline.Cam;
-import org.cam4j.pipeline.CamOptions;
+import org.cam4j.spi.CamOptions;
 import org.cam4j.spi.Backends;
 import org.cam4j.spi.Methods;
-import org.cam4j.target.Targets;
+import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Tensor;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -51,7 +51,7 @@ class SoakTest {
     static final class Calls {
         public static void main(String[] args) throws Exception {
             Preprocessing pre = new Preprocessing(32, 32, 0, 0, 255f, new float[] {0, 0, 0}, new float[] {1, 1, 1},
-                    org.cam4j.model.Layout.NCHW);
+                    org.cam4j.tensor.Layout.NCHW);
             Tensor batch = pre.batch(List.of(ImageFiles.read(DefaultModel.image())));
             try (ExplainableModel model = Backends.choose(DefaultModel.model(), null).open(DefaultModel.model(),
                     ModelOptions.defaults())) {

@@ -7,13 +7,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.cam4j.pipeline.CamContext;
-import org.cam4j.pipeline.CamOps;
-import org.cam4j.pipeline.EigenProjection;
-import org.cam4j.pipeline.LayerData;
+import org.cam4j.spi.CamContext;
+import org.cam4j.math.CamOps;
+import org.cam4j.math.EigenProjection;
+import org.cam4j.spi.LayerData;
 import org.cam4j.pipeline.WeightedCam;
 import org.cam4j.spi.CamMethod;
-import org.cam4j.spi.Capability;
+import org.cam4j.model.Capability;
 import org.cam4j.tensor.Tensor;
 
 /**

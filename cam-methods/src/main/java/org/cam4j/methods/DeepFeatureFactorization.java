@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Random;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.ForwardResult;
-import org.cam4j.pipeline.CamOps;
-import org.cam4j.target.Targets;
+import org.cam4j.math.CamOps;
+import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Tensor;
 
 /**
@@ -73,7 +73,7 @@ public final class DeepFeatureFactorization {
         }
         int height = input.dim(2);
         int width = input.dim(3);
-        if (model.input().layout() == org.cam4j.model.Layout.NHWC) {
+        if (model.input().layout() == org.cam4j.tensor.Layout.NHWC) {
             height = input.dim(1);
             width = input.dim(2);
         }

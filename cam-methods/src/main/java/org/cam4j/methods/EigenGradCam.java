@@ -2,11 +2,11 @@ package org.cam4j.methods;
 
 import com.google.auto.service.AutoService;
 import java.util.Set;
-import org.cam4j.pipeline.CamContext;
-import org.cam4j.pipeline.EigenProjection;
-import org.cam4j.pipeline.LayerData;
+import org.cam4j.spi.CamContext;
+import org.cam4j.math.EigenProjection;
+import org.cam4j.spi.LayerData;
 import org.cam4j.spi.CamMethod;
-import org.cam4j.spi.Capability;
+import org.cam4j.model.Capability;
 import org.cam4j.tensor.Tensor;
 
 /**

@@ -7,14 +7,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import org.cam4j.model.ExplainableModel;
-import org.cam4j.pipeline.CamContext;
-import org.cam4j.pipeline.CamOps;
-import org.cam4j.pipeline.LayerData;
+import org.cam4j.spi.CamContext;
+import org.cam4j.math.CamOps;
+import org.cam4j.spi.LayerData;
 import org.cam4j.pipeline.WeightedCam;
 import org.cam4j.spi.CamMethod;
-import org.cam4j.spi.Capability;
-import org.cam4j.target.FinerTarget;
-import org.cam4j.target.Target;
+import org.cam4j.model.Capability;
+import org.cam4j.targets.FinerTarget;
+import org.cam4j.targets.Target;
 import org.cam4j.tensor.Tensor;
 
 /**

@@ -2,8 +2,8 @@ package org.cam4j.methods;
 
 import java.util.List;
 import org.cam4j.model.ExplainableModel;
-import org.cam4j.model.Layout;
-import org.cam4j.target.Target;
+import org.cam4j.tensor.Layout;
+import org.cam4j.targets.Target;
 import org.cam4j.tensor.Tensor;
 
 /**

@@ -3,15 +3,15 @@ package org.cam4j.methods;
 import com.google.auto.service.AutoService;
 import java.util.List;
 import java.util.Set;
-import org.cam4j.model.Layout;
-import org.cam4j.pipeline.BilinearResize;
-import org.cam4j.pipeline.CamContext;
-import org.cam4j.pipeline.CamOps;
-import org.cam4j.pipeline.LayerData;
+import org.cam4j.tensor.Layout;
+import org.cam4j.image.BilinearResize;
+import org.cam4j.spi.CamContext;
+import org.cam4j.math.CamOps;
+import org.cam4j.spi.LayerData;
 import org.cam4j.pipeline.PerturbationBatch;
 import org.cam4j.pipeline.WeightedCam;
 import org.cam4j.spi.CamMethod;
-import org.cam4j.spi.Capability;
+import org.cam4j.model.Capability;
 import org.cam4j.tensor.Tensor;
 
 /**

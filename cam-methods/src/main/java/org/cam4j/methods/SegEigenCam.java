@@ -3,17 +3,17 @@ package org.cam4j.methods;
 import com.google.auto.service.AutoService;
 import java.util.List;
 import java.util.Set;
-import org.cam4j.pipeline.CamContext;
-import org.cam4j.pipeline.LayerData;
+import org.cam4j.spi.CamContext;
+import org.cam4j.spi.LayerData;
 import org.cam4j.spi.CamMethod;
-import org.cam4j.spi.Capability;
+import org.cam4j.model.Capability;
 import org.cam4j.tensor.Tensor;
 
 /**
  * Seg-Eigen-CAM (Chung and Ying, Applied Sciences 2025, doi:10.3390/app15137562): the gradient-weighted activations
  * g * A, channel-centred, projected on their first principal component. In the reference this is the same
  * computation as EigenGradCAM's ({@code get_2d_projection(grads * activations)}); it is kept under its own name so
- * that the reference's method list maps one to one. Sign: see {@link org.cam4j.pipeline.EigenProjection}.
+ * that the reference's method list maps one to one. Sign: see {@link org.cam4j.math.EigenProjection}.
  */
 @AutoService(CamMethod.class)
 public final class SegEigenCam implements CamMethod {

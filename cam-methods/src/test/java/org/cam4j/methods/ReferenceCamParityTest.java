@@ -14,12 +14,12 @@ import org.cam4j.model.ModelOptions;
 import org.cam4j.onnx.OnnxBackend;
 import org.cam4j.onnx.OnnxModel;
 import org.cam4j.pipeline.Cam;
-import org.cam4j.pipeline.CamOps;
-import org.cam4j.pipeline.CamOptions;
+import org.cam4j.math.CamOps;
+import org.cam4j.spi.CamOptions;
 import org.cam4j.pipeline.CamResult;
 import org.cam4j.spi.Methods;
-import org.cam4j.target.Target;
-import org.cam4j.target.Targets;
+import org.cam4j.targets.Target;
+import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 import org.cam4j.testdata.ParityManifest;
@@ -91,9 +91,9 @@ class ReferenceCamParityTest {
         List<Target> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int c = classes.get(classes.size() == 1 ? 0 : i);
-            out.add(type.startsWith("ClassifierOutputSoftmaxTarget") ? new org.cam4j.target.SoftmaxTarget(c)
-                    : type.startsWith("ClassifierOutputReST") ? new org.cam4j.target.ReStTarget(c)
-                    : new org.cam4j.target.ClassifierOutputTarget(c));
+            out.add(type.startsWith("ClassifierOutputSoftmaxTarget") ? new org.cam4j.targets.SoftmaxTarget(c)
+                    : type.startsWith("ClassifierOutputReST") ? new org.cam4j.targets.ReStTarget(c)
+                    : new org.cam4j.targets.ClassifierOutputTarget(c));
         }
         return out;
     }
@@ -213,7 +213,7 @@ class ReferenceCamParityTest {
         for (int k = 0; k < a.size(); k++) {
             product.put(k, a.at(k) * g.at(k));
         }
-        Tensor projection = org.cam4j.pipeline.EigenProjection.project(product);
+        Tensor projection = org.cam4j.math.EigenProjection.project(product);
         Tensor reference = Npy.read(manifest.file(entry.get("lowres_pre_relu_file").asText())).slice(0);
         double[] r = new double[reference.dim(0)];
         for (int i = 0; i < r.length; i++) {

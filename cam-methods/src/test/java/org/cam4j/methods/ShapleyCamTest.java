@@ -10,11 +10,11 @@ import org.cam4j.model.ForwardResult;
 import org.cam4j.model.ModelOptions;
 import org.cam4j.onnx.OnnxBackend;
 import org.cam4j.onnx.OnnxModel;
-import org.cam4j.pipeline.CamContext;
-import org.cam4j.pipeline.CamOptions;
-import org.cam4j.pipeline.LayerData;
-import org.cam4j.target.Target;
-import org.cam4j.target.Targets;
+import org.cam4j.spi.CamContext;
+import org.cam4j.spi.CamOptions;
+import org.cam4j.spi.LayerData;
+import org.cam4j.targets.Target;
+import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Tensor;
 import org.cam4j.testdata.OnnxModelBuilder;
 import org.junit.jupiter.api.Test;
@@ -95,7 +95,7 @@ class ShapleyCamTest {
         String name = org.cam4j.testdata.SyntheticModels.CNN_LAYER;
         try (OnnxModel model = new OnnxBackend().open(file, ModelOptions.defaults())) {
             assertThat(model.headIsPiecewiseLinear(name)).isTrue();
-            for (Target t : List.of(new org.cam4j.target.SoftmaxTarget(1), new org.cam4j.target.ReStTarget(3))) {
+            for (Target t : List.of(new org.cam4j.targets.SoftmaxTarget(1), new org.cam4j.targets.ReStTarget(3))) {
                 List<Target> targets = List.of(t, t);
                 ForwardResult f = model.forward(x, List.of(name), targets, true);
                 LayerData layer = new LayerData(name, f.activation(name), f.gradient(name));
@@ -143,7 +143,7 @@ class ShapleyCamTest {
     void targetHessiansEqualDifferencesOfTheirSeeds() {
         Tensor y = Tensor.of(new float[] {0.3f, -1.2f, 2.0f, 0.5f}, 4);
         Tensor v = Tensor.of(new float[] {0.7f, 0.1f, -0.4f, 1.3f}, 4);
-        for (Target t : List.of(new org.cam4j.target.SoftmaxTarget(2), new org.cam4j.target.ReStTarget(0))) {
+        for (Target t : List.of(new org.cam4j.targets.SoftmaxTarget(2), new org.cam4j.targets.ReStTarget(0))) {
             Tensor hv = t.hessianTimes(y, v);
             double h = 1e-3;
             Tensor plus = y.copy();
@@ -159,7 +159,7 @@ class ShapleyCamTest {
                         .isCloseTo((sp.at(j) - sm.at(j)) / (2 * h), org.assertj.core.data.Offset.offset(2e-3));
             }
         }
-        assertThat(new org.cam4j.target.ClassifierOutputTarget(1).hessianTimes(y, v).max()).isZero();
+        assertThat(new org.cam4j.targets.ClassifierOutputTarget(1).hessianTimes(y, v).max()).isZero();
     }
 
     /**
@@ -174,7 +174,7 @@ class ShapleyCamTest {
         String name = org.cam4j.testdata.SyntheticModels.TOKEN_LAYER;
         try (OnnxModel model = new OnnxBackend().open(file, ModelOptions.defaults())) {
             for (List<Target> targets : List.of(Targets.classes(2, List.of(1, 3)),
-                    List.<Target>of(new org.cam4j.target.SoftmaxTarget(0), new org.cam4j.target.ReStTarget(2)))) {
+                    List.<Target>of(new org.cam4j.targets.SoftmaxTarget(0), new org.cam4j.targets.ReStTarget(2)))) {
                 ForwardResult f = model.forward(x, List.of(name), targets, true);
                 Tensor a = f.activation(name);
                 Tensor exact = model.hessianVectorProduct(name, a, new int[] {0, 1}, f, targets, a);

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.cam4j.onnx.graph.GradientGraphBuilder;
-import org.cam4j.target.Target;
-import org.cam4j.target.Targets;
+import org.cam4j.onnx.autodiff.GradientGraphBuilder;
+import org.cam4j.targets.Target;
+import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Tensor;
 
 /**

@@ -9,13 +9,14 @@ import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.ForwardResult;
 import org.cam4j.model.TargetCurvature;
 import org.cam4j.onnx.grad.UnsupportedGradientException;
-import org.cam4j.onnx.graph.GradientGraphBuilder;
+import org.cam4j.onnx.analysis.Reachability;
+import org.cam4j.onnx.autodiff.GradientGraphBuilder;
 import org.cam4j.onnx.graph.LayerResolver;
 import org.cam4j.onnx.graph.OnnxGraph;
-import org.cam4j.onnx.graph.SecondOrderGraph;
+import org.cam4j.onnx.autodiff.SecondOrderGraph;
 import org.cam4j.onnx.graph.TensorFacts;
 import org.cam4j.onnx.runtime.OrtRunner;
-import org.cam4j.target.Target;
+import org.cam4j.targets.Target;
 import org.cam4j.tensor.Tensor;
 
 /**
@@ -31,12 +32,15 @@ final class HeadRunner {
 
     private final OnnxGraph graph;
     private final TensorFacts facts;
+    private final Reachability reach;
     private final String output;
     private final LayerResolver resolver;
     private final OnnxSessions sessions;
 
-    HeadRunner(OnnxGraph graph, TensorFacts facts, String output, LayerResolver resolver, OnnxSessions sessions) {
+    HeadRunner(OnnxGraph graph, TensorFacts facts, String output, Reachability reach, LayerResolver resolver,
+               OnnxSessions sessions) {
         this.graph = graph;
+        this.reach = reach;
         this.facts = facts;
         this.output = output;
         this.resolver = resolver;
@@ -142,7 +146,7 @@ final class HeadRunner {
     }
 
     private GradientGraphBuilder builder() {
-        return new GradientGraphBuilder(graph, facts, output);
+        return new GradientGraphBuilder(graph, facts, output, reach);
     }
 
     /** Runs the head graph on raw-layout layer rows, with the cut tensors of each row's source image. */

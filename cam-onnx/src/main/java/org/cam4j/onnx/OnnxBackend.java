@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.cam4j.model.ModelOptions;
-import org.cam4j.spi.Capability;
+import org.cam4j.model.Capability;
 import org.cam4j.spi.ModelBackend;
 
 /** ONNX models on ONNX Runtime (CPU, or CUDA with the {@code -Pgpu} build), with cam4j's own autodiff. */

@@ -17,20 +17,21 @@ import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.ForwardResult;
 import org.cam4j.model.FullGradTerms;
 import org.cam4j.model.LayerInfo;
-import org.cam4j.model.Layout;
+import org.cam4j.tensor.Layout;
 import org.cam4j.model.ModelOptions;
-import org.cam4j.model.TensorInfo;
+import org.cam4j.tensor.TensorInfo;
 import org.cam4j.onnx.graph.ActivationMemory;
-import org.cam4j.onnx.graph.GradientGraphBuilder;
-import org.cam4j.onnx.graph.HeadLinearity;
-import org.cam4j.onnx.graph.LayerCatalog;
+import org.cam4j.onnx.autodiff.GradientGraphBuilder;
+import org.cam4j.onnx.analysis.HeadLinearity;
+import org.cam4j.onnx.analysis.Reachability;
+import org.cam4j.onnx.analysis.LayerCatalog;
 import org.cam4j.onnx.graph.LayerResolver;
 import org.cam4j.onnx.graph.OnnxGraph;
 import org.cam4j.onnx.graph.OutputSelection;
 import org.cam4j.onnx.graph.TensorFacts;
 import org.cam4j.onnx.runtime.OrtRunner;
-import org.cam4j.spi.Capability;
-import org.cam4j.target.Target;
+import org.cam4j.model.Capability;
+import org.cam4j.targets.Target;
 import org.cam4j.tensor.Tensor;
 
 /**
@@ -50,6 +51,7 @@ public final class OnnxModel implements ExplainableModel {
     private final TensorInfo output;
     private final List<TensorInfo> allOutputs;
     private final Set<String> softmaxOutputs;
+    private final Reachability reach;
 
     OnnxModel(Path path, ModelOptions options) {
         this.path = path;
@@ -69,15 +71,16 @@ public final class OnnxModel implements ExplainableModel {
         this.facts = new TensorFacts(graph);
         this.input = info(graph.inputs().get(0));
         this.output = info(graph.outputs().get(0));
+        this.reach = new Reachability(graph, output.name());
         options.cudaDevice();
         this.sessions = new OnnxSessions(graph, facts, options, input);
-        this.heads = new HeadRunner(graph, facts, output.name(), resolver, sessions);
+        this.heads = new HeadRunner(graph, facts, output.name(), reach, resolver, sessions);
         sessions.get(OnnxSessions.PLAIN, graph::model);
     }
 
     @Override
     public boolean headIsPiecewiseLinear(String layer) {
-        return HeadLinearity.isPiecewiseLinear(new GradientGraphBuilder(graph, facts, output.name()),
+        return HeadLinearity.isPiecewiseLinear(reach,
                 resolver.resolve(layer));
     }
 
@@ -185,7 +188,7 @@ public final class OnnxModel implements ExplainableModel {
             throw new IllegalArgumentException("got " + targets.size() + " targets for " + x.dim(0) + " images");
         }
         List<String> tensors = layers.stream().map(resolver::resolve).toList();
-        GradientGraphBuilder builder = new GradientGraphBuilder(graph, facts, output.name());
+        GradientGraphBuilder builder = builder();
         List<String> cuts = new ArrayList<>();
         for (String t : tensors) {
             for (String c : builder.cutTensors(t)) {
@@ -194,7 +197,7 @@ public final class OnnxModel implements ExplainableModel {
                 }
             }
         }
-        Set<String> needed = new LinkedHashSet<>(gradients ? builder.tensorsToProbe(tensors) : Set.of());
+        Set<String> needed = new LinkedHashSet<>(gradients ? builder.reachability().tensorsToProbe(tensors) : Set.of());
         needed.addAll(tensors);
         needed.addAll(cuts);
         needed.add(output.name());
@@ -251,7 +254,7 @@ public final class OnnxModel implements ExplainableModel {
             return ExplainableModel.super.forwardMasked(x, masks, sourceImage);
         }
         checkInput(x);
-        OrtRunner runner = sessions.get(OnnxSessions.MASKED, () -> new GradientGraphBuilder(graph, facts, output.name())
+        OrtRunner runner = sessions.get(OnnxSessions.MASKED, () -> builder()
                 .maskedInput(input.name(), input.shape().length, input.layout() == Layout.NHWC ? 3 : 1));
         Tensor source = Tensor.zeros(sourceImage.length);
         for (int r = 0; r < sourceImage.length; r++) {
@@ -280,7 +283,7 @@ public final class OnnxModel implements ExplainableModel {
     public ForwardResult activations(Tensor x, List<String> layers) {
         checkInput(x);
         List<String> tensors = layers.stream().map(resolver::resolve).toList();
-        GradientGraphBuilder builder = new GradientGraphBuilder(graph, facts, output.name());
+        GradientGraphBuilder builder = builder();
         List<String> views = tensors.stream().map(this::viewOf).toList();
         List<String> wanted = new ArrayList<>(tensors);
         views.stream().filter(v -> !wanted.contains(v)).forEach(wanted::add);
@@ -348,8 +351,8 @@ public final class OnnxModel implements ExplainableModel {
     @Override
     public FullGradTerms fullGradTerms(Tensor x, List<Target> targets) {
         checkInput(x);
-        GradientGraphBuilder builder = new GradientGraphBuilder(graph, facts, output.name());
-        Set<String> reach = builder.ancestors(output.name());
+        GradientGraphBuilder builder = builder();
+        Set<String> reach = builder.reachability().ancestors(output.name());
         List<String> sources = new ArrayList<>(List.of(input.name()));
         List<float[]> biases = new ArrayList<>();
         for (NodeProto n : graph.nodes()) {
@@ -359,7 +362,7 @@ public final class OnnxModel implements ExplainableModel {
                 biases.add(bias);
             }
         }
-        sessions.ensureFacts(builder.tensorsToProbe(sources), x);
+        sessions.ensureFacts(builder.reachability().tensorsToProbe(sources), x);
         OrtRunner runner = sessions.get("fullgrad", () -> builder.gradients(sources, false, List.of()));
         Map<String, Tensor> feeds = new HashMap<>();
         feeds.put(input.name(), x);
@@ -396,8 +399,8 @@ public final class OnnxModel implements ExplainableModel {
     public Tensor inputGradient(Tensor x, List<Target> targets, boolean guided) {
         checkInput(x);
         List<String> sources = List.of(input.name());
-        GradientGraphBuilder builder = new GradientGraphBuilder(graph, facts, output.name());
-        sessions.ensureFacts(builder.tensorsToProbe(sources), x);
+        GradientGraphBuilder builder = builder();
+        sessions.ensureFacts(builder.reachability().tensorsToProbe(sources), x);
         OrtRunner runner = sessions.get((guided ? "guided|" : "inputgrad|"), () -> builder.gradients(sources, guided, List.of()));
         Map<String, Tensor> feeds = new HashMap<>();
         feeds.put(input.name(), x);
@@ -408,8 +411,8 @@ public final class OnnxModel implements ExplainableModel {
     /** The gradient-augmented model for these layers, as written by {@code cam export}. */
     public ModelProto augmented(List<String> layers, Tensor sample) {
         List<String> tensors = layers.stream().map(resolver::resolve).toList();
-        GradientGraphBuilder builder = new GradientGraphBuilder(graph, facts, output.name());
-        sessions.ensureFacts(builder.tensorsToProbe(tensors), sample);
+        GradientGraphBuilder builder = builder();
+        sessions.ensureFacts(builder.reachability().tensorsToProbe(tensors), sample);
         return builder.gradients(tensors, false, List.of());
     }
 
@@ -422,8 +425,7 @@ public final class OnnxModel implements ExplainableModel {
     @Override
     public List<String> detectorLevels() {
         sessions.ensureFacts(new LinkedHashSet<>(graph.nodeOutputs()), Tensor.zeros(sampleShape()));
-        return org.cam4j.onnx.graph.DetectorHeads.levels(graph, facts,
-                new GradientGraphBuilder(graph, facts, output.name()));
+        return org.cam4j.onnx.analysis.DetectorHeads.levels(graph, facts, reach);
     }
 
     /** A batch shape for probing: the input's, with symbolic sizes as 1 image of 224 x 224 (3 channels). */
@@ -444,5 +446,10 @@ public final class OnnxModel implements ExplainableModel {
     @Override
     public void close() {
         sessions.close();
+    }
+
+    /** A graph builder over this model's one analysis (paths found for one batch are kept for the next). */
+    private GradientGraphBuilder builder() {
+        return new GradientGraphBuilder(graph, facts, output.name(), reach);
     }
 }

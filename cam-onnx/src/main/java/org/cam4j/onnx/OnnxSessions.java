@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.cam4j.model.ModelOptions;
-import org.cam4j.model.TensorInfo;
+import org.cam4j.tensor.TensorInfo;
 import org.cam4j.onnx.graph.OnnxGraph;
 import org.cam4j.onnx.graph.TensorFacts;
 import org.cam4j.onnx.runtime.OrtRunner;

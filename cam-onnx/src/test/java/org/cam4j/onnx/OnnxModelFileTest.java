@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.cam4j.model.ModelOptions;
-import org.cam4j.target.Targets;
+import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Tensor;
 import org.cam4j.testdata.SyntheticModels;
 import org.junit.jupiter.api.Test;

@@ -11,10 +11,10 @@ import java.util.Random;
 import org.cam4j.model.ForwardResult;
 import org.cam4j.model.LayerInfo;
 import org.cam4j.model.ModelOptions;
-import org.cam4j.target.ClassifierOutputTarget;
-import org.cam4j.target.SoftmaxTarget;
-import org.cam4j.target.Target;
-import org.cam4j.target.Targets;
+import org.cam4j.targets.ClassifierOutputTarget;
+import org.cam4j.targets.SoftmaxTarget;
+import org.cam4j.targets.Target;
+import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Tensor;
 import org.cam4j.testdata.OnnxModelBuilder;
 import org.cam4j.testdata.SyntheticModels;
@@ -127,11 +127,11 @@ class OnnxModelTest {
 
     /** The interface's host-side masking around a model's plain predict. */
     private record HostMasking(OnnxModel model) implements org.cam4j.model.ExplainableModel {
-        public org.cam4j.model.TensorInfo input() {
+        public org.cam4j.tensor.TensorInfo input() {
             return model.input();
         }
 
-        public org.cam4j.model.TensorInfo output() {
+        public org.cam4j.tensor.TensorInfo output() {
             return model.output();
         }
 
@@ -147,7 +147,7 @@ class OnnxModelTest {
             return model.forward(input, layers, targets, gradients);
         }
 
-        public java.util.Set<org.cam4j.spi.Capability> capabilities() {
+        public java.util.Set<org.cam4j.model.Capability> capabilities() {
             return model.capabilities();
         }
 

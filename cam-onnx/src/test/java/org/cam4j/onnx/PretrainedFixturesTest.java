@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.cam4j.model.ForwardResult;
 import org.cam4j.model.ModelOptions;
-import org.cam4j.target.Targets;
+import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Tensor;
 import org.cam4j.testdata.SharedData;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,7 +47,7 @@ class PretrainedFixturesTest {
         try (OnnxModel model = new OnnxBackend().open(SharedData.fixtures().get()
                 .resolve("derived/pretrainedResnet_cifar10.onnx"), ModelOptions.defaults())) {
             OnnxModelTest.layerGradientMatchesHeadDifferences(model, "activation_6",
-                    List.of(new org.cam4j.target.ClassifierOutputTarget(3), new org.cam4j.target.ClassifierOutputTarget(5)), x);
+                    List.of(new org.cam4j.targets.ClassifierOutputTarget(3), new org.cam4j.targets.ClassifierOutputTarget(5)), x);
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.cam4j.model.ForwardResult;
 import org.cam4j.model.ModelOptions;
-import org.cam4j.target.Targets;
+import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 import org.cam4j.testdata.ParityManifest;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.ModelOptions;
-import org.cam4j.spi.Capability;
+import org.cam4j.model.Capability;
 import org.cam4j.spi.ModelBackend;
 
 /**

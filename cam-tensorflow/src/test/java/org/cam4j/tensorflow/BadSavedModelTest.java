@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.ModelOptions;
-import org.cam4j.target.Targets;
+import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Tensor;
 import org.cam4j.testdata.SyntheticModels;
 import org.junit.jupiter.api.Test;

@@ -10,11 +10,11 @@ import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.ModelOptions;
 import org.cam4j.onnx.OnnxBackend;
 import org.cam4j.pipeline.Cam;
-import org.cam4j.pipeline.CamOptions;
+import org.cam4j.spi.CamOptions;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.spi.Methods;
-import org.cam4j.target.ClassifierOutputTarget;
-import org.cam4j.target.Target;
+import org.cam4j.targets.ClassifierOutputTarget;
+import org.cam4j.targets.Target;
 import org.cam4j.tensor.Tensor;
 import org.cam4j.testdata.SyntheticModels;
 import org.junit.jupiter.api.Test;
@@ -57,7 +57,7 @@ class CrossBackendTest {
         List<Target> targets = java.util.Arrays.asList(new ClassifierOutputTarget(2), null);
         try (ExplainableModel o = new OnnxBackend().open(tw.onnx(), ModelOptions.defaults());
              ExplainableModel t = new TensorFlowBackend().open(tw.saved(), ModelOptions.defaults())) {
-            assertThat(t.input().layout()).isEqualTo(org.cam4j.model.Layout.NHWC);
+            assertThat(t.input().layout()).isEqualTo(org.cam4j.tensor.Layout.NHWC);
             assertThat(t.predict(nhwc).maxAbsDiff(o.predict(nchw))).as("logits").isLessThan(1e-5);
             int compared = 0;
             for (CamMethod m : Methods.registry().all()) {
@@ -98,7 +98,7 @@ class CrossBackendTest {
         Tensor nchw = tw.nchw();
         Tensor nhwc = tw.nhwc();
         for (List<Target> targets : List.of(List.<Target>of(new ClassifierOutputTarget(2), new ClassifierOutputTarget(0)),
-                List.<Target>of(new org.cam4j.target.SoftmaxTarget(2), new org.cam4j.target.ReStTarget(1)))) {
+                List.<Target>of(new org.cam4j.targets.SoftmaxTarget(2), new org.cam4j.targets.ReStTarget(1)))) {
             try (ExplainableModel o = new OnnxBackend().open(tw.onnx(), ModelOptions.defaults());
                  ExplainableModel t = new TensorFlowBackend().open(tw.saved(), ModelOptions.defaults())) {
                 // TensorFlow's C++ gradients have none for MaxPoolGradV2: below the pooling it reports the pass as

@@ -10,10 +10,10 @@ import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.GradientChecks;
 import org.cam4j.model.ModelOptions;
 import org.cam4j.pipeline.Cam;
-import org.cam4j.pipeline.CamOptions;
+import org.cam4j.spi.CamOptions;
 import org.cam4j.spi.Methods;
-import org.cam4j.target.ClassifierOutputTarget;
-import org.cam4j.target.Targets;
+import org.cam4j.targets.ClassifierOutputTarget;
+import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Tensor;
 import org.cam4j.testdata.MnistDigits;
 import org.cam4j.testdata.SharedData;
@@ -113,7 +113,7 @@ class KerasMnistTest {
             // (conv2d_1 feeds a 2 x 2 max pooling: a step of 1e-2 can cross its ties, so differences are checked
             // where the head is smooth in the step)
             GradientChecks.layerGradientMatchesHeadDifferences(m, "conv2d_2",
-                    java.util.Arrays.asList(null, new org.cam4j.target.SoftmaxTarget(3)), x);
+                    java.util.Arrays.asList(null, new org.cam4j.targets.SoftmaxTarget(3)), x);
         }
     }
 }

@@ -2,7 +2,7 @@ package org.cam4j.methods.metrics;
 
 import com.google.auto.service.AutoService;
 import org.cam4j.metrics.MetricContext;
-import org.cam4j.spi.CamMetric;
+import org.cam4j.metrics.CamMetric;
 
 /**
  * Average drop in confidence as the Grad-CAM++ paper defines it (Chattopadhyay et al., WACV 2018): per image

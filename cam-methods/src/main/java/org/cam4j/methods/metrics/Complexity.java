@@ -2,7 +2,7 @@ package org.cam4j.methods.metrics;
 
 import com.google.auto.service.AutoService;
 import org.cam4j.metrics.MetricContext;
-import org.cam4j.spi.CamMetric;
+import org.cam4j.metrics.CamMetric;
 import org.cam4j.tensor.Tensor;
 
 /** Complexity (arXiv:2104.10252): the map's mean absolute value, 0 (empty) to 1 (all ones); lower = sparser. */

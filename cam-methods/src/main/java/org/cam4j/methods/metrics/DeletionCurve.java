@@ -4,7 +4,7 @@ import com.google.auto.service.AutoService;
 import java.util.ArrayList;
 import java.util.List;
 import org.cam4j.metrics.MetricContext;
-import org.cam4j.spi.CamMetric;
+import org.cam4j.metrics.CamMetric;
 import org.cam4j.tensor.Tensor;
 
 /**

@@ -2,7 +2,7 @@ package org.cam4j.methods.metrics;
 
 import com.google.auto.service.AutoService;
 import org.cam4j.metrics.MetricContext;
-import org.cam4j.spi.CamMetric;
+import org.cam4j.metrics.CamMetric;
 
 /** max(0, score(x) - score(x * cam)): the confidence lost keeping only what the map shows (lower is better). */
 @AutoService(CamMetric.class)

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import org.cam4j.metrics.MetricContext;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.pipeline.Cam;
-import org.cam4j.spi.CamMetric;
+import org.cam4j.metrics.CamMetric;
 import org.cam4j.tensor.Tensor;
 
 /**

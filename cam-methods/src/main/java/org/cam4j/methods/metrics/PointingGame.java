@@ -2,7 +2,7 @@ package org.cam4j.methods.metrics;
 
 import com.google.auto.service.AutoService;
 import org.cam4j.metrics.MetricContext;
-import org.cam4j.spi.CamMetric;
+import org.cam4j.metrics.CamMetric;
 import org.cam4j.tensor.Tensor;
 
 /**

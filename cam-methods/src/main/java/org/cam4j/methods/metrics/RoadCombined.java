@@ -2,7 +2,7 @@ package org.cam4j.methods.metrics;
 
 import com.google.auto.service.AutoService;
 import org.cam4j.metrics.MetricContext;
-import org.cam4j.spi.CamMetric;
+import org.cam4j.metrics.CamMetric;
 
 /** ROADCombined = (mean over percentiles of LeRF - mean of MoRF) / 2 (higher = more faithful). */
 @AutoService(CamMetric.class)

@@ -2,7 +2,7 @@ package org.cam4j.methods.metrics;
 
 import com.google.auto.service.AutoService;
 import org.cam4j.metrics.MetricContext;
-import org.cam4j.spi.CamMetric;
+import org.cam4j.metrics.CamMetric;
 
 /** ROAD, least relevant first: the pixels the map ranks lowest are removed and imputed (higher = more faithful). */
 @AutoService(CamMetric.class)

@@ -4,7 +4,7 @@ import com.google.auto.service.AutoService;
 import org.cam4j.metrics.MetricContext;
 import org.cam4j.metrics.NoisyLinearImputer;
 import org.cam4j.metrics.Percentile;
-import org.cam4j.spi.CamMetric;
+import org.cam4j.metrics.CamMetric;
 import org.cam4j.tensor.Tensor;
 
 /**

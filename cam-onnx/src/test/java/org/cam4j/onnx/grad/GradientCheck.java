@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.cam4j.model.ModelOptions;
-import org.cam4j.onnx.graph.GradientGraphBuilder;
+import org.cam4j.onnx.autodiff.GradientGraphBuilder;
 import org.cam4j.onnx.graph.OnnxGraph;
 import org.cam4j.onnx.graph.TensorFacts;
 import org.cam4j.onnx.runtime.OrtRunner;
@@ -44,7 +44,7 @@ final class GradientCheck {
         }
         TensorFacts facts = new TensorFacts(graph);
         GradientGraphBuilder builder = new GradientGraphBuilder(graph, facts, y);
-        ShapeProbe.run(graph, builder.tensorsToProbe(sources), feeds, facts);
+        ShapeProbe.run(graph, builder.reachability().tensorsToProbe(sources), feeds, facts);
         ModelProto augmented = builder.gradients(sources, false, List.of());
         Random r = new Random(seed);
         try (OrtRunner plain = new OrtRunner(model.toByteArray(), ModelOptions.defaults());

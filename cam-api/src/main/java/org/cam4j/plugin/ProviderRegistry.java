@@ -1,0 +1,77 @@
+package org.cam4j.plugin;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+
+/**
+ * Every provider of one service type on the classpath, resolved by name.
+ *
+ * <p>Names match ignoring case, {@code '_'}, {@code '-'} and spaces, so {@code GradCAMPlusPlus},
+ * {@code gradcam++} (an alias) and {@code KPCA_CAM} all resolve. Two providers claiming the same name is an error
+ * that names both classes.
+ */
+public final class ProviderRegistry<T extends Provider> {
+    private final String kind;
+    private final List<T> providers;
+    private final Map<String, T> byName = new LinkedHashMap<>();
+
+    public ProviderRegistry(String kind, Iterable<T> providers) {
+        this.kind = kind;
+        List<T> list = new ArrayList<>();
+        for (T provider : providers) {
+            list.add(provider);
+            List<String> names = new ArrayList<>();
+            names.add(provider.name());
+            names.addAll(provider.aliases());
+            for (String name : names) {
+                T previous = byName.putIfAbsent(normalize(name), provider);
+                if (previous != null && previous != provider) {
+                    throw new IllegalStateException(kind + " name '" + name + "' is claimed by both "
+                            + previous.getClass().getName() + " and " + provider.getClass().getName());
+                }
+            }
+        }
+        this.providers = Collections.unmodifiableList(list);
+    }
+
+    /** The providers of {@code type} registered in {@code META-INF/services} on the given class loader. */
+    public static <T extends Provider> ProviderRegistry<T> load(String kind, Class<T> type, ClassLoader loader) {
+        return new ProviderRegistry<>(kind, ServiceLoader.load(type, loader));
+    }
+
+    public static <T extends Provider> ProviderRegistry<T> load(String kind, Class<T> type) {
+        return load(kind, type, Thread.currentThread().getContextClassLoader());
+    }
+
+    /** Lower case without '_', '-' and spaces: the key names are matched by. */
+    public static String normalize(String name) {
+        return name.toLowerCase(Locale.ROOT).replaceAll("[_\\-\\s]", "");
+    }
+
+    public List<T> all() {
+        return providers;
+    }
+
+    public boolean contains(String name) {
+        return byName.containsKey(normalize(name));
+    }
+
+    /** The provider called {@code name}; an unknown name fails with the list of available names. */
+    public T get(String name) {
+        T provider = byName.get(normalize(name));
+        if (provider == null) {
+            throw new IllegalArgumentException("unknown " + kind + " '" + name + "'; available: " + names());
+        }
+        return provider;
+    }
+
+    public String names() {
+        return providers.stream().map(Provider::name).collect(Collectors.joining(", "));
+    }
+}

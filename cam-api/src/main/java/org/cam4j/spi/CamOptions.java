@@ -1,0 +1,73 @@
+package org.cam4j.spi;
+
+import java.util.Map;
+
+/**
+ * Options of one CAM computation, as the reference's {@code __call__} and constructor take them.
+ *
+ * @param eigenSmooth project the weighted activations on their first principal component
+ * @param augSmooth average 6 runs over horizontal flip x brightness 0.9, 1.0, 1.1
+ * @param batchSize how many perturbed inputs ScoreCAM and AblationCAM run at once; {@link #AUTO_BATCH_SIZE} lets the
+ *     method choose (ScoreCAM: as many as its memory budget allows; AblationCAM: the reference's 32)
+ * @param extra method-specific options by name (for example {@code ratio_channels_to_ablate})
+ * @param allowNonFinite compute even when the input, outputs, activations or gradients hold NaN or infinite values
+ *     (by default that is an error naming the tensor)
+ */
+public record CamOptions(boolean eigenSmooth, boolean augSmooth, int batchSize, Map<String, String> extra,
+                         boolean allowNonFinite) {
+    /** A {@code batchSize} that lets each method choose its own. */
+    public static final int AUTO_BATCH_SIZE = 0;
+
+    public static CamOptions defaults() {
+        return new CamOptions(false, false, AUTO_BATCH_SIZE, Map.of());
+    }
+
+    public CamOptions(boolean eigenSmooth, boolean augSmooth, int batchSize, Map<String, String> extra) {
+        this(eigenSmooth, augSmooth, batchSize, extra, false);
+    }
+
+    public CamOptions {
+        if (batchSize < 0) {
+            throw new IllegalArgumentException("batch size must be >= 1 (or 0 for automatic), got " + batchSize);
+        }
+        extra = extra == null ? Map.of() : Map.copyOf(extra);
+    }
+
+    public CamOptions withEigenSmooth(boolean value) {
+        return new CamOptions(value, augSmooth, batchSize, extra, allowNonFinite);
+    }
+
+    public CamOptions withAugSmooth(boolean value) {
+        return new CamOptions(eigenSmooth, value, batchSize, extra, allowNonFinite);
+    }
+
+    public CamOptions withBatchSize(int value) {
+        return new CamOptions(eigenSmooth, augSmooth, value, extra, allowNonFinite);
+    }
+
+    public CamOptions withAllowNonFinite(boolean value) {
+        return new CamOptions(eigenSmooth, augSmooth, batchSize, extra, value);
+    }
+
+    public CamOptions withExtra(Map<String, String> value) {
+        return new CamOptions(eigenSmooth, augSmooth, batchSize, value, allowNonFinite);
+    }
+
+    /** The batch size given, or {@code fallback}'s (asked only then) when it is {@link #AUTO_BATCH_SIZE}. */
+    public int batchSizeOr(java.util.function.IntSupplier fallback) {
+        return batchSize == AUTO_BATCH_SIZE ? fallback.getAsInt() : batchSize;
+    }
+
+    /** A method-specific number option, or {@code fallback} when absent. */
+    public double number(String key, double fallback) {
+        String v = extra.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option " + key + " must be a number, got '" + v + "'");
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package org.cam4j.spi;
+
+import org.cam4j.tensor.Tensor;
+
+/**
+ * One target layer as a method sees it: activations A and gradients g (N x C x h x w; gradients are
+ * {@code null} when the method does not need them).
+ */
+public record LayerData(String name, Tensor activations, Tensor gradients) {
+    public int batch() {
+        return activations.dim(0);
+    }
+
+    public int channels() {
+        return activations.dim(1);
+    }
+
+    public Tensor requireGradients() {
+        if (gradients == null) {
+            throw new IllegalStateException("layer '" + name + "' was run without gradients");
+        }
+        return gradients;
+    }
+}

@@ -1,0 +1,70 @@
+package org.cam4j.targets;
+
+import java.util.List;
+import org.cam4j.detection.Boxes;
+import org.cam4j.detection.Detection;
+import org.cam4j.detection.DetectionLayout;
+import org.cam4j.detection.PostProcessing;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * The reference's {@code FasterRCNNBoxScoreTarget} on a detector's raw outputs: the output is post-processed into
+ * detections, and for each reference box the detection with the highest IoU counts, when that IoU is above the
+ * threshold and its class is the reference's, as IoU + score:
+ * score = sum over references r of [IoU(r, d*) > t and label(d*) = label(r)] (IoU(r, d*) + score(d*)),
+ * d* = argmax over detections d of IoU(r, d). Zero when nothing is detected. Its gradient flows through the
+ * matched anchors' boxes (the IoU) and confidences.
+ *
+ * @param boxes reference boxes as corners in the model output's units
+ * @param labels their classes
+ */
+public record BoxScoreTarget(DetectionLayout layout, PostProcessing postProcessing, List<double[]> boxes,
+                             int[] labels, double iouThreshold) implements Target {
+    public BoxScoreTarget {
+        if (boxes.size() != labels.length) {
+            throw new IllegalArgumentException("got " + boxes.size() + " boxes and " + labels.length + " labels");
+        }
+        boxes = List.copyOf(boxes);
+    }
+
+    @Override
+    public double score(Tensor output) {
+        double total = 0;
+        List<Detection> detections = postProcessing.detect(output, layout);
+        for (int r = 0; r < boxes.size(); r++) {
+            Detection d = match(detections, r);
+            if (d != null) {
+                total += Boxes.iou(boxes.get(r), d.box()) + d.score();
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public Tensor seed(Tensor output) {
+        Tensor seed = Tensor.zeros(output.shape());
+        List<Detection> detections = postProcessing.detect(output, layout);
+        for (int r = 0; r < boxes.size(); r++) {
+            Detection d = match(detections, r);
+            if (d != null) {
+                layout.addBoxGradient(output, d.anchor(), Boxes.iouGradient(d.box(), boxes.get(r)), seed);
+                layout.addScoreGradient(output, d.anchor(), d.label(), 1.0, seed);
+            }
+        }
+        return seed;
+    }
+
+    /** The detection of highest IoU with reference r, when it passes the threshold and has r's class. */
+    private Detection match(List<Detection> detections, int r) {
+        Detection best = null;
+        double bestIou = -1;
+        for (Detection d : detections) {
+            double iou = Boxes.iou(boxes.get(r), d.box());
+            if (iou > bestIou) {
+                best = d;
+                bestIou = iou;
+            }
+        }
+        return best != null && bestIou > iouThreshold && best.label() == labels[r] ? best : null;
+    }
+}

@@ -1,0 +1,240 @@
+package org.cam4j.targets;
+
+import com.google.auto.service.AutoService;
+import java.nio.file.Path;
+import java.util.List;
+import org.cam4j.tensor.Npy;
+
+/**
+ * The built-in target types by name, for {@code --target NAME:SPEC}: {@code class:281}, {@code softmax:281},
+ * {@code binary:1}, {@code raw} (sum of all outputs), {@code rest:281} (ReST), {@code softmax_output} (the sum of every
+ * probability), {@code segmentation:CLASS:mask.npy}, {@code similarity:concept.npy}; for detectors
+ * {@code detection:LAYOUT:ANCHOR:CLASS} (one detection) and {@code boxes:LAYOUT:CLASS@x1,y1,x2,y2;...} (the
+ * reference's box-score target).
+ */
+public final class BuiltinTargets {
+    private BuiltinTargets() {
+    }
+
+    static int integer(String spec, String what) {
+        try {
+            return Integer.parseInt(spec.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " takes an integer class, got '" + spec + "'");
+        }
+    }
+
+    @AutoService(TargetProvider.class)
+    public static final class ClassLogit implements TargetProvider {
+        public String name() {
+            return "class";
+        }
+
+        public List<String> aliases() {
+            return List.of("logit", "ClassifierOutputTarget");
+        }
+
+        public Target create(String spec) {
+            return new ClassifierOutputTarget(integer(spec, "class:"));
+        }
+    }
+
+    @AutoService(TargetProvider.class)
+    public static final class Softmax implements TargetProvider {
+        public String name() {
+            return "softmax";
+        }
+
+        public List<String> aliases() {
+            return List.of("ClassifierOutputSoftmaxTarget");
+        }
+
+        public Target create(String spec) {
+            return new SoftmaxTarget(integer(spec, "softmax:"));
+        }
+    }
+
+    @AutoService(TargetProvider.class)
+    public static final class ReSt implements TargetProvider {
+        public String name() {
+            return "rest";
+        }
+
+        public List<String> aliases() {
+            return List.of("ClassifierOutputReST");
+        }
+
+        public Target create(String spec) {
+            return new ReStTarget(integer(spec, "rest:"));
+        }
+    }
+
+    @AutoService(TargetProvider.class)
+    public static final class SoftmaxOutput implements TargetProvider {
+        public String name() {
+            return "softmax_output";
+        }
+
+        public List<String> aliases() {
+            return List.of("SoftmaxOutputTarget");
+        }
+
+        public Target create(String spec) {
+            return new SoftmaxOutputTarget();
+        }
+    }
+
+    @AutoService(TargetProvider.class)
+    public static final class Binary implements TargetProvider {
+        public String name() {
+            return "binary";
+        }
+
+        public List<String> aliases() {
+            return List.of("BinaryClassifierOutputTarget");
+        }
+
+        public Target create(String spec) {
+            return new BinaryClassifierTarget(integer(spec, "binary:"));
+        }
+    }
+
+    @AutoService(TargetProvider.class)
+    public static final class Raw implements TargetProvider {
+        public String name() {
+            return "raw";
+        }
+
+        public List<String> aliases() {
+            return List.of("RawScoresOutputTarget");
+        }
+
+        public Target create(String spec) {
+            return new AllOutputs();
+        }
+    }
+
+    /** The sum of every output, whatever the output's shape. */
+    record AllOutputs() implements Target {
+        @Override
+        public double score(org.cam4j.tensor.Tensor output) {
+            double s = 0;
+            for (int i = 0; i < output.size(); i++) {
+                s += output.at(i);
+            }
+            return s;
+        }
+
+        @Override
+        public org.cam4j.tensor.Tensor seed(org.cam4j.tensor.Tensor output) {
+            return RawScoresTarget.allOnes(output.shape()).weights();
+        }
+
+        @Override
+        public boolean isLinear() {
+            return true;
+        }
+    }
+
+    @AutoService(TargetProvider.class)
+    public static final class Segmentation implements TargetProvider {
+        public String name() {
+            return "segmentation";
+        }
+
+        public List<String> aliases() {
+            return List.of("SemanticSegmentationTarget");
+        }
+
+        public Target create(String spec) {
+            int colon = spec.indexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("segmentation takes CLASS:mask.npy, got '" + spec + "'");
+            }
+            return new SemanticSegmentationTarget(integer(spec.substring(0, colon), "segmentation:"),
+                    Npy.read(Path.of(spec.substring(colon + 1))));
+        }
+    }
+
+    @AutoService(TargetProvider.class)
+    public static final class Similarity implements TargetProvider {
+        public String name() {
+            return "similarity";
+        }
+
+        public List<String> aliases() {
+            return List.of("SimilarityToConceptTarget");
+        }
+
+        public Target create(String spec) {
+            return new SimilarityTarget(Npy.read(Path.of(spec)));
+        }
+    }
+
+    @AutoService(TargetProvider.class)
+    public static final class DetectionScore implements TargetProvider {
+        public String name() {
+            return "detection";
+        }
+
+        /** {@code LAYOUT:ANCHOR:CLASS}, e.g. {@code ssd:1203:1} or {@code yolov8,xyxy:8120:0}. */
+        public Target create(String spec) {
+            String[] p = spec.split(":");
+            if (p.length != 3) {
+                throw new IllegalArgumentException("detection takes LAYOUT:ANCHOR:CLASS (e.g. detection:ssd:1203:1),"
+                        + " got 'detection:" + spec + "'");
+            }
+            return new DetectionScoreTarget(org.cam4j.detection.DetectionLayout.parse(p[0]),
+                    integer(p[1], "detection: anchor"), integer(p[2], "detection: class"));
+        }
+    }
+
+    @AutoService(TargetProvider.class)
+    public static final class BoxScore implements TargetProvider {
+        public String name() {
+            return "boxes";
+        }
+
+        public List<String> aliases() {
+            return List.of("FasterRCNNBoxScoreTarget");
+        }
+
+        /**
+         * {@code LAYOUT:CLASS@x1,y1,x2,y2[;CLASS@...][:score=S,nms=N,iou=T]}: reference boxes as corners in the
+         * model output's units; detections above score S (0.5) after NMS at N (0.45) match at IoU above T (0.5).
+         */
+        public Target create(String spec) {
+            String[] p = spec.split(":");
+            if (p.length < 2 || p.length > 3) {
+                throw new IllegalArgumentException("boxes takes LAYOUT:CLASS@x1,y1,x2,y2[;CLASS@...][:score=S,nms=N,"
+                        + "iou=T], got 'boxes:" + spec + "'");
+            }
+            java.util.Map<String, Double> settings = new java.util.HashMap<>(java.util.Map.of("score", 0.5, "nms",
+                    0.45, "iou", 0.5));
+            if (p.length == 3) {
+                for (String kv : p[2].split(",")) {
+                    String[] pair = kv.split("=");
+                    if (pair.length != 2 || !settings.containsKey(pair[0].trim())) {
+                        throw new IllegalArgumentException("boxes: unknown setting '" + kv + "'; use score=S, nms=N,"
+                                + " iou=T");
+                    }
+                    settings.put(pair[0].trim(), Double.parseDouble(pair[1].trim()));
+                }
+            }
+            List<double[]> boxes = new java.util.ArrayList<>();
+            List<Integer> labels = new java.util.ArrayList<>();
+            for (String ref : p[1].split(";")) {
+                String[] labelBox = ref.split("@");
+                String[] xy = labelBox.length == 2 ? labelBox[1].split(",") : new String[0];
+                if (xy.length != 4) {
+                    throw new IllegalArgumentException("boxes: each reference is CLASS@x1,y1,x2,y2, got '" + ref + "'");
+                }
+                labels.add(integer(labelBox[0], "boxes: class"));
+                boxes.add(java.util.Arrays.stream(xy).mapToDouble(v -> Double.parseDouble(v.trim())).toArray());
+            }
+            return new BoxScoreTarget(org.cam4j.detection.DetectionLayout.parse(p[0]),
+                    new org.cam4j.detection.PostProcessing(settings.get("score"), settings.get("nms"), 0), boxes,
+                    labels.stream().mapToInt(Integer::intValue).toArray(), settings.get("iou"));
+        }
+    }
+}

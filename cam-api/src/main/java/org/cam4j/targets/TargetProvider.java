@@ -1,0 +1,11 @@
+package org.cam4j.targets;
+
+import org.cam4j.plugin.Provider;
+
+/**
+ * A user-defined target type, found with {@link java.util.ServiceLoader} like methods and backends:
+ * {@code --target NAME:SPEC} creates a target from its spec string.
+ */
+public interface TargetProvider extends Provider {
+    Target create(String spec);
+}

@@ -1,0 +1,79 @@
+package org.cam4j.targets;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.cam4j.plugin.ProviderRegistry;
+import org.cam4j.tensor.Tensor;
+
+/** Building per-image target lists, and the seeds of a batch. */
+public final class Targets {
+    private Targets() {
+    }
+
+    /** Class-logit targets, one per image; a single class applies to every image. */
+    public static List<Target> classes(int batch, List<Integer> categories) {
+        if (categories == null || categories.isEmpty()) {
+            return topClass(batch);
+        }
+        if (categories.size() != 1 && categories.size() != batch) {
+            throw new IllegalArgumentException("got " + categories.size() + " classes for " + batch
+                    + " images; give one class for all images or one per image");
+        }
+        List<Target> out = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            out.add(new ClassifierOutputTarget(categories.get(categories.size() == 1 ? 0 : i)));
+        }
+        return out;
+    }
+
+    /** No explicit target: each image's top class. */
+    public static List<Target> topClass(int batch) {
+        List<Target> out = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            out.add(null);
+        }
+        return out;
+    }
+
+    /** {@code category}, checked to index one of the output's values. */
+    static int requireClass(int category, Tensor output) {
+        if (category < 0 || category >= output.size()) {
+            throw new IllegalArgumentException("class " + category + " is outside the model's " + output.size()
+                    + " outputs; give a class from 0 to " + (output.size() - 1));
+        }
+        return category;
+    }
+
+    /** Whether a target reads a detector's outputs (one detection, or reference boxes) rather than class scores. */
+    public static boolean isDetection(Target t) {
+        return t instanceof DetectionScoreTarget || t instanceof BoxScoreTarget;
+    }
+
+    /** Replaces {@code null} (top class) entries by the argmax of each image's output. */
+    public static List<Target> resolve(List<Target> targets, Tensor outputs) {
+        List<Target> out = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            Target t = targets.get(i);
+            out.add(t != null ? t : new ClassifierOutputTarget(outputs.slice(i).argmax()));
+        }
+        return out;
+    }
+
+    /** The backward seeds of a batch, N x output shape, from each image's output. */
+    public static Tensor seeds(List<Target> targets, Tensor outputs) {
+        List<Tensor> rows = new ArrayList<>();
+        List<Target> resolved = resolve(targets, outputs);
+        for (int i = 0; i < resolved.size(); i++) {
+            rows.add(resolved.get(i).seed(outputs.slice(i)));
+        }
+        return Tensor.stack(rows);
+    }
+
+    /** A target of a user-defined type, {@code name:spec}, from the {@link TargetProvider}s on the classpath. */
+    public static Target custom(String nameAndSpec) {
+        int colon = nameAndSpec.indexOf(':');
+        String name = colon < 0 ? nameAndSpec : nameAndSpec.substring(0, colon);
+        String spec = colon < 0 ? "" : nameAndSpec.substring(colon + 1);
+        return ProviderRegistry.load("target type", TargetProvider.class).get(name).create(spec);
+    }
+}

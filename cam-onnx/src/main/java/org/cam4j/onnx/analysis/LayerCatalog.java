@@ -1,0 +1,78 @@
+package org.cam4j.onnx.analysis;
+
+import org.cam4j.onnx.graph.OnnxGraph;
+import org.cam4j.onnx.graph.TensorFacts;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.cam4j.model.LayerInfo;
+
+/**
+ * The candidate target layers of a probed graph: every spatial map (N x C x h x w, h and w > 1) and token sequence
+ * on the way to the output, in graph order, one of them suggested: the last spatial map before global pooling (a
+ * CNN; pools that keep the size, as VGG's adaptive pooling of a 7 x 7 map, do not count), or for transformers the
+ * input of the last attention block: the last LayerNormalization output that still feeds a Softmax.
+ */
+public final class LayerCatalog {
+    private LayerCatalog() {
+    }
+
+    /**
+     * @param probed tensors whose shapes {@code facts} holds
+     * @param batch the input's batch dimension, shown in the layers' shapes (-1 when symbolic)
+     */
+    public static List<LayerInfo> layers(OnnxGraph graph, TensorFacts facts, Set<String> probed, String output,
+                                         long batch) {
+        Reachability builder = new Reachability(graph, output);
+        Set<String> reach = builder.ancestors(output);
+        String suggested = suggested(graph, facts, probed, reach, builder);
+        List<LayerInfo> out = new ArrayList<>();
+        for (NodeProto n : graph.nodes()) {
+            String t = n.getOutputCount() > 0 ? n.getOutput(0) : "";
+            if (!probed.contains(t) || !reach.contains(t) || t.equals(output)) {
+                continue;
+            }
+            long[] s = facts.shape(t).clone();
+            if (s.length > 0) {
+                s[0] = batch;
+            }
+            LayerInfo.Kind kind = s.length == 4 && s[2] > 1 && s[3] > 1 ? LayerInfo.Kind.SPATIAL
+                    : s.length == 3 && s[1] > 1 ? LayerInfo.Kind.TOKENS : LayerInfo.Kind.OTHER;
+            if (kind != LayerInfo.Kind.OTHER) {
+                out.add(new LayerInfo(t, n.getOpType(), n.getName(), s, kind, t.equals(suggested)));
+            }
+        }
+        return out;
+    }
+
+    private static String suggested(OnnxGraph graph, TensorFacts facts, Set<String> probed, Set<String> reach,
+                                    Reachability builder) {
+        List<NodeProto> nodes = graph.nodes();
+        String lastSpatial = null;
+        for (NodeProto n : nodes) {
+            String t = n.getOutputCount() > 0 ? n.getOutput(0) : "";
+            if (probed.contains(t) && reach.contains(t)) {
+                long[] s = facts.shape(t);
+                boolean identityPool = n.getOpType().endsWith("Pool") && probed.contains(n.getInput(0))
+                        && java.util.Arrays.equals(facts.shape(n.getInput(0)), s);
+                if (s.length == 4 && s[2] > 1 && s[3] > 1 && !n.getOpType().equals("LayerNormalization")
+                        && !identityPool) {
+                    lastSpatial = t;
+                }
+            }
+        }
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            NodeProto n = nodes.get(i);
+            if (n.getOpType().equals("LayerNormalization") && reach.contains(n.getOutput(0))) {
+                Set<String> downstream = builder.active(List.of(n.getOutput(0)));
+                boolean feedsAttention = nodes.stream().anyMatch(m -> m.getOpType().equals("Softmax")
+                        && downstream.contains(m.getOutput(0)));
+                if (feedsAttention) {
+                    return n.getOutput(0);
+                }
+            }
+        }
+        return lastSpatial;
+    }
+}

@@ -1,0 +1,144 @@
+package org.cam4j.onnx.analysis;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.cam4j.onnx.grad.GradientRules;
+import org.cam4j.onnx.graph.OnnxGraph;
+
+/**
+ * What depends on what in a model graph, towards one output: the tensors a source reaches differentiably, the
+ * tensors an output is computed from, and the nodes a backward pass goes through. The graph never changes, so the
+ * paths are computed once per list of sources and kept.
+ */
+public final class Reachability {
+    private final OnnxGraph graph;
+    private final String output;
+    private final Map<List<String>, List<NodeProto>> paths = new ConcurrentHashMap<>();
+    private final Map<Set<String>, Set<String>> descendants = new ConcurrentHashMap<>();
+
+    public Reachability(OnnxGraph graph, String output) {
+        this.graph = graph;
+        this.output = output;
+    }
+
+    /** Tensors that depend differentiably on any of {@code sources}. */
+    public Set<String> active(List<String> sources) {
+        Set<String> active = new HashSet<>(sources);
+        for (NodeProto n : graph.nodes()) {
+            if (!GradientRules.propagates(n)) {
+                continue;
+            }
+            boolean hit = false;
+            for (String in : n.getInputList()) {
+                hit |= active.contains(in);
+            }
+            if (hit) {
+                for (int i = 0; i < n.getOutputCount(); i++) {
+                    if (GradientRules.carriesGradient(n, i)) {
+                        active.add(n.getOutput(i));
+                    }
+                }
+            }
+        }
+        return active;
+    }
+
+    /** Tensors from which {@code target} can be reached (including itself). */
+    public Set<String> ancestors(String target) {
+        Set<String> reach = new HashSet<>();
+        reach.add(target);
+        List<NodeProto> nodes = graph.nodes();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            NodeProto n = nodes.get(i);
+            boolean hit = false;
+            for (String out : n.getOutputList()) {
+                hit |= reach.contains(out);
+            }
+            if (hit) {
+                reach.addAll(n.getInputList());
+            }
+        }
+        return reach;
+    }
+
+    /** The nodes the backward pass goes through, in forward order. */
+    public List<NodeProto> path(List<String> sources) {
+        return paths.computeIfAbsent(List.copyOf(sources), this::computePath);
+    }
+
+    private List<NodeProto> computePath(List<String> sources) {
+        Set<String> active = active(sources);
+        Set<String> reach = ancestors(output);
+        for (String s : sources) {
+            if (!reach.contains(s)) {
+                throw new IllegalArgumentException("layer '" + s + "' has no path to the output '" + output
+                        + "'; choose a layer the output depends on (see 'cam layers')");
+            }
+        }
+        List<NodeProto> path = new ArrayList<>();
+        for (NodeProto n : graph.nodes()) {
+            for (String out : n.getOutputList()) {
+                if (active.contains(out) && reach.contains(out)) {
+                    path.add(n);
+                    break;
+                }
+            }
+        }
+        return List.copyOf(path);
+    }
+
+    /** Fails, naming the node and the supported ops, when a node on the path has no gradient rule. */
+    public void checkRules(List<NodeProto> path) {
+        for (NodeProto n : path) {
+            if (GradientRules.get(n.getOpType()) == null || !n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
+                throw new org.cam4j.onnx.grad.UnsupportedGradientException("no gradient rule for op " + n.getOpType()
+                        + " (node '" + n.getName() + "') on the path to the output; supported ops: "
+                        + String.join(", ", GradientRules.supported()));
+            }
+        }
+    }
+
+    /** Every tensor whose shape or value the rules may ask about, for the probe run. */
+    public Set<String> tensorsToProbe(List<String> sources) {
+        Set<String> out = new LinkedHashSet<>();
+        for (NodeProto n : path(sources)) {
+            for (String in : n.getInputList()) {
+                if (!in.isEmpty() && !graph.isInitializer(in)) {
+                    out.add(in);
+                }
+            }
+            for (String o : n.getOutputList()) {
+                if (!o.isEmpty()) {
+                    out.add(o);
+                }
+            }
+        }
+        out.addAll(sources);
+        out.add(output);
+        return out;
+    }
+
+    /** Tensors computed from any of {@code sources}, through any node (differentiable or not). */
+    public Set<String> structuralDescendants(Set<String> sources) {
+        return descendants.computeIfAbsent(Set.copyOf(sources), this::computeDescendants);
+    }
+
+    private Set<String> computeDescendants(Set<String> sources) {
+        Set<String> out = new HashSet<>(sources);
+        for (NodeProto n : graph.nodes()) {
+            for (String in : n.getInputList()) {
+                if (out.contains(in)) {
+                    out.addAll(n.getOutputList());
+                    break;
+                }
+            }
+        }
+        return Set.copyOf(out);
+    }
+}

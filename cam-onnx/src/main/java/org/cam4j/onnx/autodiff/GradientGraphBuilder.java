@@ -1,0 +1,350 @@
+package org.cam4j.onnx.autodiff;
+
+import org.cam4j.onnx.graph.Attributes;
+import org.cam4j.onnx.graph.Emitter;
+import org.cam4j.onnx.graph.OnnxGraph;
+import org.cam4j.onnx.graph.TensorFacts;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.cam4j.onnx.analysis.Reachability;
+import org.cam4j.onnx.grad.GradContext;
+import org.cam4j.onnx.grad.GradientRule;
+import org.cam4j.onnx.grad.GradientRules;
+
+/**
+ * Builds gradient-augmented ONNX models with reverse-mode autodiff: the backward pass from the model output y,
+ * seeded with a weight tensor W (the target), down to the chosen tensors, written as ordinary ONNX nodes
+ * appended to the model. New inputs: {@value #SEED} (shaped like y; score = sum(W * y)) and {@value #TOP_CLASS}
+ * (N floats; 1 adds the one-hot of the image's top class to its seed). New outputs: the chosen tensors and
+ * {@code cam4j_grad_<i>}, the gradient of the score with respect to the i-th.
+ *
+ * <p>Only nodes on a path from a chosen tensor to y are differentiated; shape arithmetic, constants and side
+ * branches stay as they are. The same machinery cuts the model into its prefix (input to the chosen tensors)
+ * and its head (the chosen tensor, plus every other tensor that crosses the cut, to y).
+ */
+public final class GradientGraphBuilder {
+    public static final String SEED = "cam4j_seed";
+    public static final String TOP_CLASS = "cam4j_top_class";
+    public static final String GRAD_PREFIX = "cam4j_grad_";
+    public static final String MASK_IMAGES = "cam4j_images";
+    public static final String MASKS = "cam4j_masks";
+    public static final String MASK_SOURCE = "cam4j_mask_source";
+
+    private final OnnxGraph graph;
+    private final TensorFacts facts;
+    private final String output;
+
+    private final Reachability reach;
+
+    public GradientGraphBuilder(OnnxGraph graph, TensorFacts facts, String output) {
+        this(graph, facts, output, new Reachability(graph, output));
+    }
+
+    /** A builder over an analysis already made for this graph and output (its caches are shared). */
+    public GradientGraphBuilder(OnnxGraph graph, TensorFacts facts, String output, Reachability reach) {
+        this.graph = graph;
+        this.facts = facts;
+        this.output = output;
+        this.reach = reach;
+    }
+
+    /** The graph analysis this builder's passes follow (cached per source list). */
+    public Reachability reachability() {
+        return reach;
+    }
+
+    /**
+     * The model plus its backward pass from y to every source.
+     *
+     * @param guided guided backpropagation (ReLU passes only positive gradients)
+     * @param extraOutputs further existing tensors to expose as outputs (the tensors that cross a head cut)
+     */
+    public ModelProto gradients(List<String> sources, boolean guided, List<String> extraOutputs) {
+        Emitter e = new Emitter("cam4j_", graph.opset());
+        Backward b = backward(sources, guided, e, seed(e), GRAD_PREFIX);
+        GraphProto.Builder g = b.graph();
+        g.addInput(floatInput(SEED, facts.rank(output)));
+        g.addInput(floatInput(TOP_CLASS, 1));
+        g.clearOutput().addOutput(floatOutput(output));
+        Set<String> exposed = new LinkedHashSet<>();
+        exposed.add(output);
+        for (int i = 0; i < sources.size(); i++) {
+            String src = sources.get(i);
+            if (!graph.isGraphInput(src) && exposed.add(src)) {
+                g.addOutput(floatOutput(src));
+            }
+            g.addOutput(floatOutput(GRAD_PREFIX + i));
+        }
+        for (String extra : extraOutputs) {
+            if (exposed.add(extra)) {
+                g.addOutput(floatOutput(extra));
+            }
+        }
+        return graph.model().toBuilder().setGraph(g).build();
+    }
+
+    /**
+     * A second backward pass: the gradients of this graph's scalar output (seeded with 1) with respect to
+     * {@code sources}, when the graph is itself a gradient graph (so these are second derivatives). New names start
+     * with {@code namespace}; the outputs are {@code <namespace>grad_<i>}, and the graph keeps its inputs.
+     */
+    public ModelProto secondOrder(List<String> sources, String namespace) {
+        Emitter e = new Emitter(namespace, graph.opset());
+        Backward b = backward(sources, false, e, e.onesLike(output), namespace + "grad_");
+        GraphProto.Builder g = b.graph();
+        g.clearOutput();
+        for (int i = 0; i < sources.size(); i++) {
+            g.addOutput(floatOutput(namespace + "grad_" + i));
+        }
+        return graph.model().toBuilder().setGraph(g).build();
+    }
+
+    /** The graph with the backward pass from {@code seed} to every source appended, as {@code <gradPrefix>i}. */
+    private record Backward(GraphProto.Builder graph) {
+    }
+
+    private Backward backward(List<String> sources, boolean guided, Emitter e, String seed, String gradPrefix) {
+        List<NodeProto> path = reach.path(sources);
+        reach.checkRules(path);
+        Set<String> active = reach.active(sources);
+        Map<String, NodeProto> replaced = withMaxPoolIndices(path);
+        Map<String, List<String>> contributions = new HashMap<>();
+        contributions.computeIfAbsent(output, k -> new ArrayList<>()).add(seed);
+        GradContext ctx = new GradContext(e, facts, active, guided);
+        for (int i = path.size() - 1; i >= 0; i--) {
+            NodeProto node = replaced.getOrDefault(path.get(i).getName() + "#" + i, path.get(i));
+            List<String> outGrads = new ArrayList<>();
+            boolean any = false;
+            for (int o = 0; o < node.getOutputCount(); o++) {
+                String g = GradientRules.carriesGradient(node, o) ? total(e, contributions.get(node.getOutput(o))) : null;
+                outGrads.add(g);
+                any |= g != null;
+            }
+            if (!any) {
+                continue;
+            }
+            GradientRule rule = GradientRules.get(node.getOpType());
+            List<String> inGrads = rule.backward(node, outGrads, ctx);
+            for (int k = 0; k < node.getInputCount(); k++) {
+                String in = node.getInput(k);
+                if (k < inGrads.size() && inGrads.get(k) != null && ctx.needs(in)) {
+                    contributions.computeIfAbsent(in, x -> new ArrayList<>()).add(inGrads.get(k));
+                }
+            }
+        }
+        List<String> finalGrads = new ArrayList<>();
+        for (String src : sources) {
+            String grad = total(e, contributions.get(src));
+            finalGrads.add(grad == null ? e.zerosLike(src) : grad);
+        }
+        Map<String, NodeProto> byOriginal = new HashMap<>();
+        for (int i = 0; i < path.size(); i++) {
+            NodeProto r = replaced.get(path.get(i).getName() + "#" + i);
+            if (r != null) {
+                byOriginal.put(key(path.get(i)), r);
+            }
+        }
+        GraphProto.Builder g = graph.graph().toBuilder().clearNode();
+        for (NodeProto n : graph.nodes()) {
+            g.addNode(byOriginal.getOrDefault(key(n), n));
+        }
+        g.addAllNode(e.nodes()).addAllInitializer(e.constants());
+        for (int i = 0; i < sources.size(); i++) {
+            String name = gradPrefix + i;
+            g.addNode(NodeProto.newBuilder().setOpType("Identity").setName(name + "_node")
+                    .addInput(finalGrads.get(i)).addOutput(name));
+        }
+        return new Backward(g);
+    }
+
+    private static String key(NodeProto n) {
+        return n.getName() + "|" + String.join(",", n.getOutputList());
+    }
+
+    /** Copies of path MaxPool nodes that also output Indices, keyed by name and path position. */
+    private Map<String, NodeProto> withMaxPoolIndices(List<NodeProto> path) {
+        Map<String, NodeProto> out = new HashMap<>();
+        for (int i = 0; i < path.size(); i++) {
+            NodeProto n = path.get(i);
+            if (n.getOpType().equals("MaxPool") && (n.getOutputCount() < 2 || n.getOutput(1).isEmpty())) {
+                NodeProto.Builder b = n.toBuilder();
+                if (b.getOutputCount() < 2) {
+                    b.addOutput(n.getOutput(0) + "_cam4j_indices");
+                } else {
+                    b.setOutput(1, n.getOutput(0) + "_cam4j_indices");
+                }
+                out.put(n.getName() + "#" + i, b.build());
+            }
+        }
+        return out;
+    }
+
+    /** W + top_class * onehot(argmax y), built per image over the flattened output. */
+    private String seed(Emitter e) {
+        long[] ys = facts.shape(output);
+        long classes = 1;
+        for (int i = 1; i < ys.length; i++) {
+            classes *= ys[i];
+        }
+        String flat = e.op("Flatten", List.of(output), Attributes.integer("axis", 1));
+        String argmax = e.op("ArgMax", List.of(flat), Attributes.integer("axis", 1), Attributes.integer("keepdims", 0));
+        String onehot = e.op("OneHot", List.of(argmax, e.longs(new long[] {classes}, 1),
+                e.floats(new float[] {0f, 1f}, 2)), Attributes.integer("axis", -1));
+        long[] column = new long[ys.length];
+        column[0] = -1;
+        for (int i = 1; i < ys.length; i++) {
+            column[i] = 1;
+        }
+        String top = e.reshape(TOP_CLASS, column);
+        return e.add(SEED, e.mul(top, e.reshapeLike(onehot, output)));
+    }
+
+    private static String total(Emitter e, List<String> parts) {
+        if (parts == null || parts.isEmpty()) {
+            return null;
+        }
+        return parts.size() == 1 ? parts.get(0) : e.op("Sum", parts);
+    }
+
+    /** The nodes needed to compute {@code targets} from the model input, and nothing else. */
+    public ModelProto prefix(List<String> targets) {
+        Set<String> needed = new HashSet<>();
+        for (String t : targets) {
+            needed.addAll(reach.ancestors(t));
+        }
+        GraphProto.Builder g = graph.graph().toBuilder().clearNode().clearOutput().clearValueInfo();
+        for (NodeProto n : graph.nodes()) {
+            for (String o : n.getOutputList()) {
+                if (needed.contains(o)) {
+                    g.addNode(n);
+                    break;
+                }
+            }
+        }
+        for (String t : targets) {
+            g.addOutput(floatOutput(t));
+        }
+        return graph.model().toBuilder().setGraph(withoutUnusedInitializers(g)).build();
+    }
+
+    /** Drops initializers no node of the (cut) graph reads. */
+    private static GraphProto.Builder withoutUnusedInitializers(GraphProto.Builder g) {
+        Set<String> used = new HashSet<>();
+        g.getNodeList().forEach(n -> used.addAll(n.getInputList()));
+        List<TensorProto> keep = g.getInitializerList().stream().filter(t -> used.contains(t.getName())).toList();
+        return g.clearInitializer().addAllInitializer(keep);
+    }
+
+    /**
+     * The tensors a head graph from {@code layer} takes besides the layer itself: those its nodes read that are
+     * computed from the model input without passing through the layer (a transformer's residual stream).
+     */
+    public List<String> cutTensors(String layer) {
+        return headPlan(layer).cut;
+    }
+
+    /**
+     * The head's gradient graph: {@link #head} with its backward pass to {@code layer} appended (inputs the layer, the
+     * cut tensors, the seed and top class; outputs y and {@code cam4j_grad_0}).
+     */
+    public ModelProto headGradients(String layer) {
+        OnnxGraph head = new OnnxGraph(head(layer));
+        return new GradientGraphBuilder(head, facts.forGraph(head), output).gradients(List.of(layer), false, List.of());
+    }
+
+    /** The head: inputs {@code layer} and the cut tensors, output y. */
+    public ModelProto head(String layer) {
+        HeadPlan plan = headPlan(layer);
+        GraphProto.Builder g = graph.graph().toBuilder().clearNode().clearInput().clearOutput().clearValueInfo();
+        for (NodeProto n : graph.nodes()) {
+            if (plan.nodes.contains(key(n))) {
+                g.addNode(n);
+            }
+        }
+        g.addInput(floatInput(layer, facts.rank(layer)));
+        for (String c : plan.cut) {
+            g.addInput(floatInput(c, facts.rank(c)));
+        }
+        g.addOutput(floatOutput(output));
+        return graph.model().toBuilder().setGraph(withoutUnusedInitializers(g)).build();
+    }
+
+    private record HeadPlan(Set<String> nodes, List<String> cut) {
+    }
+
+    private HeadPlan headPlan(String layer) {
+        Set<String> fromLayer = reach.structuralDescendants(Set.of(layer));
+        Set<String> inputs = new HashSet<>();
+        graph.inputs().forEach(v -> inputs.add(v.getName()));
+        Set<String> fromInput = reach.structuralDescendants(inputs);
+        Set<String> nodes = new HashSet<>();
+        List<String> cut = new ArrayList<>();
+        List<String> stack = new ArrayList<>(List.of(output));
+        Set<String> seen = new HashSet<>();
+        while (!stack.isEmpty()) {
+            String t = stack.remove(stack.size() - 1);
+            if (!seen.add(t) || t.equals(layer) || t.isEmpty() || graph.isInitializer(t)) {
+                continue;
+            }
+            NodeProto p = graph.producer(t);
+            if (p == null || (!fromLayer.contains(t) && fromInput.contains(t))) {
+                cut.add(t);
+                continue;
+            }
+            nodes.add(key(p));
+            stack.addAll(p.getInputList());
+        }
+        cut.sort(java.util.Comparator.comparingInt(graph::position));
+        return new HeadPlan(nodes, cut);
+    }
+
+    static ValueInfoProto floatOutput(String name) {
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()))).build();
+    }
+
+    /**
+     * The model with its input made in-graph for masked forward passes: inputs {@value #MASK_IMAGES} (the images,
+     * once), {@value #MASKS} (K one-channel masks) and {@value #MASK_SOURCE} (K image indices, as floats); the
+     * model input becomes Gather(images, source) * Unsqueeze(masks, channel axis).
+     */
+    public ModelProto maskedInput(String input, int rank, int channelAxis) {
+        Emitter e = new Emitter("cam4j_mask_", graph.opset());
+        String index = e.op("Cast", List.of(MASK_SOURCE), Attributes.integer("to", TensorProto.DataType.INT64.getNumber()));
+        String rows = e.op("Gather", List.of(MASK_IMAGES, index), Attributes.integer("axis", 0));
+        e.add(NodeProto.newBuilder().setOpType("Mul").setName("cam4j_mask_apply").addInput(rows)
+                .addInput(e.unsqueeze(MASKS, channelAxis)).addOutput(input).build());
+        GraphProto.Builder g = graph.graph().toBuilder();
+        List<ValueInfoProto> inputs = new ArrayList<>(g.getInputList());
+        inputs.removeIf(v -> v.getName().equals(input));
+        g.clearInput().addAllInput(inputs).addInput(floatInput(MASK_IMAGES, rank)).addInput(floatInput(MASKS, 3))
+                .addInput(floatInput(MASK_SOURCE, 1));
+        List<NodeProto> nodes = new ArrayList<>(e.nodes());
+        nodes.addAll(g.getNodeList());
+        g.clearNode().addAllNode(nodes).addAllInitializer(e.constants());
+        return graph.model().toBuilder().setGraph(g).build();
+    }
+
+    /** A float graph input of the given rank with symbolic dimensions. */
+    public static ValueInfoProto floatInput(String name, int rank) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (int i = 0; i < rank; i++) {
+            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("cam4j_d" + i));
+        }
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape)))
+                .build();
+    }
+}
