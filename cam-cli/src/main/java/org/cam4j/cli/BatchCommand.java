@@ -51,10 +51,6 @@ final class BatchCommand implements Callable<Integer> {
             + " local[N], spark://HOST:PORT or yarn.")
     String master;
 
-    /** A method of the run with its options, checked before any model opens. */
-    record Method(CamMethod method, CamOptions options) {
-    }
-
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();

@@ -55,7 +55,7 @@ final class BatchDetection {
      * the image's writes, once every output is in place.
      */
     void explain(ImageDetector.Prepared prepared, String shown, String model, String name,
-                 List<BatchCommand.Method> methods, OutputStore store,
+                 List<MethodChoice> methods, OutputStore store,
                  java.util.function.BiConsumer<String, com.fasterxml.jackson.databind.JsonNode> records,
                  BatchWorker.Listener listener, org.cam4j.pipeline.ImagePipeline writer) {
         if (prepared.error() != null) {
@@ -72,7 +72,7 @@ final class BatchDetection {
         }
         ArrayNode cams = record.putArray("cams");
         List<Runnable> writes = new java.util.ArrayList<>();
-        for (BatchCommand.Method m : methods) {
+        for (MethodChoice m : methods) {
             boolean perBox = ImageDetector.perBox(m.method(), Boolean.TRUE.equals(spec.perBox()));
             Tensor maps = detector.cams(m.method(), m.options(), found, perBox,
                     Boolean.TRUE.equals(spec.renormalize()));

@@ -29,7 +29,7 @@ public final class BatchJob {
     private final BatchConfig config;
     private final List<String> formats;
     private final float imageWeight;
-    private final List<BatchCommand.Method> methods;
+    private final List<MethodChoice> methods;
     private final List<BatchConfig.ModelEntry> models;
     private final List<String> modelNames;
     private final List<org.cam4j.metrics.CamMetric> metrics;
@@ -233,7 +233,7 @@ public final class BatchJob {
         }
         if (formats.contains("html")) {
             store.write("report.html", HtmlReport.render(summary, reportRoot, methods.stream()
-                    .map(BatchCommand.Method::method).toList()).getBytes(StandardCharsets.UTF_8));
+                    .map(MethodChoice::method).toList()).getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -251,7 +251,7 @@ public final class BatchJob {
         return config;
     }
 
-    List<BatchCommand.Method> methods() {
+    List<MethodChoice> methods() {
         return methods;
     }
 
@@ -278,7 +278,7 @@ public final class BatchJob {
         // the bundled model is unpacked only when a model names none (a run killed on purpose leaves nothing behind)
         Path model = entry.path() != null ? base.resolve(entry.path())
                 : detection ? DefaultModel.detector() : DefaultModel.model();
-        return ModelArgs.existing(model);
+        return ModelOpening.existing(model);
     }
 
     /** Whether a path in a YAML names a file system by URI ({@code hdfs://nn/x}, {@code file:///x}). */
@@ -292,7 +292,7 @@ public final class BatchJob {
         }
         Path p = entry.path() != null ? Path.of(entry.path())
                 : Path.of(detection ? "version-RFB-320.onnx" : "pretrainedResnet_cifar10.onnx");
-        return OutputFolder.safeName(ExplainCommand.base(p));
+        return OutputFolder.safeName(OutputNames.base(p));
     }
 
     private boolean task(BatchConfig c) {
@@ -306,8 +306,8 @@ public final class BatchJob {
         return task.equals("detection");
     }
 
-    private List<BatchCommand.Method> methods(List<BatchConfig.MethodEntry> entries) {
-        Map<String, BatchCommand.Method> out = new LinkedHashMap<>();
+    private List<MethodChoice> methods(List<BatchConfig.MethodEntry> entries) {
+        Map<String, MethodChoice> out = new LinkedHashMap<>();
         for (BatchConfig.MethodEntry e : entries) {
             CamMethod m = Methods.get(required(e.name(), "methods[].name"));
             int batchSize = Limits.batchSize(e.batchSize(), yaml + ": methods[].batch_size");
@@ -318,7 +318,7 @@ public final class BatchJob {
                 throw new CliException(yaml + ": method " + m.name() + " is listed twice with different settings;"
                         + " list it once");
             }
-            out.putIfAbsent(m.name(), new BatchCommand.Method(m, options));
+            out.putIfAbsent(m.name(), new MethodChoice(m, options));
         }
         return List.copyOf(out.values());
     }

@@ -75,7 +75,7 @@ public final class BatchWorker implements AutoCloseable {
                 entry.reshape() != null ? entry.reshape() : beside.reshape());
         this.labels = settings.labels() == null ? Labels.none() : Labels.read(Path.of(settings.labels()));
         ModelOptions options = new ModelOptions(entry.device(), entry.threads() == null ? threads : entry.threads(),
-                settings.reshape(), true, ModelArgs.backendOptions(entry.tag(), entry.signature()));
+                settings.reshape(), true, ModelOpening.backendOptions(entry.tag(), entry.signature()));
         Function<Map<String, String>, ExplainableModel> opener = extra -> {
             Map<String, String> backendSettings = new HashMap<>(options.backend());
             backendSettings.putAll(extra);
@@ -85,13 +85,13 @@ public final class BatchWorker implements AutoCloseable {
         if (job.detection()) {
             BatchConfig.DetectionSpec spec = job.config().detection() == null
                     ? BatchConfig.DetectionSpec.defaults() : job.config().detection();
-            DetectCommand.Opened opened = DetectCommand.open(opener, modelPath, spec.layout());
+            DetectorOpening.Opened opened = DetectorOpening.open(opener, modelPath, spec.layout());
             this.model = opened.model();
             try {
                 org.cam4j.detection.DetectionLayout layout = opened.outputs().layout();
-                ImageDetector detector = new ImageDetector(model, DetectCommand.preprocessing(new PreprocessingArgs(),
-                        settings, model, layout), labels, DetectCommand.layers(null, settings, model), layout,
-                        BatchDetection.postProcessing(spec, job.yaml()), DetectCommand.letterbox(spec.letterbox(),
+                ImageDetector detector = new ImageDetector(model, DetectorOpening.preprocessing(PreprocessingRequest.NONE,
+                        settings, model, layout), labels, DetectorOpening.layers(null, settings, model), layout,
+                        BatchDetection.postProcessing(spec, job.yaml()), DetectorOpening.letterbox(spec.letterbox(),
                         layout), job.imageWeight());
                 this.detection = new BatchDetection(detector, spec, json, job.formats());
                 this.explainer = null;
@@ -103,8 +103,8 @@ public final class BatchWorker implements AutoCloseable {
             this.model = opener.apply(Map.of());
             try {
                 DetectorRefusal.check(model, job.yaml() + ": model " + modelName, null, DetectorRefusal.Where.BATCH);
-                this.explainer = new ImageExplainer(model, new PreprocessingArgs().resolve(settings, model), labels,
-                        ModelArgs.layersOrDefault(null, settings, model), job.imageWeight());
+                this.explainer = new ImageExplainer(model, PreprocessingRequest.NONE.resolve(settings, model), labels,
+                        ModelOpening.layersOrDefault(null, settings, model), job.imageWeight());
                 this.detection = null;
             } catch (RuntimeException e) {
                 model.close();
@@ -224,7 +224,7 @@ public final class BatchWorker implements AutoCloseable {
     }
 
     /** The YAML's evaluate metrics for one method's maps of a batch: per metric name, one value per row. */
-    private Map<String, double[]> evaluate(BatchCommand.Method m, Tensor input, CamResult r) {
+    private Map<String, double[]> evaluate(MethodChoice m, Tensor input, CamResult r) {
         Map<String, double[]> out = new LinkedHashMap<>();
         if (job.metrics().isEmpty()) {
             return out;
@@ -238,7 +238,7 @@ public final class BatchWorker implements AutoCloseable {
                     : spec.roadNoise(), spec.seed() == null ? 0 : spec.seed(), cam)
                     .withOptions(spec.options() == null ? Map.of() : spec.options());
             for (org.cam4j.metrics.CamMetric metric : job.metrics()) {
-                out.putAll(EvaluateCommand.scores(metric, context));
+                out.putAll(MetricScores.scores(metric, context));
             }
         }
         return out;
@@ -280,7 +280,7 @@ public final class BatchWorker implements AutoCloseable {
             }
         };
         List<String> formats = job.formats();
-        for (BatchCommand.Method m : job.methods()) {
+        for (MethodChoice m : job.methods()) {
             CamResult r = explainer.run(m.method(), m.options(), rowInput, rowTarget);
             if (records.isEmpty()) {
                 List<List<ImageExplainer.Prediction>> rows = first != null ? null
@@ -293,7 +293,7 @@ public final class BatchWorker implements AutoCloseable {
             Map<String, double[]> scores = evaluate(m, rowInput, r);
             for (int row = 0; row < rowImage.size(); row++) {
                 ImagePipeline.Loaded image = batch.loaded().get(rowImage.get(row));
-                int cls = ExplainCommand.targetClass(r.targets().get(row));
+                int cls = TargetNames.targetClass(r.targets().get(row));
                 String name = modelName + "/" + names.get(image.file()) + "."
                         + OutputFolder.safeName(m.method().name() + "." + labels.name(cls));
                 ObjectNode cam = ((ArrayNode) records.get(rowImage.get(row)).get("cams")).addObject()

@@ -109,7 +109,7 @@ final class BenchCommand implements Callable<Integer> {
             Preprocessing pre = preprocessingArgs.resolve(settings, model);
             Tensor x = replicate(input != null ? Npy.read(input)
                     : pre.batch(List.of(ImageFiles.read(DefaultModel.image()))), batch);
-            List<String> targetLayers = ModelArgs.layersOrDefault(layers, settings, model);
+            List<String> targetLayers = ModelOpening.layersOrDefault(layers, settings, model);
             boolean withPrefix = files == null && chosen.stream().anyMatch(m -> m.needs().isEmpty());
             AtomicInteger explained = new AtomicInteger();
             List<Runnable> runs = new ArrayList<>();

@@ -360,7 +360,7 @@ final class CamServer implements AutoCloseable {
         Preprocessing pre = s.preprocessing();
         RgbImage photo = ImageFiles.read(req.image(), "the uploaded image", limits.maxPixels(), pre.height(),
                 pre.width());
-        List<String> layers = req.layers().isEmpty() ? ModelArgs.layersOrDefault(null, s.settings(), s.model())
+        List<String> layers = req.layers().isEmpty() ? ModelOpening.layersOrDefault(null, s.settings(), s.model())
                 : req.layers();
         Map<String, String> options = new HashMap<>(req.options());
         float weight = (float) Double.parseDouble(options.getOrDefault("image_weight", "0.5"));
@@ -394,7 +394,7 @@ final class CamServer implements AutoCloseable {
                 ArrayNode p = out.putArray("predictions");
                 explainer.predictions(r.outputs(), TOP).get(0).forEach(x -> p.addObject().put("class", x.index())
                         .put("label", x.label()).put("probability", x.probability()));
-                out.put("target", ExplainCommand.targetLabel(r.targets().get(0), s.labels()));
+                out.put("target", TargetNames.targetLabel(r.targets().get(0), s.labels()));
             }
             cams.put(m.name(), req.format().equals("npy") ? Base64.getEncoder().encodeToString(Npy.bytes(cam))
                     : "data:image/png;base64," + Base64.getEncoder().encodeToString(

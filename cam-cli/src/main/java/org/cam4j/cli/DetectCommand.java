@@ -112,12 +112,12 @@ final class DetectCommand implements Callable<Integer> {
             modelArgs.model = DefaultModel.detector();
         }
         List<Path> photos = demo ? List.of(DefaultModel.detectorImage()) : ImageInputs.expand(images, Path.of(""));
-        try (Opened opened = open(modelArgs, layout)) {
+        try (DetectorOpening.Opened opened = open(modelArgs, layout)) {
             ModelSettings settings = modelArgs.settings();
             DetectionLayout layout = opened.outputs().layout();
-            ImageDetector detector = new ImageDetector(opened.model(), preprocessing(preprocessingArgs, settings,
+            ImageDetector detector = new ImageDetector(opened.model(), DetectorOpening.preprocessing(preprocessingArgs.request(), settings,
                     opened.model(), layout), modelArgs.labels(labelsFile, settings),
-                    layers(layers, settings, opened.model()), layout, post, letterbox(letterbox, layout),
+                    DetectorOpening.layers(layers, settings, opened.model()), layout, post, DetectorOpening.letterbox(letterbox, layout),
                     overlayArgs.imageWeight);
             OutputFolder folder = OutputFolder.create(out, "--out");
             if (!json) {
@@ -134,79 +134,10 @@ final class DetectCommand implements Callable<Integer> {
     }
 
     /** A detector opened so that its explained output is the one the layout reads (SSD: boxes and scores joined). */
-    record Opened(ExplainableModel model, DetectorOutputs outputs) implements AutoCloseable {
-        @Override
-        public void close() {
-            model.close();
-        }
+    static DetectorOpening.Opened open(ModelArgs args, String layout) {
+        return DetectorOpening.open(args::open, args.path(), layout);
     }
 
-    static Opened open(ModelArgs args, String layout) {
-        return open(args::open, args.path(), layout);
-    }
-
-    /**
-     * Opens a detector with {@code opener} (given extra backend settings), recognises its layout, and reopens it on
-     * the outputs that layout reads when they are not the model's first output.
-     */
-    static Opened open(java.util.function.Function<Map<String, String>, ExplainableModel> opener, Path path,
-                       String layout) {
-        ExplainableModel model = opener.apply(Map.of());
-        try {
-            DetectorOutputs outputs;
-            try {
-                outputs = DetectorOutputs.choose(model.outputs(), layout);
-            } catch (IllegalArgumentException e) {
-                throw new CliException(path + ": " + e.getMessage());
-            }
-            List<String> explained = new ArrayList<>(outputs.outputs());
-            if (outputs.layout().kind() == DetectionLayout.Kind.SSD
-                    && model.outputIsSoftmax(explained.get(1))) {
-                // class logits instead of saturating probabilities; confidences are the same softmax
-                explained.set(1, explained.get(1) + ":logits");
-                outputs = new DetectorOutputs(outputs.layout().withLogits(), outputs.outputs());
-            }
-            if (explained.equals(List.of(model.output().name()))) {
-                return new Opened(model, outputs);
-            }
-            model.close();
-            model = opener.apply(Map.of(org.cam4j.model.ModelOptions.OUTPUTS, String.join(",", explained)));
-            return new Opened(model, outputs);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-    }
-
-    /**
-     * The preprocessing given, else the model YAML's; without either, YOLO layouts read pixels / 255 with no mean
-     * and std (as Ultralytics exports do), not ImageNet's normalisation.
-     */
-    static org.cam4j.image.Preprocessing preprocessing(PreprocessingArgs args, ModelSettings settings,
-                                                       ExplainableModel model, DetectionLayout layout) {
-        if (layout.kind() != DetectionLayout.Kind.SSD && settings.preprocessing() == null && args.mean == null
-                && args.std == null) {
-            args.mean = List.of(0f, 0f, 0f);
-            args.std = List.of(1f, 1f, 1f);
-        }
-        return args.resolve(settings, model);
-    }
-
-    /** Letterbox as asked, else for YOLO layouts (their exports expect it) and not for SSD. */
-    static boolean letterbox(Boolean given, DetectionLayout layout) {
-        return given != null ? given : layout.kind() != DetectionLayout.Kind.SSD;
-    }
-
-    /** Layers given, else the model YAML's, else the detector's pyramid levels, else the suggested layer. */
-    static List<String> layers(List<String> given, ModelSettings settings, ExplainableModel model) {
-        if ((given == null || given.isEmpty()) && settings.defaultLayers().isEmpty()) {
-            List<String> levels = model.detectorLevels();
-            if (!levels.isEmpty()) {
-                return levels;
-            }
-        }
-        return ModelArgs.layersOrDefault(given, settings, model);
-    }
 
     private int run(ImageDetector detector, List<Path> photos, Map<Path, String> names, OutputFolder folder,
                     List<CamMethod> chosen, Map<CamMethod, CamOptions> options, boolean demo) {

@@ -66,7 +66,7 @@ final class DffCommand implements Callable<Integer> {
             DetectorRefusal.check(model, modelArgs.path().toString(), null, DetectorRefusal.Where.DFF);
             ModelSettings settings = modelArgs.settings();
             Labels labels = modelArgs.labels(labelsFile, settings);
-            String target = layer != null ? layer : ModelArgs.layersOrDefault(null, settings, model).get(0);
+            String target = layer != null ? layer : ModelOpening.layersOrDefault(null, settings, model).get(0);
             int channels = model.layers().stream().filter(l -> l.name().equals(target)).findFirst()
                     .map(l -> l.kind() == org.cam4j.model.LayerInfo.Kind.SPATIAL ? (int) l.shape()[1]
                             : (int) l.shape()[l.shape().length - 1]).orElse(-1);

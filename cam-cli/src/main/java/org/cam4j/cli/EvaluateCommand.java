@@ -138,7 +138,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     DetectorRefusal.Where.EVALUATE);
             ModelSettings settings = modelArgs.settings();
             Labels labels = modelArgs.labels(targetArgs.labelsFile, settings);
-            List<String> targetLayers = ModelArgs.layersOrDefault(layers, settings, model);
+            List<String> targetLayers = ModelOpening.layersOrDefault(layers, settings, model);
             Tensor input = input(model, settings);
             Tensor groundTruth = truth ? groundTruth(model, settings, input) : null;
             if (given != null && (given.rank() != 3 || given.dim(0) != input.dim(0))) {
@@ -162,7 +162,7 @@ final class EvaluateCommand implements Callable<Integer> {
                             insertionCurves.put(method.name(), meanCurve(context, true));
                         }
                         for (CamMetric metric : metrics) {
-                            scores(metric, context).forEach((name, values) -> results.computeIfAbsent(name,
+                            MetricScores.scores(metric, context).forEach((name, values) -> results.computeIfAbsent(name,
                                     k -> new LinkedHashMap<>()).put(method.name(), values));
                             bar.step();
                         }
@@ -266,9 +266,9 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     private Path findMask(Path image) {
-        String stem = ExplainCommand.base(image);
+        String stem = OutputNames.base(image);
         try (var list = java.nio.file.Files.list(masks)) {
-            return list.filter(p -> ExplainCommand.base(p).equals(stem) && org.cam4j.image.ImageFiles.isImage(p))
+            return list.filter(p -> OutputNames.base(p).equals(stem) && org.cam4j.image.ImageFiles.isImage(p))
                     .findFirst().orElseThrow(() -> new CliException("no mask for image " + image.getFileName() + " in "
                             + masks + " (masks are named as their images)"));
         } catch (java.io.IOException e) {
@@ -299,23 +299,6 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             return Tensor.stack(rows);
         }
-    }
-
-    /**
-     * One metric's values per image under its reported name: once per percentile of the context
-     * ({@code ROADMostRelevantFirst_p20}, ...) for per-percentile metrics, else once under its own name.
-     */
-    static Map<String, double[]> scores(CamMetric metric, MetricContext context) {
-        Map<String, double[]> out = new LinkedHashMap<>();
-        if (!metric.perPercentile()) {
-            out.put(metric.name(), metric.evaluate(context));
-            return out;
-        }
-        for (double p : context.percentiles()) {
-            out.put(metric.name() + "_p" + (p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p)),
-                    metric.evaluate(context.atPercentile(p)));
-        }
-        return out;
     }
 
     private void report(Map<String, Map<String, double[]>> results, OutputFolder folder) {

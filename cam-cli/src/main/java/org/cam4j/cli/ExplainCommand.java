@@ -118,7 +118,7 @@ final class ExplainCommand implements Callable<Integer> {
             DetectorRefusal.check(model, modelArgs.path().toString(), targetArgs.specs, DetectorRefusal.Where.EXPLAIN);
             ModelSettings settings = modelArgs.settings();
             Labels labels = modelArgs.labels(targetArgs.labelsFile, settings);
-            List<String> targetLayers = ModelArgs.layersOrDefault(layers, settings, model);
+            List<String> targetLayers = ModelOpening.layersOrDefault(layers, settings, model);
             ImageExplainer explainer = new ImageExplainer(model,
                     preprocessingArgs.resolve(settings, model), labels, targetLayers, overlayArgs.imageWeight);
             if (npyInput != null) {
@@ -154,7 +154,7 @@ final class ExplainCommand implements Callable<Integer> {
         List<Target> targets = targetArgs.targets(images.size(), labels, outputs);
         for (int i = 0; i < images.size(); i++) {
             Target t = targets.get(i);
-            String label = t == null ? null : targetArgs.specs != null ? targetArgs.spec(i) : labels.name(targetClass(t));
+            String label = t == null ? null : targetArgs.specs != null ? targetArgs.spec(i) : labels.name(TargetNames.targetClass(t));
             jobs.put(images.get(i), List.of(new Job("", t, label)));
         }
         return jobs;
@@ -175,7 +175,7 @@ final class ExplainCommand implements Callable<Integer> {
             ObjectNode row = summary.addObject().put("method", method.name()).put("npy", target.toString());
             java.util.Arrays.stream(r.cams().shape()).forEach(row.withArray("shape")::add);
             ArrayNode t = row.putArray("targets");
-            r.targets().forEach(x -> t.add(targetLabel(x, labels)));
+            r.targets().forEach(x -> t.add(TargetNames.targetLabel(x, labels)));
             if (!json) {
                 stdout.println("wrote " + target + " " + java.util.Arrays.toString(r.cams().shape()));
             }
@@ -193,11 +193,6 @@ final class ExplainCommand implements Callable<Integer> {
                 : name + suffix);
     }
 
-    static String base(Path image) {
-        String name = image.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot > 0 ? name.substring(0, dot) : name;
-    }
 
     private int explainImages(ImageExplainer explainer, Map<Path, List<Job>> jobs, Map<Path, String> names,
                               OutputFolder folder, List<CamMethod> chosen, Map<CamMethod, CamOptions> options,
@@ -279,9 +274,9 @@ final class ExplainCommand implements Callable<Integer> {
                 Path overlay = folder.file(name + "." + overlayArgs.format.extension());
                 Tensor cam = r.cams().slice(row);
                 Target resolved = r.targets().get(row);
-                String label = job.label() != null ? job.label() : targetLabel(resolved, labels);
+                String label = job.label() != null ? job.label() : TargetNames.targetLabel(resolved, labels);
                 rows.get(row).with("outputs").put(method.name(), overlay.toString());
-                int target = targetClass(resolved);
+                int target = TargetNames.targetClass(resolved);
                 if (target >= 0) {
                     rows.get(row).put("target", target);
                 }
@@ -314,18 +309,4 @@ final class ExplainCommand implements Callable<Integer> {
         return demo ? file.getFileName().toString() : file.toString();
     }
 
-    static int targetClass(Target t) {
-        return t instanceof ClassifierOutputTarget c ? c.category() : -1;
-    }
-
-    /** A target as a person reads it: a class's label, or the target's type. */
-    static String targetLabel(Target t, Labels labels) {
-        if (t instanceof ClassifierOutputTarget c) {
-            return labels.name(c.category());
-        }
-        if (t instanceof org.cam4j.targets.SoftmaxTarget s) {
-            return "softmax " + labels.name(s.category());
-        }
-        return t == null ? "top class" : t.getClass().getSimpleName();
-    }
 }

@@ -46,19 +46,7 @@ final class ModelArgs {
     boolean noInplaceReluView;
 
     Path path() {
-        return existing(model == null ? DefaultModel.model() : model);
-    }
-
-    /** A model path that exists and is a file or a folder some backend opens (a SavedModel), else a one-line error. */
-    static Path existing(Path p) {
-        if (Files.isDirectory(p) && Backends.registry().all().stream().noneMatch(b -> b.canOpen(p))) {
-            throw new CliException("model " + p + " is a folder; give the model file inside it (.onnx), or a"
-                    + " SavedModel folder (with saved_model.pb) with the cam-tensorflow plugin");
-        }
-        if (!Files.exists(p)) {
-            throw new CliException("model file " + p + " does not exist");
-        }
-        return p;
+        return ModelOpening.existing(model == null ? DefaultModel.model() : model);
     }
 
     boolean isDefault() {
@@ -90,35 +78,10 @@ final class ModelArgs {
         String dev = useCuda && device.equals("cpu") ? "cuda" : device;
         Path p = path();
         String rule = reshape != null ? reshape : settings().reshape();
-        java.util.Map<String, String> backendSettings = backendOptions(tag, signature);
+        java.util.Map<String, String> backendSettings = ModelOpening.backendOptions(tag, signature);
         backendSettings.putAll(extraBackend);
         return Backends.choose(p, backend).open(p, new ModelOptions(dev, threads, rule, !noInplaceReluView,
                 backendSettings));
     }
 
-    /** Backend settings given on the command line or in a batch YAML (a SavedModel's tag and signature). */
-    static java.util.Map<String, String> backendOptions(String tag, String signature) {
-        java.util.Map<String, String> m = new java.util.HashMap<>();
-        if (tag != null) {
-            m.put("tag", tag);
-        }
-        if (signature != null) {
-            m.put("signature", signature);
-        }
-        return m;
-    }
-
-    /** Layers from the options, else the model's YAML, else the model's suggested layer. */
-    static List<String> layersOrDefault(List<String> given, ModelSettings settings, ExplainableModel model) {
-        if (given != null && !given.isEmpty()) {
-            return given;
-        }
-        if (!settings.defaultLayers().isEmpty()) {
-            return settings.defaultLayers();
-        }
-        return model.layers().stream().filter(org.cam4j.model.LayerInfo::suggested)
-                .map(org.cam4j.model.LayerInfo::name).findFirst().map(List::of)
-                .orElseThrow(() -> new CliException("no --layer given and no spatial layer found; list candidates"
-                        + " with 'cam layers --model FILE'"));
-    }
 }

@@ -30,7 +30,7 @@ final class OutputNames {
         for (Path image : absolute) {
             String folder = folder(common.relativize(image.getParent()));
             String file = image.getFileName().toString();
-            String stem = OutputFolder.safeName(ExplainCommand.base(image));
+            String stem = OutputFolder.safeName(OutputNames.base(image));
             parts.add(new String[] {folder, file, stem});
             stems.merge(key(folder + stem), 1, Integer::sum);
         }
@@ -72,5 +72,12 @@ final class OutputNames {
             }
         }
         return common;
+    }
+
+    /** A file's name without its extension. */
+    public static String base(Path image) {
+        String name = image.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
     }
 }

@@ -78,8 +78,8 @@ final class ServeCommand implements Callable<Integer> {
                 ExplainableModel model = args.open();
                 ModelSettings settings = args.settings();
                 served.add(new CamServer.Served(p == null ? "cifar10-resnet8" : OutputFolder.safeName(
-                        ExplainCommand.base(p)), args.path(), model, settings, args.labels(null, settings),
-                        new PreprocessingArgs().resolve(settings, model)));
+                        OutputNames.base(p)), args.path(), model, settings, args.labels(null, settings),
+                        PreprocessingRequest.NONE.resolve(settings, model)));
             }
             CamServer.Limits limits = new CamServer.Limits(queue, timeout, (long) maxRequestMb << 20, maxPixels);
             try (CamServer server = CamServer.start(host, port, served, limits)) {

@@ -40,7 +40,7 @@ class CamServerTest {
         opened = Backends.choose(model, null).open(model, ModelOptions.defaults());
         ModelSettings settings = ModelSettings.none();
         CamServer.Served served = new CamServer.Served("cnn", model, opened, settings, Labels.none(),
-                new PreprocessingArgs().resolve(settings, opened));
+                PreprocessingRequest.NONE.resolve(settings, opened));
         server = CamServer.start("127.0.0.1", 0, List.of(served), limits);
         return server;
     }
@@ -95,7 +95,7 @@ class CamServerTest {
         CliRun r = CliRun.of("explain", "--model", model.toString(), "--layer", "block_out", "--image",
                 image.toString(), "--method", method, "--out", out.toString(), "--save-npy");
         assertThat(r.exit()).as(r.err()).isZero();
-        return org.cam4j.tensor.Npy.read(out.resolve(ExplainCommand.base(image) + "." + method + ".npy"));
+        return org.cam4j.tensor.Npy.read(out.resolve(OutputNames.base(image) + "." + method + ".npy"));
     }
 
     @Test

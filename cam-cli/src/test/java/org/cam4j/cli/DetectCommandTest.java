@@ -50,14 +50,14 @@ class DetectCommandTest {
     }
 
     /** The UltraFace detector as cam detect opens it, with the repository's thresholds (0.7, NMS at 0.3). */
-    private static ImageDetector detector(DetectCommand.Opened opened) {
+    private static ImageDetector detector(DetectorOpening.Opened opened) {
         ModelSettings settings = ModelSettings.beside(ultraface);
-        return new ImageDetector(opened.model(), new PreprocessingArgs().resolve(settings, opened.model()),
-                Labels.read(ultraface.resolveSibling("labels.txt")), DetectCommand.layers(null, settings,
+        return new ImageDetector(opened.model(), PreprocessingRequest.NONE.resolve(settings, opened.model()),
+                Labels.read(ultraface.resolveSibling("labels.txt")), DetectorOpening.layers(null, settings,
                 opened.model()), opened.outputs().layout(), new PostProcessing(0.7, 0.3, 0), false, 0.5f);
     }
 
-    private static DetectCommand.Opened open() {
+    private static DetectorOpening.Opened open() {
         ModelArgs args = new ModelArgs();
         args.model = ultraface;
         args.device = "cpu";
@@ -67,7 +67,7 @@ class DetectCommandTest {
     @Test
     void postProcessingFindsTheRepositorysBoxes() throws Exception {
         JsonNode reference = JSON.readTree(TestFiles.class.getResourceAsStream(TestFiles.ULTRAFACE_REFERENCE));
-        try (DetectCommand.Opened opened = open()) {
+        try (DetectorOpening.Opened opened = open()) {
             assertThat(opened.outputs().layout().spec()).isEqualTo("ssd,xyxy,normalized,logits");
             ImageDetector detector = detector(opened);
             int compared = 0;
@@ -105,7 +105,7 @@ class DetectCommandTest {
      */
     @Test
     void perBoxCamsLocaliseTheirFace() {
-        try (DetectCommand.Opened opened = open()) {
+        try (DetectorOpening.Opened opened = open()) {
             ImageDetector detector = detector(opened);
             int faces = 0;
             int gradCamOnFaces = 0;
@@ -201,21 +201,21 @@ class DetectCommandTest {
         ModelArgs args = new ModelArgs();
         args.model = model;
         args.device = "cpu";
-        try (DetectCommand.Opened opened = DetectCommand.open(args, "auto")) {
+        try (DetectorOpening.Opened opened = DetectCommand.open(args, "auto")) {
             org.cam4j.detection.DetectionLayout yolo = opened.outputs().layout();
-            org.cam4j.image.Preprocessing p = DetectCommand.preprocessing(new PreprocessingArgs(), ModelSettings.none(),
+            org.cam4j.image.Preprocessing p = DetectorOpening.preprocessing(PreprocessingRequest.NONE, ModelSettings.none(),
                     opened.model(), yolo);
             assertThat(p.mean()).containsExactly(0f, 0f, 0f);
             assertThat(p.std()).containsExactly(1f, 1f, 1f);
-            assertThat(DetectCommand.letterbox(null, yolo)).isTrue();
-            assertThat(DetectCommand.letterbox(false, yolo)).isFalse();
+            assertThat(DetectorOpening.letterbox(null, yolo)).isTrue();
+            assertThat(DetectorOpening.letterbox(false, yolo)).isFalse();
             PreprocessingArgs given = new PreprocessingArgs();
             given.mean = List.of(0.5f, 0.5f, 0.5f);
             given.std = List.of(0.5f, 0.5f, 0.5f);
-            assertThat(DetectCommand.preprocessing(given, ModelSettings.none(), opened.model(), yolo).mean())
+            assertThat(DetectorOpening.preprocessing(given.request(), ModelSettings.none(), opened.model(), yolo).mean())
                     .containsExactly(0.5f, 0.5f, 0.5f);
         }
-        assertThat(DetectCommand.letterbox(null, org.cam4j.detection.DetectionLayout.parse("ssd"))).isFalse();
+        assertThat(DetectorOpening.letterbox(null, org.cam4j.detection.DetectionLayout.parse("ssd"))).isFalse();
     }
 
     @Test

@@ -33,7 +33,7 @@ class ServeBrowserTest {
         try (ExplainableModel opened = Backends.choose(model, null).open(model, ModelOptions.defaults())) {
             ModelSettings settings = ModelSettings.beside(model);
             CamServer.Served served = new CamServer.Served("cifar10-resnet8", model, opened, settings,
-                    Labels.read(model.resolveSibling("labels.txt")), new PreprocessingArgs().resolve(settings, opened));
+                    Labels.read(model.resolveSibling("labels.txt")), PreprocessingRequest.NONE.resolve(settings, opened));
             try (CamServer server = CamServer.start("127.0.0.1", 0, List.of(served),
                     new CamServer.Limits(8, 60, 1 << 24, 10_000_000))) {
                 String url = "http://127.0.0.1:" + server.port() + "/?demo=1&methods=GradCAM,EigenCAM";

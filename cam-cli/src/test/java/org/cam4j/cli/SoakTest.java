@@ -55,7 +55,7 @@ class SoakTest {
             Tensor batch = pre.batch(List.of(ImageFiles.read(DefaultModel.image())));
             try (ExplainableModel model = Backends.choose(DefaultModel.model(), null).open(DefaultModel.model(),
                     ModelOptions.defaults())) {
-                String layer = ModelArgs.layersOrDefault(null, ModelSettings.beside(DefaultModel.model()), model)
+                String layer = ModelOpening.layersOrDefault(null, ModelSettings.beside(DefaultModel.model()), model)
                         .get(0);
                 for (int round = 0; round < 2; round++) {
                     for (int i = 0; i < CALLS; i++) {
