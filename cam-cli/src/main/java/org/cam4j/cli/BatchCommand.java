@@ -1,5 +1,6 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.RequestException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -8,6 +9,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
+import org.cam4j.engine.batch.ClusterBatchRunner;
+import org.cam4j.engine.batch.LocalBatch;
 import org.cam4j.spi.CamOptions;
 import org.cam4j.spi.CamMethod;
 import picocli.CommandLine.Command;
@@ -29,7 +32,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "batch", mixinStandardHelpOptions = true,
         description = "Run a YAML-configured batch: models x methods x images, with overlays, .npy, JSON and an HTML report.")
 final class BatchCommand implements Callable<Integer> {
-    /** Entry point of the Spark run, in the cam-spark module (a plugin, or spark-submit's jar). */
+    /** Main class of the Spark run for spark-submit, in the cam-spark module (named in messages only). */
     static final String SPARK_RUNNER = "org.cam4j.spark.SparkBatch";
 
     @Spec
@@ -52,53 +55,28 @@ final class BatchCommand implements Callable<Integer> {
     String master;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         if (spark) {
             return runOnSpark(stdout, err);
         }
         if (master != null) {
-            throw new CliException("--master " + master + " needs --spark");
+            throw new RequestException("--master " + master + " needs --spark");
         }
-        BatchJob job = BatchJob.load(yaml, BatchJob.localImages(yaml));
-        Path outPath = outOverride != null ? outOverride : yaml.toAbsolutePath().getParent()
-                .resolve(required(job.output(), "output"));
-        OutputFolder out = OutputFolder.create(outPath, "--out or the YAML's output");
-        LocalStore store = new LocalStore(out);
-        store.removeUnfinishedWrites();
-        if (job.modelNames().size() > 1) {
-            // a run of several models is refused up front, not after hours on the first ones
-            job.checkModels(store);
-        }
-        List<JsonNode> records = Collections.synchronizedList(new ArrayList<>());
-        List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        try (ProgressBar bar = ProgressBars.create("explaining", job.images().size() * job.modelNames().size(),
-                "img", noProgress)) {
-            BatchWorker.Listener listener = new BatchWorker.Listener() {
-                @Override
-                public void finished(JsonNode record, boolean skipped) {
-                    records.add(record);
-                    bar.step();
-                }
-
-                @Override
-                public void failed(JsonNode record) {
-                    records.add(record);
-                    failures.add(record.path("image").asText() + ": " + record.path("error").asText());
+        LocalBatch run = LocalBatch.prepare(yaml, outOverride);
+        LocalBatch.Outcome outcome;
+        try (ProgressBar bar = ProgressBars.create("explaining", run.steps(), "img", noProgress)) {
+            outcome = run.run((record, failed) -> {
+                if (failed) {
                     err.println("cam: skipping " + record.path("image").asText() + ": "
                             + record.path("error").asText());
-                    bar.step();
                 }
-            };
-            for (String model : job.modelNames()) {
-                try (BatchWorker worker = job.worker(model, store, null)) {
-                    worker.run(job.images(), job.names(), listener);
-                }
-            }
+                bar.step();
+            });
         }
-        job.finish(records, store, out.root());
-        stdout.println(job.summaryLine(records.size() - failures.size(), failures.size(), out.root().toString()));
+        stdout.println(run.summaryLine(outcome));
+        List<String> failures = outcome.failures();
         if (!failures.isEmpty()) {
             failures.forEach(f -> err.println("cam: failed: " + f));
             return CamCli.PARTIAL_FAILURE;
@@ -106,28 +84,12 @@ final class BatchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Hands the run to cam-spark's {@code SparkBatch.run(yaml, out, master, stdout, stderr)}, when on the classpath. */
-    private int runOnSpark(PrintWriter stdout, PrintWriter err) throws Exception {
-        Class<?> runner;
-        try {
-            runner = Class.forName(SPARK_RUNNER, true, Thread.currentThread().getContextClassLoader());
-        } catch (ClassNotFoundException | NoClassDefFoundError e) {
-            throw new CliException("--spark needs the cam-spark build and Spark's jars: run it with ./cam, which builds"
-                    + " cam-spark/target/cam-spark.jar and runs it with Spark's jars ($SPARK_HOME/jars or"
-                    + " cam-spark/target/spark-jars), or submit cam-spark.jar with spark-submit --class " + SPARK_RUNNER);
-        }
-        try {
-            return (Integer) runner.getMethod("run", Path.class, Path.class, String.class, PrintWriter.class,
-                    PrintWriter.class).invoke(null, yaml, outOverride, master, stdout, err);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause() instanceof Exception x ? x : e;
-        }
-    }
-
-    private <T> T required(T value, String key) {
-        if (value == null) {
-            throw new CliException(yaml + ": the batch YAML needs '" + key + "'");
-        }
-        return value;
+    /** Hands the run to the cluster runner on the class path (cam-spark's Spark job). */
+    private int runOnSpark(PrintWriter stdout, PrintWriter err) {
+        ClusterBatchRunner runner = ClusterBatchRunner.find().orElseThrow(() -> new RequestException(
+                "--spark needs the cam-spark build and Spark's jars: run it with ./cam, which builds"
+                + " cam-spark/target/cam-spark.jar and runs it with Spark's jars ($SPARK_HOME/jars or"
+                + " cam-spark/target/spark-jars), or submit cam-spark.jar with spark-submit --class " + SPARK_RUNNER));
+        return runner.run(yaml, outOverride, master, stdout, err);
     }
 }

@@ -1,5 +1,17 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.ImageExplainer;
+import org.cam4j.engine.Labels;
+import org.cam4j.engine.store.OutputFolder;
+import org.cam4j.engine.store.OutputNames;
+import org.cam4j.engine.RequestException;
+import org.cam4j.engine.DefaultModel;
+import org.cam4j.engine.ImageInputs;
+import org.cam4j.engine.Limits;
+import org.cam4j.engine.ModelOpening;
+import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.Yaml;
+import org.cam4j.engine.store.OverlayFormat;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -93,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (iterations < 1) {
-            throw new CliException("--repeat must be >= 1");
+            throw new RequestException("--repeat must be >= 1");
         }
         warmupRuns = parseWarmup();
         Limits.range(batch, 1, Limits.MAX_BATCH_SIZE, "--batch");
@@ -244,7 +256,7 @@ final class BenchCommand implements Callable<Integer> {
         try {
             return Limits.range(Integer.parseInt(warmup.strip()), 0, 1000, "--warmup");
         } catch (NumberFormatException e) {
-            throw new CliException("--warmup must be 'auto' or a whole number between 0 and 1000, got '" + warmup + "'");
+            throw new RequestException("--warmup must be 'auto' or a whole number between 0 and 1000, got '" + warmup + "'");
         }
     }
 

@@ -1,5 +1,6 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.RequestException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,7 +50,7 @@ public final class CamCli implements Runnable {
                 cause = cause.getCause();
             }
             boolean user = cause instanceof IllegalArgumentException || cause instanceof java.io.UncheckedIOException
-                    || cause instanceof UnsupportedOperationException || cause instanceof CliException
+                    || cause instanceof UnsupportedOperationException || cause instanceof RequestException
                     || cause instanceof org.cam4j.onnx.grad.UnsupportedGradientException;
             String message = String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
             commandLine.getErr().println("cam: error: " + message);
@@ -69,7 +70,7 @@ public final class CamCli implements Runnable {
         ClassLoader previous = thread.getContextClassLoader();
         try {
             thread.setContextClassLoader(Plugins.loader(previous));
-        } catch (CliException e) {
+        } catch (RequestException e) {
             err.println("cam: error: " + e.getMessage());
             return BAD_INPUT;
         }

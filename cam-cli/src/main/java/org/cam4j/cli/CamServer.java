@@ -1,5 +1,15 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.DefaultModel;
+import org.cam4j.engine.DetectorRefusal;
+import org.cam4j.engine.ImageExplainer;
+import org.cam4j.engine.MethodOptions;
+import org.cam4j.engine.ModelOpening;
+import org.cam4j.engine.TargetNames;
+import org.cam4j.engine.RequestException;
+import org.cam4j.engine.Labels;
+import org.cam4j.engine.Limits;
+import org.cam4j.engine.ModelSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -91,7 +101,7 @@ final class CamServer implements AutoCloseable {
         this.http = http;
         this.limits = limits;
         served.forEach(s -> models.put(s.id(), s));
-        int cores = org.cam4j.cli.Limits.cores();
+        int cores = org.cam4j.engine.Limits.cores();
         this.workers = new ThreadPoolExecutor(cores, cores, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(limits.queue()));
         this.acceptors = Executors.newFixedThreadPool(Math.max(8, 2 * limits.queue()));
@@ -105,7 +115,7 @@ final class CamServer implements AutoCloseable {
         try {
             http = HttpServer.create(new InetSocketAddress(host, port), 64);
         } catch (java.net.BindException e) {
-            throw new CliException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + "); choose"
+            throw new RequestException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + "); choose"
                     + " another --port");
         }
         CamServer server = new CamServer(http, served, limits);
@@ -170,7 +180,7 @@ final class CamServer implements AutoCloseable {
             }
         } catch (HttpError e) {
             error(ex, e.status, e.getMessage());
-        } catch (IllegalArgumentException | CliException | UnsupportedOperationException
+        } catch (IllegalArgumentException | RequestException | UnsupportedOperationException
                  | java.io.UncheckedIOException e) {
             error(ex, 400, String.valueOf(e.getMessage()).lines().findFirst().orElse("bad request"));
         } catch (RuntimeException e) {
@@ -364,8 +374,8 @@ final class CamServer implements AutoCloseable {
                 : req.layers();
         Map<String, String> options = new HashMap<>(req.options());
         float weight = (float) Double.parseDouble(options.getOrDefault("image_weight", "0.5"));
-        org.cam4j.cli.Limits.imageWeight(weight, "options.image_weight");
-        int batch = org.cam4j.cli.Limits.batchSize(options.getOrDefault("batch_size", "auto"), "options.batch_size");
+        org.cam4j.engine.Limits.imageWeight(weight, "options.image_weight");
+        int batch = org.cam4j.engine.Limits.batchSize(options.getOrDefault("batch_size", "auto"), "options.batch_size");
         CamOptions base = new CamOptions(Boolean.parseBoolean(options.getOrDefault("eigen_smooth", "false")),
                 Boolean.parseBoolean(options.getOrDefault("aug_smooth", "false")), batch, Map.of());
         options.keySet().removeAll(List.of("image_weight", "batch_size", "eigen_smooth", "aug_smooth"));

@@ -1,5 +1,14 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.RequestException;
+import org.cam4j.engine.DefaultModel;
+import org.cam4j.engine.DetectorOpening;
+import org.cam4j.engine.ImageDetector;
+import org.cam4j.engine.ImageInputs;
+import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.Yaml;
+import org.cam4j.engine.store.OutputFolder;
+import org.cam4j.engine.store.OutputNames;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -169,7 +178,7 @@ final class DetectCommand implements Callable<Integer> {
             writer.finish();
         }
         if (failures.size() == photos.size()) {
-            throw new CliException(photos.size() == 1 ? failures.get(0) : "none of the " + photos.size()
+            throw new RequestException(photos.size() == 1 ? failures.get(0) : "none of the " + photos.size()
                     + " photos could be read; the first: " + failures.get(0));
         }
         if (json) {

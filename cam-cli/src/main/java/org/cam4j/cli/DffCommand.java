@@ -1,5 +1,15 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.RequestException;
+import org.cam4j.engine.DefaultModel;
+import org.cam4j.engine.DetectorRefusal;
+import org.cam4j.engine.ImageInputs;
+import org.cam4j.engine.Labels;
+import org.cam4j.engine.Limits;
+import org.cam4j.engine.ModelOpening;
+import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.store.OutputFolder;
+import org.cam4j.engine.store.OutputNames;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,7 +81,7 @@ final class DffCommand implements Callable<Integer> {
                     .map(l -> l.kind() == org.cam4j.model.LayerInfo.Kind.SPATIAL ? (int) l.shape()[1]
                             : (int) l.shape()[l.shape().length - 1]).orElse(-1);
             if (channels > 0 && components > channels) {
-                throw new CliException("--components " + components + " is more than layer '" + target + "' has"
+                throw new RequestException("--components " + components + " is more than layer '" + target + "' has"
                         + " channels (" + channels + "); give at most " + channels);
             }
             Preprocessing pre = preprocessingArgs.resolve(settings, model);

@@ -1,5 +1,17 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.RequestException;
+import org.cam4j.engine.DefaultModel;
+import org.cam4j.engine.DetectorRefusal;
+import org.cam4j.engine.ImageInputs;
+import org.cam4j.engine.Labels;
+import org.cam4j.engine.Limits;
+import org.cam4j.engine.MetricScores;
+import org.cam4j.engine.ModelOpening;
+import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.Yaml;
+import org.cam4j.engine.store.OutputFolder;
+import org.cam4j.engine.store.OutputNames;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -110,16 +122,16 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         int perturbationBatch = Limits.batchSize(batchSize, "--batch-size");
         if (!(roadNoise >= 0) || Double.isInfinite(roadNoise)) {
-            throw new CliException("--road-noise must be a number >= 0, got " + roadNoise);
+            throw new RequestException("--road-noise must be a number >= 0, got " + roadNoise);
         }
         for (double p : percentiles) {
             if (!(p > 0 && p < 100)) {
-                throw new CliException("--road-percentiles must lie strictly between 0 and 100, got " + p);
+                throw new RequestException("--road-percentiles must lie strictly between 0 and 100, got " + p);
             }
         }
         List<CamMethod> chosen = Methods.distinct(methods);
         if (masks != null && boxes != null) {
-            throw new CliException("--masks and --boxes conflict; give one of them");
+            throw new RequestException("--masks and --boxes conflict; give one of them");
         }
         boolean truth = masks != null || boxes != null;
         List<CamMetric> metrics = metricNames == null
@@ -127,7 +139,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 : metricNames.stream().distinct().map(Metrics::get).toList();
         for (CamMetric m : metrics) {
             if (m.needsGroundTruth() && !truth) {
-                throw new CliException(m.name() + " needs ground truth: give object masks with --masks DIR or boxes"
+                throw new RequestException(m.name() + " needs ground truth: give object masks with --masks DIR or boxes"
                         + " with --boxes FILE");
             }
         }
@@ -142,7 +154,7 @@ final class EvaluateCommand implements Callable<Integer> {
             Tensor input = input(model, settings);
             Tensor groundTruth = truth ? groundTruth(model, settings, input) : null;
             if (given != null && (given.rank() != 3 || given.dim(0) != input.dim(0))) {
-                throw new CliException("--cams " + cams + " holds " + java.util.Arrays.toString(given.shape())
+                throw new RequestException("--cams " + cams + " holds " + java.util.Arrays.toString(given.shape())
                         + "; give one H x W map per image (" + input.dim(0) + " x H x W)");
             }
             List<Target> targets = Targets.resolve(targetArgs.targets(input.dim(0), labels,
@@ -208,7 +220,7 @@ final class EvaluateCommand implements Callable<Integer> {
     /** Per image an H x W mask (1 on the object) at the model input, from --masks images or --boxes lines. */
     private Tensor groundTruth(ExplainableModel model, ModelSettings settings, Tensor input) {
         if (inputs == null || inputs.images == null) {
-            throw new CliException("--masks and --boxes need --image (the masks follow the images' resizing)");
+            throw new RequestException("--masks and --boxes need --image (the masks follow the images' resizing)");
         }
         org.cam4j.image.Preprocessing pre = preprocessingArgs.resolve(settings, model);
         List<Path> files = ImageInputs.expand(inputs.images, Path.of("")).stream().distinct().toList();
@@ -221,14 +233,14 @@ final class EvaluateCommand implements Callable<Integer> {
                         continue;
                     }
                     if (c.length != 5) {
-                        throw new CliException(boxes + ": expected image,x0,y0,x1,y1 per line, got '" + line + "'");
+                        throw new RequestException(boxes + ": expected image,x0,y0,x1,y1 per line, got '" + line + "'");
                     }
                     boxLines.computeIfAbsent(c[0].trim(), k -> new ArrayList<>()).add(new double[] {
                         Double.parseDouble(c[1].trim()), Double.parseDouble(c[2].trim()),
                         Double.parseDouble(c[3].trim()), Double.parseDouble(c[4].trim())});
                 }
             } catch (java.io.IOException | NumberFormatException e) {
-                throw new CliException("cannot read --boxes " + boxes + " (" + e.getMessage() + ")");
+                throw new RequestException("cannot read --boxes " + boxes + " (" + e.getMessage() + ")");
             }
         }
         List<Tensor> rows = new ArrayList<>();
@@ -241,7 +253,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 org.cam4j.image.RgbImage photo = org.cam4j.image.ImageFiles.read(f);
                 List<double[]> b = boxLines.get(f.getFileName().toString());
                 if (b == null) {
-                    throw new CliException(boxes + " has no box for image " + f.getFileName());
+                    throw new RequestException(boxes + " has no box for image " + f.getFileName());
                 }
                 Tensor px = Tensor.zeros(photo.height(), photo.width(), 3);
                 for (double[] box : b) {
@@ -269,10 +281,10 @@ final class EvaluateCommand implements Callable<Integer> {
         String stem = OutputNames.base(image);
         try (var list = java.nio.file.Files.list(masks)) {
             return list.filter(p -> OutputNames.base(p).equals(stem) && org.cam4j.image.ImageFiles.isImage(p))
-                    .findFirst().orElseThrow(() -> new CliException("no mask for image " + image.getFileName() + " in "
+                    .findFirst().orElseThrow(() -> new RequestException("no mask for image " + image.getFileName() + " in "
                             + masks + " (masks are named as their images)"));
         } catch (java.io.IOException e) {
-            throw new CliException("cannot list --masks " + masks + " (" + e.getMessage() + ")");
+            throw new RequestException("cannot list --masks " + masks + " (" + e.getMessage() + ")");
         }
     }
 
@@ -281,7 +293,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (inputs != null && inputs.npy != null) {
             Tensor x = Npy.read(inputs.npy);
             if (x.rank() != 4 || x.dim(0) == 0) {
-                throw new CliException("--input must hold a non-empty N x C x H x W (or N x H x W x C) batch, got"
+                throw new RequestException("--input must hold a non-empty N x C x H x W (or N x H x W x C) batch, got"
                         + " shape " + java.util.Arrays.toString(x.shape()));
             }
             return x;
@@ -289,7 +301,7 @@ final class EvaluateCommand implements Callable<Integer> {
         List<Path> files = inputs == null ? List.of(DefaultModel.image())
                 : ImageInputs.expand(inputs.images, Path.of("")).stream().distinct().toList();
         if (files.size() > MAX_IMAGES) {
-            throw new CliException(files.size() + " images at once; evaluate at most " + MAX_IMAGES + " per run");
+            throw new RequestException(files.size() + " images at once; evaluate at most " + MAX_IMAGES + " per run");
         }
         try (ImagePipeline pipeline = new ImagePipeline(preprocessingArgs.resolve(settings, model),
                 org.cam4j.image.ImageFiles.DEFAULT_MAX_PIXELS, Limits.cores())) {

@@ -1,5 +1,18 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.DefaultModel;
+import org.cam4j.engine.DetectorRefusal;
+import org.cam4j.engine.ImageExplainer;
+import org.cam4j.engine.ImageInputs;
+import org.cam4j.engine.Labels;
+import org.cam4j.engine.Limits;
+import org.cam4j.engine.ModelOpening;
+import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.RequestException;
+import org.cam4j.engine.TargetNames;
+import org.cam4j.engine.Yaml;
+import org.cam4j.engine.store.OutputFolder;
+import org.cam4j.engine.store.OutputNames;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -106,7 +119,7 @@ final class ExplainCommand implements Callable<Integer> {
         overlayArgs.check();
         Path npyInput = inputs == null ? null : inputs.npy;
         if (npyInput != null && (saveNpy == null || saveNpy.isEmpty())) {
-            throw new CliException("--input needs --save-npy FILE for the N x H x W CAM batch");
+            throw new RequestException("--input needs --save-npy FILE for the N x H x W CAM batch");
         }
         List<CamMethod> chosen = methodArgs.chosen();
         Map<CamMethod, CamOptions> options = methodArgs.options(eigenSmooth, augSmooth, allowNonFinite);
@@ -163,7 +176,7 @@ final class ExplainCommand implements Callable<Integer> {
     private int explainTensor(ImageExplainer explainer, Tensor input, List<CamMethod> chosen,
                               Map<CamMethod, CamOptions> options, Labels labels, Path file, PrintWriter stdout) {
         if (input.rank() != 4 || input.dim(0) == 0) {
-            throw new CliException("--input must hold a non-empty N x C x H x W (or N x H x W x C) batch, got shape "
+            throw new RequestException("--input must hold a non-empty N x C x H x W (or N x H x W x C) batch, got shape "
                     + java.util.Arrays.toString(input.shape()));
         }
         List<Target> targets = targetArgs.targets(input.dim(0), labels, explainer.model().output().valuesPerImage());
@@ -215,7 +228,7 @@ final class ExplainCommand implements Callable<Integer> {
             pipeline.finish();
         }
         if (failures.size() == files.size()) {
-            throw new CliException(files.size() == 1 ? failures.get(0) : "none of the " + files.size() + " images"
+            throw new RequestException(files.size() == 1 ? failures.get(0) : "none of the " + files.size() + " images"
                     + " could be read; the first: " + failures.get(0));
         }
         if (json) {

@@ -1,5 +1,6 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.RequestException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,7 +35,7 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         try (ExplainableModel model = modelArgs.open()) {
             if (!(model instanceof OnnxModel onnx)) {
-                throw new CliException("export writes gradient-augmented ONNX models; " + modelArgs.path()
+                throw new RequestException("export writes gradient-augmented ONNX models; " + modelArgs.path()
                         + " is not an ONNX model (for TensorFlow models use 'cam probe' to save activations and"
                         + " gradients)");
             }

@@ -1,5 +1,6 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.RequestException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
@@ -20,7 +21,7 @@ final class LayersCommand extends ListingCommand {
     void list(ArrayNode rows, List<String> lines) {
         try (ExplainableModel model = modelArgs.open()) {
             if (model.layers().isEmpty()) {
-                throw new CliException("no candidate target layers in " + modelArgs.path() + ": no tensor inside the"
+                throw new RequestException("no candidate target layers in " + modelArgs.path() + ": no tensor inside the"
                         + " network is a spatial map (N x C x H x W, H and W > 1) or a token sequence; name a tensor"
                         + " with --layer if you know one");
             }

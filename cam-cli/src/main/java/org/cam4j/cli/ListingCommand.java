@@ -1,5 +1,6 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.Yaml;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.ArrayList;
 import java.util.List;

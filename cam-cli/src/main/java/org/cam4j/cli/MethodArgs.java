@@ -1,5 +1,7 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.Limits;
+import org.cam4j.engine.MethodOptions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,11 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.RequestException;
+import org.cam4j.engine.DefaultModel;
+import org.cam4j.engine.Labels;
+import org.cam4j.engine.Limits;
+import org.cam4j.engine.ModelOpening;
+import org.cam4j.engine.ModelSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -73,7 +79,7 @@ final class ModelArgs {
     ExplainableModel open(java.util.Map<String, String> extraBackend) {
         Limits.threads(threads, "--threads");
         if (useCuda && !device.equals("cpu") && !device.startsWith("cuda")) {
-            throw new CliException("--use-cuda conflicts with --device " + device);
+            throw new RequestException("--use-cuda conflicts with --device " + device);
         }
         String dev = useCuda && device.equals("cpu") ? "cuda" : device;
         Path p = path();

@@ -1,5 +1,8 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.RequestException;
+import org.cam4j.engine.Limits;
+import org.cam4j.engine.store.OverlayFormat;
 import picocli.CommandLine.Option;
 
 /** How photos become overlay files, shared by cam explain and cam detect: photo weight, format, size limit. */
@@ -21,7 +24,7 @@ final class OverlayArgs {
     void check() {
         Limits.imageWeight(imageWeight, "--image-weight");
         if (maxPixels < 1) {
-            throw new CliException("--max-pixels must be >= 1, got " + maxPixels);
+            throw new RequestException("--max-pixels must be >= 1, got " + maxPixels);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.RequestException;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -35,7 +36,7 @@ final class Plugins {
                 for (String part : spec.split(java.io.File.pathSeparator)) {
                     Path p = Path.of(part);
                     if (!Files.exists(p)) {
-                        throw new CliException("plugin path " + p + " does not exist (from cam4j.plugins/CAM4J_PLUGINS)");
+                        throw new RequestException("plugin path " + p + " does not exist (from cam4j.plugins/CAM4J_PLUGINS)");
                     }
                     places.add(p);
                 }
@@ -49,7 +50,7 @@ final class Plugins {
                         urls.add(url(j));
                     }
                 } catch (IOException e) {
-                    throw new CliException("cannot list plugin folder " + p + ": " + e.getMessage());
+                    throw new RequestException("cannot list plugin folder " + p + ": " + e.getMessage());
                 }
             } else if (Files.isRegularFile(p)) {
                 urls.add(url(p));
@@ -62,7 +63,7 @@ final class Plugins {
         try {
             return jar.toUri().toURL();
         } catch (MalformedURLException e) {
-            throw new CliException("bad plugin path " + jar);
+            throw new RequestException("bad plugin path " + jar);
         }
     }
 }

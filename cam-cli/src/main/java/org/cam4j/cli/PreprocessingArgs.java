@@ -1,5 +1,7 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.PreprocessingRequest;
 import java.util.List;
 import org.cam4j.image.Preprocessing;
 import org.cam4j.model.ExplainableModel;

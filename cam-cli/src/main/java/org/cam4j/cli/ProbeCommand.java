@@ -1,5 +1,6 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.RequestException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,7 +49,7 @@ final class ProbeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (activations == null && gradients == null && logits == null) {
-            throw new CliException("nothing to save; give --save-activations, --save-gradients or --save-logits");
+            throw new RequestException("nothing to save; give --save-activations, --save-gradients or --save-logits");
         }
         Tensor x = Npy.read(input);
         PrintWriter out = spec.commandLine().getOut();

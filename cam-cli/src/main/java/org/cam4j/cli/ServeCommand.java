@@ -1,5 +1,11 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.PreprocessingRequest;
+import org.cam4j.engine.store.OutputFolder;
+import org.cam4j.engine.store.OutputNames;
+import org.cam4j.engine.RequestException;
+import org.cam4j.engine.Limits;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,7 +67,7 @@ final class ServeCommand implements Callable<Integer> {
         Limits.range(maxRequestMb, 1, 2048, "--max-request-mb");
         Limits.range(port, 0, 65_535, "--port");
         if (maxPixels < 1 || maxPixels > ImageFiles.DEFAULT_MAX_PIXELS) {
-            throw new CliException("--max-pixels must be between 1 and " + ImageFiles.DEFAULT_MAX_PIXELS);
+            throw new RequestException("--max-pixels must be between 1 and " + ImageFiles.DEFAULT_MAX_PIXELS);
         }
         List<CamServer.Served> served = new ArrayList<>();
         try {

@@ -1,5 +1,7 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.RequestException;
+import org.cam4j.engine.Labels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,10 +38,10 @@ final class TargetArgs {
     List<Target> targets(int n, Labels labels, int outputs) {
         if (specs != null && !specs.isEmpty()) {
             if (classes != null) {
-                throw new CliException("--class and --target conflict; give one of them");
+                throw new RequestException("--class and --target conflict; give one of them");
             }
             if (specs.size() != 1 && specs.size() != n) {
-                throw new CliException("got " + specs.size() + " --target values for " + n
+                throw new RequestException("got " + specs.size() + " --target values for " + n
                         + " images; give one for all or one per image");
             }
             List<Target> out = new ArrayList<>();

@@ -1,5 +1,10 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.store.OutputNames;
+import org.cam4j.engine.Labels;
+import org.cam4j.engine.Limits;
+import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.PreprocessingRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.store.OutputFolder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.onnx.proto.OnnxMl;

@@ -1,5 +1,7 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.store.OutputNames;
+import org.cam4j.engine.store.OutputFolder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,8 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.DefaultModel;
+import org.cam4j.engine.ModelOpening;
+import org.cam4j.engine.ModelSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

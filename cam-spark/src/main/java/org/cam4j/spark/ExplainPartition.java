@@ -13,8 +13,8 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.util.LongAccumulator;
-import org.cam4j.cli.BatchJob;
-import org.cam4j.cli.BatchWorker;
+import org.cam4j.engine.batch.BatchJob;
+import org.cam4j.engine.batch.BatchWorker;
 
 /**
  * What an executor does with its partition of (model, image) tasks: each model opened once ({@link BatchWorker}),

@@ -12,8 +12,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.cam4j.cli.BatchJob;
-import org.cam4j.cli.CliException;
+import org.cam4j.engine.batch.BatchJob;
+import org.cam4j.engine.RequestException;
 import org.cam4j.image.ImageFiles;
 
 /**
@@ -38,7 +38,7 @@ final class HadoopImages implements Serializable {
                 if (spec.contains("*") || spec.contains("?") || spec.contains("[")) {
                     FileStatus[] matches = fs.globStatus(p);
                     if (matches == null || matches.length == 0) {
-                        throw new CliException("no file matches " + p);
+                        throw new RequestException("no file matches " + p);
                     }
                     images(matches).forEach(out::add);
                 } else if (fs.getFileStatus(p).isDirectory()) {
@@ -47,13 +47,13 @@ final class HadoopImages implements Serializable {
                     out.add(shown(p));
                 }
             } catch (java.io.FileNotFoundException e) {
-                throw new CliException("image " + p + " does not exist");
+                throw new RequestException("image " + p + " does not exist");
             } catch (IOException e) {
-                throw new CliException("cannot list " + p + ": " + e.getMessage());
+                throw new RequestException("cannot list " + p + ": " + e.getMessage());
             }
         }
         if (out.isEmpty()) {
-            throw new CliException("no images found in " + specs + " (supported: "
+            throw new RequestException("no images found in " + specs + " (supported: "
                     + String.join(", ", ImageFiles.EXTENSIONS) + ")");
         }
         return out;

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.cam4j.cli.CliException;
+import org.cam4j.engine.RequestException;
 
 /**
  * Models a Spark run names by URI ({@code hdfs://nn/models/resnet50.onnx}): ONNX Runtime reads local files, so each
@@ -33,7 +33,7 @@ final class HadoopModels {
         try {
             FileSystem fs = model.getFileSystem(new Configuration());
             if (!fs.isFile(model)) {
-                throw new CliException("model " + uri + " does not exist (on " + java.net.InetAddress.getLocalHost()
+                throw new RequestException("model " + uri + " does not exist (on " + java.net.InetAddress.getLocalHost()
                         .getHostName() + ")");
             }
             java.nio.file.Path dir = Files.createTempDirectory("cam4j-model");
@@ -51,7 +51,7 @@ final class HadoopModels {
             }
             return local;
         } catch (IOException e) {
-            throw new CliException("cannot copy model " + uri + " to this machine: " + e.getMessage());
+            throw new RequestException("cannot copy model " + uri + " to this machine: " + e.getMessage());
         }
     }
 

@@ -12,7 +12,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
-import org.cam4j.cli.OutputStore;
+import org.cam4j.engine.store.OutputStore;
 
 /**
  * A batch run's output folder on any file system Hadoop reaches (a local path, {@code file://}, {@code hdfs://}, or
@@ -117,7 +117,7 @@ final class HadoopStore implements OutputStore, Serializable {
                 }
             }
         } catch (IOException | UncheckedIOException e) {
-            throw new org.cam4j.cli.CliException("output folder " + root + " is not writable ("
+            throw new org.cam4j.engine.RequestException("output folder " + root + " is not writable ("
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); choose another with --out"
                     + " or the YAML's output");
         }

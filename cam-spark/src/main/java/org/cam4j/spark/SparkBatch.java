@@ -10,8 +10,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
-import org.cam4j.cli.BatchJob;
-import org.cam4j.cli.CliException;
+import org.cam4j.engine.batch.BatchJob;
+import org.cam4j.engine.RequestException;
 
 /**
  * {@code cam batch RUN.yaml --spark}: the same YAML run as an Apache Spark job. The driver checks the YAML and opens
@@ -48,7 +48,7 @@ public final class SparkBatch {
         }
         try {
             System.exit(run(yaml, outDir, master, out, err));
-        } catch (CliException | IllegalArgumentException | java.io.UncheckedIOException e) {
+        } catch (RequestException | IllegalArgumentException | java.io.UncheckedIOException e) {
             err.println("cam: error: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
             System.exit(2);
         }
@@ -65,7 +65,7 @@ public final class SparkBatch {
         String outRoot = outOverride != null ? HadoopImages.resolve(outOverride.toString(), Path.of("")).toString()
                 : job.output() != null ? HadoopImages.resolve(job.output(), folder).toString() : null;
         if (outRoot == null) {
-            throw new CliException(yaml + ": the batch YAML needs 'output' (or give --out)");
+            throw new RequestException(yaml + ": the batch YAML needs 'output' (or give --out)");
         }
         SparkMaster.check(master);
         HadoopStore store = new HadoopStore(outRoot);
@@ -119,7 +119,7 @@ public final class SparkBatch {
         } catch (Exception e) {
             // Scala throws SparkException (checked in Java) undeclared: an executor's failure, told in one line
             if (e instanceof org.apache.spark.SparkException) {
-                throw new CliException("the Spark job failed: " + rootCause(e));
+                throw new RequestException("the Spark job failed: " + rootCause(e));
             }
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         } finally {

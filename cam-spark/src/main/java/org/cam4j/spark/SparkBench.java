@@ -1,5 +1,6 @@
 package org.cam4j.spark;
 
+import org.cam4j.engine.batch.LocalBatch;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -39,8 +40,8 @@ public final class SparkBench {
                 "images: [photos/]", ""));
         PrintWriter out = new PrintWriter(System.out, true);
         out.printf("%d photos (%s replicated), ResNet-8, Grad-CAM, PNG + npy + records%n", n, photos);
-        double local = time(() -> org.cam4j.cli.CamCli.execute(new String[] {"batch", yaml.toString(), "--out",
-            dir.resolve("local").toString(), "--no-progress"}, quiet(), quiet()));
+        double local = time(() -> LocalBatch.prepare(yaml, dir.resolve("local")).run((record, failed) -> { })
+                .failures().size());
         out.printf("local cam batch: %.1f s, %.1f images/s%n", local, n / local);
         // Spark's first session in a JVM pays class loading and JIT once: a warm-up run, not timed
         run(yaml, dir.resolve("warm-up"), "local[2]");

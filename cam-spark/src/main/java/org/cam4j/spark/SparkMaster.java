@@ -3,7 +3,7 @@ package org.cam4j.spark;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import org.cam4j.cli.CliException;
+import org.cam4j.engine.RequestException;
 
 /** Checks a Spark master URL before a session is created, so a typo or a dead master is one line, not a hang. */
 final class SparkMaster {
@@ -30,18 +30,18 @@ final class SparkMaster {
                             : e.getMessage());
                 }
             }
-            throw new CliException("cannot reach the Spark master " + master + " (" + last + "); check --master and"
+            throw new RequestException("cannot reach the Spark master " + master + " (" + last + "); check --master and"
                     + " that the master is running");
         }
         if (master.equals("yarn")) {
             if (System.getenv("HADOOP_CONF_DIR") == null && System.getenv("YARN_CONF_DIR") == null) {
-                throw new CliException("--master yarn needs HADOOP_CONF_DIR or YARN_CONF_DIR naming the cluster's"
+                throw new RequestException("--master yarn needs HADOOP_CONF_DIR or YARN_CONF_DIR naming the cluster's"
                         + " configuration folder");
             }
             return;
         }
         if (!master.matches("local(\\[(\\*|\\d+)(,\\d+)?])?") && !master.startsWith("k8s://")) {
-            throw new CliException("unknown Spark master '" + master + "'; use local[*], local[N], spark://HOST:PORT,"
+            throw new RequestException("unknown Spark master '" + master + "'; use local[*], local[N], spark://HOST:PORT,"
                     + " yarn or k8s://...");
         }
     }

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.cam4j.cli.CamCli;
-import org.cam4j.cli.CliException;
+import org.cam4j.engine.RequestException;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
@@ -85,7 +85,7 @@ class SparkBatchTest {
     void aJobKilledMidwayFinishesOnRerunWithEveryImageDoneOnce() throws Exception {
         System.setProperty(ExplainPartition.FAIL_AFTER, "1");
         Path out = dir.resolve("killed");
-        assertThatThrownBy(() -> spark(out, "local[2]")).isInstanceOf(CliException.class)
+        assertThatThrownBy(() -> spark(out, "local[2]")).isInstanceOf(RequestException.class)
                 .hasMessageContaining("the Spark job failed").hasMessageContaining("failure injected");
         long finished;
         try (Stream<Path> records = Files.list(out.resolve("cifar10-resnet8/.done"))) {
@@ -177,7 +177,7 @@ class SparkBatchTest {
         // an executor's refusal would come back as "the Spark job failed: ...", after Spark's own ERROR lines
         assertThatThrownBy(() -> SparkBatch.run(yaml, null, "local[1]", new PrintWriter(o, true),
                 new PrintWriter(new StringWriter(), true)))
-                .isInstanceOf(org.cam4j.cli.CliException.class)
+                .isInstanceOf(org.cam4j.engine.RequestException.class)
                 .hasMessageStartingWith(yaml + ": model faces is an object detector")
                 .hasMessageEndingWith("add 'task: detection' to the YAML to explain its detections");
         assertThat(o.toString()).isEmpty();

@@ -1,8 +1,0 @@
-package org.cam4j.cli;
-
-import org.cam4j.spi.CamMethod;
-import org.cam4j.spi.CamOptions;
-
-/** A method of a run with its options, checked before any model opens. */
-public record MethodChoice(CamMethod method, CamOptions options) {
-}

@@ -1,0 +1,55 @@
+package org.cam4j.engine;
+
+import java.util.List;
+import java.util.Locale;
+import org.cam4j.detection.DetectorOutputs;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.targets.Targets;
+
+/**
+ * A detector used where class scores are expected gives meaningless maps and numbers (its top "class" is one value
+ * among anchors x columns, a box coordinate as likely as a score): refused in one line, unless detection targets are
+ * given on an output that needs no joining, with the fix that fits each command.
+ */
+public final class DetectorRefusal {
+    /** Where the detector was given: each has its own way to explain one. */
+    public enum Where { EXPLAIN, EVALUATE, BATCH, SERVE, DFF }
+
+    private static final String TARGETS = "detection:LAYOUT:ANCHOR:CLASS or boxes:LAYOUT:CLASS@x1,y1,x2,y2";
+
+    private DetectorRefusal() {
+    }
+
+    /** Throws when {@code model} is a detector and {@code targetSpecs} (null: none) are not all detection targets. */
+    public static void check(ExplainableModel model, String name, List<String> targetSpecs, Where where) {
+        if (model.output().shape().length != 3) {
+            return;
+        }
+        var recognised = DetectorOutputs.recognise(model.outputs());
+        if (recognised.isEmpty()) {
+            return;
+        }
+        DetectorOutputs d = recognised.get();
+        boolean oneOutput = d.outputs().equals(List.of(model.output().name()));
+        // the targets as their providers make them (any name or alias of a detection target type)
+        boolean detectionTargets = targetSpecs != null && !targetSpecs.isEmpty()
+                && targetSpecs.stream().allMatch(t -> Targets.isDetection(Targets.custom(t)));
+        if (detectionTargets && oneOutput && where != Where.BATCH) {
+            return;
+        }
+        String detector = name + " is an object detector (" + d.layout().kind().name().toLowerCase(Locale.ROOT)
+                + " outputs " + d.outputs() + "); ";
+        throw new RequestException(detector + switch (where) {
+            case EXPLAIN -> "explain it with 'cam detect --model " + name + "' (--per-box for one CAM per detection)"
+                    + (oneOutput ? ", or give --target " + TARGETS : "");
+            case EVALUATE -> oneOutput ? "its outputs are no class scores: evaluate it with --target " + TARGETS
+                    + " ('cam detect --json' lists the detections' anchors and classes)"
+                    : "metrics of detectors whose detections span several outputs are not supported yet; 'cam detect'"
+                    + " explains it";
+            case BATCH -> "add 'task: detection' to the YAML to explain its detections";
+            case SERVE -> "explain it with 'cam detect'" + (oneOutput ? ", or give targets " + TARGETS : "");
+            case DFF -> "explain it with 'cam detect --model " + name + "' (deep feature factorisation scores its"
+                    + " concepts with a classifier's head)";
+        });
+    }
+}

@@ -1,0 +1,206 @@
+package org.cam4j.engine;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.cam4j.detection.BoxRenormalization;
+import org.cam4j.detection.Detection;
+import org.cam4j.detection.DetectionLayout;
+import org.cam4j.detection.InputGeometry;
+import org.cam4j.detection.PostProcessing;
+import org.cam4j.image.BoxDrawing;
+import org.cam4j.image.ImageFiles;
+import org.cam4j.image.Overlay;
+import org.cam4j.image.Preprocessing;
+import org.cam4j.image.RgbImage;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.pipeline.Cam;
+import org.cam4j.spi.CamOptions;
+import org.cam4j.spi.CamMethod;
+import org.cam4j.targets.BoxScoreTarget;
+import org.cam4j.targets.DetectionScoreTarget;
+import org.cam4j.targets.Target;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * Explains a detector on photos: preprocess (resize or letterbox), detect (decode, threshold, NMS), then per method
+ * one CAM for all detections (the reference's box-score target over every detection) or one per detection (its
+ * own score), optionally renormalised inside the boxes, brought back onto the photo with the boxes drawn.
+ * Shared by {@code cam detect} and {@code cam batch} with {@code task: detection}.
+ */
+public final class ImageDetector {
+    /** Defaults of cam detect's options and of a batch YAML's detection section. */
+    public static final String DEFAULT_SCORE_THRESHOLD = "0.5";
+    public static final String DEFAULT_IOU = "0.45";
+    public static final String DEFAULT_TOP_K = "100";
+
+    /** Post-processing from a user's values, each checked and named in the error as the user wrote it. */
+    public static PostProcessing postProcessing(double score, double iou, int topK, String scoreName, String iouName,
+                                         String topKName) {
+        if (!(score >= 0 && score <= 1)) {
+            throw new RequestException(scoreName + " must be in [0, 1], got " + score);
+        }
+        if (!(iou >= 0 && iou <= 1)) {
+            throw new RequestException(iouName + " must be in [0, 1], got " + iou);
+        }
+        return new PostProcessing(score, iou, Limits.range(topK, 0, 10_000, topKName));
+    }
+
+    /** IoU above which a detection matches a reference box in the box-score target (the reference's default). */
+    public static final double MATCH_IOU = 0.5;
+
+    private final ExplainableModel model;
+    private final Preprocessing preprocessing;
+    private final Labels labels;
+    private final List<String> layers;
+    private final DetectionLayout layout;
+    private final PostProcessing postProcessing;
+    private final boolean letterbox;
+    private final float imageWeight;
+
+    public ImageDetector(ExplainableModel model, Preprocessing preprocessing, Labels labels, List<String> layers,
+                  DetectionLayout layout, PostProcessing postProcessing, boolean letterbox, float imageWeight) {
+        if (preprocessing.cropHeight() > 0) {
+            throw new RequestException("detection maps boxes back to the whole photo; drop --crop (or the model YAML's"
+                    + " crop)");
+        }
+        this.model = model;
+        this.preprocessing = preprocessing;
+        this.labels = labels;
+        this.layers = layers;
+        this.layout = layout;
+        this.postProcessing = postProcessing;
+        this.letterbox = letterbox;
+        this.imageWeight = imageWeight;
+    }
+
+    public List<String> layers() {
+        return layers;
+    }
+
+    /** One photo as the model saw it and what it found there. */
+    public record Found(RgbImage photo, InputGeometry geometry, Tensor input, List<Detection> detections) {
+    }
+
+    /** A photo decoded and laid out as the model's input, or the one-line reason it could not be read. */
+    public record Prepared(Path file, RgbImage photo, InputGeometry geometry, Tensor input, String error) {
+    }
+
+    /** Decodes (from {@code reader}'s bytes when given) and resizes or letterboxes one photo; never throws. */
+    public Prepared prepare(Path file, String shown, long maxPixels, java.util.function.Function<Path, byte[]> reader) {
+        try {
+            RgbImage photo = reader == null ? ImageFiles.read(file, maxPixels, 1, 1)
+                    : ImageFiles.read(reader.apply(file), shown, maxPixels, 1, 1);
+            int h = preprocessing.height();
+            int w = preprocessing.width();
+            InputGeometry geometry = letterbox ? InputGeometry.letterbox(photo.width(), photo.height(), w, h)
+                    : InputGeometry.resize(photo.width(), photo.height(), w, h);
+            Tensor input = Tensor.stack(List.of(preprocessing.tensor(geometry.letterboxed(photo))));
+            return new Prepared(file, photo, geometry, input, null);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            return new Prepared(file, null, null, null, String.valueOf(e.getMessage()).lines().findFirst()
+                    .orElse(""));
+        }
+    }
+
+    /** The photos prepared in order on {@code pipeline}'s workers, a few ahead of the model (bounded). */
+    public java.util.Iterator<Prepared> ahead(org.cam4j.pipeline.ImagePipeline pipeline, List<Path> photos,
+                                       java.util.function.Function<Path, String> shown, long maxPixels,
+                                       java.util.function.Function<Path, byte[]> reader) {
+        return pipeline.ordered(photos.iterator(), p -> prepare(p, shown.apply(p), maxPixels, reader),
+                2 * Limits.cores());
+    }
+
+    /** Runs the model on a prepared photo and post-processes its output. */
+    public Found detect(Prepared p) {
+        Tensor out = model.predict(p.input()).slice(0);
+        return new Found(p.photo(), p.geometry(), p.input(), postProcessing.detect(out, layout));
+    }
+
+    /** A detection's box in the photo's pixels. */
+    public double[] photoBox(Found f, Detection d) {
+        return f.geometry().toPhoto(inputBox(f, d));
+    }
+
+    private double[] inputBox(Found f, Detection d) {
+        return layout.toInputPixels(d.box(), f.geometry().inputWidth(), f.geometry().inputHeight());
+    }
+
+    public String label(Detection d) {
+        return labels.name(d.label());
+    }
+
+    /** Puts a detection's label, score and box (photo pixels, two decimals) into its JSON entry. */
+    public com.fasterxml.jackson.databind.node.ObjectNode describe(Found f, Detection d,
+                                                           com.fasterxml.jackson.databind.node.ObjectNode entry) {
+        var box = entry.put("label", label(d)).put("score", d.score()).putArray("box");
+        for (double v : photoBox(f, d)) {
+            box.add(Math.round(v * 100) / 100.0);
+        }
+        return entry;
+    }
+
+    /**
+     * Whether a method gives each detection its own map: it must read the target (a method of the activations only,
+     * as EigenCAM, gives one map whatever is detected, so it is computed once for all detections).
+     */
+    public static boolean perBox(CamMethod method, boolean asked) {
+        return asked && !method.needs().isEmpty();
+    }
+
+    /**
+     * CAMs over the model input (rows x H x W): with {@code perBox} one row per detection (its own score), else one
+     * row for all detections together.
+     */
+    public Tensor cams(CamMethod method, CamOptions options, Found f, boolean perBox, boolean renormalize) {
+        List<Detection> found = f.detections();
+        List<Target> targets = new ArrayList<>();
+        List<Tensor> rows = new ArrayList<>();
+        if (perBox) {
+            for (Detection d : found) {
+                targets.add(new DetectionScoreTarget(layout, d.anchor(), d.label()));
+                rows.add(f.input().slice(0));
+            }
+        } else {
+            targets.add(new BoxScoreTarget(layout, postProcessing, found.stream().map(Detection::box).toList(),
+                    found.stream().mapToInt(Detection::label).toArray(), MATCH_IOU));
+            rows.add(f.input().slice(0));
+        }
+        if (rows.isEmpty()) {
+            return Tensor.zeros(0, preprocessing.height(), preprocessing.width());
+        }
+        Tensor cams;
+        try (Cam cam = new Cam(model, method, layers, options)) {
+            cams = cam.compute(Tensor.stack(rows), targets).cams();
+        }
+        if (renormalize) {
+            for (int r = 0; r < cams.dim(0); r++) {
+                List<double[]> boxes = perBox ? List.of(inputBox(f, found.get(r)))
+                        : found.stream().map(d -> inputBox(f, d)).toList();
+                cams.slice(r).copyFrom(BoxRenormalization.apply(cams.slice(r), boxes));
+            }
+        }
+        return cams;
+    }
+
+    /** Workers that prepare photos ahead of the model and write behind it, one per core. */
+    public org.cam4j.pipeline.ImagePipeline writer(long maxPixels) {
+        return writer(maxPixels, Limits.cores());
+    }
+
+    public org.cam4j.pipeline.ImagePipeline writer(long maxPixels, int workers) {
+        return new org.cam4j.pipeline.ImagePipeline(preprocessing, maxPixels, workers);
+    }
+
+    /** A CAM over the model input brought onto the photo (photo height x width, in [0, 1]). */
+    public Tensor onPhoto(Found f, Tensor cam) {
+        return f.geometry().mapToPhoto(cam);
+    }
+
+    /** The overlay of a photo-sized CAM with the given detections drawn and captioned. */
+    public Tensor overlay(Found f, Tensor photoCam, List<Detection> shown) {
+        Tensor picture = Overlay.showCamOnImage(f.photo().pixels(), photoCam, imageWeight);
+        return BoxDrawing.draw(picture, shown.stream().map(d -> new BoxDrawing.LabeledBox(photoBox(f, d),
+                String.format(java.util.Locale.ROOT, "%s %.2f", label(d), d.score()))).toList());
+    }
+}

@@ -1,0 +1,104 @@
+package org.cam4j.engine;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.cam4j.image.Preprocessing;
+import org.cam4j.image.RgbImage;
+import org.cam4j.methods.GuidedBackprop;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.pipeline.Cam;
+import org.cam4j.math.CamOps;
+import org.cam4j.spi.CamOptions;
+import org.cam4j.pipeline.CamResult;
+import org.cam4j.pipeline.ImagePipeline;
+import org.cam4j.pipeline.PhotoOverlay;
+import org.cam4j.spi.CamMethod;
+import org.cam4j.targets.ClassifierOutputTarget;
+import org.cam4j.targets.Target;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * Explains images with one model: preprocesses a batch, runs each method, writes overlays (on the original photo
+ * when no crop is used) and optional {@code .npy} maps, and reports the top predictions. Shared by
+ * {@code cam explain} and {@code cam batch}.
+ */
+public final class ImageExplainer {
+    private final ExplainableModel model;
+    private final Preprocessing preprocessing;
+    private final Labels labels;
+    private final List<String> layers;
+    private final float imageWeight;
+
+    public ImageExplainer(ExplainableModel model, Preprocessing preprocessing, Labels labels, List<String> layers,
+                   float imageWeight) {
+        this.model = model;
+        this.preprocessing = preprocessing;
+        this.labels = labels;
+        this.layers = layers;
+        this.imageWeight = imageWeight;
+    }
+
+    public ExplainableModel model() {
+        return model;
+    }
+
+    public Preprocessing preprocessing() {
+        return preprocessing;
+    }
+
+    public record Prediction(int index, String label, double probability) {
+    }
+
+    /** What one method gave for one image. */
+    public record Explained(Tensor cam, Target target) {
+    }
+
+    public Tensor batch(List<RgbImage> images) {
+        return preprocessing.batch(images);
+    }
+
+    public List<List<Prediction>> predictions(Tensor outputs, int top) {
+        List<List<Prediction>> out = new ArrayList<>();
+        for (int i = 0; i < outputs.dim(0); i++) {
+            double[] probability = CamOps.softmax(outputs.slice(i));
+            List<Prediction> p = new ArrayList<>();
+            for (int k = 0; k < probability.length; k++) {
+                p.add(new Prediction(k, labels.name(k), probability[k]));
+            }
+            p.sort(Comparator.comparingDouble(Prediction::probability).reversed());
+            out.add(p.subList(0, Math.min(top, p.size())));
+        }
+        return out;
+    }
+
+    /** A Cam of one method at this explainer's layers (the caller closes it). */
+    public Cam cam(CamMethod method, CamOptions options) {
+        return new Cam(model, method, layers, options);
+    }
+
+    /** CAMs of one method, with the model's outputs (prefix-only methods run the whole network once for them). */
+    public CamResult run(CamMethod method, CamOptions options, Tensor input, List<Target> targets) {
+        try (Cam cam = new Cam(model, method, layers, options)) {
+            return cam.computeWithOutputs(input, targets);
+        }
+    }
+
+    public Tensor overlay(RgbImage original, Tensor cam) {
+        return PhotoOverlay.show(original, cam, preprocessing, imageWeight);
+    }
+
+    /**
+     * Guided backprop and Guided Grad-CAM pictures of one image (0..255), as pytorch-grad-cam's cam.py writes them.
+     */
+    public Tensor[] guided(Tensor input, int image, Target target, Tensor cam) {
+        Target t = target != null ? target : new ClassifierOutputTarget(0);
+        Tensor gb = GuidedBackprop.compute(model, input.rows(image, image + 1).copy(), List.of(t)).slice(0);
+        return new Tensor[] {GuidedBackprop.deprocess(gb), GuidedBackprop.deprocess(GuidedBackprop.guidedGradCam(gb, cam))};
+    }
+
+    /** Decoding ahead and writing behind the model on one worker per core, images limited to maxPixels. */
+    public ImagePipeline pipeline(long maxPixels) {
+        return new ImagePipeline(preprocessing, maxPixels, Limits.cores());
+    }
+}

@@ -1,0 +1,36 @@
+package org.cam4j.engine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a YAML file next to a model ({@code M.yaml} beside {@code M.onnx}) says about it: preprocessing, labels file,
+ * default target layers. Paths are relative to the YAML file's folder.
+ */
+public record ModelSettings(PreprocessingSpec preprocessing, String labels, List<String> layers, String layer,
+                     String reshape) {
+    /** Preprocessing keys; absent ones fall back to the command's options or defaults. */
+    public record PreprocessingSpec(List<Integer> size, List<Integer> crop, Float scale, List<Float> mean, List<Float> std,
+                             String layout) {
+    }
+
+    public static ModelSettings none() {
+        return new ModelSettings(null, null, null, null, null);
+    }
+
+    /** The settings next to {@code model}, or none. */
+    public static ModelSettings beside(Path model) {
+        String name = model.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        Path yaml = model.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".yaml");
+        return Files.isRegularFile(yaml) ? Yaml.read(yaml, ModelSettings.class) : none();
+    }
+
+    public List<String> defaultLayers() {
+        if (layers != null && !layers.isEmpty()) {
+            return layers;
+        }
+        return layer == null ? List.of() : List.of(layer);
+    }
+}

@@ -1,0 +1,83 @@
+package org.cam4j.engine;
+
+import java.util.List;
+import org.cam4j.image.Preprocessing;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.tensor.Layout;
+
+/**
+ * Image preprocessing as asked, each value {@code null} where not given. {@link #resolve} falls back to the model's
+ * YAML, then to the model's input shape, then to torchvision's ImageNet normalisation (for a one-channel model:
+ * grayscale, mean 0, std 1), and refuses values out of range in one line.
+ */
+public record PreprocessingRequest(List<Integer> size, List<Integer> crop, Float scale, List<Float> mean,
+                                   List<Float> std, Layout layout) {
+    /** Nothing given: everything from the model's YAML and input. */
+    public static final PreprocessingRequest NONE = new PreprocessingRequest(null, null, null, null, null, null);
+
+    /** This request with another mean and std. */
+    public PreprocessingRequest withMeanStd(List<Float> newMean, List<Float> newStd) {
+        return new PreprocessingRequest(size, crop, scale, newMean, newStd, layout);
+    }
+
+    public Preprocessing resolve(ModelSettings settings, ExplainableModel model) {
+        ModelSettings.PreprocessingSpec s = settings.preprocessing();
+        Layout lay = layout != null ? layout : s != null && s.layout() != null
+                ? Layout.valueOf(s.layout().toUpperCase(java.util.Locale.ROOT)) : model.input().layout();
+        List<Integer> sz = size != null ? size : s != null ? s.size() : null;
+        int h = model.input().height();
+        int w = model.input().width();
+        if (sz != null) {
+            h = sz.get(0);
+            w = sz.size() > 1 ? sz.get(1) : sz.get(0);
+        } else if (h <= 0 || w <= 0) {
+            h = 224;
+            w = 224;
+        }
+        List<Integer> cr = crop != null ? crop : s != null ? s.crop() : null;
+        int ch = cr == null ? 0 : cr.get(0);
+        int cw = cr == null ? 0 : cr.size() > 1 ? cr.get(1) : cr.get(0);
+        sizeInRange(h, w, "--size");
+        if (cr != null) {
+            sizeInRange(ch, cw, "--crop");
+            if (ch > h || cw > w) {
+                throw new RequestException("--crop " + ch + "," + cw + " is larger than the resized image " + h + "," + w
+                        + "; crop at most --size");
+            }
+        }
+        float sc = scale != null ? scale : s != null && s.scale() != null ? s.scale() : 1f;
+        if (!(sc > 0f) || Float.isInfinite(sc)) {
+            throw new RequestException("--scale must be a positive number (1 for [0, 1] input, 255 for raw pixels), got "
+                    + sc);
+        }
+        boolean gray = model.input().channels() == 1;
+        List<Float> mn = mean != null ? mean : s != null && s.mean() != null ? s.mean()
+                : gray ? List.of(0f) : List.of(0.485f, 0.456f, 0.406f);
+        List<Float> sd = std != null ? std : s != null && s.std() != null ? s.std()
+                : gray ? List.of(1f) : List.of(0.229f, 0.224f, 0.225f);
+        int channels = gray ? 1 : 3;
+        if (mn.size() != channels || sd.size() != channels) {
+            throw new RequestException("--mean and --std take " + channels + (gray ? " value (the model reads grayscale)"
+                    : " values (R,G,B)") + ", got " + mn.size() + " and " + sd.size());
+        }
+        if (sd.stream().anyMatch(v -> !(v > 0f) || Float.isInfinite(v)) || mn.stream().anyMatch(v -> !Float.isFinite(v))) {
+            throw new RequestException("--std values must be positive and --mean values finite, got mean " + mn + " std " + sd);
+        }
+        float[] m = new float[channels];
+        float[] d = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            m[c] = mn.get(c);
+            d[c] = sd.get(c);
+        }
+        return new Preprocessing(h, w, ch, cw, sc, m, d, lay);
+    }
+
+    /** Model input sizes: 1 to 8192 pixels a side (a typo must not allocate gigabytes). */
+    private static void sizeInRange(int h, int w, String option) {
+        if (h < 1 || w < 1 || h > MAX_SIDE || w > MAX_SIDE) {
+            throw new RequestException(option + " must be between 1 and " + MAX_SIDE + " pixels a side, got " + h + "," + w);
+        }
+    }
+
+    private static final int MAX_SIDE = 8192;
+}

@@ -1,0 +1,381 @@
+package org.cam4j.engine.batch;
+
+import org.cam4j.engine.TargetNames;
+import org.cam4j.engine.store.OutputFolder;
+import org.cam4j.engine.store.OverlayFormat;
+import org.cam4j.engine.RequestException;
+import org.cam4j.engine.DetectorOpening;
+import org.cam4j.engine.DetectorRefusal;
+import org.cam4j.engine.ImageDetector;
+import org.cam4j.engine.ImageExplainer;
+import org.cam4j.engine.Labels;
+import org.cam4j.engine.Limits;
+import org.cam4j.engine.MethodChoice;
+import org.cam4j.engine.MetricScores;
+import org.cam4j.engine.ModelOpening;
+import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.PreprocessingRequest;
+import org.cam4j.engine.Yaml;
+import org.cam4j.engine.store.OutputStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.cam4j.image.ImageFiles;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.model.ModelOptions;
+import org.cam4j.pipeline.CamResult;
+import org.cam4j.pipeline.ImagePipeline;
+import org.cam4j.spi.Backends;
+import org.cam4j.targets.ClassifierOutputTarget;
+import org.cam4j.targets.Target;
+import org.cam4j.tensor.Npy;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * One model of a batch run, opened once, explaining images into an {@link OutputStore}: overlays, maps and, per
+ * finished image, a record ({@code <model>/.done/<name>.json}, holding the image's path) written after every output
+ * of the image is in place. Images with a record naming them are skipped (their record is reported as is), so a
+ * rerun, or a retried Spark task, duplicates nothing. A bad image is a failed record, not a failed run.
+ */
+public final class BatchWorker implements AutoCloseable {
+    private static final int IMAGE_BATCH = 8;
+
+    /** What happens to each image, in any thread. */
+    public interface Listener {
+        /** A finished image's record: explained now, or before (skipped). */
+        void finished(JsonNode record, boolean skipped);
+
+        /** An image that failed, with its error record. */
+        void failed(JsonNode record);
+    }
+
+    private final BatchJob job;
+    private final String modelName;
+    private final OutputStore store;
+    private final Function<Path, byte[]> reader;
+    private final ObjectMapper json = Yaml.json();
+    private final ExplainableModel model;
+    private final ImageExplainer explainer;
+    private final Labels labels;
+    private final BatchDetection detection;
+    private final int workers;
+    /** How records name an image (its path; for Spark, the URI the driver listed). */
+    private final Function<Path, String> shown;
+
+    public BatchWorker(BatchJob job, BatchConfig.ModelEntry entry, String modelName, OutputStore store,
+                Function<Path, byte[]> reader, int threads, Function<Path, String> shown) {
+        this.job = job;
+        this.shown = shown;
+        this.workers = threads > 0 ? threads : Limits.cores();
+        this.modelName = modelName;
+        this.store = store;
+        this.reader = reader;
+        Path modelPath = job.modelPath(entry);
+        Path base = job.base();
+        ModelSettings beside = ModelSettings.beside(modelPath);
+        ModelSettings settings = new ModelSettings(entry.preprocessing() != null ? entry.preprocessing()
+                : beside.preprocessing(), entry.labels() != null ? base.resolve(entry.labels()).toString()
+                : beside.labels() == null ? null : modelPath.resolveSibling(beside.labels()).toString(),
+                entry.layers() != null ? entry.layers() : beside.defaultLayers(), null,
+                entry.reshape() != null ? entry.reshape() : beside.reshape());
+        this.labels = settings.labels() == null ? Labels.none() : Labels.read(Path.of(settings.labels()));
+        ModelOptions options = new ModelOptions(entry.device(), entry.threads() == null ? threads : entry.threads(),
+                settings.reshape(), true, ModelOpening.backendOptions(entry.tag(), entry.signature()));
+        Function<Map<String, String>, ExplainableModel> opener = extra -> {
+            Map<String, String> backendSettings = new HashMap<>(options.backend());
+            backendSettings.putAll(extra);
+            return Backends.choose(modelPath, entry.backend()).open(modelPath, new ModelOptions(options.device(),
+                    options.threads(), options.reshape(), options.inplaceReluView(), backendSettings));
+        };
+        if (job.detection()) {
+            BatchConfig.DetectionSpec spec = job.config().detection() == null
+                    ? BatchConfig.DetectionSpec.defaults() : job.config().detection();
+            DetectorOpening.Opened opened = DetectorOpening.open(opener, modelPath, spec.layout());
+            this.model = opened.model();
+            try {
+                org.cam4j.detection.DetectionLayout layout = opened.outputs().layout();
+                ImageDetector detector = new ImageDetector(model, DetectorOpening.preprocessing(PreprocessingRequest.NONE,
+                        settings, model, layout), labels, DetectorOpening.layers(null, settings, model), layout,
+                        BatchDetection.postProcessing(spec, job.yaml()), DetectorOpening.letterbox(spec.letterbox(),
+                        layout), job.imageWeight());
+                this.detection = new BatchDetection(detector, spec, json, job.formats());
+                this.explainer = null;
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+        } else {
+            this.model = opener.apply(Map.of());
+            try {
+                DetectorRefusal.check(model, job.yaml() + ": model " + modelName, null, DetectorRefusal.Where.BATCH);
+                this.explainer = new ImageExplainer(model, PreprocessingRequest.NONE.resolve(settings, model), labels,
+                        ModelOpening.layersOrDefault(null, settings, model), job.imageWeight());
+                this.detection = null;
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+        }
+    }
+
+    /** Explains these images (named as {@code names} says), skipping those already finished. */
+    public void run(List<Path> images, Map<Path, String> names, Listener listener) {
+        List<Path> todo = new ArrayList<>();
+        for (Path image : images) {
+            JsonNode record = finished(names.get(image), image);
+            if (record != null) {
+                listener.finished(record, true);
+            } else {
+                todo.add(image);
+            }
+        }
+        if (detection != null) {
+            try (ImagePipeline writer = detection.writer(workers)) {
+                for (Iterator<ImageDetector.Prepared> it = detection.ahead(writer, todo, shown, reader);
+                     it.hasNext(); ) {
+                    ImageDetector.Prepared prepared = it.next();
+                    Path image = prepared.file();
+                    detection.explain(prepared, shown.apply(image), modelName, names.get(image), job.methods(),
+                            store, this::writeRecord, listener, writer);
+                }
+                writer.finish();
+            }
+            return;
+        }
+        Map<Path, List<Target>> targets = targets(job.config().targets(), images, model.output().valuesPerImage());
+        int top = Math.max(5, targets.values().stream().mapToInt(List::size).max().orElse(1));
+        try (ImagePipeline pipeline = new ImagePipeline(explainer.preprocessing(), ImageFiles.DEFAULT_MAX_PIXELS,
+                workers, reader)) {
+            for (Iterator<ImagePipeline.Batch> it = pipeline.batches(todo, IMAGE_BATCH); it.hasNext(); ) {
+                ImagePipeline.Batch batch = it.next();
+                for (ImagePipeline.Failed f : batch.failed()) {
+                    listener.failed(failure(f.file(), f.reason()));
+                }
+                if (batch.size() > 0) {
+                    explainPart(pipeline, batch, names, targets, top, listener);
+                }
+            }
+            pipeline.finish();
+        }
+    }
+
+    /** The error record of an image. */
+    public ObjectNode failure(Path image, String reason) {
+        return json.createObjectNode().put("model", modelName).put("image", shown.apply(image)).put("error", reason);
+    }
+
+    /** The record of an image this model already finished, or null; a record naming another image is not it. */
+    private JsonNode finished(String name, Path image) {
+        byte[] bytes = store.read(recordName(name));
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            JsonNode rec = json.readTree(bytes);
+            return rec.path("image").asText().equals(shown.apply(image)) ? rec : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    public String recordName(String name) {
+        return modelName + "/.done/" + name + ".json";
+    }
+
+    /** Per image, its targets: top-k classes (null = resolved after the forward pass), fixed classes or a CSV. */
+    private Map<Path, List<Target>> targets(BatchConfig.TargetSpec spec, List<Path> images, int classes) {
+        Map<Path, List<Target>> out = new HashMap<>();
+        Map<String, List<Target>> byName = new HashMap<>();
+        if (spec != null && spec.csv() != null) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(job.base().resolve(spec.csv()));
+            } catch (IOException e) {
+                throw new RequestException("cannot read " + spec.csv() + ": " + e.getMessage());
+            }
+            for (String line : lines) {
+                String[] cells = line.split(",");
+                if (cells.length < 2 || line.isBlank() || cells[0].equals("image")) {
+                    continue;
+                }
+                byName.computeIfAbsent(cells[0].trim(), k -> new ArrayList<>())
+                        .add(new ClassifierOutputTarget(labels.index(cells[1], classes)));
+            }
+        }
+        int k = spec == null || spec.topK() == null ? 1 : spec.topK();
+        if (k < 1 || classes > 0 && k > classes) {
+            throw new RequestException(job.yaml() + ": targets.top_k must be between 1 and the model's " + classes
+                    + " classes, got " + k);
+        }
+        for (Path image : images) {
+            List<Target> t;
+            if (spec != null && spec.classes() != null) {
+                t = spec.classes().stream().distinct()
+                        .map(c -> (Target) new ClassifierOutputTarget(labels.index(c, classes))).toList();
+            } else if (spec != null && spec.csv() != null) {
+                t = byName.get(image.getFileName().toString());
+                if (t == null) {
+                    throw new RequestException(spec.csv() + " has no class for image " + image.getFileName());
+                }
+            } else {
+                t = new ArrayList<>();
+                for (int i = 0; i < k; i++) {
+                    t.add(null);
+                }
+            }
+            out.put(image, t);
+        }
+        return out;
+    }
+
+    /** The YAML's evaluate metrics for one method's maps of a batch: per metric name, one value per row. */
+    private Map<String, double[]> evaluate(MethodChoice m, Tensor input, CamResult r) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        if (job.metrics().isEmpty()) {
+            return out;
+        }
+        BatchConfig.EvaluateSpec spec = job.config().evaluate();
+        List<Double> percentiles = spec.roadPercentiles() == null ? List.of(20.0, 40.0, 60.0, 80.0)
+                : spec.roadPercentiles();
+        try (org.cam4j.pipeline.Cam cam = explainer.cam(m.method(), m.options())) {
+            org.cam4j.metrics.MetricContext context = new org.cam4j.metrics.MetricContext(model, input,
+                    r.cams(), r.targets(), percentiles.get(0), percentiles, spec.roadNoise() == null ? 0.01
+                    : spec.roadNoise(), spec.seed() == null ? 0 : spec.seed(), cam)
+                    .withOptions(spec.options() == null ? Map.of() : spec.options());
+            for (org.cam4j.metrics.CamMetric metric : job.metrics()) {
+                out.putAll(MetricScores.scores(metric, context));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Explains one batch with every method. The model's outputs (the records' predictions) come with the first
+     * method's CAMs; only top-k targets with k > 1 need them before any CAM, and only then does a plain inference
+     * run first (a top-1 target is resolved inside the CAM's own pass).
+     */
+    private void explainPart(ImagePipeline pipeline, ImagePipeline.Batch batch, Map<Path, String> names,
+                             Map<Path, List<Target>> targets, int top, Listener listener) {
+        Tensor input = batch.input();
+        boolean classesFirst = batch.loaded().stream()
+                .anyMatch(l -> targets.get(l.file()).stream().filter(t -> t == null).count() > 1);
+        List<List<ImageExplainer.Prediction>> first = classesFirst
+                ? explainer.predictions(model.predict(input), top) : null;
+        // one row per (image, target); top-k targets resolve to the k best classes of each image
+        List<Integer> rowImage = new ArrayList<>();
+        List<Target> rowTarget = new ArrayList<>();
+        int[] firstRow = new int[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            List<Target> t = targets.get(batch.loaded().get(i).file());
+            firstRow[i] = rowImage.size();
+            for (int k = 0; k < t.size(); k++) {
+                rowImage.add(i);
+                rowTarget.add(t.get(k) != null || first == null ? t.get(k)
+                        : new ClassifierOutputTarget(first.get(i).get(k).index()));
+            }
+        }
+        Tensor rowInput = Tensor.stack(rowImage.stream().map(input::slice).toList());
+        List<ObjectNode> records = new ArrayList<>();
+        // the records are written by the last of the batch's output writes: a record means its outputs are in place
+        AtomicInteger pending = new AtomicInteger(job.methods().size() * rowImage.size());
+        Runnable writeRecords = () -> {
+            for (int i = 0; i < batch.size(); i++) {
+                writeRecord(names.get(batch.loaded().get(i).file()), records.get(i));
+                listener.finished(records.get(i), false);
+            }
+        };
+        List<String> formats = job.formats();
+        for (MethodChoice m : job.methods()) {
+            CamResult r = explainer.run(m.method(), m.options(), rowInput, rowTarget);
+            if (records.isEmpty()) {
+                List<List<ImageExplainer.Prediction>> rows = first != null ? null
+                        : explainer.predictions(r.outputs(), top);
+                for (int i = 0; i < batch.size(); i++) {
+                    records.add(record(batch.loaded().get(i).file(), first != null ? first.get(i)
+                            : rows.get(firstRow[i])));
+                }
+            }
+            Map<String, double[]> scores = evaluate(m, rowInput, r);
+            for (int row = 0; row < rowImage.size(); row++) {
+                ImagePipeline.Loaded image = batch.loaded().get(rowImage.get(row));
+                int cls = TargetNames.targetClass(r.targets().get(row));
+                String name = modelName + "/" + names.get(image.file()) + "."
+                        + OutputFolder.safeName(m.method().name() + "." + labels.name(cls));
+                ObjectNode cam = ((ArrayNode) records.get(rowImage.get(row)).get("cams")).addObject()
+                        .put("method", m.method().name()).put("class", cls).put("label", labels.name(cls));
+                Tensor map = r.cams().slice(row);
+                if (!scores.isEmpty()) {
+                    ObjectNode metricsNode = cam.putObject("metrics");
+                    int at = row;
+                    scores.forEach((k, v) -> metricsNode.put(k, v[at]));
+                }
+                Runnable write = outputs(cam, name, formats, () -> explainer.overlay(image.image(), map), map, store);
+                pipeline.submit(() -> {
+                    write.run();
+                    if (pending.decrementAndGet() == 0) {
+                        writeRecords.run();
+                    }
+                });
+            }
+        }
+    }
+
+    /** An image's record before its maps are added: the model, the image and its top five predictions. */
+    private ObjectNode record(Path image, List<ImageExplainer.Prediction> predictions) {
+        ObjectNode rec = json.createObjectNode().put("model", modelName).put("image", shown.apply(image));
+        ArrayNode p = rec.putArray("predictions");
+        predictions.subList(0, Math.min(5, predictions.size())).forEach(x -> p.addObject()
+                .put("class", x.index()).put("label", x.label()).put("probability", x.probability()));
+        rec.putArray("cams");
+        return rec;
+    }
+
+    /**
+     * Lists one map's files in its record entry (an overlay per chosen format, the map as .npy) and returns the write
+     * that puts them in {@code store}, the overlay blended once for every format.
+     */
+    public static Runnable outputs(ObjectNode entry, String name, List<String> formats,
+                            java.util.function.Supplier<Tensor> overlay, Tensor map, OutputStore store) {
+        List<OverlayFormat> overlays = java.util.Arrays.stream(OverlayFormat.values())
+                .filter(f -> formats.contains(f.extension())).toList();
+        overlays.forEach(f -> entry.put(f.extension(), name + "." + f.extension()));
+        boolean npy = formats.contains("npy");
+        if (npy) {
+            entry.put("npy", name + ".npy");
+        }
+        return () -> {
+            if (!overlays.isEmpty()) {
+                Tensor picture = overlay.get();
+                overlays.forEach(f -> store.write(name + "." + f.extension(), f.encode(picture)));
+            }
+            if (npy) {
+                store.write(name + ".npy", Npy.bytes(map));
+            }
+        };
+    }
+
+    public void writeRecord(String name, JsonNode record) {
+        try {
+            store.write(recordName(name), json.writeValueAsBytes(record));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,27 @@
+package org.cam4j.engine.store;
+
+import java.nio.file.Path;
+import org.cam4j.image.ImageFiles;
+import org.cam4j.tensor.Tensor;
+
+/** The file format of overlay pictures: lossless PNG (default) or JPEG (smaller, faster to write). */
+public enum OverlayFormat {
+    png, jpg;
+
+    public String extension() {
+        return name();
+    }
+
+    /** The file's bytes. */
+    public byte[] encode(Tensor rgb255) {
+        return this == jpg ? ImageFiles.jpeg(rgb255) : ImageFiles.png(rgb255);
+    }
+
+    public void write(Path file, Tensor rgb255) {
+        if (this == jpg) {
+            ImageFiles.writeJpeg(file, rgb255);
+        } else {
+            ImageFiles.writePng(file, rgb255);
+        }
+    }
+}
