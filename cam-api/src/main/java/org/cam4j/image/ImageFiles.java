@@ -94,7 +94,7 @@ public final class ImageFiles {
             throw new IllegalArgumentException("image " + file + " is too large to decode in this JVM's memory;"
                     + " lower --max-pixels or give Java more memory (CAM4J_JAVA_OPTS=-Xmx...)");
         }
-        return new RgbImage(Tensor.of(rgbFloats(img), img.getHeight(), img.getWidth(), 3));
+        return fromImage(img);
     }
 
     /** Decoded images larger than this many pixels are subsampled (16 megapixels, 192 MB as floats). */
@@ -123,6 +123,11 @@ public final class ImageFiles {
         for (int b = 0; b < 256; b++) {
             UNIT[b] = b / 255f;
         }
+    }
+
+    /** A picture already in memory (any {@link BufferedImage} type) as an RGB image in [0, 1]. */
+    public static RgbImage fromImage(BufferedImage img) {
+        return new RgbImage(Tensor.of(rgbFloats(img), img.getHeight(), img.getWidth(), 3));
     }
 
     /** The pixels as h x w x 3 floats in [0, 1], read by rows from the image's own raster where it is 8-bit RGB. */
@@ -205,8 +210,8 @@ public final class ImageFiles {
         return bytes.toByteArray();
     }
 
-    /** An 8-bit RGB image (3 bytes per pixel) from 0..255 values. */
-    static BufferedImage toImage(Tensor rgb255) {
+    /** An 8-bit RGB image (3 bytes per pixel) from an H x W x 3 tensor of 0..255 values (an overlay). */
+    public static BufferedImage toImage(Tensor rgb255) {
         int h = rgb255.dim(0);
         int w = rgb255.dim(1);
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);

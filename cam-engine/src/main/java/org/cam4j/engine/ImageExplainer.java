@@ -47,6 +47,10 @@ public final class ImageExplainer {
         return preprocessing;
     }
 
+    public List<String> layers() {
+        return layers;
+    }
+
     public record Prediction(int index, String label, double probability) {
     }
 

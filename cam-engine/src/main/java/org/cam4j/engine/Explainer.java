@@ -1,0 +1,217 @@
+package org.cam4j.engine;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.cam4j.image.ImageFiles;
+import org.cam4j.image.Preprocessing;
+import org.cam4j.image.RgbImage;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.model.ModelOptions;
+import org.cam4j.pipeline.CamResult;
+import org.cam4j.spi.Backends;
+import org.cam4j.spi.CamMethod;
+import org.cam4j.spi.CamOptions;
+import org.cam4j.spi.Methods;
+import org.cam4j.targets.Target;
+import org.cam4j.targets.Targets;
+import org.cam4j.tensor.Tensor;
+
+/**
+ * cam4j inside a Java application: a model opened once, then photos ({@link BufferedImage}s or files) or
+ * preprocessed tensors explained with one CAM method, with the maps, the overlays and the predictions given back.
+ * What the CLI reads from a model's YAML it reads too: preprocessing, labels and target layer come from
+ * {@code resnet50.yaml} beside {@code resnet50.onnx} when there is one, else from the model's input shape with
+ * ImageNet's normalisation and the model's suggested layer. Not thread-safe: one explainer per thread, or a lock.
+ *
+ * <pre>{@code
+ * try (Explainer explainer = Explainer.builder(Path.of("resnet50.onnx")).method("GradCAM").build()) {
+ *     Explanation e = explainer.explain(ImageIO.read(new File("dog.jpg")));       // the top class
+ *     ImageIO.write(e.overlay(), "png", new File("dog.GradCAM.png"));
+ * }
+ * }</pre>
+ */
+public final class Explainer implements AutoCloseable {
+    private final ExplainableModel model;
+    private final CamMethod method;
+    private final CamOptions options;
+    private final ImageExplainer images;
+    private final int top;
+
+    private Explainer(Builder b) {
+        this.method = Methods.get(b.method);
+        this.options = b.options;
+        this.top = b.top;
+        Path file = ModelOpening.existing(b.model);
+        ModelSettings beside = ModelSettings.beside(file);
+        this.model = Backends.choose(file, null).open(file, new ModelOptions(b.device, b.threads,
+                beside.reshape(), true));
+        try {
+            Labels labels = b.labels != null ? Labels.read(b.labels) : beside.labels() != null
+                    ? Labels.read(file.resolveSibling(beside.labels())) : Labels.none();
+            Preprocessing preprocessing = PreprocessingRequest.NONE.resolve(beside, model);
+            List<String> layers = ModelOpening.layersOrDefault(b.layers, beside, model);
+            this.images = new ImageExplainer(model, preprocessing, labels, layers, b.imageWeight);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** An explainer of this model file (ONNX, or a SavedModel folder with the TensorFlow plugin). */
+    public static Builder builder(Path model) {
+        return new Builder(model);
+    }
+
+    /** The model's own top class of this photo, explained. */
+    public Explanation explain(BufferedImage photo) {
+        return explain(ImageFiles.fromImage(photo), null);
+    }
+
+    /** {@code target} (a class: {@code new ClassifierOutputTarget(281)}) of this photo, explained. */
+    public Explanation explain(BufferedImage photo, Target target) {
+        return explain(ImageFiles.fromImage(photo), Objects.requireNonNull(target, "target"));
+    }
+
+    /** The top class of this image file, explained. */
+    public Explanation explain(Path imageFile) {
+        return explain(ImageFiles.read(imageFile), null);
+    }
+
+    /** {@code target} of this image file, explained. */
+    public Explanation explain(Path imageFile, Target target) {
+        return explain(ImageFiles.read(imageFile), Objects.requireNonNull(target, "target"));
+    }
+
+    private Explanation explain(RgbImage photo, Target target) {
+        Tensor input = images.batch(List.of(photo));
+        List<Target> targets = target == null ? Targets.topClass(1) : List.of(target);
+        Explanation e = explainTensor(input, targets).get(0);
+        return new Explanation(e.map(), e.target(), e.predictions(), images.overlay(photo, e.map()));
+    }
+
+    /**
+     * A preprocessed batch (N x C x H x W, or N x H x W x C for such models) explained, one target per image
+     * ({@code null}: that image's top class). The explanations have no overlay: there is no photo to draw on.
+     */
+    public List<Explanation> explain(Tensor input, List<Target> targets) {
+        return explainTensor(input, targets);
+    }
+
+    private List<Explanation> explainTensor(Tensor input, List<Target> targets) {
+        CamResult r = images.run(method, options, input, targets);
+        List<List<ImageExplainer.Prediction>> predictions = images.predictions(r.outputs(), top);
+        List<Explanation> out = new ArrayList<>();
+        for (int i = 0; i < input.dim(0); i++) {
+            out.add(new Explanation(r.cams().slice(i), r.targets().get(i), predictions.get(i), null));
+        }
+        return out;
+    }
+
+    /** The layers explained. */
+    public List<String> layers() {
+        return images.layers();
+    }
+
+    /** How photos are turned into the model's input. */
+    public Preprocessing preprocessing() {
+        return images.preprocessing();
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    /** One photo explained: the map, the target it explains, the model's top predictions, the overlay. */
+    public record Explanation(Tensor map, Target target, List<ImageExplainer.Prediction> predictions,
+                              Tensor overlayPixels) {
+        /** The map as rows of floats in [0, 1], at the model's input size. */
+        public float[][] mapRows() {
+            float[][] rows = new float[map.dim(0)][map.dim(1)];
+            for (int y = 0; y < rows.length; y++) {
+                for (int x = 0; x < rows[y].length; x++) {
+                    rows[y][x] = map.at(y * rows[y].length + x);
+                }
+            }
+            return rows;
+        }
+
+        /** The map on the photo at the photo's own size ({@code show_cam_on_image}), or {@code null} for tensors. */
+        public BufferedImage overlay() {
+            return overlayPixels == null ? null : ImageFiles.toImage(overlayPixels);
+        }
+    }
+
+    /** Settings of an {@link Explainer}; every one has a default. */
+    public static final class Builder {
+        private final Path model;
+        private String method = "GradCAM";
+        private CamOptions options = CamOptions.defaults();
+        private List<String> layers;
+        private Path labels;
+        private String device = "cpu";
+        private int threads;
+        private float imageWeight = 0.5f;
+        private int top = 5;
+
+        private Builder(Path model) {
+            this.model = Objects.requireNonNull(model, "model");
+        }
+
+        /** The CAM method by name ({@code cam methods} lists them; default GradCAM). */
+        public Builder method(String name) {
+            this.method = Objects.requireNonNull(name, "method");
+            return this;
+        }
+
+        /** The method's options (aug smooth, eigen smooth, batch size, method-specific options). */
+        public Builder options(CamOptions value) {
+            this.options = Objects.requireNonNull(value, "options");
+            return this;
+        }
+
+        /** Target layers (tensor, node or PyTorch module path, as {@code cam layers} lists them). */
+        public Builder layers(String... names) {
+            this.layers = List.of(names);
+            return this;
+        }
+
+        /** Class names: an ImageNet JSON index or one name per line (default: the model's YAML's, else none). */
+        public Builder labels(Path file) {
+            this.labels = file;
+            return this;
+        }
+
+        /** {@code cpu} (default) or {@code cuda[:N]}. */
+        public Builder device(String value) {
+            this.device = Objects.requireNonNull(value, "device");
+            return this;
+        }
+
+        /** Intra-op threads of the runtime (0, the default: the runtime's choice). */
+        public Builder threads(int value) {
+            this.threads = Limits.threads(value, "threads");
+            return this;
+        }
+
+        /** Weight of the photo in overlays (default 0.5, as {@code show_cam_on_image}). */
+        public Builder imageWeight(float value) {
+            this.imageWeight = Limits.imageWeight(value, "imageWeight");
+            return this;
+        }
+
+        /** Predictions kept per image (default 5). */
+        public Builder top(int value) {
+            this.top = Limits.range(value, 0, 1000, "top");
+            return this;
+        }
+
+        /** Opens the model; the caller closes the explainer. */
+        public Explainer build() {
+            return new Explainer(this);
+        }
+    }
+}
