@@ -1,5 +1,6 @@
 package org.cam4j.cli;
 
+import org.cam4j.cli.serve.CamServer;
 import org.cam4j.engine.ModelSettings;
 import org.cam4j.engine.PreprocessingRequest;
 import org.cam4j.engine.store.OutputFolder;

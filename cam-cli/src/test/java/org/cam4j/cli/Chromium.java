@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Debian's headless Chromium for page tests ({@code .ci/run} installs it), with the flags this network needs. */
-final class Chromium {
+public final class Chromium {
     private Chromium() {
     }
 
     /** The browser, or null where it is not installed. */
-    static Path find() {
+    public static Path find() {
         for (String c : new String[] {"/usr/bin/chromium", "/usr/bin/chromium-browser"}) {
             if (Files.isExecutable(Path.of(c))) {
                 return Path.of(c);
@@ -24,7 +24,7 @@ final class Chromium {
     }
 
     /** Runs it headless with a fresh profile under {@code dir}; returns what it printed (--dump-dom's DOM). */
-    static String run(Path chromium, Path dir, int virtualTimeMillis, String... extra) throws Exception {
+    public static String run(Path chromium, Path dir, int virtualTimeMillis, String... extra) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + dir.resolve("profile"),

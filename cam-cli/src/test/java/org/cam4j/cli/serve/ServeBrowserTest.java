@@ -1,5 +1,6 @@
-package org.cam4j.cli;
+package org.cam4j.cli.serve;
 
+import org.cam4j.cli.Chromium;
 import org.cam4j.engine.DefaultModel;
 import org.cam4j.engine.Labels;
 import org.cam4j.engine.Limits;

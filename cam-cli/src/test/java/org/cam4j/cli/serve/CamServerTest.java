@@ -1,5 +1,7 @@
-package org.cam4j.cli;
+package org.cam4j.cli.serve;
 
+import org.cam4j.cli.CliRun;
+import org.cam4j.cli.CliTestFiles;
 import org.cam4j.engine.store.OutputNames;
 import org.cam4j.engine.Labels;
 import org.cam4j.engine.Limits;

@@ -1,4 +1,4 @@
-package org.cam4j.cli;
+package org.cam4j.cli.serve;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;

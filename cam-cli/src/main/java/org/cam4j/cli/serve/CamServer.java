@@ -1,4 +1,4 @@
-package org.cam4j.cli;
+package org.cam4j.cli.serve;
 
 import org.cam4j.engine.DefaultModel;
 import org.cam4j.engine.DetectorRefusal;
@@ -64,14 +64,14 @@ import org.cam4j.tensor.Tensor;
  * requests name models by id and carry images as bytes, so nothing from a request reaches the file system. Errors
  * are JSON {@code {"error": "..."}} with the CLI's one-line messages and 400 for bad input.
  */
-final class CamServer implements AutoCloseable {
+public final class CamServer implements AutoCloseable {
     /** A model the server explains with, opened at start. */
-    record Served(String id, Path file, ExplainableModel model, ModelSettings settings, Labels labels,
+    public record Served(String id, Path file, ExplainableModel model, ModelSettings settings, Labels labels,
                   Preprocessing preprocessing) {
     }
 
     /** Request limits. */
-    record Limits(int queue, int timeoutSeconds, long maxBody, long maxPixels) {
+    public record Limits(int queue, int timeoutSeconds, long maxBody, long maxPixels) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -110,7 +110,7 @@ final class CamServer implements AutoCloseable {
         http.createContext("/api/", this::api);
     }
 
-    static CamServer start(String host, int port, List<Served> served, Limits limits) throws IOException {
+    public static CamServer start(String host, int port, List<Served> served, Limits limits) throws IOException {
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(host, port), 64);
@@ -123,12 +123,12 @@ final class CamServer implements AutoCloseable {
         return server;
     }
 
-    String address() {
+    public String address() {
         InetSocketAddress a = http.getAddress();
         return a.getHostString() + ":" + a.getPort();
     }
 
-    int port() {
+    public int port() {
         return http.getAddress().getPort();
     }
 
