@@ -49,7 +49,7 @@ public interface ExplainableModel extends AutoCloseable {
      * One pass that returns the output and, for every named layer, its activations and (when {@code gradients})
      * the gradient of the sum over images of each image's target score.
      *
-     * @param targets one per image; a {@code null} entry means the image's top class (raw logit)
+     * @param targets one per image; {@link org.cam4j.targets.Targets#topClass()} is the image's top class (raw logit)
      */
     ForwardResult forward(Tensor input, List<String> layers, List<Target> targets, boolean gradients);
 
@@ -58,11 +58,7 @@ public interface ExplainableModel extends AutoCloseable {
      * output. For methods that need neither gradients nor target scores (EigenCAM, KPCA-CAM, FEM).
      */
     default ForwardResult activations(Tensor input, List<String> layers) {
-        List<Target> none = new java.util.ArrayList<>();
-        for (int i = 0; i < input.dim(0); i++) {
-            none.add(null);
-        }
-        ForwardResult full = forward(input, layers, none, false);
+        ForwardResult full = forward(input, layers, org.cam4j.targets.Targets.topClass(input.dim(0)), false);
         return new ForwardResult(null, full.activations(), full.gradients(), full.state());
     }
 

@@ -26,13 +26,19 @@ public final class Targets {
         return out;
     }
 
-    /** No explicit target: each image's top class. */
+    /** Each image's own top class (the reference's {@code targets=None}). */
+    public static Target topClass() {
+        return TopClassTarget.INSTANCE;
+    }
+
+    /** Whether {@code t} is {@link #topClass()}, which backends may resolve inside the run. */
+    public static boolean isTopClass(Target t) {
+        return t instanceof TopClassTarget;
+    }
+
+    /** {@link #topClass()} for each of {@code batch} images (a list the caller may change). */
     public static List<Target> topClass(int batch) {
-        List<Target> out = new ArrayList<>();
-        for (int i = 0; i < batch; i++) {
-            out.add(null);
-        }
-        return out;
+        return new ArrayList<>(java.util.Collections.nCopies(batch, topClass()));
     }
 
     /** {@code category}, checked to index one of the output's values. */
@@ -49,12 +55,13 @@ public final class Targets {
         return t instanceof DetectionScoreTarget || t instanceof BoxScoreTarget;
     }
 
-    /** Replaces {@code null} (top class) entries by the argmax of each image's output. */
+    /** Replaces {@link #topClass()} entries by the class of the argmax of each image's output. */
     public static List<Target> resolve(List<Target> targets, Tensor outputs) {
         List<Target> out = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
-            Target t = targets.get(i);
-            out.add(t != null ? t : new ClassifierOutputTarget(outputs.slice(i).argmax()));
+            Target t = java.util.Objects.requireNonNull(targets.get(i),
+                    "target of image " + i + " is null; for the image's top class use Targets.topClass()");
+            out.add(isTopClass(t) ? new ClassifierOutputTarget(outputs.slice(i).argmax()) : t);
         }
         return out;
     }

@@ -95,7 +95,7 @@ class CamOutputsTest {
     void outputsComeFromOneFullPassInsteadOfThePrefixAndAPlainInference() {
         Recording model = new Recording();
         Tensor input = Tensor.zeros(2, 3, 4, 4);
-        List<Target> targets = Arrays.asList(null, new ClassifierOutputTarget(2));
+        List<Target> targets = Arrays.asList(org.cam4j.targets.Targets.topClass(), new ClassifierOutputTarget(2));
         try (Cam cam = new Cam(model, CHANNEL_SUM, List.of("l"), CamOptions.defaults())) {
             CamResult prefix = cam.compute(input, targets);
             assertThat(model.calls).containsExactly("prefix");

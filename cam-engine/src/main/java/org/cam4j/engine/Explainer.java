@@ -67,7 +67,7 @@ public final class Explainer implements AutoCloseable {
 
     /** The model's own top class of this photo, explained. */
     public Explanation explain(BufferedImage photo) {
-        return explain(ImageFiles.fromImage(photo), null);
+        return explain(ImageFiles.fromImage(photo), Targets.topClass());
     }
 
     /** {@code target} (a class: {@code new ClassifierOutputTarget(281)}) of this photo, explained. */
@@ -77,7 +77,7 @@ public final class Explainer implements AutoCloseable {
 
     /** The top class of this image file, explained. */
     public Explanation explain(Path imageFile) {
-        return explain(ImageFiles.read(imageFile), null);
+        return explain(ImageFiles.read(imageFile), Targets.topClass());
     }
 
     /** {@code target} of this image file, explained. */
@@ -87,14 +87,13 @@ public final class Explainer implements AutoCloseable {
 
     private Explanation explain(RgbImage photo, Target target) {
         Tensor input = images.batch(List.of(photo));
-        List<Target> targets = target == null ? Targets.topClass(1) : List.of(target);
-        Explanation e = explainTensor(input, targets).get(0);
+        Explanation e = explainTensor(input, List.of(target)).get(0);
         return new Explanation(e.map(), e.target(), e.predictions(), images.overlay(photo, e.map()));
     }
 
     /**
      * A preprocessed batch (N x C x H x W, or N x H x W x C for such models) explained, one target per image
-     * ({@code null}: that image's top class). The explanations have no overlay: there is no photo to draw on.
+     * ({@link Targets#topClass()}: that image's own top class). The explanations have no overlay: there is no photo to draw on.
      */
     public List<Explanation> explain(Tensor input, List<Target> targets) {
         return explainTensor(input, targets);

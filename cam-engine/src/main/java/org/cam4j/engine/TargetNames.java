@@ -2,6 +2,7 @@ package org.cam4j.engine;
 
 import org.cam4j.targets.ClassifierOutputTarget;
 import org.cam4j.targets.Target;
+import org.cam4j.targets.Targets;
 
 /** How outputs and records name a target. */
 public final class TargetNames {
@@ -21,6 +22,6 @@ public final class TargetNames {
         if (t instanceof org.cam4j.targets.SoftmaxTarget s) {
             return "softmax " + labels.name(s.category());
         }
-        return t == null ? "top class" : t.getClass().getSimpleName();
+        return Targets.isTopClass(t) ? "top class" : t.getClass().getSimpleName();
     }
 }

@@ -67,7 +67,7 @@ public final class ShapleyCam extends WeightedCam {
      */
     static Tensor hessianTimesActivations(LayerData layer, CamContext context, double eps) {
         Tensor a = layer.activations();
-        if (context.targets().stream().allMatch(t -> t != null && t.isLinear())
+        if (context.targets().stream().allMatch(org.cam4j.targets.Target::isLinear)
                 && context.model().headIsPiecewiseLinear(layer.name())) {
             return Tensor.zeros(a.shape());
         }

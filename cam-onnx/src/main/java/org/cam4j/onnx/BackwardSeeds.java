@@ -30,12 +30,13 @@ final class BackwardSeeds {
         }
         Tensor top = Tensor.zeros(n);
         Tensor seed;
-        if (targets.stream().allMatch(t -> t == null || t.isLinear())) {
+        if (targets.stream().allMatch(t -> Targets.isTopClass(t) || t.isLinear())) {
             List<Tensor> rows = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Target t = targets.get(i);
-                rows.add(t == null ? Tensor.zeros(row) : t.seed(Tensor.zeros(row)));
-                top.put(i, t == null ? 1f : 0f);
+                boolean topClass = Targets.isTopClass(t);
+                rows.add(topClass ? Tensor.zeros(row) : t.seed(Tensor.zeros(row)));
+                top.put(i, topClass ? 1f : 0f);
             }
             seed = Tensor.stack(rows);
         } else {

@@ -113,7 +113,7 @@ final class HeadRunner {
         }
         Map<String, Tensor> out = runner.run(feeds, Set.of(SecondOrderGraph.LAYER_TERM, SecondOrderGraph.SEED_TERM));
         Tensor hvp = reshape.toNchw(out.get(SecondOrderGraph.LAYER_TERM));
-        if (targets.stream().allMatch(t -> t == null || t.isLinear())) {
+        if (targets.stream().allMatch(t -> org.cam4j.targets.Targets.isTopClass(t) || t.isLinear())) {
             return hvp;
         }
         return TargetCurvature.add(model, layer, activations, sourceImage, prefix, targets,

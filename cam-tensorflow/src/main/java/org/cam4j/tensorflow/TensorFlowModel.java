@@ -251,7 +251,7 @@ final class TensorFlowModel implements ExplainableModel {
         Map<String, Tensor> grads = new LinkedHashMap<>();
         if (withGradients) {
             TfGraphSession.GradientOps g = main.gradientOps(tensors, logits, path);
-            boolean linear = targets.stream().allMatch(t -> t != null && t.isLinear());
+            boolean linear = targets.stream().allMatch(Target::isLinear);
             Tensor out = linear ? null : predict(x);
             Tensor seeds = Targets.seeds(targets, linear ? Tensor.zeros(outputShape(x.dim(0))) : out);
             feeds.put(name(g.seed()), seeds);
@@ -318,7 +318,7 @@ final class TensorFlowModel implements ExplainableModel {
         Tensor out = run(feeds, List.of(logits)).get(0);
         feeds.put(name(ops.first().seed()), Targets.seeds(targets, out));
         feeds.put(name(ops.vector()), TfTensors.toNhwc(vector));
-        boolean linear = targets.stream().allMatch(t -> t == null || t.isLinear());
+        boolean linear = targets.stream().allMatch(t -> Targets.isTopClass(t) || t.isLinear());
         if (!linear && ops.seedTerm() == null) {
             throw new UnsupportedOperationException("TensorFlow gives no J v at " + tensor);
         }

@@ -54,7 +54,7 @@ class CrossBackendTest {
         Twins tw = twins(4);
         Tensor nchw = tw.nchw();
         Tensor nhwc = tw.nhwc();
-        List<Target> targets = java.util.Arrays.asList(new ClassifierOutputTarget(2), null);
+        List<Target> targets = java.util.Arrays.asList(new ClassifierOutputTarget(2), org.cam4j.targets.Targets.topClass());
         try (ExplainableModel o = new OnnxBackend().open(tw.onnx(), ModelOptions.defaults());
              ExplainableModel t = new TensorFlowBackend().open(tw.saved(), ModelOptions.defaults())) {
             assertThat(t.input().layout()).isEqualTo(org.cam4j.tensor.Layout.NHWC);

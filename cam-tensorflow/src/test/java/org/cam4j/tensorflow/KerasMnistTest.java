@@ -113,7 +113,7 @@ class KerasMnistTest {
             // (conv2d_1 feeds a 2 x 2 max pooling: a step of 1e-2 can cross its ties, so differences are checked
             // where the head is smooth in the step)
             GradientChecks.layerGradientMatchesHeadDifferences(m, "conv2d_2",
-                    java.util.Arrays.asList(null, new org.cam4j.targets.SoftmaxTarget(3)), x);
+                    java.util.Arrays.asList(org.cam4j.targets.Targets.topClass(), new org.cam4j.targets.SoftmaxTarget(3)), x);
         }
     }
 }

@@ -385,7 +385,7 @@ public final class CamServer implements AutoCloseable {
         Tensor input = Tensor.stack(List.of(pre.tensor(photo)));
         List<Target> targets = new ArrayList<>();
         if (req.targets().isEmpty()) {
-            targets.add(null);
+            targets.add(org.cam4j.targets.Targets.topClass());
         } else {
             String t = req.targets().get(0);
             targets.add(t.contains(":") || !t.matches("\\d+|.*[A-Za-z].*") ? org.cam4j.targets.Targets.custom(t)

@@ -40,6 +40,7 @@ import org.cam4j.pipeline.ImagePipeline;
 import org.cam4j.spi.Backends;
 import org.cam4j.targets.ClassifierOutputTarget;
 import org.cam4j.targets.Target;
+import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 
@@ -230,10 +231,7 @@ public final class BatchWorker implements AutoCloseable {
                     throw new RequestException(spec.csv() + " has no class for image " + image.getFileName());
                 }
             } else {
-                t = new ArrayList<>();
-                for (int i = 0; i < k; i++) {
-                    t.add(null);
-                }
+                t = Targets.topClass(k);
             }
             out.put(image, t);
         }
@@ -270,7 +268,7 @@ public final class BatchWorker implements AutoCloseable {
                              Map<Path, List<Target>> targets, int top, Listener listener) {
         Tensor input = batch.input();
         boolean classesFirst = batch.loaded().stream()
-                .anyMatch(l -> targets.get(l.file()).stream().filter(t -> t == null).count() > 1);
+                .anyMatch(l -> targets.get(l.file()).stream().filter(Targets::isTopClass).count() > 1);
         List<List<ImageExplainer.Prediction>> first = classesFirst
                 ? explainer.predictions(model.predict(input), top) : null;
         // one row per (image, target); top-k targets resolve to the k best classes of each image
@@ -282,7 +280,7 @@ public final class BatchWorker implements AutoCloseable {
             firstRow[i] = rowImage.size();
             for (int k = 0; k < t.size(); k++) {
                 rowImage.add(i);
-                rowTarget.add(t.get(k) != null || first == null ? t.get(k)
+                rowTarget.add(!Targets.isTopClass(t.get(k)) || first == null ? t.get(k)
                         : new ClassifierOutputTarget(first.get(i).get(k).index()));
             }
         }
