@@ -11,6 +11,7 @@ import org.cam4j.model.TargetCurvature;
 import org.cam4j.onnx.grad.UnsupportedGradientException;
 import org.cam4j.onnx.analysis.Reachability;
 import org.cam4j.onnx.autodiff.GradientGraphBuilder;
+import org.cam4j.onnx.autodiff.GraphCuts;
 import org.cam4j.onnx.graph.LayerResolver;
 import org.cam4j.onnx.graph.OnnxGraph;
 import org.cam4j.onnx.autodiff.SecondOrderGraph;
@@ -79,7 +80,7 @@ final class HeadRunner {
         String tensor = resolver.resolve(layer);
         TokenReshape reshape = state.reshapes().get(layer);
         Tensor raw = reshape.toRaw(activations, state.raw().get(layer), sourceImage);
-        OrtRunner runner = sessions.get("headgrad|" + tensor, () -> builder().headGradients(tensor));
+        OrtRunner runner = sessions.get("headgrad|" + tensor, () -> cuts().headGradients(tensor));
         Map<String, Tensor> feeds = feeds(tensor, raw, sourceImage, state);
         BackwardSeeds.put(sourceImage.length, targets, facts.shape(output),
                 () -> run(layer, raw, sourceImage, state), feeds);
@@ -145,14 +146,14 @@ final class HeadRunner {
         return state;
     }
 
-    private GradientGraphBuilder builder() {
-        return new GradientGraphBuilder(graph, facts, output, reach);
+    private GraphCuts cuts() {
+        return new GraphCuts(graph, facts, output, reach);
     }
 
     /** Runs the head graph on raw-layout layer rows, with the cut tensors of each row's source image. */
     private Tensor run(String layer, Tensor rawRows, int[] sourceImage, State state) {
         String tensor = resolver.resolve(layer);
-        OrtRunner runner = sessions.get("head|" + tensor, () -> builder().head(tensor));
+        OrtRunner runner = sessions.get("head|" + tensor, () -> cuts().head(tensor));
         return runner.run(feeds(tensor, rawRows, sourceImage, state), Set.of(output)).get(output);
     }
 
@@ -160,7 +161,7 @@ final class HeadRunner {
     private Map<String, Tensor> feeds(String tensor, Tensor rawRows, int[] sourceImage, State state) {
         Map<String, Tensor> feeds = new HashMap<>();
         feeds.put(tensor, rawRows);
-        for (String c : builder().cutTensors(tensor)) {
+        for (String c : cuts().cutTensors(tensor)) {
             Tensor all = state.cuts().get(c);
             List<Tensor> rows = new ArrayList<>();
             for (int s : sourceImage) {

@@ -22,6 +22,8 @@ import org.cam4j.model.ModelOptions;
 import org.cam4j.tensor.TensorInfo;
 import org.cam4j.onnx.graph.ActivationMemory;
 import org.cam4j.onnx.autodiff.GradientGraphBuilder;
+import org.cam4j.onnx.autodiff.GraphCuts;
+import org.cam4j.onnx.autodiff.MaskedInputGraph;
 import org.cam4j.onnx.analysis.HeadLinearity;
 import org.cam4j.onnx.analysis.Reachability;
 import org.cam4j.onnx.analysis.LayerCatalog;
@@ -191,7 +193,7 @@ public final class OnnxModel implements ExplainableModel {
         GradientGraphBuilder builder = builder();
         List<String> cuts = new ArrayList<>();
         for (String t : tensors) {
-            for (String c : builder.cutTensors(t)) {
+            for (String c : cuts().cutTensors(t)) {
                 if (!cuts.contains(c)) {
                     cuts.add(c);
                 }
@@ -254,14 +256,14 @@ public final class OnnxModel implements ExplainableModel {
             return ExplainableModel.super.forwardMasked(x, masks, sourceImage);
         }
         checkInput(x);
-        OrtRunner runner = sessions.get(OnnxSessions.MASKED, () -> builder()
-                .maskedInput(input.name(), input.shape().length, input.layout() == Layout.NHWC ? 3 : 1));
+        OrtRunner runner = sessions.get(OnnxSessions.MASKED, () -> MaskedInputGraph.build(graph, input.name(),
+                input.shape().length, input.layout() == Layout.NHWC ? 3 : 1));
         Tensor source = Tensor.zeros(sourceImage.length);
         for (int r = 0; r < sourceImage.length; r++) {
             source.put(r, sourceImage[r]);
         }
-        return runner.run(Map.of(GradientGraphBuilder.MASK_IMAGES, x, GradientGraphBuilder.MASKS, masks,
-                GradientGraphBuilder.MASK_SOURCE, source), Set.of(output.name())).get(output.name());
+        return runner.run(Map.of(MaskedInputGraph.MASK_IMAGES, x, MaskedInputGraph.MASKS, masks,
+                MaskedInputGraph.MASK_SOURCE, source), Set.of(output.name())).get(output.name());
     }
 
     /**
@@ -283,12 +285,11 @@ public final class OnnxModel implements ExplainableModel {
     public ForwardResult activations(Tensor x, List<String> layers) {
         checkInput(x);
         List<String> tensors = layers.stream().map(resolver::resolve).toList();
-        GradientGraphBuilder builder = builder();
         List<String> views = tensors.stream().map(this::viewOf).toList();
         List<String> wanted = new ArrayList<>(tensors);
         views.stream().filter(v -> !wanted.contains(v)).forEach(wanted::add);
         sessions.ensureFacts(new LinkedHashSet<>(wanted), x);
-        OrtRunner runner = sessions.get("prefix|" + wanted, () -> builder.prefix(wanted));
+        OrtRunner runner = sessions.get("prefix|" + wanted, () -> cuts().prefix(wanted));
         Map<String, Tensor> out = sessions.run(runner, Map.of(input.name(), x), Set.of());
         return result(layers, tensors, views, out, false, List.of());
     }
@@ -451,5 +452,10 @@ public final class OnnxModel implements ExplainableModel {
     /** A graph builder over this model's one analysis (paths found for one batch are kept for the next). */
     private GradientGraphBuilder builder() {
         return new GradientGraphBuilder(graph, facts, output.name(), reach);
+    }
+
+    /** This model's prefix and head cuts, over its one analysis. */
+    private GraphCuts cuts() {
+        return new GraphCuts(graph, facts, output.name(), reach);
     }
 }

@@ -54,7 +54,7 @@ class OnnxModelTest {
     void cnnLayerGradients() throws Exception {
         try (OnnxModel model = open(SyntheticModels.cnn(11), "cnn.onnx")) {
             layerGradientMatchesHeadDifferences(model, SyntheticModels.CNN_LAYER,
-                    java.util.Arrays.asList(new ClassifierOutputTarget(3), null));
+                    java.util.Arrays.asList(new ClassifierOutputTarget(3), org.cam4j.targets.Targets.topClass()));
             layerGradientMatchesHeadDifferences(model, "relu1", List.of(new SoftmaxTarget(1), new SoftmaxTarget(4)));
         }
     }

@@ -7,13 +7,8 @@ import org.cam4j.onnx.graph.TensorFacts;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,17 +25,14 @@ import org.cam4j.onnx.grad.GradientRules;
  * (N floats; 1 adds the one-hot of the image's top class to its seed). New outputs: the chosen tensors and
  * {@code cam4j_grad_<i>}, the gradient of the score with respect to the i-th.
  *
- * <p>Only nodes on a path from a chosen tensor to y are differentiated; shape arithmetic, constants and side
- * branches stay as they are. The same machinery cuts the model into its prefix (input to the chosen tensors)
- * and its head (the chosen tensor, plus every other tensor that crosses the cut, to y).
+ * <p>Only nodes on a path from a chosen tensor to y ({@link Reachability#path}) are differentiated; shape
+ * arithmetic, constants and side branches stay as they are. {@link GraphCuts} cuts the model into its prefix and
+ * head, {@link MaskedInputGraph} makes its input masks in-graph.
  */
 public final class GradientGraphBuilder {
     public static final String SEED = "cam4j_seed";
     public static final String TOP_CLASS = "cam4j_top_class";
     public static final String GRAD_PREFIX = "cam4j_grad_";
-    public static final String MASK_IMAGES = "cam4j_images";
-    public static final String MASKS = "cam4j_masks";
-    public static final String MASK_SOURCE = "cam4j_mask_source";
 
     private final OnnxGraph graph;
     private final TensorFacts facts;
@@ -75,21 +67,21 @@ public final class GradientGraphBuilder {
         Emitter e = new Emitter("cam4j_", graph.opset());
         Backward b = backward(sources, guided, e, seed(e), GRAD_PREFIX);
         GraphProto.Builder g = b.graph();
-        g.addInput(floatInput(SEED, facts.rank(output)));
-        g.addInput(floatInput(TOP_CLASS, 1));
-        g.clearOutput().addOutput(floatOutput(output));
+        g.addInput(ValueInfos.floatInput(SEED, facts.rank(output)));
+        g.addInput(ValueInfos.floatInput(TOP_CLASS, 1));
+        g.clearOutput().addOutput(ValueInfos.floatOutput(output));
         Set<String> exposed = new LinkedHashSet<>();
         exposed.add(output);
         for (int i = 0; i < sources.size(); i++) {
             String src = sources.get(i);
             if (!graph.isGraphInput(src) && exposed.add(src)) {
-                g.addOutput(floatOutput(src));
+                g.addOutput(ValueInfos.floatOutput(src));
             }
-            g.addOutput(floatOutput(GRAD_PREFIX + i));
+            g.addOutput(ValueInfos.floatOutput(GRAD_PREFIX + i));
         }
         for (String extra : extraOutputs) {
             if (exposed.add(extra)) {
-                g.addOutput(floatOutput(extra));
+                g.addOutput(ValueInfos.floatOutput(extra));
             }
         }
         return graph.model().toBuilder().setGraph(g).build();
@@ -106,7 +98,7 @@ public final class GradientGraphBuilder {
         GraphProto.Builder g = b.graph();
         g.clearOutput();
         for (int i = 0; i < sources.size(); i++) {
-            g.addOutput(floatOutput(namespace + "grad_" + i));
+            g.addOutput(ValueInfos.floatOutput(namespace + "grad_" + i));
         }
         return graph.model().toBuilder().setGraph(g).build();
     }
@@ -169,7 +161,8 @@ public final class GradientGraphBuilder {
         return new Backward(g);
     }
 
-    private static String key(NodeProto n) {
+    /** A node's identity within one graph: its name and outputs. */
+    static String key(NodeProto n) {
         return n.getName() + "|" + String.join(",", n.getOutputList());
     }
 
@@ -216,135 +209,5 @@ public final class GradientGraphBuilder {
             return null;
         }
         return parts.size() == 1 ? parts.get(0) : e.op("Sum", parts);
-    }
-
-    /** The nodes needed to compute {@code targets} from the model input, and nothing else. */
-    public ModelProto prefix(List<String> targets) {
-        Set<String> needed = new HashSet<>();
-        for (String t : targets) {
-            needed.addAll(reach.ancestors(t));
-        }
-        GraphProto.Builder g = graph.graph().toBuilder().clearNode().clearOutput().clearValueInfo();
-        for (NodeProto n : graph.nodes()) {
-            for (String o : n.getOutputList()) {
-                if (needed.contains(o)) {
-                    g.addNode(n);
-                    break;
-                }
-            }
-        }
-        for (String t : targets) {
-            g.addOutput(floatOutput(t));
-        }
-        return graph.model().toBuilder().setGraph(withoutUnusedInitializers(g)).build();
-    }
-
-    /** Drops initializers no node of the (cut) graph reads. */
-    private static GraphProto.Builder withoutUnusedInitializers(GraphProto.Builder g) {
-        Set<String> used = new HashSet<>();
-        g.getNodeList().forEach(n -> used.addAll(n.getInputList()));
-        List<TensorProto> keep = g.getInitializerList().stream().filter(t -> used.contains(t.getName())).toList();
-        return g.clearInitializer().addAllInitializer(keep);
-    }
-
-    /**
-     * The tensors a head graph from {@code layer} takes besides the layer itself: those its nodes read that are
-     * computed from the model input without passing through the layer (a transformer's residual stream).
-     */
-    public List<String> cutTensors(String layer) {
-        return headPlan(layer).cut;
-    }
-
-    /**
-     * The head's gradient graph: {@link #head} with its backward pass to {@code layer} appended (inputs the layer, the
-     * cut tensors, the seed and top class; outputs y and {@code cam4j_grad_0}).
-     */
-    public ModelProto headGradients(String layer) {
-        OnnxGraph head = new OnnxGraph(head(layer));
-        return new GradientGraphBuilder(head, facts.forGraph(head), output).gradients(List.of(layer), false, List.of());
-    }
-
-    /** The head: inputs {@code layer} and the cut tensors, output y. */
-    public ModelProto head(String layer) {
-        HeadPlan plan = headPlan(layer);
-        GraphProto.Builder g = graph.graph().toBuilder().clearNode().clearInput().clearOutput().clearValueInfo();
-        for (NodeProto n : graph.nodes()) {
-            if (plan.nodes.contains(key(n))) {
-                g.addNode(n);
-            }
-        }
-        g.addInput(floatInput(layer, facts.rank(layer)));
-        for (String c : plan.cut) {
-            g.addInput(floatInput(c, facts.rank(c)));
-        }
-        g.addOutput(floatOutput(output));
-        return graph.model().toBuilder().setGraph(withoutUnusedInitializers(g)).build();
-    }
-
-    private record HeadPlan(Set<String> nodes, List<String> cut) {
-    }
-
-    private HeadPlan headPlan(String layer) {
-        Set<String> fromLayer = reach.structuralDescendants(Set.of(layer));
-        Set<String> inputs = new HashSet<>();
-        graph.inputs().forEach(v -> inputs.add(v.getName()));
-        Set<String> fromInput = reach.structuralDescendants(inputs);
-        Set<String> nodes = new HashSet<>();
-        List<String> cut = new ArrayList<>();
-        List<String> stack = new ArrayList<>(List.of(output));
-        Set<String> seen = new HashSet<>();
-        while (!stack.isEmpty()) {
-            String t = stack.remove(stack.size() - 1);
-            if (!seen.add(t) || t.equals(layer) || t.isEmpty() || graph.isInitializer(t)) {
-                continue;
-            }
-            NodeProto p = graph.producer(t);
-            if (p == null || (!fromLayer.contains(t) && fromInput.contains(t))) {
-                cut.add(t);
-                continue;
-            }
-            nodes.add(key(p));
-            stack.addAll(p.getInputList());
-        }
-        cut.sort(java.util.Comparator.comparingInt(graph::position));
-        return new HeadPlan(nodes, cut);
-    }
-
-    static ValueInfoProto floatOutput(String name) {
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()))).build();
-    }
-
-    /**
-     * The model with its input made in-graph for masked forward passes: inputs {@value #MASK_IMAGES} (the images,
-     * once), {@value #MASKS} (K one-channel masks) and {@value #MASK_SOURCE} (K image indices, as floats); the
-     * model input becomes Gather(images, source) * Unsqueeze(masks, channel axis).
-     */
-    public ModelProto maskedInput(String input, int rank, int channelAxis) {
-        Emitter e = new Emitter("cam4j_mask_", graph.opset());
-        String index = e.op("Cast", List.of(MASK_SOURCE), Attributes.integer("to", TensorProto.DataType.INT64.getNumber()));
-        String rows = e.op("Gather", List.of(MASK_IMAGES, index), Attributes.integer("axis", 0));
-        e.add(NodeProto.newBuilder().setOpType("Mul").setName("cam4j_mask_apply").addInput(rows)
-                .addInput(e.unsqueeze(MASKS, channelAxis)).addOutput(input).build());
-        GraphProto.Builder g = graph.graph().toBuilder();
-        List<ValueInfoProto> inputs = new ArrayList<>(g.getInputList());
-        inputs.removeIf(v -> v.getName().equals(input));
-        g.clearInput().addAllInput(inputs).addInput(floatInput(MASK_IMAGES, rank)).addInput(floatInput(MASKS, 3))
-                .addInput(floatInput(MASK_SOURCE, 1));
-        List<NodeProto> nodes = new ArrayList<>(e.nodes());
-        nodes.addAll(g.getNodeList());
-        g.clearNode().addAllNode(nodes).addAllInitializer(e.constants());
-        return graph.model().toBuilder().setGraph(g).build();
-    }
-
-    /** A float graph input of the given rank with symbolic dimensions. */
-    public static ValueInfoProto floatInput(String name, int rank) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        for (int i = 0; i < rank; i++) {
-            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("cam4j_d" + i));
-        }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape)))
-                .build();
     }
 }

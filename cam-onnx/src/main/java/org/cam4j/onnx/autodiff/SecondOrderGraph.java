@@ -1,5 +1,6 @@
 package org.cam4j.onnx.autodiff;
 
+import org.cam4j.onnx.analysis.Reachability;
 import org.cam4j.onnx.graph.Attributes;
 import org.cam4j.onnx.graph.Emitter;
 import org.cam4j.onnx.graph.OnnxGraph;
@@ -33,14 +34,14 @@ public final class SecondOrderGraph {
     /** @param feeds the inputs it will run on (the layer rows, cut tensors, seed, top class and vector): probed once */
     public static ModelProto build(OnnxGraph graph, TensorFacts facts, String output, String layer,
                                    Map<String, Tensor> feeds) {
-        ModelProto first = new GradientGraphBuilder(graph, facts, output).headGradients(layer);
+        ModelProto first = new GraphCuts(graph, facts, output, new Reachability(graph, output)).headGradients(layer);
         Emitter e = new Emitter("cam4j_hvp_", graph.opset());
         String product = e.mul(GradientGraphBuilder.GRAD_PREFIX + 0, VECTOR);
         String z = e.op("ReduceSum", List.of(product), Attributes.integer("keepdims", 0));
         var g = first.getGraph().toBuilder();
         g.addAllNode(e.nodes()).addAllInitializer(e.constants());
-        g.addInput(GradientGraphBuilder.floatInput(VECTOR, facts.rank(layer)));
-        g.clearOutput().addOutput(GradientGraphBuilder.floatOutput(z));
+        g.addInput(ValueInfos.floatInput(VECTOR, facts.rank(layer)));
+        g.clearOutput().addOutput(ValueInfos.floatOutput(z));
         OnnxGraph withZ = new OnnxGraph(first.toBuilder().setGraph(g).build());
         TensorFacts known = facts.forGraph(withZ);
         Set<String> probe = new LinkedHashSet<>();

@@ -1,2 +1,2 @@
-/** Graph machinery: indexing a model, resolving layer names, static tensor facts, emitting nodes, and the reverse-mode {@link org.cam4j.onnx.autodiff.GradientGraphBuilder}. */
+/** Graph machinery: indexing a model, resolving layer names, static tensor facts, emitting nodes, used by the graph builders of {@link org.cam4j.onnx.autodiff}. */
 package org.cam4j.onnx.graph;
