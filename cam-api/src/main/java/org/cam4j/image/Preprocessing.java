@@ -44,6 +44,14 @@ public record Preprocessing(int height, int width, int cropHeight, int cropWidth
         return cropHeight > 0 ? r.centerCrop(cropHeight, cropWidth) : r;
     }
 
+    /**
+     * How a photo becomes the model input without a crop (each axis resized on its own), and how maps and boxes go
+     * back: the same {@link InputGeometry} detectors use.
+     */
+    public InputGeometry geometryOf(RgbImage photo) {
+        return InputGeometry.resize(photo.width(), photo.height(), outputWidth(), outputHeight());
+    }
+
     /** Input channels: 3 (RGB) or 1 (grayscale). */
     public int channels() {
         return mean.length;

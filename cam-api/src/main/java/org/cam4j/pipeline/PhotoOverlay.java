@@ -1,6 +1,5 @@
 package org.cam4j.pipeline;
 
-import org.cam4j.image.BilinearResize;
 import org.cam4j.image.Overlay;
 import org.cam4j.image.Preprocessing;
 import org.cam4j.image.RgbImage;
@@ -24,10 +23,7 @@ public final class PhotoOverlay {
         if (pre.cropHeight() > 0) {
             return Overlay.showCamOnImage(pre.geometry(photo).pixels(), cam, imageWeight);
         }
-        Tensor mask = BilinearResize.resize(cam, photo.height(), photo.width());
-        for (int i = 0; i < mask.size(); i++) {
-            mask.put(i, Math.max(0f, Math.min(1f, mask.at(i))));
-        }
+        Tensor mask = pre.geometryOf(photo).mapToPhoto(cam);
         return Overlay.showCamOnImage(photo.pixels(), mask, imageWeight);
     }
 }

@@ -1,7 +1,9 @@
 package org.cam4j.detection;
 
+import org.cam4j.image.InputGeometry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.cam4j.image.InputGeometry;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;

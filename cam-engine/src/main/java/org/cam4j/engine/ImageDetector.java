@@ -6,7 +6,7 @@ import java.util.List;
 import org.cam4j.detection.BoxRenormalization;
 import org.cam4j.detection.Detection;
 import org.cam4j.detection.DetectionLayout;
-import org.cam4j.detection.InputGeometry;
+import org.cam4j.image.InputGeometry;
 import org.cam4j.detection.PostProcessing;
 import org.cam4j.image.BoxDrawing;
 import org.cam4j.image.ImageFiles;

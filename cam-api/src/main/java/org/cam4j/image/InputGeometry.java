@@ -1,10 +1,9 @@
-package org.cam4j.detection;
+package org.cam4j.image;
 
-import org.cam4j.image.RgbImage;
 import org.cam4j.tensor.Tensor;
 
 /**
- * How a photo became the model's input, so boxes map back: a plain resize (each axis scaled on its own) or a
+ * How a photo became the model's input, so maps and boxes go back onto it (classifiers and detectors alike): a plain resize (each axis scaled on its own) or a
  * letterbox (one scale keeping the aspect ratio, the rest padded evenly with grey 114, as YOLO exports expect).
  * Input x = photo x * scaleX + padX (and the same for y).
  */
@@ -81,7 +80,7 @@ public record InputGeometry(int photoWidth, int photoHeight, int inputWidth, int
                 }
             }
         }
-        Tensor out = org.cam4j.image.BilinearResize.resize(inside, photoHeight, photoWidth);
+        Tensor out = BilinearResize.resize(inside, photoHeight, photoWidth);
         for (int i = 0; i < out.size(); i++) {
             out.put(i, Math.max(0f, Math.min(1f, out.at(i))));
         }
