@@ -1,6 +1,5 @@
 package org.cam4j.detection;
 
-import org.cam4j.image.InputGeometry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.cam4j.image.InputGeometry;
