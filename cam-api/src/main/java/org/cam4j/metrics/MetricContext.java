@@ -90,7 +90,7 @@ public record MetricContext(ExplainableModel model, Tensor input, Tensor cams, L
             throw new IllegalArgumentException("the maps are " + cams.dim(1) + " x " + cams.dim(2) + " but the input"
                     + " images are " + h + " x " + w + "; metrics need maps at the input's size");
         }
-        if (targets.stream().anyMatch(java.util.Objects::isNull)) {
+        if (targets.stream().anyMatch(t -> t == null || org.cam4j.targets.Targets.isTopClass(t))) {
             throw new IllegalArgumentException("metric targets must be resolved (no top-class placeholders)");
         }
     }

@@ -22,7 +22,7 @@ public final class TargetCurvature {
      * @param jv J v, one row per activation row
      * @throws UnsupportedOperationException when a target does not know its Hessian
      */
-    public static Tensor add(ExplainableModel model, String layer, Tensor activations, int[] sourceImage,
+    public static Tensor add(HeadForward model, String layer, Tensor activations, int[] sourceImage,
                              ForwardResult prefix, List<Target> targets, Tensor outputs, Tensor jv, Tensor hvp) {
         List<Target> curvature = new ArrayList<>();
         for (int r = 0; r < sourceImage.length; r++) {

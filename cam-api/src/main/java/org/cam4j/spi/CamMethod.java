@@ -47,8 +47,9 @@ public interface CamMethod extends Provider {
     }
 
     /**
-     * The targets the method explains, given the user's ({@code null} entries = top class). Most methods keep
-     * them; FinerCAM, for example, replaces top-class entries by comparisons with the most similar classes.
+     * The targets the method explains, given the user's ({@link org.cam4j.targets.Targets#topClass()} entries: each
+     * image's top class). Most methods keep them; FinerCAM, for example, replaces top-class entries by comparisons
+     * with the most similar classes.
      */
     default List<Target> targets(List<Target> requested, Tensor input, ExplainableModel model) {
         return requested;

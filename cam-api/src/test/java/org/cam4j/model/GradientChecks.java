@@ -35,7 +35,7 @@ public final class GradientChecks {
         Tensor g = r.gradient(layer);
         assertThat(g.shape()).containsExactly(a.shape());
         int[] both = {0, 1};
-        Tensor same = model.forwardHead(layer, a, both, r);
+        Tensor same = model.capability(HeadForward.class).forwardHead(layer, a, both, r);
         assertThat(same.maxAbsDiff(r.output())).isLessThan(1e-5);
         Random rnd = new Random(3);
         Integer[] order = new Integer[g.size()];
@@ -54,8 +54,8 @@ public final class GradientChecks {
             plus.put(j, plus.at(j) + (float) h);
             Tensor minus = a.copy();
             minus.put(j, minus.at(j) - (float) h);
-            double fd = (resolved.get(image).score(model.forwardHead(layer, plus, both, r).slice(image))
-                    - resolved.get(image).score(model.forwardHead(layer, minus, both, r).slice(image))) / (2 * h);
+            double fd = (resolved.get(image).score(model.capability(HeadForward.class).forwardHead(layer, plus, both, r).slice(image))
+                    - resolved.get(image).score(model.capability(HeadForward.class).forwardHead(layer, minus, both, r).slice(image))) / (2 * h);
             assertThat((double) g.at(j)).as("d score / d %s[%d] of %s", layer, j, java.util.Arrays.toString(a.shape()))
                     .isCloseTo(fd, within(2e-3 + 2e-2 * Math.abs(fd)));
         }

@@ -167,7 +167,7 @@ final class ExplainCommand implements Callable<Integer> {
         List<Target> targets = targetArgs.targets(images.size(), labels, outputs);
         for (int i = 0; i < images.size(); i++) {
             Target t = targets.get(i);
-            String label = t == null ? null : targetArgs.specs != null ? targetArgs.spec(i) : labels.name(TargetNames.targetClass(t));
+            String label = Targets.isTopClass(t) ? null : targetArgs.specs != null ? targetArgs.spec(i) : labels.name(TargetNames.targetClass(t));
             jobs.put(images.get(i), List.of(new Job("", t, label)));
         }
         return jobs;

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.cam4j.model.HeadForward;
 import org.cam4j.spi.CamContext;
 import org.cam4j.math.CamOps;
 import org.cam4j.math.EigenProjection;
@@ -71,13 +72,13 @@ public final class AblationCam extends WeightedCam {
         List<int[]> jobs = new ArrayList<>();
         List<Float> values = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            float min = context.model().layerMin(layer.name(), i, context.forward());
+            float min = context.model().capability(HeadForward.class).layerMin(layer.name(), i, context.forward());
             int[] channels = ratio == 1.0 ? allChannels(c) : channelsToAblate(layer.activations().slice(i), ratio);
             float value = 0;
             for (int k = 0; k < channels.length; k++) {
                 if (min != 0f) {
                     value = (k % batch == 0 ? min : value) - ABLATION_OFFSET;
-                } else if (context.model().channelIsZero(layer.name(), i, channels[k], context.forward())) {
+                } else if (context.model().capability(HeadForward.class).channelIsZero(layer.name(), i, channels[k], context.forward())) {
                     // zeroing a channel that is already zero changes nothing: its weight is exactly 0
                     continue;
                 }
@@ -100,7 +101,7 @@ public final class AblationCam extends WeightedCam {
                 channel[r] = jobs.get(start + r)[1];
                 value[r] = values.get(start + r);
             }
-            Tensor out = context.model().forwardHeadAblated(layer.name(), source, channel, value, context.forward());
+            Tensor out = context.model().capability(HeadForward.class).forwardHeadAblated(layer.name(), source, channel, value, context.forward());
             for (int r = 0; r < rows; r++) {
                 ablated.set((float) context.score(source[r], out.slice(r)), source[r], channel[r]);
             }

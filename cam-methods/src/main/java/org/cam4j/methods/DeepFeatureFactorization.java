@@ -2,6 +2,7 @@ package org.cam4j.methods;
 
 import java.util.List;
 import java.util.Random;
+import org.cam4j.model.HeadForward;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.ForwardResult;
 import org.cam4j.math.CamOps;
@@ -106,7 +107,7 @@ public final class DeepFeatureFactorization {
             }
         }
         int[] source = new int[k];
-        return CamOps.softmaxRows(model.forwardHead(layer, maps, source, forward).reshape(k, -1));
+        return CamOps.softmaxRows(model.capability(HeadForward.class).forwardHead(layer, maps, source, forward).reshape(k, -1));
     }
 
     /** X (C x M, non-negative) ~ W (C x k) H (k x M): multiplicative updates; returns {W, H}. */

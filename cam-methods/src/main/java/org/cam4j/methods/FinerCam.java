@@ -15,6 +15,7 @@ import org.cam4j.spi.CamMethod;
 import org.cam4j.model.Capability;
 import org.cam4j.targets.FinerTarget;
 import org.cam4j.targets.Target;
+import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Tensor;
 
 /**
@@ -49,13 +50,13 @@ public final class FinerCam extends WeightedCam {
 
     @Override
     public List<Target> targets(List<Target> requested, Tensor input, ExplainableModel model) {
-        if (requested.stream().allMatch(t -> t != null)) {
+        if (requested.stream().noneMatch(Targets::isTopClass)) {
             return requested;
         }
         Tensor outputs = model.predict(input);
         List<Target> out = new ArrayList<>();
         for (int i = 0; i < requested.size(); i++) {
-            if (requested.get(i) != null) {
+            if (!Targets.isTopClass(requested.get(i))) {
                 out.add(requested.get(i));
                 continue;
             }

@@ -3,6 +3,7 @@ package org.cam4j.methods;
 import com.google.auto.service.AutoService;
 import java.util.List;
 import java.util.Set;
+import org.cam4j.model.InputGradients;
 import org.cam4j.model.FullGradTerms;
 import org.cam4j.tensor.Layout;
 import org.cam4j.image.BilinearResize;
@@ -47,7 +48,7 @@ public final class FullGrad implements CamMethod {
         if (context.model().input().layout() == Layout.NHWC) {
             x = x.transpose(0, 3, 1, 2);
         }
-        FullGradTerms terms = context.model().fullGradTerms(context.input(), context.targets());
+        FullGradTerms terms = context.model().capability(InputGradients.class).fullGradTerms(context.input(), context.targets());
         Tensor dx = terms.inputGradient();
         if (context.model().input().layout() == Layout.NHWC) {
             dx = dx.transpose(0, 3, 1, 2);

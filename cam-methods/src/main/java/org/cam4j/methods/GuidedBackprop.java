@@ -1,6 +1,7 @@
 package org.cam4j.methods;
 
 import java.util.List;
+import org.cam4j.model.InputGradients;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.tensor.Layout;
 import org.cam4j.targets.Target;
@@ -17,7 +18,7 @@ public final class GuidedBackprop {
 
     /** N x H x W x C guided gradients. */
     public static Tensor compute(ExplainableModel model, Tensor input, List<Target> targets) {
-        Tensor g = model.inputGradient(input, targets, true);
+        Tensor g = model.capability(InputGradients.class).inputGradient(input, targets, true);
         return model.input().layout() == Layout.NHWC ? g : g.transpose(0, 2, 3, 1);
     }
 

@@ -3,6 +3,7 @@ package org.cam4j.methods;
 import com.google.auto.service.AutoService;
 import java.util.List;
 import java.util.Set;
+import org.cam4j.model.MaskedForward;
 import org.cam4j.tensor.Layout;
 import org.cam4j.image.BilinearResize;
 import org.cam4j.spi.CamContext;
@@ -82,13 +83,13 @@ public final class ScoreCam extends WeightedCam {
                 source[r] = row / c;
                 masks.slice(r).copyFrom(mask(a.slice(row / c).slice(row % c), height, width));
             }
-            Tensor outputs = context.model().forwardMasked(context.input(), masks, source);
+            Tensor outputs = MaskedForward.run(context.model(), context.input(), masks, source);
             for (int r = 0; r < count; r++) {
                 scores[rows.get(start + r)] = (float) context.score(source[r], outputs.slice(r));
             }
         }
         if (!blank.isEmpty()) {
-            Tensor zero = context.model().forwardMasked(context.input(), Tensor.zeros(1, height, width), new int[] {0})
+            Tensor zero = MaskedForward.run(context.model(), context.input(), Tensor.zeros(1, height, width), new int[] {0})
                     .slice(0);
             for (int row : blank) {
                 scores[row] = (float) context.score(row / c, zero);

@@ -3,6 +3,8 @@ package org.cam4j.methods;
 import com.google.auto.service.AutoService;
 import java.util.List;
 import java.util.Set;
+import org.cam4j.model.SecondOrder;
+import org.cam4j.model.HeadForward;
 import org.cam4j.spi.CamContext;
 import org.cam4j.math.CamOps;
 import org.cam4j.spi.LayerData;
@@ -68,13 +70,13 @@ public final class ShapleyCam extends WeightedCam {
     static Tensor hessianTimesActivations(LayerData layer, CamContext context, double eps) {
         Tensor a = layer.activations();
         if (context.targets().stream().allMatch(org.cam4j.targets.Target::isLinear)
-                && context.model().headIsPiecewiseLinear(layer.name())) {
+                && context.model().capability(HeadForward.class).headIsPiecewiseLinear(layer.name())) {
             return Tensor.zeros(a.shape());
         }
         int[] rows = new int[layer.batch()];
         java.util.Arrays.setAll(rows, i -> i);
         try {
-            return context.model().hessianVectorProduct(layer.name(), a, rows, context.forward(), context.targets(),
+            return context.model().capability(SecondOrder.class).hessianVectorProduct(layer.name(), a, rows, context.forward(), context.targets(),
                     a);
         } catch (UnsupportedOperationException noSecondPass) {
             return differences(layer, context, eps, rows);
@@ -90,8 +92,8 @@ public final class ShapleyCam extends WeightedCam {
             plus.put(i, (float) (a.at(i) * (1 + eps)));
             minus.put(i, (float) (a.at(i) * (1 - eps)));
         }
-        Tensor gPlus = context.model().headGradient(layer.name(), plus, rows, context.forward(), context.targets());
-        Tensor gMinus = context.model().headGradient(layer.name(), minus, rows, context.forward(), context.targets());
+        Tensor gPlus = context.model().capability(HeadForward.class).headGradient(layer.name(), plus, rows, context.forward(), context.targets());
+        Tensor gMinus = context.model().capability(HeadForward.class).headGradient(layer.name(), minus, rows, context.forward(), context.targets());
         Tensor hvp = Tensor.zeros(a.shape());
         for (int i = 0; i < a.size(); i++) {
             hvp.put(i, (float) ((gPlus.at(i) - gMinus.at(i)) / (2 * eps)));

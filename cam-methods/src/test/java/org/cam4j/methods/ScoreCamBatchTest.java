@@ -32,7 +32,7 @@ class ScoreCamBatchTest {
     /** The model, recording the number of masked inputs of every masked run. */
     private static ExplainableModel recording(ExplainableModel model, List<Integer> runs) {
         return (ExplainableModel) Proxy.newProxyInstance(ExplainableModel.class.getClassLoader(),
-                new Class<?>[] {ExplainableModel.class}, (proxy, method, args) -> {
+                new Class<?>[] {ExplainableModel.class, org.cam4j.model.MaskedForward.class}, (proxy, method, args) -> {
                     if (method.getName().equals("forwardMasked")) {
                         runs.add(((Tensor) args[1]).dim(0));
                     }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.ForwardResult;
+import org.cam4j.model.HeadForward;
 import org.cam4j.model.TargetCurvature;
 import org.cam4j.onnx.grad.UnsupportedGradientException;
 import org.cam4j.onnx.analysis.Reachability;
@@ -93,7 +94,7 @@ final class HeadRunner {
      * curvature of the outputs, plus for non-linear targets J^T (d2S/dy2) J v, with J v from the same pass (the
      * gradient with respect to the seed) and the targets' Hessians.
      */
-    Tensor hessianVectorProduct(ExplainableModel model, String layer, Tensor activations, int[] sourceImage,
+    Tensor hessianVectorProduct(HeadForward model, String layer, Tensor activations, int[] sourceImage,
                                 ForwardResult prefix, List<Target> targets, Tensor vector) {
         State state = state(prefix, layer);
         String tensor = resolver.resolve(layer);

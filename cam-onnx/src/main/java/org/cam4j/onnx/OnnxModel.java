@@ -14,6 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.cam4j.model.ExplainableModel;
+import org.cam4j.model.HeadForward;
+import org.cam4j.model.InputGradients;
+import org.cam4j.model.MaskedForward;
+import org.cam4j.model.SecondOrder;
+import org.cam4j.model.WeightRandomization;
 import org.cam4j.model.ForwardResult;
 import org.cam4j.model.FullGradTerms;
 import org.cam4j.model.LayerInfo;
@@ -41,7 +46,8 @@ import org.cam4j.tensor.Tensor;
  * their ONNX Runtime sessions cached until {@link #close}. Batches larger than a fixed batch dimension are split
  * and joined.
  */
-public final class OnnxModel implements ExplainableModel {
+public final class OnnxModel implements ExplainableModel, HeadForward, SecondOrder, InputGradients, MaskedForward,
+        WeightRandomization {
     private final Path path;
     private final ModelOptions options;
     private final OnnxGraph graph;
@@ -140,12 +146,6 @@ public final class OnnxModel implements ExplainableModel {
     @Override
     public List<TensorInfo> outputs() {
         return allOutputs;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.GRADIENTS, Capability.HEAD_FORWARD, Capability.MASKED_FORWARD,
-                Capability.INPUT_GRADIENTS, Capability.SECOND_ORDER);
     }
 
     /** The tensor a layer name refers to (tensor, node, or PyTorch module path). */
@@ -253,7 +253,7 @@ public final class OnnxModel implements ExplainableModel {
     @Override
     public Tensor forwardMasked(Tensor x, Tensor masks, int[] sourceImage) {
         if (input.shape()[0] > 0) {
-            return ExplainableModel.super.forwardMasked(x, masks, sourceImage);
+            return MaskedForward.byPredict(this, x, masks, sourceImage);
         }
         checkInput(x);
         OrtRunner runner = sessions.get(OnnxSessions.MASKED, () -> MaskedInputGraph.build(graph, input.name(),

@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.cam4j.model.ExplainableModel;
+import org.cam4j.model.HeadForward;
+import org.cam4j.model.InputGradients;
+import org.cam4j.model.SecondOrder;
 import org.cam4j.model.ForwardResult;
 import org.cam4j.model.FullGradTerms;
 import org.cam4j.model.LayerInfo;
@@ -33,7 +36,7 @@ import org.tensorflow.proto.DataType;
  * once per set of layers and reused for every batch. Head passes feed the layer's tensor (and the input, for
  * tensors that bypass the layer). Layers are NHWC in the graph and N x C x h x w for methods.
  */
-final class TensorFlowModel implements ExplainableModel {
+final class TensorFlowModel implements ExplainableModel, HeadForward, SecondOrder, InputGradients {
     private final Path path;
     private final SavedModelFile file;
     private final ModelOptions options;
@@ -154,12 +157,6 @@ final class TensorFlowModel implements ExplainableModel {
     @Override
     public List<LayerInfo> layers() {
         return layers.candidates();
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.GRADIENTS, Capability.HEAD_FORWARD, Capability.MASKED_FORWARD,
-                Capability.INPUT_GRADIENTS, Capability.SECOND_ORDER);
     }
 
     @Override

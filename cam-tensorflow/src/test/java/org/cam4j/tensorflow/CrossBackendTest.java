@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import org.cam4j.model.SecondOrder;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.ModelOptions;
 import org.cam4j.onnx.OnnxBackend;
@@ -104,15 +105,15 @@ class CrossBackendTest {
                 // TensorFlow's C++ gradients have none for MaxPoolGradV2: below the pooling it reports the pass as
                 // unsupported (ShapleyCAM then uses differences, compared in the test above)
                 var below = t.forward(nhwc, List.of("relu1"), targets, true);
-                org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.hessianVectorProduct("relu1",
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.capability(SecondOrder.class).hessianVectorProduct("relu1",
                         below.activation("relu1"), new int[] {0, 1}, below, targets, below.activation("relu1")))
                         .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("MaxPoolGradV2");
                 for (String layer : List.of(SyntheticModels.CNN_LAYER)) {
                     var fo = o.forward(nchw, List.of(layer), targets, true);
                     var ft = t.forward(nhwc, List.of(layer), targets, true);
                     Tensor a = fo.activation(layer);
-                    Tensor ho = o.hessianVectorProduct(layer, a, new int[] {0, 1}, fo, targets, a);
-                    Tensor ht = t.hessianVectorProduct(layer, ft.activation(layer), new int[] {0, 1}, ft, targets,
+                    Tensor ho = o.capability(SecondOrder.class).hessianVectorProduct(layer, a, new int[] {0, 1}, fo, targets, a);
+                    Tensor ht = t.capability(SecondOrder.class).hessianVectorProduct(layer, ft.activation(layer), new int[] {0, 1}, ft, targets,
                             ft.activation(layer));
                     double scale = Math.max(1e-6, Math.max(ho.max(), -ho.min()));
                     System.out.printf("cross-backend HVP %s at %s: max |delta| %.2e of %.2e%n", targets, layer,

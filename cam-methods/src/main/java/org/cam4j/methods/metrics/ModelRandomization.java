@@ -2,6 +2,7 @@ package org.cam4j.methods.metrics;
 
 import com.google.auto.service.AutoService;
 import java.util.Arrays;
+import org.cam4j.model.WeightRandomization;
 import org.cam4j.metrics.MetricContext;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.pipeline.Cam;
@@ -35,7 +36,7 @@ public final class ModelRandomization implements CamMetric {
                     + " came from");
         }
         int stages = (int) context.option("stages", 1);
-        try (ExplainableModel randomised = context.model().withRandomizedLayers(stages, context.seed());
+        try (ExplainableModel randomised = context.model().capability(WeightRandomization.class).withRandomizedLayers(stages, context.seed());
              Cam cam = new Cam(randomised, explainer.method(), explainer.layers(), explainer.options())) {
             Tensor maps = cam.compute(context.input(), context.targets()).cams();
             double[] out = new double[maps.dim(0)];
