@@ -1,5 +1,6 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.FieldNames;
 import org.cam4j.engine.RequestException;
 import org.cam4j.engine.DefaultModel;
 import org.cam4j.engine.DetectorOpening;
@@ -125,7 +126,7 @@ final class DetectCommand implements Callable<Integer> {
             ModelSettings settings = modelArgs.settings();
             DetectionLayout layout = opened.outputs().layout();
             ImageDetector detector = new ImageDetector(opened.model(), DetectorOpening.preprocessing(preprocessingArgs.request(), settings,
-                    opened.model(), layout), modelArgs.labels(labelsFile, settings),
+                    opened.model(), layout, FieldNames.CLI), modelArgs.labels(labelsFile, settings),
                     DetectorOpening.layers(layers, settings, opened.model()), layout, post, DetectorOpening.letterbox(letterbox, layout),
                     overlayArgs.imageWeight);
             OutputFolder folder = OutputFolder.create(out, "--out");

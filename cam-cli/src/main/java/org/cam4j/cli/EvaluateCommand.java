@@ -1,16 +1,40 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.FieldNames;
+import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.RequestException;
+import org.cam4j.engine.FieldNames;
+import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.DefaultModel;
+import org.cam4j.engine.FieldNames;
+import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.DetectorRefusal;
+import org.cam4j.engine.FieldNames;
+import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.ImageInputs;
+import org.cam4j.engine.FieldNames;
+import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.Labels;
+import org.cam4j.engine.FieldNames;
+import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.Limits;
+import org.cam4j.engine.FieldNames;
+import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.MetricScores;
+import org.cam4j.engine.FieldNames;
+import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.ModelOpening;
+import org.cam4j.engine.FieldNames;
+import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.FieldNames;
+import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.Yaml;
+import org.cam4j.engine.FieldNames;
+import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.store.OutputFolder;
+import org.cam4j.engine.FieldNames;
+import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.store.OutputNames;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -121,14 +145,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int perturbationBatch = Limits.batchSize(batchSize, "--batch-size");
-        if (!(roadNoise >= 0) || Double.isInfinite(roadNoise)) {
-            throw new RequestException("--road-noise must be a number >= 0, got " + roadNoise);
-        }
-        for (double p : percentiles) {
-            if (!(p > 0 && p < 100)) {
-                throw new RequestException("--road-percentiles must lie strictly between 0 and 100, got " + p);
-            }
-        }
+        RoadSettings road = RoadSettings.of(roadNoise, percentiles, seed, FieldNames.CLI);
         List<CamMethod> chosen = Methods.distinct(methods);
         if (masks != null && boxes != null) {
             throw new RequestException("--masks and --boxes conflict; give one of them");
@@ -167,8 +184,8 @@ final class EvaluateCommand implements Callable<Integer> {
                 for (CamMethod method : chosen) {
                     try (Cam cam = new Cam(model, method, targetLayers, CamOptions.defaults().withBatchSize(perturbationBatch))) {
                         Tensor maps = given != null && method == chosen.get(0) ? given : cam.compute(input, targets).cams();
-                        MetricContext context = new MetricContext(model, input, maps, targets, percentiles.get(0),
-                                percentiles, roadNoise, seed, cam).withGroundTruth(groundTruth).withOptions(metricOptions);
+                        MetricContext context = new MetricContext(model, input, maps, targets,
+                                road.percentiles().get(0), road.percentiles(), road.noise(), road.seed(), cam).withGroundTruth(groundTruth).withOptions(metricOptions);
                         if (folder != null) {
                             deletionCurves.put(method.name(), meanCurve(context, false));
                             insertionCurves.put(method.name(), meanCurve(context, true));

@@ -1,6 +1,8 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.FieldNames;
 import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.FieldNames;
 import org.cam4j.engine.PreprocessingRequest;
 import java.util.List;
 import org.cam4j.image.Preprocessing;
@@ -54,6 +56,6 @@ class PreprocessingArgs {
     }
 
     Preprocessing resolve(ModelSettings settings, ExplainableModel model) {
-        return request().resolve(settings, model);
+        return request().resolve(settings, model, FieldNames.CLI);
     }
 }

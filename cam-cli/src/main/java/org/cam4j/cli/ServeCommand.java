@@ -1,5 +1,6 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.FieldNames;
 import org.cam4j.cli.serve.CamServer;
 import org.cam4j.engine.ModelSettings;
 import org.cam4j.engine.PreprocessingRequest;
@@ -86,7 +87,7 @@ final class ServeCommand implements Callable<Integer> {
                 ModelSettings settings = args.settings();
                 served.add(new CamServer.Served(p == null ? "cifar10-resnet8" : OutputFolder.safeName(
                         OutputNames.base(p)), args.path(), model, settings, args.labels(null, settings),
-                        PreprocessingRequest.NONE.resolve(settings, model)));
+                        PreprocessingRequest.NONE.resolve(settings, model, FieldNames.CLI)));
             }
             CamServer.Limits limits = new CamServer.Limits(queue, timeout, (long) maxRequestMb << 20, maxPixels);
             try (CamServer server = CamServer.start(host, port, served, limits)) {

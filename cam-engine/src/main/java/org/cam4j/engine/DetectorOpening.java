@@ -59,12 +59,13 @@ public final class DetectorOpening {
      * and std (as Ultralytics exports do), not ImageNet's normalisation.
      */
     public static org.cam4j.image.Preprocessing preprocessing(PreprocessingRequest given, ModelSettings settings,
-                                                       ExplainableModel model, DetectionLayout layout) {
+                                                              ExplainableModel model, DetectionLayout layout,
+                                                              FieldNames names) {
         if (layout.kind() != DetectionLayout.Kind.SSD && settings.preprocessing() == null && given.mean() == null
                 && given.std() == null) {
             given = given.withMeanStd(List.of(0f, 0f, 0f), List.of(1f, 1f, 1f));
         }
-        return given.resolve(settings, model);
+        return given.resolve(settings, model, names);
     }
 
     /** Letterbox as asked, else for YOLO layouts (their exports expect it) and not for SSD. */

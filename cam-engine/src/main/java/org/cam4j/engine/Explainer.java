@@ -51,7 +51,7 @@ public final class Explainer implements AutoCloseable {
         try {
             Labels labels = b.labels != null ? Labels.read(b.labels) : beside.labels() != null
                     ? Labels.read(file.resolveSibling(beside.labels())) : Labels.none();
-            Preprocessing preprocessing = PreprocessingRequest.NONE.resolve(beside, model);
+            Preprocessing preprocessing = PreprocessingRequest.NONE.resolve(beside, model, FieldNames.PLAIN);
             List<String> layers = ModelOpening.layersOrDefault(b.layers, beside, model);
             this.images = new ImageExplainer(model, preprocessing, labels, layers, b.imageWeight);
         } catch (RuntimeException e) {

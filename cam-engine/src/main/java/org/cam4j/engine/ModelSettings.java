@@ -21,10 +21,15 @@ public record ModelSettings(PreprocessingSpec preprocessing, String labels, List
 
     /** The settings next to {@code model}, or none. */
     public static ModelSettings beside(Path model) {
+        Path yaml = fileBeside(model);
+        return Files.isRegularFile(yaml) ? Yaml.read(yaml, ModelSettings.class) : none();
+    }
+
+    /** Where a model's settings are: {@code resnet50.yaml} beside {@code resnet50.onnx}. */
+    public static Path fileBeside(Path model) {
         String name = model.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        Path yaml = model.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".yaml");
-        return Files.isRegularFile(yaml) ? Yaml.read(yaml, ModelSettings.class) : none();
+        return model.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".yaml");
     }
 
     public List<String> defaultLayers() {

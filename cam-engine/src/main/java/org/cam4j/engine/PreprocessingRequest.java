@@ -20,10 +20,11 @@ public record PreprocessingRequest(List<Integer> size, List<Integer> crop, Float
         return new PreprocessingRequest(size, crop, scale, newMean, newStd, layout);
     }
 
-    public Preprocessing resolve(ModelSettings settings, ExplainableModel model) {
+    /** The preprocessing to use, every value checked; messages name fields as {@code names} does. */
+    public Preprocessing resolve(ModelSettings settings, ExplainableModel model, FieldNames names) {
         ModelSettings.PreprocessingSpec s = settings.preprocessing();
-        Layout lay = layout != null ? layout : s != null && s.layout() != null
-                ? Layout.valueOf(s.layout().toUpperCase(java.util.Locale.ROOT)) : model.input().layout();
+        Layout lay = layout != null ? layout : s != null && s.layout() != null ? layout(s.layout(), names)
+                : model.input().layout();
         List<Integer> sz = size != null ? size : s != null ? s.size() : null;
         int h = model.input().height();
         int w = model.input().width();
@@ -37,18 +38,18 @@ public record PreprocessingRequest(List<Integer> size, List<Integer> crop, Float
         List<Integer> cr = crop != null ? crop : s != null ? s.crop() : null;
         int ch = cr == null ? 0 : cr.get(0);
         int cw = cr == null ? 0 : cr.size() > 1 ? cr.get(1) : cr.get(0);
-        sizeInRange(h, w, "--size");
+        sizeInRange(h, w, names.of("size"));
         if (cr != null) {
-            sizeInRange(ch, cw, "--crop");
+            sizeInRange(ch, cw, names.of("crop"));
             if (ch > h || cw > w) {
-                throw new RequestException("--crop " + ch + "," + cw + " is larger than the resized image " + h + "," + w
-                        + "; crop at most --size");
+                throw new RequestException(names.of("crop") + " " + ch + "," + cw + " is larger than the resized image "
+                        + h + "," + w + "; crop at most " + names.of("size"));
             }
         }
         float sc = scale != null ? scale : s != null && s.scale() != null ? s.scale() : 1f;
         if (!(sc > 0f) || Float.isInfinite(sc)) {
-            throw new RequestException("--scale must be a positive number (1 for [0, 1] input, 255 for raw pixels), got "
-                    + sc);
+            throw new RequestException(names.of("scale") + " must be a positive number (1 for [0, 1] input, 255 for raw"
+                    + " pixels), got " + sc);
         }
         boolean gray = model.input().channels() == 1;
         List<Float> mn = mean != null ? mean : s != null && s.mean() != null ? s.mean()
@@ -57,11 +58,13 @@ public record PreprocessingRequest(List<Integer> size, List<Integer> crop, Float
                 : gray ? List.of(1f) : List.of(0.229f, 0.224f, 0.225f);
         int channels = gray ? 1 : 3;
         if (mn.size() != channels || sd.size() != channels) {
-            throw new RequestException("--mean and --std take " + channels + (gray ? " value (the model reads grayscale)"
-                    : " values (R,G,B)") + ", got " + mn.size() + " and " + sd.size());
+            throw new RequestException(names.of("mean") + " and " + names.of("std") + " take " + channels
+                    + (gray ? " value (the model reads grayscale)" : " values (R,G,B)") + ", got " + mn.size() + " and "
+                    + sd.size());
         }
         if (sd.stream().anyMatch(v -> !(v > 0f) || Float.isInfinite(v)) || mn.stream().anyMatch(v -> !Float.isFinite(v))) {
-            throw new RequestException("--std values must be positive and --mean values finite, got mean " + mn + " std " + sd);
+            throw new RequestException(names.of("std") + " values must be positive and " + names.of("mean")
+                    + " values finite, got mean " + mn + " std " + sd);
         }
         float[] m = new float[channels];
         float[] d = new float[channels];
@@ -70,6 +73,14 @@ public record PreprocessingRequest(List<Integer> size, List<Integer> crop, Float
             d[c] = sd.get(c);
         }
         return new Preprocessing(h, w, ch, cw, sc, m, d, lay);
+    }
+
+    private static Layout layout(String value, FieldNames names) {
+        try {
+            return Layout.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new RequestException(names.of("layout") + " must be NCHW or NHWC, got " + value);
+        }
     }
 
     /** Model input sizes: 1 to 8192 pixels a side (a typo must not allocate gigabytes). */

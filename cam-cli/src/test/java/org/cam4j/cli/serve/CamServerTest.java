@@ -1,5 +1,6 @@
 package org.cam4j.cli.serve;
 
+import org.cam4j.engine.FieldNames;
 import org.cam4j.cli.CliRun;
 import org.cam4j.cli.CliTestFiles;
 import org.cam4j.engine.store.OutputNames;
@@ -47,7 +48,7 @@ class CamServerTest {
         opened = Backends.choose(model, null).open(model, ModelOptions.defaults());
         ModelSettings settings = ModelSettings.none();
         CamServer.Served served = new CamServer.Served("cnn", model, opened, settings, Labels.none(),
-                PreprocessingRequest.NONE.resolve(settings, opened));
+                PreprocessingRequest.NONE.resolve(settings, opened, FieldNames.CLI));
         server = CamServer.start("127.0.0.1", 0, List.of(served), limits);
         return server;
     }

@@ -1,5 +1,6 @@
 package org.cam4j.cli.serve;
 
+import org.cam4j.engine.FieldNames;
 import org.cam4j.cli.Chromium;
 import org.cam4j.engine.DefaultModel;
 import org.cam4j.engine.Labels;
@@ -39,7 +40,7 @@ class ServeBrowserTest {
         try (ExplainableModel opened = Backends.choose(model, null).open(model, ModelOptions.defaults())) {
             ModelSettings settings = ModelSettings.beside(model);
             CamServer.Served served = new CamServer.Served("cifar10-resnet8", model, opened, settings,
-                    Labels.read(model.resolveSibling("labels.txt")), PreprocessingRequest.NONE.resolve(settings, opened));
+                    Labels.read(model.resolveSibling("labels.txt")), PreprocessingRequest.NONE.resolve(settings, opened, FieldNames.CLI));
             try (CamServer server = CamServer.start("127.0.0.1", 0, List.of(served),
                     new CamServer.Limits(8, 60, 1 << 24, 10_000_000))) {
                 String url = "http://127.0.0.1:" + server.port() + "/?demo=1&methods=GradCAM,EigenCAM";

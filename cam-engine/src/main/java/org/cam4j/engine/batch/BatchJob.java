@@ -1,6 +1,8 @@
 package org.cam4j.engine.batch;
 
 import org.cam4j.engine.DefaultModel;
+import org.cam4j.engine.FieldNames;
+import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.MethodOptions;
 import org.cam4j.engine.ModelOpening;
 import org.cam4j.engine.store.OutputFolder;
@@ -45,6 +47,8 @@ public final class BatchJob {
     private final List<String> modelNames;
     private final List<org.cam4j.metrics.CamMetric> metrics;
     private final boolean detection;
+    /** ROAD's settings of the evaluate section, or null without one. */
+    private final RoadSettings road;
     /** Fetches a model named by a URI (hdfs://...) to a local file; null where only local paths are read. */
     private final Function<String, Path> remoteModels;
     private List<Path> images = List.of();
@@ -104,6 +108,8 @@ public final class BatchJob {
         this.metrics = config.evaluate() == null ? List.of()
                 : required(config.evaluate().metrics(), "evaluate.metrics").stream().distinct()
                 .map(org.cam4j.metrics.Metrics::get).toList();
+        this.road = config.evaluate() == null ? null : RoadSettings.of(config.evaluate().roadNoise(),
+                config.evaluate().roadPercentiles(), config.evaluate().seed(), FieldNames.yaml(yaml, "evaluate"));
         for (org.cam4j.metrics.CamMetric m : metrics) {
             if (m.needsGroundTruth()) {
                 throw new RequestException(yaml + ": evaluate.metrics: " + m.name() + " needs ground-truth masks, which"
@@ -116,6 +122,11 @@ public final class BatchJob {
      * Reads and checks a batch YAML; {@code lister} expands its image entries (files, folders, globs) relative to
      * the YAML's folder into the images, in order (the local file system for {@code cam batch}).
      */
+    /** ROAD's settings of the evaluate section (checked at load), or null without one. */
+    public RoadSettings road() {
+        return road;
+    }
+
     public static BatchJob load(Path yaml, Function<List<String>, List<Path>> lister) {
         return load(yaml, lister, null);
     }

@@ -1,5 +1,7 @@
 package org.cam4j.engine.batch;
 
+import org.cam4j.engine.FieldNames;
+import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.TargetNames;
 import org.cam4j.engine.store.OutputFolder;
 import org.cam4j.engine.store.OverlayFormat;
@@ -92,6 +94,10 @@ public final class BatchWorker implements AutoCloseable {
                 entry.layers() != null ? entry.layers() : beside.defaultLayers(), null,
                 entry.reshape() != null ? entry.reshape() : beside.reshape());
         this.labels = settings.labels() == null ? Labels.none() : Labels.read(Path.of(settings.labels()));
+        // preprocessing errors name the file and key the values came from
+        FieldNames preprocessingNames = entry.preprocessing() != null
+                ? FieldNames.yaml(job.yaml(), "models[].preprocessing")
+                : FieldNames.yaml(ModelSettings.fileBeside(modelPath), "preprocessing");
         ModelOptions options = new ModelOptions(entry.device(), entry.threads() == null ? threads : entry.threads(),
                 settings.reshape(), true, ModelOpening.backendOptions(entry.tag(), entry.signature()));
         Function<Map<String, String>, ExplainableModel> opener = extra -> {
@@ -108,7 +114,8 @@ public final class BatchWorker implements AutoCloseable {
             try {
                 org.cam4j.detection.DetectionLayout layout = opened.outputs().layout();
                 ImageDetector detector = new ImageDetector(model, DetectorOpening.preprocessing(PreprocessingRequest.NONE,
-                        settings, model, layout), labels, DetectorOpening.layers(null, settings, model), layout,
+                        settings, model, layout, preprocessingNames), labels,
+                        DetectorOpening.layers(null, settings, model), layout,
                         BatchDetection.postProcessing(spec, job.yaml()), DetectorOpening.letterbox(spec.letterbox(),
                         layout), job.imageWeight());
                 this.detection = new BatchDetection(detector, spec, json, job.formats());
@@ -121,7 +128,8 @@ public final class BatchWorker implements AutoCloseable {
             this.model = opener.apply(Map.of());
             try {
                 DetectorRefusal.check(model, job.yaml() + ": model " + modelName, null, DetectorRefusal.Where.BATCH);
-                this.explainer = new ImageExplainer(model, PreprocessingRequest.NONE.resolve(settings, model), labels,
+                this.explainer = new ImageExplainer(model,
+                        PreprocessingRequest.NONE.resolve(settings, model, preprocessingNames), labels,
                         ModelOpening.layersOrDefault(null, settings, model), job.imageWeight());
                 this.detection = null;
             } catch (RuntimeException e) {
@@ -245,12 +253,11 @@ public final class BatchWorker implements AutoCloseable {
             return out;
         }
         BatchConfig.EvaluateSpec spec = job.config().evaluate();
-        List<Double> percentiles = spec.roadPercentiles() == null ? List.of(20.0, 40.0, 60.0, 80.0)
-                : spec.roadPercentiles();
+        RoadSettings road = job.road();
         try (org.cam4j.pipeline.Cam cam = explainer.cam(m.method(), m.options())) {
             org.cam4j.metrics.MetricContext context = new org.cam4j.metrics.MetricContext(model, input,
-                    r.cams(), r.targets(), percentiles.get(0), percentiles, spec.roadNoise() == null ? 0.01
-                    : spec.roadNoise(), spec.seed() == null ? 0 : spec.seed(), cam)
+                    r.cams(), r.targets(), road.percentiles().get(0), road.percentiles(), road.noise(), road.seed(),
+                    cam)
                     .withOptions(spec.options() == null ? Map.of() : spec.options());
             for (org.cam4j.metrics.CamMetric metric : job.metrics()) {
                 out.putAll(MetricScores.scores(metric, context));

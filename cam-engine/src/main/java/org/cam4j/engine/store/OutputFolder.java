@@ -14,6 +14,9 @@ import java.nio.file.Path;
 public final class OutputFolder {
     private static final int MAX_NAME = 120;
 
+    /** A first path element like {@code hdfs:} or {@code s3a:}: what a URI written as a path starts with. */
+    private static final java.util.regex.Pattern URI_SCHEME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:");
+
     private final Path root;
 
     private OutputFolder(Path root) {
@@ -22,6 +25,11 @@ public final class OutputFolder {
 
     /** Creates the folder (and its parents) when missing; the folder itself may be a link the user chose. */
     public static OutputFolder create(Path dir, String option) {
+        if (!dir.isAbsolute() && dir.getNameCount() > 0 && URI_SCHEME.matcher(dir.getName(0).toString()).matches()) {
+            // Path.of("hdfs://host/out") is the local folder hdfs:/host/out: a URI must never become one
+            throw new RequestException(option + " " + dir.toString().replaceFirst(":/", "://") + " is a URI; this run"
+                    + " writes to a local folder (other file systems take a batch YAML run with --spark)");
+        }
         Path normal = dir.toAbsolutePath().normalize();
         try {
             Files.createDirectories(normal);
