@@ -146,6 +146,11 @@ public final class BuiltinTargets {
             return List.of("SemanticSegmentationTarget");
         }
 
+        @Override
+        public boolean readsFiles() {
+            return true;
+        }
+
         public Target create(String spec) {
             int colon = spec.indexOf(':');
             if (colon < 0) {
@@ -164,6 +169,11 @@ public final class BuiltinTargets {
 
         public List<String> aliases() {
             return List.of("SimilarityToConceptTarget");
+        }
+
+        @Override
+        public boolean readsFiles() {
+            return true;
         }
 
         public Target create(String spec) {

@@ -8,4 +8,12 @@ import org.cam4j.plugin.Provider;
  */
 public interface TargetProvider extends Provider {
     Target create(String spec);
+
+    /**
+     * Whether specs of this type name files that {@link #create} reads (a concept {@code .npy}, a mask): a server
+     * refuses such specs, since no request may name a path on the server.
+     */
+    default boolean readsFiles() {
+        return false;
+    }
 }

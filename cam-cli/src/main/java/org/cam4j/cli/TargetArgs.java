@@ -2,6 +2,7 @@ package org.cam4j.cli;
 
 import org.cam4j.engine.RequestException;
 import org.cam4j.engine.Labels;
+import org.cam4j.engine.TargetSpecs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ final class TargetArgs {
             }
             List<Target> out = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                out.add(Targets.custom(spec(i)));
+                out.add(TargetSpecs.parse(spec(i), labels, outputs, TargetSpecs.Files.READ));
             }
             return out;
         }

@@ -63,6 +63,11 @@ public final class Labels {
         return i;
     }
 
+    /** Whether {@code name} is one of the labels (compared as {@link #index} compares them). */
+    public boolean knows(String name) {
+        return names.stream().anyMatch(n -> key(n).equals(key(name)));
+    }
+
     /** A class given as an integer or a label name. */
     public int index(String spec) {
         String s = spec.trim();

@@ -1,14 +1,24 @@
 package org.cam4j.cli.serve;
 
+import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.DefaultModel;
+import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.DetectorRefusal;
+import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.ImageExplainer;
+import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.MethodOptions;
+import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.ModelOpening;
+import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.TargetNames;
+import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.RequestException;
+import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.Labels;
+import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.Limits;
+import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.ModelSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -387,10 +397,9 @@ public final class CamServer implements AutoCloseable {
         if (req.targets().isEmpty()) {
             targets.add(org.cam4j.targets.Targets.topClass());
         } else {
-            String t = req.targets().get(0);
-            targets.add(t.contains(":") || !t.matches("\\d+|.*[A-Za-z].*") ? org.cam4j.targets.Targets.custom(t)
-                    : new org.cam4j.targets.ClassifierOutputTarget(s.labels().index(t,
-                    s.model().output().valuesPerImage())));
+            // one rule with the CLI's, except that a request never names a file on the server
+            targets.add(TargetSpecs.parse(req.targets().get(0), s.labels(), s.model().output().valuesPerImage(),
+                    TargetSpecs.Files.REFUSE));
         }
         ObjectNode out = JSON.createObjectNode().put("model", s.id());
         out.putObject("image").put("width", photo.width()).put("height", photo.height());

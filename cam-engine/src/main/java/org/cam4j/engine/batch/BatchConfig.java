@@ -65,6 +65,10 @@ public record BatchConfig(String output, List<String> formats, List<ModelEntry> 
         }
     }
 
-    public record TargetSpec(Integer topK, List<String> classes, String csv) {
+    /**
+     * What to explain per image: its top-k classes, fixed classes (indices or labels), targets of any type as
+     * {@code cam explain --target} takes them ({@code specs: [softmax:281]}), or a CSV of image,class lines.
+     */
+    public record TargetSpec(Integer topK, List<String> classes, String csv, List<String> specs) {
     }
 }

@@ -231,7 +231,9 @@ public final class BatchJob {
      */
     public void checkModels(OutputStore store) {
         for (String model : modelNames) {
-            worker(model, store, null, 1).close();
+            try (BatchWorker worker = worker(model, store, null, 1)) {
+                worker.check();
+            }
         }
     }
 

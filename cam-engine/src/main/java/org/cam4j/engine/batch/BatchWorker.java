@@ -1,6 +1,9 @@
 package org.cam4j.engine.batch;
 
 import org.cam4j.engine.FieldNames;
+import org.cam4j.engine.TargetSpecs;
+import org.cam4j.image.Preprocessing;
+import org.cam4j.image.RgbImage;
 import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.TargetNames;
 import org.cam4j.engine.store.OutputFolder;
@@ -180,6 +183,44 @@ public final class BatchWorker implements AutoCloseable {
         }
     }
 
+    /** The YAML's {@code targets.specs}, read by the CLI's rule (one target each, for every image). */
+    private List<Target> typedTargets(BatchConfig.TargetSpec spec, int classes) {
+        if (spec.classes() != null || spec.csv() != null || spec.topK() != null) {
+            throw new RequestException(job.yaml() + ": targets.specs conflicts with targets.classes, csv and top_k;"
+                    + " give one of them");
+        }
+        if (spec.specs().isEmpty()) {
+            throw new RequestException(job.yaml() + ": targets.specs is empty; give TYPE:SPEC targets or leave it out");
+        }
+        return spec.specs().stream().map(x -> TargetSpecs.parse(x, labels, classes, TargetSpecs.Files.READ)).toList();
+    }
+
+    /**
+     * Refuses now what the first batch would otherwise find: unknown layers or classes, a layer without a path to
+     * the output. One blank image runs forward and back; a cluster's driver does this before any executor starts.
+     */
+    public void check() {
+        if (detection != null) {
+            return;
+        }
+        BatchConfig.TargetSpec spec = job.config().targets();
+        if (spec != null && spec.classes() != null) {
+            spec.classes().forEach(c -> labels.index(c, model.output().valuesPerImage()));
+        }
+        if (spec != null && spec.specs() != null) {
+            typedTargets(spec, model.output().valuesPerImage());
+        }
+        Preprocessing pre = explainer.preprocessing();
+        Tensor blank = pre.batch(List.of(new RgbImage(Tensor.zeros(pre.outputHeight(), pre.outputWidth(), 3))));
+        boolean gradients = job.methods().stream()
+                .anyMatch(m -> m.method().needs().contains(org.cam4j.model.Capability.GRADIENTS));
+        if (gradients) {
+            model.forward(blank, explainer.layers(), Targets.topClass(1), true);
+        } else {
+            model.activations(blank, explainer.layers());
+        }
+    }
+
     /** The error record of an image. */
     public ObjectNode failure(Path image, String reason) {
         return json.createObjectNode().put("model", modelName).put("image", shown.apply(image)).put("error", reason);
@@ -228,9 +269,12 @@ public final class BatchWorker implements AutoCloseable {
             throw new RequestException(job.yaml() + ": targets.top_k must be between 1 and the model's " + classes
                     + " classes, got " + k);
         }
+        List<Target> typed = spec == null || spec.specs() == null ? null : typedTargets(spec, classes);
         for (Path image : images) {
             List<Target> t;
-            if (spec != null && spec.classes() != null) {
+            if (typed != null) {
+                t = typed;
+            } else if (spec != null && spec.classes() != null) {
                 t = spec.classes().stream().distinct()
                         .map(c -> (Target) new ClassifierOutputTarget(labels.index(c, classes))).toList();
             } else if (spec != null && spec.csv() != null) {
@@ -316,10 +360,13 @@ public final class BatchWorker implements AutoCloseable {
             for (int row = 0; row < rowImage.size(); row++) {
                 ImagePipeline.Loaded image = batch.loaded().get(rowImage.get(row));
                 int cls = TargetNames.targetClass(r.targets().get(row));
+                // a class by its label; a target of another type (targets.specs) by its type and place in the list
+                String label = cls >= 0 ? labels.name(cls)
+                        : TargetNames.targetLabel(r.targets().get(row), labels) + "-" + (row - firstRow[rowImage.get(row)]);
                 String name = modelName + "/" + names.get(image.file()) + "."
-                        + OutputFolder.safeName(m.method().name() + "." + labels.name(cls));
+                        + OutputFolder.safeName(m.method().name() + "." + label);
                 ObjectNode cam = ((ArrayNode) records.get(rowImage.get(row)).get("cams")).addObject()
-                        .put("method", m.method().name()).put("class", cls).put("label", labels.name(cls));
+                        .put("method", m.method().name()).put("class", cls).put("label", label);
                 Tensor map = r.cams().slice(row);
                 if (!scores.isEmpty()) {
                     ObjectNode metricsNode = cam.putObject("metrics");
