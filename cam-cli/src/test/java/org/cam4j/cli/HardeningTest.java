@@ -330,7 +330,7 @@ class HardeningTest {
         fails("--image-weight must be in [0, 1]", "dff", "--model", model.toString(), "--image-weight", "5");
         Path run = Files.writeString(dir.resolve("run.yaml"), "output: out\nmodels: [{path: cnn.onnx, layers:"
                 + " [block_out]}]\nmethods: [{name: FEM, options: {kk: 2}}]\nimages: [photo.png]\n");
-        fails("unknown " + run + ": option 'kk' for FEM; known: k", "batch", run.toString());
+        fails(run + ": unknown methods[].options key 'kk' for FEM; known: k", "batch", run.toString());
         Files.writeString(run, "output: out\noutput: other\nmethods: [GradCAM]\nimages: [photo.png]\n");
         fails("Duplicate field 'output'", "batch", run.toString());
     }

@@ -337,7 +337,12 @@ public final class BatchJob {
             int batchSize = Limits.batchSize(e.batchSize(), yaml + ": methods[].batch_size");
             CamOptions base = new CamOptions(Boolean.TRUE.equals(e.eigenSmooth()), Boolean.TRUE.equals(e.augSmooth()),
                     batchSize, Map.of());
-            CamOptions options = MethodOptions.forEach(List.of(m), e.options(), base, yaml + ": option").get(m);
+            CamOptions options;
+            try {
+                options = MethodOptions.forEach(List.of(m), e.options(), base, "methods[].options key").get(m);
+            } catch (RequestException x) {
+                throw new RequestException(yaml + ": " + x.getMessage());
+            }
             if (out.containsKey(m.name()) && !out.get(m.name()).options().equals(options)) {
                 throw new RequestException(yaml + ": method " + m.name() + " is listed twice with different settings;"
                         + " list it once");
