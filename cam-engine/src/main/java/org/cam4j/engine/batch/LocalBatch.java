@@ -47,6 +47,9 @@ public final class LocalBatch {
         if (outOverride == null && job.output() == null) {
             throw new RequestException(yaml + ": the batch YAML needs 'output'");
         }
+        if (outOverride == null) {
+            OutputFolder.refuseUri(job.output(), yaml + ": output");
+        }
         Path outPath = outOverride != null ? outOverride : yaml.toAbsolutePath().getParent().resolve(job.output());
         return new LocalBatch(job, OutputFolder.create(outPath, "--out or the YAML's output"));
     }

@@ -27,8 +27,7 @@ public final class OutputFolder {
     public static OutputFolder create(Path dir, String option) {
         if (!dir.isAbsolute() && dir.getNameCount() > 0 && URI_SCHEME.matcher(dir.getName(0).toString()).matches()) {
             // Path.of("hdfs://host/out") is the local folder hdfs:/host/out: a URI must never become one
-            throw new RequestException(option + " " + dir.toString().replaceFirst(":/", "://") + " is a URI; this run"
-                    + " writes to a local folder (other file systems take a batch YAML run with --spark)");
+            refuseUri(dir.toString().replaceFirst(":/", "://"), option);
         }
         Path normal = dir.toAbsolutePath().normalize();
         try {
@@ -43,6 +42,15 @@ public final class OutputFolder {
                     : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
             throw new RequestException("cannot create output folder " + dir + " (" + why + "); choose another with "
                     + option);
+        }
+    }
+
+    /** Refuses an output given as text (a YAML's {@code output}) when it is a URI of another file system. */
+    public static void refuseUri(String given, String option) {
+        int colon = given.indexOf(':');
+        if (colon > 0 && URI_SCHEME.matcher(given.substring(0, colon + 1)).matches() && !given.startsWith("file:")) {
+            throw new RequestException(option + " " + given + " is a URI; this run writes to a local folder (other"
+                    + " file systems take a batch YAML run with --spark)");
         }
     }
 
