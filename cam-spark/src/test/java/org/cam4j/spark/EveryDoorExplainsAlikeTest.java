@@ -1,0 +1,99 @@
+package org.cam4j.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
+import org.cam4j.cli.CamCli;
+import org.cam4j.cli.serve.CamServer;
+import org.cam4j.engine.DefaultModel;
+import org.cam4j.engine.FieldNames;
+import org.cam4j.engine.Labels;
+import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.PreprocessingRequest;
+import org.cam4j.model.ExplainableModel;
+import org.cam4j.model.ModelOptions;
+import org.cam4j.spi.Backends;
+import org.cam4j.tensor.Npy;
+import org.cam4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The same request through every door gives the same maps: the bundled model on a photo, a class target and two
+ * methods (one with gradients, one of the activations alone), by {@code cam explain}, a batch YAML, the same YAML on
+ * Spark and {@code cam serve}; the two batch doors also name their files alike.
+ */
+class EveryDoorExplainsAlikeTest {
+    private static final List<String> METHODS = List.of("GradCAM", "EigenCAM");
+
+    @TempDir
+    Path dir;
+
+    private static void ok(String... args) {
+        StringWriter err = new StringWriter();
+        int exit = CamCli.execute(args, new PrintWriter(new StringWriter()), new PrintWriter(err, true));
+        assertThat(exit).as(err.toString()).isZero();
+    }
+
+    private static List<Path> files(Path root) throws Exception {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(f -> f.toString().endsWith(".npy")).map(root::relativize).sorted().toList();
+        }
+    }
+
+    @Test
+    void cliYamlSparkAndServerGiveTheSameMaps() throws Exception {
+        Path photo = Files.copy(DefaultModel.image(), dir.resolve("photo.png"));
+        ok("explain", "--image", photo.toString(), "--method", "GradCAM", "EigenCAM", "--class", "3", "--save-npy",
+            "--out", dir.resolve("cli").toString());
+        Path run = Files.writeString(dir.resolve("run.yaml"), "output: out\nimages: [photo.png]\n"
+                + "methods: [GradCAM, EigenCAM]\ntargets: {classes: [cat]}\nformats: [npy, json]\n");
+        ok("batch", run.toString(), "--out", dir.resolve("yaml").toString(), "--no-progress");
+        ok("batch", run.toString(), "--out", dir.resolve("spark").toString(), "--spark", "--master", "local[1]",
+            "--no-progress");
+        assertThat(files(dir.resolve("spark"))).as("the Spark job names its files as the local run")
+                .isEqualTo(files(dir.resolve("yaml"))).hasSize(2);
+
+        Path model = DefaultModel.model();
+        ModelSettings settings = ModelSettings.beside(model);
+        JsonNode served;
+        try (ExplainableModel opened = Backends.choose(model, null).open(model, ModelOptions.defaults());
+             CamServer server = CamServer.start("127.0.0.1", 0, List.of(new CamServer.Served("cifar", model, opened,
+                     settings, Labels.read(model.resolveSibling(settings.labels())),
+                     PreprocessingRequest.NONE.resolve(settings, opened, FieldNames.CLI))),
+                     new CamServer.Limits(4, 60, 1 << 22, 10_000_000))) {
+            String body = "{\"image\": \"" + Base64.getEncoder().encodeToString(Files.readAllBytes(photo))
+                    + "\", \"methods\": [\"GradCAM\", \"EigenCAM\"], \"targets\": [\"cat\"], \"format\": \"npy\"}";
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + server.port() + "/api/explain")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            served = new ObjectMapper().readTree(r.body());
+        }
+        String modelFolder = files(dir.resolve("yaml")).get(0).getName(0).toString();
+        for (String method : METHODS) {
+            Tensor cli = Npy.read(dir.resolve("cli").resolve("photo." + method + ".npy"));
+            Tensor yaml = Npy.read(dir.resolve("yaml").resolve(modelFolder).resolve("photo." + method + ".cat.npy"));
+            Tensor spark = Npy.read(dir.resolve("spark").resolve(modelFolder).resolve("photo." + method + ".cat.npy"));
+            Path npy = Files.write(dir.resolve("served." + method + ".npy"),
+                    Base64.getDecoder().decode(served.get("cams").get(method).asText()));
+            Tensor server = Npy.read(npy);
+            assertThat(cli.max()).as(method + " map is not blank").isGreaterThan(0.5f);
+            assertThat(yaml.maxAbsDiff(cli)).as(method + ": YAML vs CLI").isLessThanOrEqualTo(1e-6f);
+            assertThat(spark.maxAbsDiff(cli)).as(method + ": Spark vs CLI").isLessThanOrEqualTo(1e-6f);
+            assertThat(server.maxAbsDiff(cli)).as(method + ": cam serve vs CLI").isLessThanOrEqualTo(1e-6f);
+        }
+    }
+}
