@@ -2,7 +2,6 @@ package org.cam4j.cli;
 
 import org.cam4j.engine.FieldNames;
 import org.cam4j.engine.ModelSettings;
-import org.cam4j.engine.FieldNames;
 import org.cam4j.engine.PreprocessingRequest;
 import java.util.List;
 import org.cam4j.image.Preprocessing;

@@ -1,5 +1,8 @@
 package org.cam4j.cli;
 
+import org.cam4j.detection.DetectionLayout;
+import org.cam4j.detection.DetectorOutputs;
+import org.cam4j.engine.DetectorOpening;
 import org.cam4j.engine.FieldNames;
 import org.cam4j.cli.serve.CamServer;
 import org.cam4j.engine.ModelSettings;
@@ -83,10 +86,20 @@ final class ServeCommand implements Callable<Integer> {
                 ModelArgs args = new ModelArgs();
                 args.model = p;
                 args.threads = threads;
-                ExplainableModel model = args.open();
+                String id = p == null ? "cifar10-resnet8" : OutputFolder.safeName(OutputNames.base(p));
                 ModelSettings settings = args.settings();
-                served.add(new CamServer.Served(p == null ? "cifar10-resnet8" : OutputFolder.safeName(
-                        OutputNames.base(p)), args.path(), model, settings, args.labels(null, settings),
+                ExplainableModel model = args.open();
+                if (isDetector(model)) {
+                    // reopened on the outputs its layout reads, as cam detect opens it
+                    model.close();
+                    DetectorOpening.Opened opened = DetectorOpening.open(args::open, args.path(), "auto");
+                    DetectionLayout layout = opened.outputs().layout();
+                    served.add(new CamServer.Served(id, args.path(), opened.model(), settings,
+                            args.labels(null, settings), DetectorOpening.preprocessing(PreprocessingRequest.NONE,
+                            settings, opened.model(), layout, FieldNames.CLI), layout));
+                    continue;
+                }
+                served.add(new CamServer.Served(id, args.path(), model, settings, args.labels(null, settings),
                         PreprocessingRequest.NONE.resolve(settings, model, FieldNames.CLI)));
             }
             CamServer.Limits limits = new CamServer.Limits(queue, timeout, (long) maxRequestMb << 20, maxPixels);
@@ -103,5 +116,10 @@ final class ServeCommand implements Callable<Integer> {
             served.forEach(s -> s.model().close());
         }
         return 0;
+    }
+
+    /** Whether a model's outputs are those of an object detector cam4j recognises. */
+    static boolean isDetector(ExplainableModel model) {
+        return model.output().shape().length == 3 && DetectorOutputs.recognise(model.outputs()).isPresent();
     }
 }

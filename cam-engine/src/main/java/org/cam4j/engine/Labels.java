@@ -45,6 +45,11 @@ public final class Labels {
         }
     }
 
+    /** The label names, in class order (empty without a labels file). */
+    public List<String> names() {
+        return List.copyOf(names);
+    }
+
     public String name(int index) {
         return index >= 0 && index < names.size() ? names.get(index) : String.valueOf(index);
     }

@@ -1,24 +1,20 @@
 package org.cam4j.cli.serve;
 
 import org.cam4j.engine.TargetSpecs;
+import org.cam4j.detection.PostProcessing;
+import org.cam4j.detection.DetectionLayout;
+import org.cam4j.detection.Detection;
+import org.cam4j.engine.ImageDetector;
+import org.cam4j.engine.DetectorOpening;
 import org.cam4j.engine.DefaultModel;
-import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.DetectorRefusal;
-import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.ImageExplainer;
-import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.MethodOptions;
-import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.ModelOpening;
-import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.TargetNames;
-import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.RequestException;
-import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.Labels;
-import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.Limits;
-import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.ModelSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -75,9 +71,17 @@ import org.cam4j.tensor.Tensor;
  * are JSON {@code {"error": "..."}} with the CLI's one-line messages and 400 for bad input.
  */
 public final class CamServer implements AutoCloseable {
-    /** A model the server explains with, opened at start. */
+    /**
+     * A model the server explains with, opened at start; {@code detection} is a detector's layout (its requests get
+     * the detections, each with its own maps, as {@code cam detect} writes them), {@code null} for a classifier.
+     */
     public record Served(String id, Path file, ExplainableModel model, ModelSettings settings, Labels labels,
-                  Preprocessing preprocessing) {
+                         Preprocessing preprocessing, DetectionLayout detection) {
+        /** A classifier. */
+        public Served(String id, Path file, ExplainableModel model, ModelSettings settings, Labels labels,
+                      Preprocessing preprocessing) {
+            this(id, file, model, settings, labels, preprocessing, null);
+        }
     }
 
     /** Request limits. */
@@ -221,10 +225,16 @@ public final class CamServer implements AutoCloseable {
         for (Served s : models.values()) {
             ObjectNode o = a.addObject().put("id", s.id()).put("file", s.file().getFileName().toString())
                     .put("layout", s.model().input().layout().name())
-                    .put("classes", s.model().output().valuesPerImage());
+                    .put("classes", s.model().output().valuesPerImage())
+                    .put("task", s.detection() != null ? "detection" : "classification");
             ArrayNode labels = o.putArray("labels");
-            for (int k = 0; k < Math.max(0, s.model().output().valuesPerImage()); k++) {
-                labels.add(s.labels().name(k));
+            if (s.detection() != null) {
+                // a detector's output is anchors x columns, not classes: its labels file names its classes
+                s.labels().names().forEach(labels::add);
+            } else {
+                for (int k = 0; k < Math.max(0, s.model().output().valuesPerImage()); k++) {
+                    labels.add(s.labels().name(k));
+                }
             }
             o.put("suggestedLayer", s.model().layers().stream().filter(LayerInfo::suggested).map(LayerInfo::name)
                     .findFirst().orElse(""));
@@ -377,6 +387,9 @@ public final class CamServer implements AutoCloseable {
     /** The explanation of one image, as the CLI computes it. */
     private ObjectNode compute(ExplainRequest req, Progress progress) {
         Served s = req.model();
+        if (s.detection() != null) {
+            return detect(req, progress);
+        }
         Preprocessing pre = s.preprocessing();
         RgbImage photo = ImageFiles.read(req.image(), "the uploaded image", limits.maxPixels(), pre.height(),
                 pre.width());
@@ -418,6 +431,65 @@ public final class CamServer implements AutoCloseable {
             cams.put(m.name(), req.format().equals("npy") ? Base64.getEncoder().encodeToString(Npy.bytes(cam))
                     : "data:image/png;base64," + Base64.getEncoder().encodeToString(
                     ImageFiles.png(explainer.overlay(photo, cam))));
+            seconds.put(m.name(), (System.nanoTime() - start) / 1e9);
+            progress.done.incrementAndGet();
+        }
+        return out;
+    }
+
+    /**
+     * A detector's answer, as {@code cam detect --per-box} computes it: the detections (label, score, box in photo
+     * pixels), each with its own map per method that reads the target, and one map for all detections of the methods
+     * that do not (EigenCAM); maps at the photo's resolution. Options: {@code score_threshold}, {@code iou},
+     * {@code top_k}, {@code image_weight}.
+     */
+    private ObjectNode detect(ExplainRequest req, Progress progress) {
+        Served s = req.model();
+        Map<String, String> options = new HashMap<>(req.options());
+        float weight = org.cam4j.engine.Limits.imageWeight((float) Double.parseDouble(options.getOrDefault(
+                "image_weight", "0.5")), "options.image_weight");
+        PostProcessing post = ImageDetector.postProcessing(Double.parseDouble(options.getOrDefault("score_threshold",
+                ImageDetector.DEFAULT_SCORE_THRESHOLD)), Double.parseDouble(options.getOrDefault("iou",
+                ImageDetector.DEFAULT_IOU)), Integer.parseInt(options.getOrDefault("top_k", ImageDetector.DEFAULT_TOP_K)),
+                "options.score_threshold", "options.iou", "options.top_k");
+        options.keySet().removeAll(List.of("image_weight", "score_threshold", "iou", "top_k"));
+        Map<CamMethod, CamOptions> perMethod = MethodOptions.forEach(req.methods(), options, CamOptions.defaults(),
+                "option");
+        if (!req.targets().isEmpty()) {
+            throw new HttpError(400, "a detector's request takes no targets: every detection is explained");
+        }
+        List<String> layers = req.layers().isEmpty() ? DetectorOpening.layers(null, s.settings(), s.model())
+                : req.layers();
+        ImageDetector detector = new ImageDetector(s.model(), s.preprocessing(), s.labels(), layers, s.detection(),
+                post, DetectorOpening.letterbox(null, s.detection()), weight);
+        Path upload = Path.of("the uploaded image");
+        ImageDetector.Prepared prepared = detector.prepare(upload, upload.toString(), limits.maxPixels(),
+                p -> req.image());
+        if (prepared.error() != null) {
+            throw new HttpError(400, prepared.error());
+        }
+        ImageDetector.Found found = detector.detect(prepared);
+        ObjectNode out = JSON.createObjectNode().put("model", s.id()).put("task", "detection");
+        out.putObject("image").put("width", found.photo().width()).put("height", found.photo().height());
+        ArrayNode detections = out.putArray("detections");
+        List<ObjectNode> boxCams = new ArrayList<>();
+        for (Detection d : found.detections()) {
+            boxCams.add(detector.describe(found, d, detections.addObject()).putObject("cams"));
+        }
+        ObjectNode cams = out.putObject("cams");
+        ObjectNode seconds = out.putObject("seconds");
+        for (CamMethod m : req.methods()) {
+            long start = System.nanoTime();
+            boolean perBox = ImageDetector.perBox(m, true);
+            Tensor maps = detector.cams(m, perMethod.get(m), found, perBox, false);
+            for (int k = 0; k < maps.dim(0); k++) {
+                Tensor photoCam = detector.onPhoto(found, maps.slice(k));
+                List<Detection> drawn = perBox ? List.of(found.detections().get(k)) : found.detections();
+                (perBox ? boxCams.get(k) : cams).put(m.name(), req.format().equals("npy")
+                        ? Base64.getEncoder().encodeToString(Npy.bytes(photoCam))
+                        : "data:image/png;base64," + Base64.getEncoder().encodeToString(
+                        ImageFiles.png(detector.overlay(found, photoCam, drawn))));
+            }
             seconds.put(m.name(), (System.nanoTime() - start) / 1e9);
             progress.done.incrementAndGet();
         }
