@@ -44,6 +44,10 @@ final class ServeCommand implements Callable<Integer> {
             + " (this machine only).")
     String host;
 
+    @Option(names = "--allow-host", arity = "1..*", paramLabel = "NAME", description = "Host names the server"
+            + " answers to besides IP addresses and localhost (requests naming others are refused: DNS rebinding).")
+    List<String> allowedHosts;
+
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
             description = "Intra-op threads per model (0: the runtime's default).")
     int threads;
@@ -103,7 +107,8 @@ final class ServeCommand implements Callable<Integer> {
                         PreprocessingRequest.NONE.resolve(settings, model, FieldNames.CLI)));
             }
             CamServer.Limits limits = new CamServer.Limits(queue, timeout, (long) maxRequestMb << 20, maxPixels);
-            try (CamServer server = CamServer.start(host, port, served, limits)) {
+            try (CamServer server = CamServer.start(host, port, served, limits,
+                    allowedHosts == null ? List.of() : allowedHosts)) {
                 PrintWriter out = spec.commandLine().getOut();
                 out.println("cam serve: http://" + server.address() + "/ (models: " + String.join(", ",
                         served.stream().map(CamServer.Served::id).toList()) + "); Ctrl-C to stop");

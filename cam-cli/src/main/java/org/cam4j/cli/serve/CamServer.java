@@ -89,6 +89,7 @@ public final class CamServer implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ServedPage PAGE = ServedPage.load("/org/cam4j/cli/serve/index.html");
     private static final int TOP = 5;
 
     private final HttpServer http;
@@ -96,6 +97,7 @@ public final class CamServer implements AutoCloseable {
     private final ExecutorService acceptors;
     private final Map<String, Served> models = new LinkedHashMap<>();
     private final Limits limits;
+    private final RequestGuard guard;
     private final Map<String, Progress> requests = new ConcurrentHashMap<>();
     private final AtomicInteger requestIds = new AtomicInteger();
 
@@ -111,7 +113,8 @@ public final class CamServer implements AutoCloseable {
         }
     }
 
-    private CamServer(HttpServer http, List<Served> served, Limits limits) {
+    private CamServer(HttpServer http, List<Served> served, Limits limits, RequestGuard guard) {
+        this.guard = guard;
         this.http = http;
         this.limits = limits;
         served.forEach(s -> models.put(s.id(), s));
@@ -125,6 +128,12 @@ public final class CamServer implements AutoCloseable {
     }
 
     public static CamServer start(String host, int port, List<Served> served, Limits limits) throws IOException {
+        return start(host, port, served, limits, List.of());
+    }
+
+    /** @param allowedHosts host names the server answers to besides IP addresses and localhost ({@code --allow-host}) */
+    public static CamServer start(String host, int port, List<Served> served, Limits limits, List<String> allowedHosts)
+            throws IOException {
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(host, port), 64);
@@ -132,7 +141,7 @@ public final class CamServer implements AutoCloseable {
             throw new RequestException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + "); choose"
                     + " another --port");
         }
-        CamServer server = new CamServer(http, served, limits);
+        CamServer server = new CamServer(http, served, limits, new RequestGuard(allowedHosts));
         http.start();
         return server;
     }
@@ -156,20 +165,27 @@ public final class CamServer implements AutoCloseable {
     // ---- the page ----
 
     private void page(HttpExchange ex) throws IOException {
+        try {
+            guard.check(ex);
+        } catch (HttpError e) {
+            error(ex, e.status, e.getMessage());
+            return;
+        }
         String path = ex.getRequestURI().getPath();
         if (!ex.getRequestMethod().equals("GET") || !(path.equals("/") || path.equals("/index.html"))) {
             error(ex, 404, "no page " + path + "; the app is at /");
             return;
         }
-        try (InputStream in = CamServer.class.getResourceAsStream("/org/cam4j/cli/serve/index.html")) {
-            send(ex, 200, "text/html; charset=utf-8", in.readAllBytes());
-        }
+        ex.getResponseHeaders().set("Content-Security-Policy", PAGE.policy());
+        ex.getResponseHeaders().set("X-Frame-Options", "DENY");
+        send(ex, 200, "text/html; charset=utf-8", PAGE.html());
     }
 
     // ---- the API ----
 
     private void api(HttpExchange ex) throws IOException {
         try {
+            guard.check(ex);
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
             String[] parts = path.substring("/api/".length()).split("/");
@@ -199,16 +215,6 @@ public final class CamServer implements AutoCloseable {
             error(ex, 400, String.valueOf(e.getMessage()).lines().findFirst().orElse("bad request"));
         } catch (RuntimeException e) {
             error(ex, 500, "internal error: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
-        }
-    }
-
-    /** An error with its HTTP status. */
-    private static final class HttpError extends RuntimeException {
-        final int status;
-
-        HttpError(int status, String message) {
-            super(message);
-            this.status = status;
         }
     }
 

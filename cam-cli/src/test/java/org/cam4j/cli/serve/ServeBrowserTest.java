@@ -49,7 +49,7 @@ class ServeBrowserTest {
                         DefaultModel.image())) + "\", \"methods\": [\"GradCAM\", \"EigenCAM\"], \"format\": \"npy\"}";
                 var warm = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create("http://127.0.0.1:" + server.port() + "/api/explain"))
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
                 assertThat(warm.statusCode()).as(warm.body()).isEqualTo(200);
                 // headless Chromium's virtual time does not always wait for the page's fetches: a cold first run of
