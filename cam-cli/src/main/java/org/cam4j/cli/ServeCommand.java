@@ -60,6 +60,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Seconds a request may take; then 504 and it is cancelled. Default: ${DEFAULT-VALUE}.")
     int timeout;
 
+    @Option(names = "--send-timeout", defaultValue = "20", paramLabel = "S", description = "Seconds a client may"
+            + " take to send a request's headers and body; then the connection is closed. Default: ${DEFAULT-VALUE}.")
+    int sendTimeout;
+
     @Option(names = "--max-request-mb", defaultValue = "32", paramLabel = "MB",
             description = "Largest request body. Default: ${DEFAULT-VALUE}.")
     int maxRequestMb;
@@ -73,6 +77,7 @@ final class ServeCommand implements Callable<Integer> {
         Limits.threads(threads, "--threads");
         Limits.range(queue, 1, 10_000, "--queue");
         Limits.range(timeout, 1, 86_400, "--timeout");
+        Limits.range(sendTimeout, 1, 3_600, "--send-timeout");
         Limits.range(maxRequestMb, 1, 2048, "--max-request-mb");
         Limits.range(port, 0, 65_535, "--port");
         if (maxPixels < 1 || maxPixels > ImageFiles.DEFAULT_MAX_PIXELS) {
@@ -106,7 +111,8 @@ final class ServeCommand implements Callable<Integer> {
                 served.add(new CamServer.Served(id, args.path(), model, settings, args.labels(null, settings),
                         PreprocessingRequest.NONE.resolve(settings, model, FieldNames.CLI)));
             }
-            CamServer.Limits limits = new CamServer.Limits(queue, timeout, (long) maxRequestMb << 20, maxPixels);
+            CamServer.Limits limits = new CamServer.Limits(queue, timeout, (long) maxRequestMb << 20, maxPixels,
+                    sendTimeout);
             try (CamServer server = CamServer.start(host, port, served, limits,
                     allowedHosts == null ? List.of() : allowedHosts)) {
                 PrintWriter out = spec.commandLine().getOut();

@@ -85,8 +85,18 @@ public final class CamServer implements AutoCloseable {
     }
 
     /** Request limits. */
-    public record Limits(int queue, int timeoutSeconds, long maxBody, long maxPixels) {
+    public record Limits(int queue, int timeoutSeconds, long maxBody, long maxPixels, int sendSeconds) {
+        /** Limits with the default time to send a request ({@value #SEND_SECONDS} s). */
+        public Limits(int queue, int timeoutSeconds, long maxBody, long maxPixels) {
+            this(queue, timeoutSeconds, maxBody, maxPixels, SEND_SECONDS);
+        }
     }
+
+    /** Exchanges handled at once at the most (each a thread while it reads its request or writes its answer). */
+    private static final int CONNECTION_THREADS = 1024;
+
+    /** Seconds a client may take to send a request's headers and body, by default. */
+    public static final int SEND_SECONDS = 20;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ServedPage PAGE = ServedPage.load("/org/cam4j/cli/serve/index.html");
@@ -121,7 +131,10 @@ public final class CamServer implements AutoCloseable {
         int cores = org.cam4j.engine.Limits.cores();
         this.workers = new ThreadPoolExecutor(cores, cores, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(limits.queue()));
-        this.acceptors = Executors.newFixedThreadPool(Math.max(8, 2 * limits.queue()));
+        // one thread per open exchange, made as needed: a client that sends slowly holds only its own thread (until
+        // the send limit closes it), never the others' (a fixed pool of 64 froze under 64 slow senders)
+        this.acceptors = new java.util.concurrent.ThreadPoolExecutor(0, CONNECTION_THREADS, 30, TimeUnit.SECONDS,
+                new java.util.concurrent.SynchronousQueue<>());
         http.setExecutor(acceptors);
         http.createContext("/", this::page);
         http.createContext("/api/", this::api);
@@ -134,6 +147,7 @@ public final class CamServer implements AutoCloseable {
     /** @param allowedHosts host names the server answers to besides IP addresses and localhost ({@code --allow-host}) */
     public static CamServer start(String host, int port, List<Served> served, Limits limits, List<String> allowedHosts)
             throws IOException {
+        sendTimeLimit(limits.sendSeconds());
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(host, port), 64);
@@ -144,6 +158,18 @@ public final class CamServer implements AutoCloseable {
         CamServer server = new CamServer(http, served, limits, new RequestGuard(allowedHosts));
         http.start();
         return server;
+    }
+
+    /**
+     * Bounds the time a client may take to send a request (headers and body), after which the JDK's server closes
+     * the connection: idle sockets, slow senders and a Content-Length longer than the body would otherwise hold a
+     * thread each until the server froze. The JDK reads this setting once per JVM, when its first server starts, so
+     * a value set before (with {@code -Dsun.net.httpserver.maxReqTime}) is kept.
+     */
+    private static void sendTimeLimit(int seconds) {
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(seconds));
+        }
     }
 
     public String address() {
