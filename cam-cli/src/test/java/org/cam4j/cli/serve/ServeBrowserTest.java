@@ -43,7 +43,8 @@ class ServeBrowserTest {
                     Labels.read(model.resolveSibling("labels.txt")), PreprocessingRequest.NONE.resolve(settings, opened, FieldNames.CLI));
             try (CamServer server = CamServer.start("127.0.0.1", 0, List.of(served),
                     new CamServer.Limits(8, 60, 1 << 24, 10_000_000))) {
-                String url = "http://127.0.0.1:" + server.port() + "/?demo=1&methods=GradCAM,EigenCAM";
+                // a first visit, with no image chosen: the page explains the bundled photo by itself
+                String url = "http://127.0.0.1:" + server.port() + "/?methods=GradCAM,EigenCAM";
                 // warm the server (sessions built) so the page's requests answer quickly
                 String body = "{\"image\": \"" + java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(
                         DefaultModel.image())) + "\", \"methods\": [\"GradCAM\", \"EigenCAM\"], \"format\": \"npy\"}";
