@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import org.cam4j.engine.batch.ClusterBatchRunner;
 import org.cam4j.engine.batch.LocalBatch;
+import org.cam4j.engine.store.OutputFolder;
 import org.cam4j.spi.CamOptions;
 import org.cam4j.spi.CamMethod;
 import picocli.CommandLine.Command;
@@ -41,8 +42,9 @@ final class BatchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN.yaml", description = "The batch configuration.")
     Path yaml;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (overrides the YAML's output).")
-    Path outOverride;
+    @Option(names = "--out", paramLabel = "DIR|URI", description = "Output folder (overrides the YAML's output);"
+            + " with --spark also a URI (hdfs://...).")
+    String outOverride;
 
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
@@ -64,7 +66,10 @@ final class BatchCommand implements Callable<Integer> {
         if (master != null) {
             throw new RequestException("--master " + master + " needs --spark");
         }
-        LocalBatch run = LocalBatch.prepare(yaml, outOverride);
+        if (outOverride != null) {
+            OutputFolder.refuseUri(outOverride, "--out");
+        }
+        LocalBatch run = LocalBatch.prepare(yaml, outOverride == null ? null : Path.of(outOverride));
         LocalBatch.Outcome outcome;
         try (ProgressBar bar = ProgressBars.create("explaining", run.steps(), "img", noProgress)) {
             outcome = run.run((record, failed) -> {

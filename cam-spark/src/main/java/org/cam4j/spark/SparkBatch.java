@@ -33,17 +33,17 @@ public final class SparkBatch {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         Path yaml = null;
-        Path outDir = null;
+        String outDir = null;
         String master = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--out" -> outDir = Path.of(args[++i]);
+                case "--out" -> outDir = args[++i];
                 case "--master" -> master = args[++i];
                 default -> yaml = Path.of(args[i]);
             }
         }
         if (yaml == null) {
-            err.println("usage: SparkBatch RUN.yaml [--out DIR] [--master URL]");
+            err.println("usage: SparkBatch RUN.yaml [--out DIR|URI] [--master URL]");
             System.exit(2);
         }
         try {
@@ -55,14 +55,15 @@ public final class SparkBatch {
     }
 
     /**
-     * Runs the YAML on Spark; {@code master} null keeps the one spark-submit set, else {@code local[*]}. Returns the
+     * Runs the YAML on Spark, into {@code outOverride} (a folder or a URI such as {@code hdfs://...}) when it is not
+     * null, else the YAML's output; {@code master} null keeps the one spark-submit set, else {@code local[*]}. Returns the
      * exit code: 0, or 1 when some images failed (listed on {@code err}).
      */
-    public static int run(Path yaml, Path outOverride, String master, PrintWriter stdout, PrintWriter err) {
+    public static int run(Path yaml, String outOverride, String master, PrintWriter stdout, PrintWriter err) {
         Path folder = yaml.toAbsolutePath().getParent();
         BatchJob job = BatchJob.load(yaml, specs -> HadoopImages.list(specs, folder).stream().map(Path::of).toList(),
                 HadoopModels::local);
-        String outRoot = outOverride != null ? HadoopImages.resolve(outOverride.toString(), Path.of("")).toString()
+        String outRoot = outOverride != null ? HadoopImages.resolve(outOverride, Path.of("")).toString()
                 : job.output() != null ? HadoopImages.resolve(job.output(), folder).toString() : null;
         if (outRoot == null) {
             throw new RequestException(yaml + ": the batch YAML needs 'output' (or give --out)");

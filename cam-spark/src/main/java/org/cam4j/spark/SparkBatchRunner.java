@@ -9,7 +9,7 @@ import org.cam4j.engine.batch.ClusterBatchRunner;
 @AutoService(ClusterBatchRunner.class)
 public final class SparkBatchRunner implements ClusterBatchRunner {
     @Override
-    public int run(Path yaml, Path outOverride, String master, PrintWriter stdout, PrintWriter err) {
+    public int run(Path yaml, String outOverride, String master, PrintWriter stdout, PrintWriter err) {
         return SparkBatch.run(yaml, outOverride, master, stdout, err);
     }
 }

@@ -53,7 +53,7 @@ public final class SparkBench {
     }
 
     private static int run(Path yaml, Path out, String master) {
-        return SparkBatch.run(yaml, out, master, quiet(), new PrintWriter(System.err, true));
+        return SparkBatch.run(yaml, out.toString(), master, quiet(), new PrintWriter(System.err, true));
     }
 
     private static PrintWriter quiet() {

@@ -55,7 +55,7 @@ class SparkBatchTest {
     private static Run spark(Path out, String master) {
         StringWriter o = new StringWriter();
         StringWriter e = new StringWriter();
-        int exit = SparkBatch.run(EXAMPLE, out, master, new PrintWriter(o, true), new PrintWriter(e, true));
+        int exit = SparkBatch.run(EXAMPLE, out.toString(), master, new PrintWriter(o, true), new PrintWriter(e, true));
         return new Run(exit, o.toString(), e.toString());
     }
 
@@ -152,7 +152,7 @@ class SparkBatchTest {
         assertThat(CamCli.execute(new String[] {"batch", yaml.toString(), "--out", run.resolve("local").toString(),
             "--no-progress"}, new PrintWriter(new StringWriter()), new PrintWriter(err))).as(err.toString()).isZero();
         StringWriter o = new StringWriter();
-        int exit = SparkBatch.run(yaml, run.resolve("spark"), "local[2]", new PrintWriter(o, true),
+        int exit = SparkBatch.run(yaml, run.resolve("spark").toString(), "local[2]", new PrintWriter(o, true),
                 new PrintWriter(err, true));
         assertThat(exit).as(err.toString()).isZero();
         TreeSet<String> files = files(run.resolve("local"));
@@ -255,5 +255,25 @@ class SparkBatchTest {
             all.filter(Files::isRegularFile).forEach(f -> out.add(root.relativize(f).toString()));
             return out;
         }
+    }
+
+    @Test
+    void anOutputUriOnTheCommandLineIsWrittenThereNotToALocalFolderNamedAfterItsScheme() throws Exception {
+        Path run = dir.resolve("uri-run");
+        Files.createDirectories(run);
+        Path photo = Files.copy(EXAMPLE.resolveSibling("photos").resolve("both.png"), run.resolve("both.png"));
+        Path yaml = Files.writeString(run.resolve("run.yaml"), "output: unused\nimages: [both.png]\n"
+                + "methods: [GradCAM]\nformats: [png, json]\n");
+        Path target = run.resolve("cams");
+        StringWriter err = new StringWriter();
+        int exit = CamCli.execute(new String[] {"batch", yaml.toString(), "--spark", "--master", "local[1]",
+            "--no-progress", "--out", target.toUri().toString()}, new PrintWriter(new StringWriter()),
+            new PrintWriter(err, true));
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(target.resolve("summary.json")).exists();
+        try (Stream<Path> s = Files.walk(run)) {
+            assertThat(s.filter(p -> p.getFileName().toString().endsWith(":")).toList()).isEmpty();
+        }
+        assertThat(photo).exists();
     }
 }

@@ -12,11 +12,11 @@ public interface ClusterBatchRunner {
     /**
      * Runs the batch the YAML describes.
      *
-     * @param outOverride output folder or URI replacing the YAML's, or {@code null}
+     * @param outOverride output folder or URI ({@code hdfs://...}) replacing the YAML's, or {@code null}
      * @param master the cluster's master URL, or {@code null} for the runner's default
      * @return the exit code: 0 done, 1 done with failed images
      */
-    public int run(Path yaml, Path outOverride, String master, PrintWriter stdout, PrintWriter err);
+    int run(Path yaml, String outOverride, String master, PrintWriter stdout, PrintWriter err);
 
     /** The runner on the class path, if any. */
     public static java.util.Optional<ClusterBatchRunner> find() {
