@@ -98,7 +98,23 @@ public final class ImageExplainer {
     public Tensor[] guided(Tensor input, int image, Target target, Tensor cam) {
         Target t = target != null ? target : new ClassifierOutputTarget(0);
         Tensor gb = GuidedBackprop.compute(model, input.rows(image, image + 1).copy(), List.of(t)).slice(0);
-        return new Tensor[] {GuidedBackprop.deprocess(gb), GuidedBackprop.deprocess(GuidedBackprop.guidedGradCam(gb, cam))};
+        return new Tensor[] {rgb(GuidedBackprop.deprocess(gb)),
+            rgb(GuidedBackprop.deprocess(GuidedBackprop.guidedGradCam(gb, cam)))};
+    }
+
+    /** An H x W x 1 picture (a grayscale model's gradients) as H x W x 3 gray, as pictures are written. */
+    private static Tensor rgb(Tensor picture) {
+        if (picture.dim(2) != 1) {
+            return picture;
+        }
+        int pixels = picture.dim(0) * picture.dim(1);
+        Tensor out = Tensor.zeros(picture.dim(0), picture.dim(1), 3);
+        for (int p = 0; p < pixels; p++) {
+            for (int c = 0; c < 3; c++) {
+                out.put(p * 3 + c, picture.at(p));
+            }
+        }
+        return out;
     }
 
     /** Decoding ahead and writing behind the model on one worker per core, images limited to maxPixels. */
