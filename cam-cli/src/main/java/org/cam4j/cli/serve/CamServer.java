@@ -198,7 +198,8 @@ public final class CamServer implements AutoCloseable {
             return;
         }
         String path = ex.getRequestURI().getPath();
-        if (!ex.getRequestMethod().equals("GET") || !(path.equals("/") || path.equals("/index.html"))) {
+        boolean read = ex.getRequestMethod().equals("GET") || ex.getRequestMethod().equals("HEAD");
+        if (!read || !(path.equals("/") || path.equals("/index.html"))) {
             error(ex, 404, "no page " + path + "; the app is at /");
             return;
         }
@@ -213,7 +214,8 @@ public final class CamServer implements AutoCloseable {
         try {
             guard.check(ex);
             String path = ex.getRequestURI().getPath();
-            String method = ex.getRequestMethod();
+            // HEAD is answered as GET, without the body (send)
+            String method = ex.getRequestMethod().equals("HEAD") ? "GET" : ex.getRequestMethod();
             String[] parts = path.substring("/api/".length()).split("/");
             if (method.equals("GET") && path.equals("/api/models")) {
                 sendJson(ex, 200, modelsJson());
@@ -231,6 +233,11 @@ public final class CamServer implements AutoCloseable {
                 progress(ex, method, parts[1]);
             } else if (method.equals("POST") && path.equals("/api/explain")) {
                 explain(ex);
+            } else if (path.equals("/api/models") || path.equals("/api/methods") || path.equals("/api/demo-image")
+                    || path.equals("/api/explain")) {
+                String allowed = path.equals("/api/explain") ? "POST" : "GET";
+                ex.getResponseHeaders().set("Allow", allowed);
+                error(ex, 405, method + " is not allowed on " + path + "; use " + allowed);
             } else {
                 error(ex, 404, "no API endpoint " + method + " " + path + "; see the README's 'cam serve' section");
             }
@@ -578,8 +585,12 @@ public final class CamServer implements AutoCloseable {
         ex.getResponseHeaders().set("Content-Type", type);
         ex.getResponseHeaders().set("Cache-Control", "no-store");
         ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        ex.sendResponseHeaders(status, body.length);
-        ex.getResponseBody().write(body);
+        if (ex.getRequestMethod().equals("HEAD")) {
+            ex.sendResponseHeaders(status, -1);
+        } else {
+            ex.sendResponseHeaders(status, body.length);
+            ex.getResponseBody().write(body);
+        }
         ex.close();
     }
 }

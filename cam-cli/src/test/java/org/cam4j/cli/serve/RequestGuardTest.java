@@ -79,7 +79,13 @@ class RequestGuardTest {
             // bodies a page may post cross-site without asking
             assertThat(post(port, self, "text/plain", "")).startsWith("HTTP/1.1 415").contains("application/json");
             assertThat(post(port, self, "application/x-www-form-urlencoded", "")).startsWith("HTTP/1.1 415");
+            // HEAD is GET without a body; a known route with another method is 405 naming the right one
+            assertThat(exchange(port, "HEAD / HTTP/1.1\r\nHost: " + self + "\r\nConnection: close\r\n\r\n"))
+                    .startsWith("HTTP/1.1 200").doesNotContain("<html");
+            assertThat(exchange(port, "PUT /api/models HTTP/1.1\r\nHost: " + self + "\r\nContent-Length: 0\r\n"
+                    + "Connection: close\r\n\r\n")).startsWith("HTTP/1.1 405").contains("use GET");
             String page = get(port, "/", self, "");
+
             assertThat(page).startsWith("HTTP/1.1 200").containsIgnoringCase("Content-Security-Policy: default-src"
                     + " 'none'; script-src 'sha256-").containsIgnoringCase("X-Content-Type-Options: nosniff")
                     .doesNotContain("unsafe-inline").doesNotContain("Access-Control");
