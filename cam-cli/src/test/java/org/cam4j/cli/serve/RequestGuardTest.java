@@ -85,7 +85,6 @@ class RequestGuardTest {
             assertThat(exchange(port, "PUT /api/models HTTP/1.1\r\nHost: " + self + "\r\nContent-Length: 0\r\n"
                     + "Connection: close\r\n\r\n")).startsWith("HTTP/1.1 405").contains("use GET");
             String page = get(port, "/", self, "");
-
             assertThat(page).startsWith("HTTP/1.1 200").containsIgnoringCase("Content-Security-Policy: default-src"
                     + " 'none'; script-src 'sha256-").containsIgnoringCase("X-Content-Type-Options: nosniff")
                     .doesNotContain("unsafe-inline").doesNotContain("Access-Control");
