@@ -316,7 +316,11 @@ public final class CamServer implements AutoCloseable {
     private void explain(HttpExchange ex) throws IOException {
         ExplainRequest req = parse(ex);
         Progress progress = new Progress(req.methods().size());
-        requests.put(req.id(), progress);
+        if (requests.putIfAbsent(req.id(), progress) != null) {
+            // a second request under the same id would take over the first one's progress and cancel
+            throw new HttpError(409, "request_id '" + req.id() + "' belongs to a request still running; choose"
+                    + " another");
+        }
         try {
             Future<ObjectNode> f;
             try {

@@ -231,4 +231,24 @@ class CamServerTest {
         assertThat(cancelled.statusCode()).as(cancelled.body()).isIn(409, 504);
         assertThat(cancelled.body()).contains("cancel");
     }
+
+    @Test
+    void aRequestIdInUseIsRefusedAndTheFirstRequestKeepsIt() throws Exception {
+        start(new CamServer.Limits(4, 60, 1 << 20, 10_000_000));
+        Path photo = CliTestFiles.photo(dir.resolve("photo.png"), 3, 24, 20);
+        CompletableFuture<HttpResponse<String>> first = http.sendAsync(explainRequest(explainJson(photo,
+                "\"TestSleepCAM\"", ", \"options\": {\"millis\": 1500}, \"request_id\": \"dup\"")),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> progress = null;
+        for (int i = 0; i < 50 && (progress == null || progress.statusCode() != 200); i++) {
+            Thread.sleep(20);
+            progress = get("/api/requests/dup");
+        }
+        assertThat(progress.statusCode()).isEqualTo(200);
+        HttpResponse<String> second = post(explainJson(photo, "\"GradCAM\"", ", \"request_id\": \"dup\""));
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
+        assertThat(second.body()).contains("request_id 'dup' belongs to a request still running");
+        assertThat(get("/api/requests/dup").statusCode()).as("the first request is still known").isEqualTo(200);
+        assertThat(first.get().statusCode()).isEqualTo(200);
+    }
 }
