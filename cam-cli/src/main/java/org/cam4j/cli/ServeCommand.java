@@ -95,7 +95,8 @@ final class ServeCommand implements Callable<Integer> {
                 ModelArgs args = new ModelArgs();
                 args.model = p;
                 args.threads = threads;
-                String id = p == null ? "cifar10-resnet8" : OutputFolder.safeName(OutputNames.base(p));
+                String id = uniqueId(p == null ? "cifar10-resnet8" : OutputFolder.safeName(OutputNames.base(p)),
+                        served);
                 ModelSettings settings = args.settings();
                 ExplainableModel model = args.open();
                 if (isDetector(model)) {
@@ -118,6 +119,11 @@ final class ServeCommand implements Callable<Integer> {
                 PrintWriter out = spec.commandLine().getOut();
                 out.println("cam serve: http://" + server.address() + "/ (models: " + String.join(", ",
                         served.stream().map(CamServer.Served::id).toList()) + "); Ctrl-C to stop");
+                if (server.reachableFromOtherMachines()) {
+                    spec.commandLine().getErr().println("cam serve: warning: listening on " + host + ", beyond this"
+                            + " machine, with no authentication: anyone who can reach port " + server.port()
+                            + " can use it (and its CPU); bind to 127.0.0.1 unless that is what you want");
+                }
                 out.flush();
                 CountDownLatch stop = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
@@ -127,6 +133,17 @@ final class ServeCommand implements Callable<Integer> {
             served.forEach(s -> s.model().close());
         }
         return 0;
+    }
+
+    /** A model's id, unique among those served: a second resnet50.onnx (from another folder) is resnet50-2. */
+    static String uniqueId(String wanted, List<CamServer.Served> served) {
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        served.forEach(s -> taken.add(s.id().toLowerCase(java.util.Locale.ROOT)));
+        String id = wanted;
+        for (int n = 2; taken.contains(id.toLowerCase(java.util.Locale.ROOT)); n++) {
+            id = wanted + "-" + n;
+        }
+        return id;
     }
 
     /** Whether a model's outputs are those of an object detector cam4j recognises. */

@@ -148,12 +148,20 @@ public final class CamServer implements AutoCloseable {
     public static CamServer start(String host, int port, List<Served> served, Limits limits, List<String> allowedHosts)
             throws IOException {
         sendTimeLimit(limits.sendSeconds());
+        java.net.InetAddress address;
+        try {
+            address = java.net.InetAddress.getByName(host);
+        } catch (java.net.UnknownHostException e) {
+            throw new RequestException("--host " + host + " is not a name or address of this machine; use 127.0.0.1"
+                    + " (this machine only) or one of its addresses");
+        }
         HttpServer http;
         try {
-            http = HttpServer.create(new InetSocketAddress(host, port), 64);
+            http = HttpServer.create(new InetSocketAddress(address, port), 64);
         } catch (java.net.BindException e) {
-            throw new RequestException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + "); choose"
-                    + " another --port");
+            boolean inUse = String.valueOf(e.getMessage()).contains("in use");
+            throw new RequestException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + "); "
+                    + (inUse ? "choose another --port" : "--host must be an address of this machine"));
         }
         CamServer server = new CamServer(http, served, limits, new RequestGuard(allowedHosts));
         http.start();
@@ -172,9 +180,16 @@ public final class CamServer implements AutoCloseable {
         }
     }
 
+    /** Where a browser on this machine opens the server: a wildcard bind (0.0.0.0) is reached at 127.0.0.1. */
     public String address() {
         InetSocketAddress a = http.getAddress();
-        return a.getHostString() + ":" + a.getPort();
+        String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getHostString();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    /** Whether other machines can reach the server (it listens beyond loopback). */
+    public boolean reachableFromOtherMachines() {
+        return !http.getAddress().getAddress().isLoopbackAddress();
     }
 
     public int port() {
