@@ -9,7 +9,9 @@ import java.util.stream.Stream;
 /**
  * ONNX Runtime's Java loader unpacks its native libraries into a new {@code onnxruntime-java*} temporary folder on
  * every start and asks for the folder's deletion on exit before its files', so the JVM leaves it behind, empty
- * (hundreds after a day of {@code cam} runs). At exit this removes the folder this JVM's runtime made.
+ * (hundreds after a day of {@code cam} runs). Its telemetry library also leaves an empty
+ * {@code mat-debug-<pid>.log} in {@code $TMPDIR} (else {@code /tmp}) on every start. At exit this removes the folder
+ * and the log this JVM's runtime made.
  */
 final class NativeLibraryFolder {
     private NativeLibraryFolder() {
@@ -18,10 +20,30 @@ final class NativeLibraryFolder {
     /** Registers the removal; call once ONNX Runtime is loaded. Does nothing where the loader keeps no such folder. */
     static void removeAtExit() {
         Path folder = loaderFolder();
-        if (folder == null || !folder.getFileName().toString().startsWith("onnxruntime-java")) {
-            return;
+        Path log = telemetryLog();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (folder != null && folder.getFileName().toString().startsWith("onnxruntime-java")) {
+                delete(folder);
+            }
+            deleteIfEmpty(log);
+        }, "cam4j-ort-cleanup"));
+    }
+
+    /** The telemetry library's log of this process: {@code $TMPDIR/mat-debug-<pid>.log}. */
+    static Path telemetryLog() {
+        String tmp = System.getenv("TMPDIR");
+        return Path.of(tmp == null || tmp.isBlank() ? "/tmp" : tmp, "mat-debug-" + ProcessHandle.current().pid()
+                + ".log");
+    }
+
+    private static void deleteIfEmpty(Path log) {
+        try {
+            if (Files.isRegularFile(log) && Files.size(log) == 0) {
+                Files.delete(log);
+            }
+        } catch (IOException ignored) {
+            // best effort at exit, as for the folder
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(folder), "cam4j-ort-cleanup"));
     }
 
     /** The loader's folder (a private field of ONNX Runtime's loader: null when a future version renames it). */
