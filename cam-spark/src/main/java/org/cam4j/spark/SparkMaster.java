@@ -40,9 +40,22 @@ final class SparkMaster {
             }
             return;
         }
+        java.util.regex.Matcher local = java.util.regex.Pattern.compile("local\\[(\\d+)(,\\d+)?]").matcher(master);
+        if (local.matches() && (!countInRange(local.group(1)) || local.group(2) != null
+                && !countInRange(local.group(2).substring(1)))) {
+            throw new RequestException("--master " + master + ": local[N] and local[N,TRIES] take counts from 1 to "
+                    + MAX_LOCAL + "; use local[*] for every core");
+        }
         if (!master.matches("local(\\[(\\*|\\d+)(,\\d+)?])?") && !master.startsWith("k8s://")) {
             throw new RequestException("unknown Spark master '" + master + "'; use local[*], local[N], spark://HOST:PORT,"
                     + " yarn or k8s://...");
         }
+    }
+
+    /** Threads or task tries of a local master, at most. */
+    private static final int MAX_LOCAL = 4096;
+
+    private static boolean countInRange(String digits) {
+        return digits.length() <= 4 && Integer.parseInt(digits) >= 1 && Integer.parseInt(digits) <= MAX_LOCAL;
     }
 }
