@@ -454,11 +454,10 @@ public final class CamServer implements AutoCloseable {
         List<String> layers = req.layers().isEmpty() ? ModelOpening.layersOrDefault(null, s.settings(), s.model())
                 : req.layers();
         Map<String, String> options = new HashMap<>(req.options());
-        float weight = (float) Double.parseDouble(options.getOrDefault("image_weight", "0.5"));
+        float weight = (float) number(options, "image_weight", "0.5");
         org.cam4j.engine.Limits.imageWeight(weight, "options.image_weight");
         int batch = org.cam4j.engine.Limits.batchSize(options.getOrDefault("batch_size", "auto"), "options.batch_size");
-        CamOptions base = new CamOptions(Boolean.parseBoolean(options.getOrDefault("eigen_smooth", "false")),
-                Boolean.parseBoolean(options.getOrDefault("aug_smooth", "false")), batch, Map.of());
+        CamOptions base = new CamOptions(flag(options, "eigen_smooth"), flag(options, "aug_smooth"), batch, Map.of());
         options.keySet().removeAll(List.of("image_weight", "batch_size", "eigen_smooth", "aug_smooth"));
         Map<CamMethod, CamOptions> perMethod = MethodOptions.forEach(req.methods(), options, base, "option");
         DetectorRefusal.check(s.model(), "model '" + s.id() + "'", req.targets(), DetectorRefusal.Where.SERVE);
@@ -504,11 +503,12 @@ public final class CamServer implements AutoCloseable {
     private ObjectNode detect(ExplainRequest req, Progress progress) {
         Served s = req.model();
         Map<String, String> options = new HashMap<>(req.options());
-        float weight = org.cam4j.engine.Limits.imageWeight((float) Double.parseDouble(options.getOrDefault(
-                "image_weight", "0.5")), "options.image_weight");
-        PostProcessing post = ImageDetector.postProcessing(Double.parseDouble(options.getOrDefault("score_threshold",
-                ImageDetector.DEFAULT_SCORE_THRESHOLD)), Double.parseDouble(options.getOrDefault("iou",
-                ImageDetector.DEFAULT_IOU)), Integer.parseInt(options.getOrDefault("top_k", ImageDetector.DEFAULT_TOP_K)),
+        float weight = org.cam4j.engine.Limits.imageWeight((float) number(options, "image_weight", "0.5"),
+                "options.image_weight");
+        PostProcessing post = ImageDetector.postProcessing(number(options, "score_threshold",
+                ImageDetector.DEFAULT_SCORE_THRESHOLD), number(options, "iou", ImageDetector.DEFAULT_IOU),
+                (int) Math.min(Integer.MAX_VALUE, Math.max(Integer.MIN_VALUE, number(options, "top_k",
+                ImageDetector.DEFAULT_TOP_K))),
                 "options.score_threshold", "options.iou", "options.top_k");
         options.keySet().removeAll(List.of("image_weight", "score_threshold", "iou", "top_k"));
         Map<CamMethod, CamOptions> perMethod = MethodOptions.forEach(req.methods(), options, CamOptions.defaults(),
@@ -552,6 +552,30 @@ public final class CamServer implements AutoCloseable {
             progress.done.incrementAndGet();
         }
         return out;
+    }
+
+    /** A number option, or a 400 naming it: "x" was "For input string", a fraction for top_k was cut silently. */
+    private static double number(Map<String, String> options, String key, String fallback) {
+        String v = options.getOrDefault(key, fallback).trim();
+        try {
+            double d = Double.parseDouble(v);
+            if (!Double.isFinite(d) || key.equals("top_k") && d != Math.rint(d)) {
+                throw new NumberFormatException(v);
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new HttpError(400, "options." + key + " must be a " + (key.equals("top_k") ? "whole " : "")
+                    + "number, got '" + v + "'");
+        }
+    }
+
+    /** A true/false option, or a 400 naming it (anything but "true" was silently false). */
+    private static boolean flag(Map<String, String> options, String key) {
+        String v = options.getOrDefault(key, "false").trim();
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            throw new HttpError(400, "options." + key + " must be true or false, got '" + v + "'");
+        }
+        return Boolean.parseBoolean(v);
     }
 
     private static List<String> strings(JsonNode node) {
