@@ -208,7 +208,7 @@ class HardeningTest {
         assertThat(files(dir.resolve("out/m")).stream().filter(p -> p.toString().endsWith(".png"))).hasSize(5);
         assertThat(files(dir.resolve("out/m/.done"))).hasSize(5);
         CliRun again = ok("batch", run.toString(), "--no-progress");
-        assertThat(again.out()).contains("explained 5 image(s)");
+        assertThat(again.out()).contains("explained 5 image(s)").contains("(0 explained, 5 already done)");
         Files.writeString(run, "output: out\nmodels: [{name: m, path: cnn.onnx, layers: [block_out]},"
                 + " {name: M, path: cnn.onnx}]\nmethods: [GradCAM]\nimages: [photos/]\n");
         fails("two models are named 'M'", "batch", run.toString());

@@ -14,8 +14,11 @@ import org.cam4j.engine.store.OutputFolder;
  * (finished images are skipped), with its summary and report written at the end. Doors show progress and the outcome.
  */
 public final class LocalBatch {
-    /** What a run did: every image's record, the failures as {@code image: reason} lines, and the output folder. */
-    public record Outcome(List<JsonNode> records, List<String> failures, Path root) {
+    /**
+     * What a run did: every image's record, the failures as {@code image: reason} lines, the output folder, and how
+     * many images (times models) were skipped as finished by an earlier run.
+     */
+    public record Outcome(List<JsonNode> records, List<String> failures, Path root, int alreadyDone) {
     }
 
     /** Told of every image and model once it is finished (or skipped as finished before) or has failed; any thread. */
@@ -62,9 +65,13 @@ public final class LocalBatch {
     public Outcome run(Progress progress) {
         List<JsonNode> records = Collections.synchronizedList(new ArrayList<>());
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger skippedCount = new java.util.concurrent.atomic.AtomicInteger();
         BatchWorker.Listener listener = new BatchWorker.Listener() {
             @Override
             public void finished(JsonNode record, boolean skipped) {
+                if (skipped) {
+                    skippedCount.incrementAndGet();
+                }
                 records.add(record);
                 progress.step(record, false);
             }
@@ -82,12 +89,13 @@ public final class LocalBatch {
             }
         }
         job.finish(records, store, out.root());
-        return new Outcome(List.copyOf(records), List.copyOf(failures), out.root());
+        return new Outcome(List.copyOf(records), List.copyOf(failures), out.root(), skippedCount.get());
     }
 
-    /** The one-line summary of an outcome, as every door prints it. */
+    /** The one-line summary of an outcome, with how many images were explained now and skipped as done before. */
     public String summaryLine(Outcome outcome) {
-        return job.summaryLine(outcome.records().size() - outcome.failures().size(), outcome.failures().size(),
-                outcome.root().toString());
+        int finished = outcome.records().size() - outcome.failures().size();
+        return job.summaryLine(finished, outcome.failures().size(), outcome.root().toString()) + " ("
+                + (finished - outcome.alreadyDone()) + " explained, " + outcome.alreadyDone() + " already done)";
     }
 }
