@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 final class ModelArgs {
     @Option(names = "--model", paramLabel = "FILE",
             description = {"Model: an .onnx file, or with the cam-tensorflow plugin a SavedModel folder or frozen .pb.",
-                "Default: the bundled CIFAR-10 ResNet-8."})
+                "Default: the bundled model: the UltraFace face detector for cam detect, else the CIFAR-10 ResNet-8."})
     Path model;
 
     @Option(names = "--backend", paramLabel = "NAME", description = "Backend by name (default: chosen by file type).")
