@@ -69,7 +69,7 @@ public final class CamCli implements Runnable {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         try {
-            thread.setContextClassLoader(Plugins.loader(previous));
+            thread.setContextClassLoader(Plugins.loader(previous, err));
         } catch (RequestException e) {
             err.println("cam: error: " + e.getMessage());
             return BAD_INPUT;

@@ -21,7 +21,12 @@ final class Plugins {
     private Plugins() {
     }
 
-    static ClassLoader loader(ClassLoader parent) {
+    /**
+     * A loader over the plugin jars; a place (a jar, or a folder of jars) none of whose jars registers a cam4j
+     * provider is named on {@code err}: such a jar is otherwise ignored without a word (the usual cause: the
+     * auto-service processor missing from the compiler's annotation processor path).
+     */
+    static ClassLoader loader(ClassLoader parent, java.io.PrintWriter err) {
         List<Path> places = new ArrayList<>();
         try {
             Path jar = Path.of(CamCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -44,19 +49,33 @@ final class Plugins {
         }
         List<URL> urls = new ArrayList<>();
         for (Path p : places) {
+            List<Path> jars = new ArrayList<>();
             if (Files.isDirectory(p)) {
-                try (Stream<Path> jars = Files.list(p)) {
-                    for (Path j : jars.filter(f -> f.toString().endsWith(".jar")).sorted().toList()) {
-                        urls.add(url(j));
-                    }
+                try (Stream<Path> listed = Files.list(p)) {
+                    jars.addAll(listed.filter(f -> f.toString().endsWith(".jar")).sorted().toList());
                 } catch (IOException e) {
                     throw new RequestException("cannot list plugin folder " + p + ": " + e.getMessage());
                 }
             } else if (Files.isRegularFile(p)) {
-                urls.add(url(p));
+                jars.add(p);
             }
+            if (!jars.isEmpty() && jars.stream().noneMatch(Plugins::registersProviders)) {
+                err.println("cam: warning: plugin " + p + " registers no cam4j provider (no"
+                        + " META-INF/services/org.cam4j.* file), so nothing in it is used; with @AutoService, put"
+                        + " com.google.auto.service:auto-service on the compiler's annotationProcessorPaths");
+            }
+            jars.forEach(j -> urls.add(url(j)));
         }
         return urls.isEmpty() ? parent : new URLClassLoader(urls.toArray(new URL[0]), parent);
+    }
+
+    /** Whether a jar lists providers of cam4j's interfaces ({@code META-INF/services/org.cam4j...}). */
+    private static boolean registersProviders(Path jar) {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            return zip.stream().anyMatch(e -> e.getName().startsWith("META-INF/services/org.cam4j."));
+        } catch (IOException e) {
+            throw new RequestException("cannot read plugin jar " + jar + ": " + e.getMessage());
+        }
     }
 
     private static URL url(Path jar) {

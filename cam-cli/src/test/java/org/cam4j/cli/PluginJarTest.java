@@ -41,6 +41,11 @@ class PluginJarTest {
             """;
 
     private Path buildPluginJar() throws Exception {
+        return buildPluginJar(true);
+    }
+
+    /** @param registered whether the jar lists the method in META-INF/services (as @AutoService would write it) */
+    private Path buildPluginJar(boolean registered) throws Exception {
         Path src = Files.createDirectories(dir.resolve("src/example")).resolve("MeanActivationCam.java");
         Files.writeString(src, SOURCE);
         Path classes = Files.createDirectories(dir.resolve("classes"));
@@ -53,8 +58,10 @@ class PluginJarTest {
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
             out.putNextEntry(new JarEntry("example/MeanActivationCam.class"));
             out.write(Files.readAllBytes(classes.resolve("example/MeanActivationCam.class")));
-            out.putNextEntry(new JarEntry("META-INF/services/org.cam4j.spi.CamMethod"));
-            out.write("example.MeanActivationCam\n".getBytes());
+            if (registered) {
+                out.putNextEntry(new JarEntry("META-INF/services/org.cam4j.spi.CamMethod"));
+                out.write("example.MeanActivationCam\n".getBytes());
+            }
             out.closeEntry();
         }
         return jar;
@@ -80,5 +87,26 @@ class PluginJarTest {
         }
         assertThat(List.of(CliRun.of("explain", "--method", "MeanActivationCAM").err())).allMatch(e -> e.contains(
                 "unknown method"));
+    }
+
+    @Test
+    void aPluginJarThatRegistersNothingIsNamedInAWarning() throws Exception {
+        Path jar = buildPluginJar(false);
+        System.setProperty("cam4j.plugins", jar.toString());
+        try {
+            CliRun list = CliRun.of("methods");
+            assertThat(list.exit()).isZero();
+            assertThat(list.out()).doesNotContain("MeanActivationCAM");
+            assertThat(list.err()).contains("cam: warning: plugin " + jar + " registers no cam4j provider")
+                    .contains("annotationProcessorPaths");
+        } finally {
+            System.clearProperty("cam4j.plugins");
+        }
+        System.setProperty("cam4j.plugins", buildPluginJar(true).toString());
+        try {
+            assertThat(CliRun.of("methods").err()).doesNotContain("warning");
+        } finally {
+            System.clearProperty("cam4j.plugins");
+        }
     }
 }
