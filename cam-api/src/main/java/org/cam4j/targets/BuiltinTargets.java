@@ -240,7 +240,19 @@ public final class BuiltinTargets {
                     throw new IllegalArgumentException("boxes: each reference is CLASS@x1,y1,x2,y2, got '" + ref + "'");
                 }
                 labels.add(integer(labelBox[0], "boxes: class"));
-                boxes.add(java.util.Arrays.stream(xy).mapToDouble(v -> Double.parseDouble(v.trim())).toArray());
+                double[] box;
+                try {
+                    box = java.util.Arrays.stream(xy).mapToDouble(v -> Double.parseDouble(v.trim())).toArray();
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("boxes: corners must be numbers, got '" + ref + "'");
+                }
+                // an inverted or empty box matches nothing: it would explain an empty score without a word
+                boolean finite = java.util.Arrays.stream(box).allMatch(Double::isFinite);
+                if (!finite || !(box[2] > box[0] && box[3] > box[1])) {
+                    throw new IllegalArgumentException("boxes: " + ref + " is not a box; give CLASS@x1,y1,x2,y2 with"
+                            + " x2 > x1 and y2 > y1");
+                }
+                boxes.add(box);
             }
             return new BoxScoreTarget(org.cam4j.detection.DetectionLayout.parse(p[0]),
                     new org.cam4j.detection.PostProcessing(settings.get("score"), settings.get("nms"), 0), boxes,

@@ -86,4 +86,12 @@ class DetectionTargetsTest {
         }
         return transposed;
     }
+
+    @org.junit.jupiter.api.Test
+    void invertedEmptyOrNonNumericReferenceBoxesAreRefused() {
+        for (String box : new String[] {"0@30,2,1,40", "0@1,2,1,40", "0@1,40,30,2", "0@1,2,NaN,40", "0@1,2,x,40"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Targets.custom("boxes:yolov8:" + box))
+                    .as(box).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("boxes: ");
+        }
+    }
 }

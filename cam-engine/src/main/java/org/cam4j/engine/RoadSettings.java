@@ -8,13 +8,16 @@ import java.util.List;
  */
 public record RoadSettings(double noise, List<Double> percentiles, long seed) {
     public static final double DEFAULT_NOISE = 0.01;
+    public static final double MAX_NOISE = 1;
     public static final List<Double> DEFAULT_PERCENTILES = List.of(20.0, 40.0, 60.0, 80.0);
 
     /** The settings given ({@code null}: the default), checked; messages name fields as {@code names} does. */
     public static RoadSettings of(Double noise, List<Double> percentiles, Long seed, FieldNames names) {
         double n = noise == null ? DEFAULT_NOISE : noise;
-        if (!(n >= 0) || Double.isInfinite(n)) {
-            throw new RequestException(names.of("road_noise") + " must be a number >= 0, got " + n);
+        if (!(n >= 0 && n <= MAX_NOISE)) {
+            // the imputation noise is a standard deviation in the input's units: above 1 it drowns every image
+            throw new RequestException(names.of("road_noise") + " must be a number >= 0 and at most " + MAX_NOISE
+                    + ", got " + n);
         }
         List<Double> p = percentiles == null ? DEFAULT_PERCENTILES : percentiles;
         if (p.isEmpty()) {

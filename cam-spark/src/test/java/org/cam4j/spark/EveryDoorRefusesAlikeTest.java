@@ -150,7 +150,9 @@ class EveryDoorRefusesAlikeTest {
             new Bad("ROAD percentile above 100", evaluate("--road-percentiles", "150"),
                 EVALUATE + "road_percentiles: [150]}", null, "must lie strictly between 0 and 100, got 150.0"),
             new Bad("negative ROAD noise", evaluate("--road-noise", "-1"), EVALUATE + "road_noise: -1}", null,
-                "must be a number >= 0, got -1.0"),
+                "must be a number >= 0 and at most 1.0, got -1.0"),
+            new Bad("ROAD noise that drowns the image", evaluate("--road-noise", "1e30"), EVALUATE + "road_noise: 1e30}",
+                null, "must be a number >= 0 and at most 1.0, got 1.0E30"),
             new Bad("unknown metric", evaluate("--metric", "Nope"), "evaluate: {metrics: [Nope]}", null,
                 "unknown metric 'Nope'"));
     }
