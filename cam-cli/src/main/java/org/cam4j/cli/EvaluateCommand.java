@@ -139,6 +139,16 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         Tensor given = cams == null ? null : Npy.read(cams);
+        if (given != null) {
+            // metrics read the maps as relevance in [0, 1]: a NaN or a value outside would rank pixels arbitrarily
+            for (int i = 0; i < given.size(); i++) {
+                float v = given.at(i);
+                if (!(v >= 0f && v <= 1f)) {
+                    throw new RequestException("--cams " + cams + " holds " + v + " at index " + i + "; maps must hold"
+                            + " values in [0, 1] (scale them as cam explain's maps are)");
+                }
+            }
+        }
         OutputFolder folder = out == null ? null : OutputFolder.create(out, "--out");
         try (ExplainableModel model = modelArgs.open()) {
             DetectorRefusal.check(model, modelArgs.path().toString(), targetArgs.specs,

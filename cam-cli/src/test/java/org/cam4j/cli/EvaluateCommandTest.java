@@ -131,4 +131,20 @@ class EvaluateCommandTest {
         assertThat(r.err()).contains("give one H x W map per image");
         assertThat(Files.exists(dir.resolve("eval"))).isFalse();
     }
+
+    @Test
+    void mapsWithNanOrValuesOutsideZeroToOneAreRefused() throws Exception {
+        Path model = CliTestFiles.cnn(dir);
+        Path photo = CliTestFiles.photo(dir.resolve("p.png"), 1, 20, 20);
+        for (float bad : new float[] {Float.NaN, 1.5f, -0.1f}) {
+            org.cam4j.tensor.Tensor maps = org.cam4j.tensor.Tensor.zeros(1, 20, 20);
+            maps.put(7, bad);
+            Path npy = dir.resolve("maps.npy");
+            org.cam4j.tensor.Npy.write(npy, maps);
+            CliRun r = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--image",
+                    photo.toString(), "--metric", "ROADMostRelevantFirst", "--cams", npy.toString());
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("holds " + bad + " at index 7; maps must hold values in [0, 1]");
+        }
+    }
 }
