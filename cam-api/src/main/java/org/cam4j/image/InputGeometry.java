@@ -3,7 +3,8 @@ package org.cam4j.image;
 import org.cam4j.tensor.Tensor;
 
 /**
- * How a photo became the model's input, so maps and boxes go back onto it (classifiers and detectors alike): a plain resize (each axis scaled on its own) or a
+ * How a photo became the model's input, so maps and boxes go back onto it (classifiers and detectors alike): a
+ * plain resize (each axis scaled on its own) or a
  * letterbox (one scale keeping the aspect ratio, the rest padded evenly with grey 114, as YOLO exports expect).
  * Input x = photo x * scaleX + padX (and the same for y).
  */

@@ -43,7 +43,7 @@ public interface HeadForward {
      * {@link #forwardHead}); {@code targets} has one entry per row.
      */
     Tensor headGradient(String layer, Tensor activations, int[] sourceImage, ForwardResult prefix,
-                                List<Target> targets);
+                        List<Target> targets);
 
     /**
      * True when the network from this layer to the output is piecewise linear in the layer (ReLU, pooling, linear

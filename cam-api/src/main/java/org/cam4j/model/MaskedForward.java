@@ -3,7 +3,10 @@ package org.cam4j.model;
 import org.cam4j.tensor.Layout;
 import org.cam4j.tensor.Tensor;
 
-/** Forward passes of masked copies of the input (ScoreCAM), made by the backend where it can do better than the host. */
+/**
+ * Forward passes of masked copies of the input (ScoreCAM), made by the backend where it can do better than the
+ * host.
+ */
 public interface MaskedForward {
     /**
      * Model outputs for masked inputs: row r is {@code input[sourceImage[r]] * masks[r]}, the mask (N' x H x W)

@@ -8,11 +8,11 @@ import org.cam4j.tensor.Tensor;
 public interface SecondOrder {
     /**
      * The Hessian of the target scores with respect to the layer times {@code vector}, at the given activations
-     * (rows as in {@link HeadForward#headGradient}; {@code vector} shaped like {@code activations}), exactly: a second backward
-     * pass as a double backward gives it. Non-linear targets need {@link Target#hessianTimes}.
+     * (rows as in {@link HeadForward#headGradient}; {@code vector} shaped like {@code activations}), exactly: a
+     * second backward pass as a double backward gives it. Non-linear targets need {@link Target#hessianTimes}.
      *
      * @throws UnsupportedOperationException when this backend or model cannot (callers fall back to differences)
      */
     Tensor hessianVectorProduct(String layer, Tensor activations, int[] sourceImage, ForwardResult prefix,
-                                        List<Target> targets, Tensor vector);
+                                List<Target> targets, Tensor vector);
 }

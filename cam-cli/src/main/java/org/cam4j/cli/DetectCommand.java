@@ -125,10 +125,10 @@ final class DetectCommand implements Callable<Integer> {
         try (DetectorOpening.Opened opened = open(modelArgs, layout)) {
             ModelSettings settings = modelArgs.settings();
             DetectionLayout layout = opened.outputs().layout();
-            ImageDetector detector = new ImageDetector(opened.model(), DetectorOpening.preprocessing(preprocessingArgs.request(), settings,
-                    opened.model(), layout, FieldNames.CLI), modelArgs.labels(labelsFile, settings),
-                    DetectorOpening.layers(layers, settings, opened.model()), layout, post, DetectorOpening.letterbox(letterbox, layout),
-                    overlayArgs.imageWeight);
+            ImageDetector detector = new ImageDetector(opened.model(), DetectorOpening.preprocessing(
+                    preprocessingArgs.request(), settings, opened.model(), layout, FieldNames.CLI),
+                    modelArgs.labels(labelsFile, settings), DetectorOpening.layers(layers, settings, opened.model()),
+                    layout, post, DetectorOpening.letterbox(letterbox, layout), overlayArgs.imageWeight);
             OutputFolder folder = OutputFolder.create(out, "--out");
             if (!json) {
                 spec.commandLine().getOut().println("layout " + opened.outputs().layout().spec() + ", layers "
