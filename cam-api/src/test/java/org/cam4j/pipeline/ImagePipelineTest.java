@@ -108,13 +108,24 @@ class ImagePipelineTest {
     @Test
     void aFailedTaskBehindTheModelIsThrownByTheNextSubmitOrFinish() {
         AtomicInteger ran = new AtomicInteger();
+        // the failing task waits for the two before it, which another worker may not have started yet: without
+        // this the pipeline's shutdown could cancel one of them first (seen once in 20 CI runs)
+        java.util.concurrent.CountDownLatch before = new java.util.concurrent.CountDownLatch(2);
         try (ImagePipeline pipeline = new ImagePipeline(PRE, ImageFiles.DEFAULT_MAX_PIXELS, 2)) {
             assertThatThrownBy(() -> {
                 for (int i = 0; i < 6; i++) {
                     int k = i;
                     pipeline.submit(() -> {
                         ran.incrementAndGet();
+                        if (k < 2) {
+                            before.countDown();
+                        }
                         if (k == 2) {
+                            try {
+                                before.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
                             throw new IllegalStateException("disk full");
                         }
                     });

@@ -237,10 +237,11 @@ class CamServerTest {
         start(new CamServer.Limits(4, 60, 1 << 20, 10_000_000));
         Path photo = CliTestFiles.photo(dir.resolve("photo.png"), 3, 24, 20);
         CompletableFuture<HttpResponse<String>> first = http.sendAsync(explainRequest(explainJson(photo,
-                "\"TestSleepCAM\"", ", \"options\": {\"millis\": 1500}, \"request_id\": \"dup\"")),
+                "\"TestSleepCAM\"", ", \"options\": {\"millis\": 3000}, \"request_id\": \"dup\"")),
                 HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> progress = null;
-        for (int i = 0; i < 50 && (progress == null || progress.statusCode() != 200); i++) {
+        // until the first request runs (a loaded machine may take a while to start it); then it sleeps 3 s
+        for (int i = 0; i < 500 && (progress == null || progress.statusCode() != 200); i++) {
             Thread.sleep(20);
             progress = get("/api/requests/dup");
         }
