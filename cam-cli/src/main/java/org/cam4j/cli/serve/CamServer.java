@@ -39,9 +39,9 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -133,8 +133,7 @@ public final class CamServer implements AutoCloseable {
                 new ArrayBlockingQueue<>(limits.queue()));
         // one thread per open exchange, made as needed: a client that sends slowly holds only its own thread (until
         // the send limit closes it), never the others' (a fixed pool of 64 froze under 64 slow senders)
-        this.acceptors = new java.util.concurrent.ThreadPoolExecutor(0, CONNECTION_THREADS, 30, TimeUnit.SECONDS,
-                new java.util.concurrent.SynchronousQueue<>());
+        this.acceptors = new ThreadPoolExecutor(0, CONNECTION_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>());
         http.setExecutor(acceptors);
         http.createContext("/", this::page);
         http.createContext("/api/", this::api);
@@ -454,8 +453,7 @@ public final class CamServer implements AutoCloseable {
         List<String> layers = req.layers().isEmpty() ? ModelOpening.layersOrDefault(null, s.settings(), s.model())
                 : req.layers();
         Map<String, String> options = new HashMap<>(req.options());
-        float weight = (float) number(options, "image_weight", "0.5");
-        org.cam4j.engine.Limits.imageWeight(weight, "options.image_weight");
+        float weight = imageWeight(options);
         int batch = org.cam4j.engine.Limits.batchSize(options.getOrDefault("batch_size", "auto"), "options.batch_size");
         CamOptions base = new CamOptions(flag(options, "eigen_smooth"), flag(options, "aug_smooth"), batch, Map.of());
         options.keySet().removeAll(List.of("image_weight", "batch_size", "eigen_smooth", "aug_smooth"));
@@ -485,9 +483,7 @@ public final class CamServer implements AutoCloseable {
                         .put("label", x.label()).put("probability", x.probability()));
                 out.put("target", TargetNames.targetLabel(r.targets().get(0), s.labels()));
             }
-            cams.put(m.name(), req.format().equals("npy") ? Base64.getEncoder().encodeToString(Npy.bytes(cam))
-                    : "data:image/png;base64," + Base64.getEncoder().encodeToString(
-                    ImageFiles.png(explainer.overlay(photo, cam))));
+            cams.put(m.name(), encoded(req.format(), cam, () -> explainer.overlay(photo, cam)));
             seconds.put(m.name(), (System.nanoTime() - start) / 1e9);
             progress.done.incrementAndGet();
         }
@@ -503,8 +499,7 @@ public final class CamServer implements AutoCloseable {
     private ObjectNode detect(ExplainRequest req, Progress progress) {
         Served s = req.model();
         Map<String, String> options = new HashMap<>(req.options());
-        float weight = org.cam4j.engine.Limits.imageWeight((float) number(options, "image_weight", "0.5"),
-                "options.image_weight");
+        float weight = imageWeight(options);
         PostProcessing post = ImageDetector.postProcessing(number(options, "score_threshold",
                 ImageDetector.DEFAULT_SCORE_THRESHOLD), number(options, "iou", ImageDetector.DEFAULT_IOU),
                 (int) Math.min(Integer.MAX_VALUE, Math.max(Integer.MIN_VALUE, number(options, "top_k",
@@ -543,15 +538,25 @@ public final class CamServer implements AutoCloseable {
             for (int k = 0; k < maps.dim(0); k++) {
                 Tensor photoCam = detector.onPhoto(found, maps.slice(k));
                 List<Detection> drawn = perBox ? List.of(found.detections().get(k)) : found.detections();
-                (perBox ? boxCams.get(k) : cams).put(m.name(), req.format().equals("npy")
-                        ? Base64.getEncoder().encodeToString(Npy.bytes(photoCam))
-                        : "data:image/png;base64," + Base64.getEncoder().encodeToString(
-                        ImageFiles.png(detector.overlay(found, photoCam, drawn))));
+                (perBox ? boxCams.get(k) : cams).put(m.name(), encoded(req.format(), photoCam,
+                        () -> detector.overlay(found, photoCam, drawn)));
             }
             seconds.put(m.name(), (System.nanoTime() - start) / 1e9);
             progress.done.incrementAndGet();
         }
         return out;
+    }
+
+    /** A map as the answer carries it: base64 {@code .npy}, or its overlay (made only then) as a PNG data URL. */
+    private static String encoded(String format, Tensor map, java.util.function.Supplier<Tensor> overlay) {
+        return format.equals("npy") ? Base64.getEncoder().encodeToString(Npy.bytes(map))
+                : "data:image/png;base64," + Base64.getEncoder().encodeToString(ImageFiles.png(overlay.get()));
+    }
+
+    /** The overlays' photo weight option, checked. */
+    private static float imageWeight(Map<String, String> options) {
+        return org.cam4j.engine.Limits.imageWeight((float) number(options, "image_weight", "0.5"),
+                "options.image_weight");
     }
 
     /** A number option, or a 400 naming it: "x" was "For input string", a fraction for top_k was cut silently. */
