@@ -78,18 +78,14 @@ public final class Targets {
 
     /** A target of a user-defined type, {@code name:spec}, from the {@link TargetProvider}s on the classpath. */
     public static Target custom(String nameAndSpec) {
-        return provider(nameAndSpec).create(spec(nameAndSpec));
-    }
-
-    /** The provider of a {@code name:spec} target's type. */
-    public static TargetProvider provider(String nameAndSpec) {
         int colon = nameAndSpec.indexOf(':');
         String name = colon < 0 ? nameAndSpec : nameAndSpec.substring(0, colon);
-        return ProviderRegistry.load("target type", TargetProvider.class).get(name);
+        String spec = colon < 0 ? "" : nameAndSpec.substring(colon + 1);
+        return types().get(name).create(spec);
     }
 
-    private static String spec(String nameAndSpec) {
-        int colon = nameAndSpec.indexOf(':');
-        return colon < 0 ? "" : nameAndSpec.substring(colon + 1);
+    /** The target types on the classpath, by name and alias. */
+    public static ProviderRegistry<TargetProvider> types() {
+        return ProviderRegistry.load("target type", TargetProvider.class);
     }
 }

@@ -1,5 +1,6 @@
 package org.cam4j.engine;
 
+import org.cam4j.plugin.ProviderRegistry;
 import org.cam4j.targets.ClassifierOutputTarget;
 import org.cam4j.targets.Target;
 import org.cam4j.targets.TargetProvider;
@@ -23,12 +24,14 @@ public final class TargetSpecs {
         if (t.isEmpty()) {
             throw new RequestException("empty target; give a class (281 or a label name) or TYPE:SPEC");
         }
-        if (!t.contains(":") && (t.matches("-?\\d+") || labels.knows(t) || !isType(t))) {
+        ProviderRegistry<TargetProvider> types = Targets.types();
+        int colon = t.indexOf(':');
+        if (colon < 0 && (t.matches("-?\\d+") || labels.knows(t) || !types.contains(t))) {
             return new ClassifierOutputTarget(labels.index(t, outputs));
         }
         TargetProvider provider;
         try {
-            provider = Targets.provider(t);
+            provider = types.get(colon < 0 ? t : t.substring(0, colon));
         } catch (IllegalArgumentException e) {
             throw new RequestException(e.getMessage());
         }
@@ -37,18 +40,9 @@ public final class TargetSpecs {
                     + provider.name() + " targets are given on the command line or in a batch YAML");
         }
         try {
-            return provider.create(t.contains(":") ? t.substring(t.indexOf(':') + 1) : "");
+            return provider.create(colon < 0 ? "" : t.substring(colon + 1));
         } catch (IllegalArgumentException e) {
             throw new RequestException(e.getMessage());
-        }
-    }
-
-    private static boolean isType(String name) {
-        try {
-            Targets.provider(name);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
         }
     }
 }
