@@ -68,7 +68,7 @@ final class ModelArgs {
         if (labelsFile != null) {
             return Labels.read(labelsFile);
         }
-        return settings.labels() != null ? Labels.read(path().resolveSibling(settings.labels())) : Labels.none();
+        return settings.labels(path());
     }
 
     ExplainableModel open() {

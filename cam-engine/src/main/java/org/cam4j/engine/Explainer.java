@@ -49,8 +49,7 @@ public final class Explainer implements AutoCloseable {
         this.model = Backends.choose(file, null).open(file, new ModelOptions(b.device, b.threads,
                 beside.reshape(), true));
         try {
-            Labels labels = b.labels != null ? Labels.read(b.labels) : beside.labels() != null
-                    ? Labels.read(file.resolveSibling(beside.labels())) : Labels.none();
+            Labels labels = b.labels != null ? Labels.read(b.labels) : beside.labels(file);
             Preprocessing preprocessing = PreprocessingRequest.NONE.resolve(beside, model, FieldNames.PLAIN);
             List<String> layers = ModelOpening.layersOrDefault(b.layers, beside, model);
             this.images = new ImageExplainer(model, preprocessing, labels, layers, b.imageWeight);
@@ -87,7 +86,7 @@ public final class Explainer implements AutoCloseable {
 
     private Explanation explain(RgbImage photo, Target target) {
         Tensor input = images.batch(List.of(photo));
-        Explanation e = explainTensor(input, List.of(target)).get(0);
+        Explanation e = explain(input, List.of(target)).get(0);
         return new Explanation(e.map(), e.target(), e.predictions(), images.overlay(photo, e.map()));
     }
 
@@ -96,10 +95,6 @@ public final class Explainer implements AutoCloseable {
      * ({@link Targets#topClass()}: that image's own top class). The explanations have no overlay: there is no photo to draw on.
      */
     public List<Explanation> explain(Tensor input, List<Target> targets) {
-        return explainTensor(input, targets);
-    }
-
-    private List<Explanation> explainTensor(Tensor input, List<Target> targets) {
         CamResult r = images.run(method, options, input, targets);
         List<List<ImageExplainer.Prediction>> predictions = images.predictions(r.outputs(), top);
         List<Explanation> out = new ArrayList<>();

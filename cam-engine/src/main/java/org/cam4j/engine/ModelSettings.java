@@ -25,6 +25,11 @@ public record ModelSettings(PreprocessingSpec preprocessing, String labels, List
         return Files.isRegularFile(yaml) ? Yaml.read(yaml, ModelSettings.class) : none();
     }
 
+    /** The labels file these settings name, read beside {@code model}; none when they name none. */
+    public Labels labels(Path model) {
+        return labels != null ? Labels.read(model.resolveSibling(labels)) : Labels.none();
+    }
+
     /** Where a model's settings are: {@code resnet50.yaml} beside {@code resnet50.onnx}. */
     public static Path fileBeside(Path model) {
         String name = model.getFileName().toString();
