@@ -61,14 +61,16 @@ class EveryDoorRefusesAlikeTest {
     }
 
     private static List<String> explain(String... extra) {
-        List<String> args = new ArrayList<>(List.of("explain", "--image", "{PHOTO}", "--out", "{OUT}"));
-        args.addAll(List.of(extra));
-        return args;
+        return command(List.of("explain", "--image", "{PHOTO}", "--out", "{OUT}"), extra);
     }
 
     private static List<String> evaluate(String... extra) {
-        List<String> args = new ArrayList<>(List.of("evaluate", "--image", "{PHOTO}", "--metric",
-            "ROADMostRelevantFirst", "--out", "{OUT}"));
+        return command(List.of("evaluate", "--image", "{PHOTO}", "--metric", "ROADMostRelevantFirst", "--out",
+            "{OUT}"), extra);
+    }
+
+    private static List<String> command(List<String> head, String... extra) {
+        List<String> args = new ArrayList<>(head);
         args.addAll(List.of(extra));
         return args;
     }
