@@ -1,7 +1,6 @@
 package org.cam4j.cli;
 
 import org.cam4j.detection.DetectionLayout;
-import org.cam4j.detection.DetectorOutputs;
 import org.cam4j.engine.DetectorOpening;
 import org.cam4j.engine.FieldNames;
 import org.cam4j.cli.serve.CamServer;
@@ -99,7 +98,7 @@ final class ServeCommand implements Callable<Integer> {
                         served);
                 ModelSettings settings = args.settings();
                 ExplainableModel model = args.open();
-                if (isDetector(model)) {
+                if (DetectorOpening.recognise(model).isPresent()) {
                     // reopened on the outputs its layout reads, as cam detect opens it
                     model.close();
                     DetectorOpening.Opened opened = DetectorOpening.open(args::open, args.path(), "auto");
@@ -144,10 +143,5 @@ final class ServeCommand implements Callable<Integer> {
             id = wanted + "-" + n;
         }
         return id;
-    }
-
-    /** Whether a model's outputs are those of an object detector cam4j recognises. */
-    static boolean isDetector(ExplainableModel model) {
-        return model.output().shape().length == 3 && DetectorOutputs.recognise(model.outputs()).isPresent();
     }
 }

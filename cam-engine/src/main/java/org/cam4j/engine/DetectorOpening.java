@@ -13,6 +13,12 @@ public final class DetectorOpening {
     private DetectorOpening() {
     }
 
+    /** The detector layout of a model's outputs, or empty when it is no detector cam4j recognises. */
+    public static java.util.Optional<DetectorOutputs> recognise(ExplainableModel model) {
+        return model.output().shape().length == 3 ? DetectorOutputs.recognise(model.outputs())
+                : java.util.Optional.empty();
+    }
+
     /** A detector opened on the outputs its layout reads. */
     public record Opened(ExplainableModel model, DetectorOutputs outputs) implements AutoCloseable {
         @Override

@@ -22,10 +22,7 @@ public final class DetectorRefusal {
 
     /** Throws when {@code model} is a detector and {@code targetSpecs} (null: none) are not all detection targets. */
     public static void check(ExplainableModel model, String name, List<String> targetSpecs, Where where) {
-        if (model.output().shape().length != 3) {
-            return;
-        }
-        var recognised = DetectorOutputs.recognise(model.outputs());
+        var recognised = DetectorOpening.recognise(model);
         if (recognised.isEmpty()) {
             return;
         }
