@@ -1,6 +1,8 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.ExplainLoop;
 import org.cam4j.engine.ImageExplainer;
+import org.cam4j.engine.MethodChoice;
 import org.cam4j.engine.Labels;
 import org.cam4j.engine.store.OutputFolder;
 import org.cam4j.engine.store.OutputNames;
@@ -17,7 +19,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Map;
 import org.cam4j.image.Preprocessing;
 import org.cam4j.pipeline.CamResult;
@@ -33,6 +34,7 @@ import org.cam4j.pipeline.Cam;
 import org.cam4j.spi.CamOptions;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.spi.Methods;
+import org.cam4j.targets.Target;
 import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
@@ -199,25 +201,31 @@ final class BenchCommand implements Callable<Integer> {
         OutputFolder out = OutputFolder.create(folder, "--images");
         Map<Path, String> names = OutputNames.assign(files);
         return () -> {
-            int read = 0;
+            AtomicInteger read = new AtomicInteger();
+            List<Target> topClass = List.of(Targets.topClass());
             try (ImagePipeline pipeline = explainer.pipeline(ImageFiles.DEFAULT_MAX_PIXELS)) {
-                for (Iterator<ImagePipeline.Batch> it = pipeline.batches(files, IMAGE_BATCH); it.hasNext(); ) {
-                    ImagePipeline.Batch b = it.next();
-                    read += b.size();
-                    if (b.size() == 0) {
-                        continue;
-                    }
-                    CamResult r = explainer.run(method, options, b.input(), Targets.topClass(b.size()));
-                    for (int i = 0; i < b.size(); i++) {
-                        ImagePipeline.Loaded image = b.loaded().get(i);
-                        Tensor cam = r.cams().slice(i);
-                        Path file = out.file(names.get(image.file()) + "." + format.extension());
-                        pipeline.submit(() -> format.write(file, explainer.overlay(image.image(), cam)));
-                    }
-                }
-                pipeline.finish();
+                new ExplainLoop(explainer, pipeline).run(files, file -> topClass,
+                        List.of(new MethodChoice(method, options)), 1, new ExplainLoop.Results() {
+                            @Override
+                            public void failed(ImagePipeline.Failed failed) {
+                            }
+
+                            @Override
+                            public java.util.function.Consumer<ExplainLoop.Maps> batch(ExplainLoop.Rows rows) {
+                                read.addAndGet(rows.size());
+                                return maps -> {
+                                    for (int i = 0; i < rows.size(); i++) {
+                                        ImagePipeline.Loaded image = rows.image(i);
+                                        Tensor cam = maps.result().cams().slice(i);
+                                        Path file = out.file(names.get(image.file()) + "." + format.extension());
+                                        pipeline.submit(() -> format.write(file,
+                                                explainer.overlay(image.image(), cam)));
+                                    }
+                                };
+                            }
+                        });
             }
-            explained.set(read);
+            explained.set(read.get());
         };
     }
 
@@ -228,8 +236,6 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
     }
-
-    private static final int IMAGE_BATCH = 8;
 
     /** The batch repeated to n images (its first n rows when it has more). */
     private static Tensor replicate(Tensor x, int n) {

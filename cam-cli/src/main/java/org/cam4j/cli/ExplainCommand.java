@@ -2,6 +2,8 @@ package org.cam4j.cli;
 
 import org.cam4j.engine.DefaultModel;
 import org.cam4j.engine.DetectorRefusal;
+import org.cam4j.engine.ExplainLoop;
+import org.cam4j.engine.MethodChoice;
 import org.cam4j.engine.ImageExplainer;
 import org.cam4j.engine.ImageInputs;
 import org.cam4j.engine.Labels;
@@ -22,7 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.Iterator;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.LinkedHashMap;
 import org.cam4j.image.ImageFiles;
 import org.cam4j.pipeline.ImagePipeline;
@@ -46,7 +49,6 @@ import picocli.CommandLine.Spec;
         description = {"Explain images with one or more CAM methods.",
             "With no --model and no --image: the bundled CIFAR-10 ResNet-8 on the bundled dog-and-cat photo."})
 final class ExplainCommand implements Callable<Integer> {
-    private static final int IMAGE_BATCH = 8;
     private static final int MAX_TOP = 1000;
 
     @Spec
@@ -213,19 +215,22 @@ final class ExplainCommand implements Callable<Integer> {
         ArrayNode summary = Yaml.json().createArrayNode();
         List<String> failures = new ArrayList<>();
         List<Path> files = new ArrayList<>(jobs.keySet());
+        List<MethodChoice> methods = chosen.stream().map(m -> new MethodChoice(m, options.get(m))).toList();
         try (ImagePipeline pipeline = explainer.pipeline(overlayArgs.maxPixels)) {
-            for (Iterator<ImagePipeline.Batch> it = pipeline.batches(files, IMAGE_BATCH); it.hasNext(); ) {
-                ImagePipeline.Batch batch = it.next();
-                for (ImagePipeline.Failed f : batch.failed()) {
+            Function<Path, List<Target>> targets = file -> jobs.get(file).stream().map(Job::target).toList();
+            new ExplainLoop(explainer, pipeline).run(files, targets, methods, top, new ExplainLoop.Results() {
+                @Override
+                public void failed(ImagePipeline.Failed f) {
                     failures.add(f.reason());
                     summary.addObject().put("image", shown(f.file(), demo)).put("error", f.reason());
                 }
-                if (batch.size() > 0) {
-                    explainBatch(explainer, pipeline, batch, jobs, names, folder, chosen, options, labels, demo,
-                            summary, stdout);
+
+                @Override
+                public Consumer<ExplainLoop.Maps> batch(ExplainLoop.Rows rows) {
+                    return new WrittenBatch(explainer, pipeline, rows, jobs, names, folder, labels, demo, summary,
+                            stdout);
                 }
-            }
-            pipeline.finish();
+            });
         }
         if (failures.size() == files.size()) {
             throw new RequestException(files.size() == 1 ? failures.get(0) : "none of the " + files.size() + " images"
@@ -243,60 +248,60 @@ final class ExplainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void explainBatch(ImageExplainer explainer, ImagePipeline pipeline, ImagePipeline.Batch batch,
-                              Map<Path, List<Job>> jobs, Map<Path, String> names, OutputFolder folder,
-                              List<CamMethod> chosen, Map<CamMethod, CamOptions> options, Labels labels, boolean demo,
-                              ArrayNode summary, PrintWriter stdout) {
-        // one row per (image, target): an image with several classes repeats its input row
-        List<Integer> rowImage = new ArrayList<>();
-        List<Job> rowJob = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            for (Job j : jobs.get(batch.loaded().get(i).file())) {
-                rowImage.add(i);
-                rowJob.add(j);
-            }
+    /** One batch's overlays (and maps, guided pictures) written behind, and its lines of the summary. */
+    private final class WrittenBatch implements Consumer<ExplainLoop.Maps> {
+        private final ImageExplainer explainer;
+        private final ImagePipeline pipeline;
+        private final ExplainLoop.Rows rows;
+        private final Map<Path, List<Job>> jobs;
+        private final Map<Path, String> names;
+        private final OutputFolder folder;
+        private final Labels labels;
+        private final boolean demo;
+        private final ArrayNode summary;
+        private final PrintWriter stdout;
+        private final List<ObjectNode> lines = new ArrayList<>();
+
+        WrittenBatch(ImageExplainer explainer, ImagePipeline pipeline, ExplainLoop.Rows rows,
+                     Map<Path, List<Job>> jobs, Map<Path, String> names, OutputFolder folder, Labels labels,
+                     boolean demo, ArrayNode summary, PrintWriter stdout) {
+            this.explainer = explainer;
+            this.pipeline = pipeline;
+            this.rows = rows;
+            this.jobs = jobs;
+            this.names = names;
+            this.folder = folder;
+            this.labels = labels;
+            this.demo = demo;
+            this.summary = summary;
+            this.stdout = stdout;
         }
-        Tensor input = Tensor.stack(rowImage.stream().map(i -> batch.loaded().get(i).input()).toList());
-        List<Target> targets = rowJob.stream().map(Job::target).toList();
-        List<ObjectNode> rows = new ArrayList<>();
-        for (CamMethod method : chosen) {
-            CamResult r = explainer.run(method, options.get(method), input, targets);
-            if (rows.isEmpty()) {
-                // a detector's outputs (anchors x columns, explained with detection targets) are no class scores
-                boolean detector = targets.stream().allMatch(Targets::isDetection);
-                List<List<ImageExplainer.Prediction>> preds = explainer.predictions(r.outputs(), detector ? 0 : top);
-                for (int row = 0; row < rowImage.size(); row++) {
-                    Path file = batch.loaded().get(rowImage.get(row)).file();
-                    ObjectNode o = summary.addObject().put("image", shown(file, demo));
-                    ArrayNode p = o.putArray("predictions");
-                    preds.get(row).forEach(x -> p.addObject().put("class", x.index()).put("label", x.label())
-                            .put("probability", x.probability()));
-                    o.putObject("outputs");
-                    rows.add(o);
-                    boolean repeat = row > 0 && rowImage.get(row).equals(rowImage.get(row - 1));
-                    if (!json && !repeat && !detector) {
-                        stdout.println(file.getFileName() + ": " + String.join(", ", preds.get(row).stream()
-                                .map(x -> String.format("%s %.2f", x.label(), x.probability())).toList()));
-                    }
-                }
+
+        @Override
+        public void accept(ExplainLoop.Maps maps) {
+            CamResult r = maps.result();
+            CamMethod method = maps.method().method();
+            List<Target> targets = rows.rows().stream().map(ExplainLoop.Row::target).toList();
+            if (lines.isEmpty()) {
+                summarise(r, targets);
             }
-            for (int row = 0; row < rowImage.size(); row++) {
-                ImagePipeline.Loaded image = batch.loaded().get(rowImage.get(row));
-                Job job = rowJob.get(row);
+            for (int row = 0; row < rows.size(); row++) {
+                ImagePipeline.Loaded image = rows.image(row);
+                Job job = jobs.get(image.file()).get(rows.rows().get(row).place());
                 String name = names.get(image.file()) + "." + OutputFolder.safeName(method.name()) + job.suffix();
                 Path overlay = folder.file(name + "." + overlayArgs.format.extension());
                 Tensor cam = r.cams().slice(row);
                 Target resolved = r.targets().get(row);
                 String label = job.label() != null ? job.label() : TargetNames.targetLabel(resolved, labels);
-                rows.get(row).with("outputs").put(method.name(), overlay.toString());
+                lines.get(row).with("outputs").put(method.name(), overlay.toString());
                 int target = TargetNames.targetClass(resolved);
                 if (target >= 0) {
-                    rows.get(row).put("target", target);
+                    lines.get(row).put("target", target);
                 }
-                rows.get(row).put("targetLabel", label);
+                lines.get(row).put("targetLabel", label);
                 Path npy = saveNpy != null ? folder.file(name + ".npy") : null;
                 if (guided) {
-                    Tensor[] pictures = explainer.guided(input, row, resolved, cam);
+                    Tensor[] pictures = explainer.guided(rows.input(), row, resolved, cam);
                     Path gb = folder.file(name + "_gb.png");
                     Path camGb = folder.file(name + "_cam_gb.png");
                     pipeline.submit(() -> {
@@ -312,6 +317,27 @@ final class ExplainCommand implements Callable<Integer> {
                 });
                 if (!json) {
                     stdout.println("  " + method.name() + " for " + label + " -> " + overlay);
+                }
+            }
+        }
+
+        /** The summary's line per row, with its predictions, printed once per image. */
+        private void summarise(CamResult r, List<Target> targets) {
+            // a detector's outputs (anchors x columns, explained with detection targets) are no class scores
+            boolean detector = targets.stream().allMatch(Targets::isDetection);
+            List<List<ImageExplainer.Prediction>> preds = explainer.predictions(r.outputs(), detector ? 0 : top);
+            for (int row = 0; row < rows.size(); row++) {
+                Path file = rows.image(row).file();
+                ObjectNode o = summary.addObject().put("image", shown(file, demo));
+                ArrayNode p = o.putArray("predictions");
+                preds.get(row).forEach(x -> p.addObject().put("class", x.index()).put("label", x.label())
+                        .put("probability", x.probability()));
+                o.putObject("outputs");
+                lines.add(o);
+                boolean repeat = rows.rows().get(row).place() > 0;
+                if (!json && !repeat && !detector) {
+                    stdout.println(file.getFileName() + ": " + String.join(", ", preds.get(row).stream()
+                            .map(x -> String.format("%s %.2f", x.label(), x.probability())).toList()));
                 }
             }
         }

@@ -8,6 +8,10 @@ import org.cam4j.engine.ImageDetector;
 import org.cam4j.engine.DetectorOpening;
 import org.cam4j.engine.DefaultModel;
 import org.cam4j.engine.DetectorRefusal;
+import org.cam4j.engine.ExplainLoop;
+import org.cam4j.engine.MethodChoice;
+import org.cam4j.engine.MetricScores;
+import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.ImageExplainer;
 import org.cam4j.engine.MethodOptions;
 import org.cam4j.engine.ModelOpening;
@@ -55,6 +59,9 @@ import org.cam4j.spi.CamOptions;
 import org.cam4j.pipeline.CamResult;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.spi.Methods;
+import org.cam4j.metrics.CamMetric;
+import org.cam4j.metrics.Metrics;
+import org.cam4j.pipeline.ImagePipeline;
 import org.cam4j.targets.Target;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
@@ -242,7 +249,12 @@ public final class CamServer implements AutoCloseable {
                         m.description()).put("needs", m.needs().toString()));
                 sendJson(ex, 200, a);
             } else if (method.equals("GET") && path.equals("/api/demo-image")) {
-                send(ex, 200, "image/png", Files.readAllBytes(DefaultModel.image()));
+                // the bundled photo for a classifier; for a detector (?model=ID), the bundled group photo
+                String query = String.valueOf(ex.getRequestURI().getQuery());
+                boolean detector = query.startsWith("model=") && models.containsKey(query.substring(6))
+                        && models.get(query.substring(6)).detection() != null;
+                send(ex, 200, detector ? "image/jpeg" : "image/png", Files.readAllBytes(detector
+                        ? DefaultModel.detectorImage() : DefaultModel.image()));
             } else if (parts.length == 2 && parts[0].equals("requests")) {
                 progress(ex, method, parts[1]);
             } else if (method.equals("POST") && path.equals("/api/explain")) {
@@ -324,7 +336,8 @@ public final class CamServer implements AutoCloseable {
 
     /** What a request asks for, parsed before any work is queued. */
     private record ExplainRequest(byte[] image, Served model, List<CamMethod> methods, List<String> layers,
-                                  List<String> targets, Map<String, String> options, String format, String id) {
+                                  List<String> targets, Map<String, String> options, String format, String id,
+                                  List<String> metrics) {
     }
 
     private void explain(HttpExchange ex) throws IOException {
@@ -398,7 +411,8 @@ public final class CamServer implements AutoCloseable {
                 }
             });
             return request(image, fields.get("model"), split(fields.get("methods")), split(fields.get("layers")),
-                    split(fields.get("targets")), Map.of(), fields.get("format"), fields.get("request_id"));
+                    split(fields.get("targets")), Map.of(), fields.get("format"), fields.get("request_id"),
+                    split(fields.get("metrics")));
         }
         JsonNode root;
         try {
@@ -419,11 +433,12 @@ public final class CamServer implements AutoCloseable {
         root.path("options").fields().forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
         return request(image, root.path("model").asText(null), strings(root.path("methods")),
                 strings(root.path("layers")), strings(root.path("targets")), options, root.path("format").asText(null),
-                root.path("request_id").asText(null));
+                root.path("request_id").asText(null), strings(root.path("metrics")));
     }
 
     private ExplainRequest request(byte[] image, String modelId, List<String> methods, List<String> layers,
-                                   List<String> targets, Map<String, String> options, String format, String id) {
+                                   List<String> targets, Map<String, String> options, String format, String id,
+                                   List<String> metrics) {
         if (image == null || image.length == 0) {
             throw new HttpError(400, "no image: send its file's bytes as \"image\" (base64) or a multipart part"
                     + " named image");
@@ -438,56 +453,104 @@ public final class CamServer implements AutoCloseable {
         if (!requestId.matches("[A-Za-z0-9_-]{1,64}")) {
             throw new HttpError(400, "request_id must be 1-64 letters, digits, '-' or '_'");
         }
-        return new ExplainRequest(image, model, chosen, layers, targets, options, f, requestId);
+        return new ExplainRequest(image, model, chosen, layers, targets, options, f, requestId, metrics);
     }
 
-    /** The explanation of one image, as the CLI computes it. */
+    /**
+     * The explanation of one image, through the engine's loop as {@code cam explain} runs it, with the metrics the
+     * request names computed on each method's map as {@code cam evaluate} does.
+     */
     private ObjectNode compute(ExplainRequest req, Progress progress) {
         Served s = req.model();
         if (s.detection() != null) {
             return detect(req, progress);
         }
-        Preprocessing pre = s.preprocessing();
-        RgbImage photo = ImageFiles.read(req.image(), "the uploaded image", limits.maxPixels(), pre.height(),
-                pre.width());
         List<String> layers = req.layers().isEmpty() ? ModelOpening.layersOrDefault(null, s.settings(), s.model())
                 : req.layers();
         Map<String, String> options = new HashMap<>(req.options());
         float weight = imageWeight(options);
         int batch = org.cam4j.engine.Limits.batchSize(options.getOrDefault("batch_size", "auto"), "options.batch_size");
         CamOptions base = new CamOptions(flag(options, "eigen_smooth"), flag(options, "aug_smooth"), batch, Map.of());
-        options.keySet().removeAll(List.of("image_weight", "batch_size", "eigen_smooth", "aug_smooth"));
+        RoadSettings road = RoadSettings.of(optionalNumber(options, "road_noise"), null,
+                options.containsKey("seed") ? (long) number(options, "seed", null) : null,
+                field -> "options." + field);
+        options.keySet().removeAll(List.of("image_weight", "batch_size", "eigen_smooth", "aug_smooth", "road_noise",
+                "seed"));
         Map<CamMethod, CamOptions> perMethod = MethodOptions.forEach(req.methods(), options, base, "option");
         DetectorRefusal.check(s.model(), "model '" + s.id() + "'", req.targets(), DetectorRefusal.Where.SERVE);
-        ImageExplainer explainer = new ImageExplainer(s.model(), pre, s.labels(), layers, weight);
-        Tensor input = Tensor.stack(List.of(pre.tensor(photo)));
-        List<Target> targets = new ArrayList<>();
-        if (req.targets().isEmpty()) {
-            targets.add(org.cam4j.targets.Targets.topClass());
-        } else {
-            // one rule with the CLI's, except that a request never names a file on the server
-            targets.add(TargetSpecs.parse(req.targets().get(0), s.labels(), s.model().output().valuesPerImage(),
-                    TargetSpecs.Files.REFUSE));
-        }
+        List<CamMetric> metrics = metrics(req.metrics());
+        // one rule with the CLI's, except that a request never names a file on the server
+        Target target = req.targets().isEmpty() ? org.cam4j.targets.Targets.topClass()
+                : TargetSpecs.parse(req.targets().get(0), s.labels(), s.model().output().valuesPerImage(),
+                TargetSpecs.Files.REFUSE);
+        ImageExplainer explainer = new ImageExplainer(s.model(), s.preprocessing(), s.labels(), layers, weight);
         ObjectNode out = JSON.createObjectNode().put("model", s.id());
-        out.putObject("image").put("width", photo.width()).put("height", photo.height());
-        ObjectNode cams = out.putObject("cams");
-        ObjectNode seconds = out.putObject("seconds");
-        for (CamMethod m : req.methods()) {
-            long start = System.nanoTime();
-            CamResult r = explainer.run(m, perMethod.get(m), input, targets);
-            Tensor cam = r.cams().slice(0);
-            if (!out.has("predictions")) {
-                ArrayNode p = out.putArray("predictions");
-                explainer.predictions(r.outputs(), TOP).get(0).forEach(x -> p.addObject().put("class", x.index())
-                        .put("label", x.label()).put("probability", x.probability()));
-                out.put("target", TargetNames.targetLabel(r.targets().get(0), s.labels()));
-            }
-            cams.put(m.name(), encoded(req.format(), cam, () -> explainer.overlay(photo, cam)));
-            seconds.put(m.name(), (System.nanoTime() - start) / 1e9);
-            progress.done.incrementAndGet();
+        ObjectNode cams = JSON.createObjectNode();
+        ObjectNode seconds = JSON.createObjectNode();
+        ObjectNode scores = JSON.createObjectNode();
+        Path upload = Path.of("the uploaded image");
+        List<MethodChoice> methods = req.methods().stream().map(m -> new MethodChoice(m, perMethod.get(m))).toList();
+        try (ImagePipeline pipeline = new ImagePipeline(s.preprocessing(), limits.maxPixels(), 1,
+                file -> req.image())) {
+            new ExplainLoop(explainer, pipeline).run(List.of(upload), file -> List.of(target), methods, TOP,
+                    new ExplainLoop.Results() {
+                        @Override
+                        public void failed(ImagePipeline.Failed failed) {
+                            throw new HttpError(400, failed.reason());
+                        }
+
+                        @Override
+                        public java.util.function.Consumer<ExplainLoop.Maps> batch(ExplainLoop.Rows rows) {
+                            RgbImage photo = rows.image(0).image();
+                            out.putObject("image").put("width", photo.width()).put("height", photo.height());
+                            return maps -> {
+                                CamResult r = maps.result();
+                                String name = maps.method().method().name();
+                                Tensor cam = r.cams().slice(0);
+                                if (!out.has("predictions")) {
+                                    ArrayNode p = out.putArray("predictions");
+                                    explainer.predictions(r.outputs(), TOP).get(0).forEach(x -> p.addObject()
+                                            .put("class", x.index()).put("label", x.label())
+                                            .put("probability", x.probability()));
+                                    out.put("target", TargetNames.targetLabel(r.targets().get(0), s.labels()));
+                                }
+                                cams.put(name, encoded(req.format(), cam, () -> explainer.overlay(photo, cam)));
+                                seconds.put(name, maps.seconds());
+                                ObjectNode methodScores = JSON.createObjectNode();
+                                MetricScores.scores(metrics, explainer, maps.method(), rows.input(), r, road,
+                                        Map.of()).forEach((metric, v) -> methodScores.put(metric, v[0]));
+                                if (!metrics.isEmpty()) {
+                                    scores.set(name, methodScores);
+                                }
+                                progress.done.incrementAndGet();
+                            };
+                        }
+                    });
+        }
+        out.set("cams", cams);
+        out.set("seconds", seconds);
+        if (!metrics.isEmpty()) {
+            out.set("metrics", scores);
         }
         return out;
+    }
+
+    /**
+     * The metrics a request names, {@code all} for every one that needs no ground truth (a request carries none), as
+     * {@code cam evaluate} defaults to; none when it names none.
+     */
+    private static List<CamMetric> metrics(List<String> names) {
+        if (names.equals(List.of("all"))) {
+            return Metrics.registry().all().stream().filter(m -> !m.needsGroundTruth()).toList();
+        }
+        List<CamMetric> metrics = names.stream().distinct().map(Metrics::get).toList();
+        for (CamMetric m : metrics) {
+            if (m.needsGroundTruth()) {
+                throw new HttpError(400, m.name() + " needs ground-truth masks, which cam serve does not take; use"
+                        + " cam evaluate --masks");
+            }
+        }
+        return metrics;
     }
 
     /**
@@ -510,6 +573,9 @@ public final class CamServer implements AutoCloseable {
                 "option");
         if (!req.targets().isEmpty()) {
             throw new HttpError(400, "a detector's request takes no targets: every detection is explained");
+        }
+        if (!req.metrics().isEmpty()) {
+            throw new HttpError(400, "a detector's request takes no metrics: cam evaluate's metrics read class scores");
         }
         List<String> layers = req.layers().isEmpty() ? DetectorOpening.layers(null, s.settings(), s.model())
                 : req.layers();
@@ -560,16 +626,22 @@ public final class CamServer implements AutoCloseable {
     }
 
     /** A number option, or a 400 naming it: "x" was "For input string", a fraction for top_k was cut silently. */
+    /** An option's number, or null when the request does not give it. */
+    private static Double optionalNumber(Map<String, String> options, String key) {
+        return options.containsKey(key) ? number(options, key, null) : null;
+    }
+
     private static double number(Map<String, String> options, String key, String fallback) {
         String v = options.getOrDefault(key, fallback).trim();
+        boolean whole = key.equals("top_k") || key.equals("seed");
         try {
             double d = Double.parseDouble(v);
-            if (!Double.isFinite(d) || key.equals("top_k") && d != Math.rint(d)) {
+            if (!Double.isFinite(d) || whole && d != Math.rint(d)) {
                 throw new NumberFormatException(v);
             }
             return d;
         } catch (NumberFormatException e) {
-            throw new HttpError(400, "options." + key + " must be a " + (key.equals("top_k") ? "whole " : "")
+            throw new HttpError(400, "options." + key + " must be a " + (whole ? "whole " : "")
                     + "number, got '" + v + "'");
         }
     }

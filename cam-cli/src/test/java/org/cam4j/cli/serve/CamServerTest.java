@@ -155,6 +155,49 @@ class CamServerTest {
     }
 
     @Test
+    void metricsAreCamEvaluatesNumbersForEachMethod() throws Exception {
+        start(new CamServer.Limits(8, 120, 1 << 20, 10_000_000));
+        Path photo = CliTestFiles.photo(dir.resolve("photo.png"), 5, 24, 20);
+        HttpResponse<String> r = post(explainJson(photo, "\"GradCAM\", \"EigenCAM\"", ", \"metrics\": [\"all\"]"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode served = JSON.readTree(r.body()).get("metrics");
+        CliRun cli = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--image",
+                photo.toString(), "--method", "GradCAM", "EigenCAM", "--json");
+        assertThat(cli.exit()).as(cli.err()).isZero();
+        JsonNode evaluated = JSON.readTree(cli.out()).get("metrics");
+        List<String> names = new ArrayList<>();
+        evaluated.fieldNames().forEachRemaining(names::add);
+        assertThat(names).contains("ROADCombined", "DropInConfidence", "ROADMostRelevantFirst_p20")
+                .doesNotContain("PointingGame");
+        for (String metric : names) {
+            for (String method : List.of("GradCAM", "EigenCAM")) {
+                assertThat(served.get(method).get(metric).asDouble()).as(metric + " of " + method)
+                        .isCloseTo(evaluated.get(metric).get(method).get(0).asDouble(),
+                                org.assertj.core.data.Offset.offset(1e-9));
+            }
+        }
+        assertThat(served.get("GradCAM").size()).isEqualTo(names.size());
+        // named metrics only; none: no table
+        JsonNode two = JSON.readTree(post(explainJson(photo, "\"GradCAM\"",
+                ", \"metrics\": [\"Complexity\", \"ROADCombined\"]")).body());
+        assertThat(two.get("metrics").get("GradCAM").size()).isEqualTo(2);
+        assertThat(JSON.readTree(post(explainJson(photo, "\"GradCAM\"", "")).body()).has("metrics")).isFalse();
+        String[][] refused = {
+            {"[\"PointingGame\"]", "PointingGame needs ground-truth masks"},
+            {"[\"NoSuchMetric\"]", "NoSuchMetric"},
+        };
+        for (String[] c : refused) {
+            HttpResponse<String> bad = post(explainJson(photo, "\"GradCAM\"", ", \"metrics\": " + c[0]));
+            assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
+            assertThat(JSON.readTree(bad.body()).get("error").asText()).contains(c[1]);
+        }
+        HttpResponse<String> seed = post(explainJson(photo, "\"GradCAM\"",
+                ", \"metrics\": [\"ROADCombined\"], \"options\": {\"seed\": 1.5}"));
+        assertThat(seed.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(seed.body()).get("error").asText()).contains("options.seed must be a whole number");
+    }
+
+    @Test
     void badInputGetsJsonErrors() throws Exception {
         start(new CamServer.Limits(8, 60, 200_000, 10_000_000));
         Path photo = CliTestFiles.photo(dir.resolve("photo.png"), 3, 24, 20);

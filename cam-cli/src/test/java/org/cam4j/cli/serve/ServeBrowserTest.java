@@ -74,6 +74,61 @@ class ServeBrowserTest {
         }
     }
 
+    @Test
+    void thePageShowsCamEvaluatesTableForTheChosenMethods() throws Exception {
+        Path chromium = Chromium.find();
+        assumeTrue(chromium != null, "chromium is not installed (.ci/run installs it)");
+        Path model = DefaultModel.model();
+        try (ExplainableModel opened = Backends.choose(model, null).open(model, ModelOptions.defaults())) {
+            ModelSettings settings = ModelSettings.beside(model);
+            CamServer.Served served = new CamServer.Served("cifar10-resnet8", model, opened, settings,
+                    Labels.read(model.resolveSibling("labels.txt")),
+                    PreprocessingRequest.NONE.resolve(settings, opened, FieldNames.CLI));
+            try (CamServer server = CamServer.start("127.0.0.1", 0, List.of(served),
+                    new CamServer.Limits(8, 60, 1 << 24, 10_000_000))) {
+                String url = "http://127.0.0.1:" + server.port() + "/?methods=GradCAM,EigenCAM&evaluate=1";
+                String dom = "";
+                for (int attempt = 0; attempt < 5 && !dom.contains("data-done=\"2\""); attempt++) {
+                    dom = Chromium.run(chromium, dir, 30000, "--dump-dom", url);
+                }
+                assertThat(dom).contains("data-done=\"2\"").contains("<th>metric</th><th>EigenCAM</th><th>GradCAM</th>")
+                        .contains("<td>ROADCombined</td>").contains("<td>DropInConfidence</td>")
+                        .doesNotContain("PointingGame");
+            }
+        }
+    }
+
+    @Test
+    void thePageDrawsADetectorsBoxesAndShowsTheChosenBoxsMaps() throws Exception {
+        Path chromium = Chromium.find();
+        assumeTrue(chromium != null, "chromium is not installed (.ci/run installs it)");
+        Path model = org.cam4j.testdata.TestFiles.ultraface(dir);
+        ModelSettings settings = ModelSettings.beside(model);
+        try (org.cam4j.engine.DetectorOpening.Opened opened = org.cam4j.engine.DetectorOpening.open(extra ->
+                Backends.choose(model, null).open(model, new ModelOptions("cpu", 0, null, true, extra)), model, "auto");
+             CamServer server = CamServer.start("127.0.0.1", 0, List.of(new CamServer.Served("faces", model,
+                     opened.model(), settings, Labels.read(model.resolveSibling("labels.txt")),
+                     org.cam4j.engine.DetectorOpening.preprocessing(PreprocessingRequest.NONE, settings,
+                             opened.model(), opened.outputs().layout(), FieldNames.CLI), opened.outputs().layout())),
+                     new CamServer.Limits(4, 120, 1 << 23, 10_000_000))) {
+            // a first visit explains the bundled group photo (many faces), opened here on its second face
+            String url = "http://127.0.0.1:" + server.port() + "/?methods=HiResCAM,EigenCAM&box=2";
+            String dom = "";
+            for (int attempt = 0; attempt < 5 && !dom.contains("data-done=\"2\""); attempt++) {
+                dom = Chromium.run(chromium, dir, 30000, "--dump-dom", url);
+            }
+            assertThat(dom).contains("detection(s)").contains("data-done=\"2\"").contains("id=\"boxes\"");
+            java.util.regex.Matcher found = java.util.regex.Pattern.compile("data-detections=\"(\\d+)\"")
+                    .matcher(dom);
+            assertThat(found.find()).as(dom).isTrue();
+            assertThat(Integer.parseInt(found.group(1))).as("faces found").isGreaterThan(2);
+            assertThat(dom).contains("data-chosen=\"1\"").contains("class=\"chosen\">2: face");
+            Path shot = Path.of("target", "serve-detector-page.png").toAbsolutePath();
+            Chromium.run(chromium, dir, 30000, "--window-size=1100,900", "--screenshot=" + shot, url);
+            assertThat(ImageFiles.read(shot).width()).isEqualTo(1100);
+        }
+    }
+
     /** Distinct colours in the overlays' area (right of the controls): many, not a blank page. */
     private static int distinctColours(RgbImage png) {
         Set<Integer> colours = new HashSet<>();

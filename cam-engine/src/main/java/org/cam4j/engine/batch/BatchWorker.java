@@ -4,13 +4,13 @@ import org.cam4j.engine.FieldNames;
 import org.cam4j.engine.TargetSpecs;
 import org.cam4j.image.Preprocessing;
 import org.cam4j.image.RgbImage;
-import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.TargetNames;
 import org.cam4j.engine.store.OutputFolder;
 import org.cam4j.engine.store.OverlayFormat;
 import org.cam4j.engine.RequestException;
 import org.cam4j.engine.DetectorOpening;
 import org.cam4j.engine.DetectorRefusal;
+import org.cam4j.engine.ExplainLoop;
 import org.cam4j.engine.ImageDetector;
 import org.cam4j.engine.ImageExplainer;
 import org.cam4j.engine.Labels;
@@ -32,10 +32,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.cam4j.image.ImageFiles;
 import org.cam4j.model.ExplainableModel;
@@ -56,8 +56,6 @@ import org.cam4j.tensor.Tensor;
  * rerun, or a retried Spark task, duplicates nothing. A bad image is a failed record, not a failed run.
  */
 public final class BatchWorker implements AutoCloseable {
-    private static final int IMAGE_BATCH = 8;
-
     /** What happens to each image, in any thread. */
     public interface Listener {
         /** A finished image's record: explained now, or before (skipped). */
@@ -170,16 +168,17 @@ public final class BatchWorker implements AutoCloseable {
         int top = Math.max(5, targets.values().stream().mapToInt(List::size).max().orElse(1));
         try (ImagePipeline pipeline = new ImagePipeline(explainer.preprocessing(), ImageFiles.DEFAULT_MAX_PIXELS,
                 workers, reader)) {
-            for (Iterator<ImagePipeline.Batch> it = pipeline.batches(todo, IMAGE_BATCH); it.hasNext(); ) {
-                ImagePipeline.Batch batch = it.next();
-                for (ImagePipeline.Failed f : batch.failed()) {
+            new ExplainLoop(explainer, pipeline).run(todo, targets::get, job.methods(), top, new ExplainLoop.Results() {
+                @Override
+                public void failed(ImagePipeline.Failed f) {
                     listener.failed(failure(f.file(), f.reason()));
                 }
-                if (batch.size() > 0) {
-                    explainPart(pipeline, batch, names, targets, top, listener);
+
+                @Override
+                public Consumer<ExplainLoop.Maps> batch(ExplainLoop.Rows rows) {
+                    return new RecordedBatch(pipeline, rows, names, top, listener);
                 }
-            }
-            pipeline.finish();
+            });
         }
     }
 
@@ -290,82 +289,60 @@ public final class BatchWorker implements AutoCloseable {
         return out;
     }
 
-    /** The YAML's evaluate metrics for one method's maps of a batch: per metric name, one value per row. */
-    private Map<String, double[]> evaluate(MethodChoice m, Tensor input, CamResult r) {
-        Map<String, double[]> out = new LinkedHashMap<>();
-        if (job.metrics().isEmpty()) {
-            return out;
-        }
-        BatchConfig.EvaluateSpec spec = job.config().evaluate();
-        RoadSettings road = job.road();
-        try (org.cam4j.pipeline.Cam cam = explainer.cam(m.method(), m.options())) {
-            org.cam4j.metrics.MetricContext context = new org.cam4j.metrics.MetricContext(model, input,
-                    r.cams(), r.targets(), road.percentiles().get(0), road.percentiles(), road.noise(), road.seed(),
-                    cam)
-                    .withOptions(spec.options() == null ? Map.of() : spec.options());
-            for (org.cam4j.metrics.CamMetric metric : job.metrics()) {
-                out.putAll(MetricScores.scores(metric, context));
-            }
-        }
-        return out;
-    }
-
     /**
-     * Explains one batch with every method. The model's outputs (the records' predictions) come with the first
-     * method's CAMs; only top-k targets with k > 1 need them before any CAM, and only then does a plain inference
-     * run first (a top-1 target is resolved inside the CAM's own pass).
+     * One batch's outputs and records. The records' predictions come with the first method's CAMs (or from the
+     * loop's top-k inference); each record is written by the last of the batch's output writes, so a record means
+     * its outputs are in place.
      */
-    private void explainPart(ImagePipeline pipeline, ImagePipeline.Batch batch, Map<Path, String> names,
-                             Map<Path, List<Target>> targets, int top, Listener listener) {
-        Tensor input = batch.input();
-        boolean classesFirst = batch.loaded().stream()
-                .anyMatch(l -> targets.get(l.file()).stream().filter(Targets::isTopClass).count() > 1);
-        List<List<ImageExplainer.Prediction>> first = classesFirst
-                ? explainer.predictions(model.predict(input), top) : null;
-        // one row per (image, target); top-k targets resolve to the k best classes of each image
-        List<Integer> rowImage = new ArrayList<>();
-        List<Target> rowTarget = new ArrayList<>();
-        int[] firstRow = new int[batch.size()];
-        for (int i = 0; i < batch.size(); i++) {
-            List<Target> t = targets.get(batch.loaded().get(i).file());
-            firstRow[i] = rowImage.size();
-            for (int k = 0; k < t.size(); k++) {
-                rowImage.add(i);
-                rowTarget.add(!Targets.isTopClass(t.get(k)) || first == null ? t.get(k)
-                        : new ClassifierOutputTarget(first.get(i).get(k).index()));
+    private final class RecordedBatch implements Consumer<ExplainLoop.Maps> {
+        private final ImagePipeline pipeline;
+        private final ExplainLoop.Rows rows;
+        private final Map<Path, String> names;
+        private final int top;
+        private final Listener listener;
+        private final List<ObjectNode> records = new ArrayList<>();
+        private final int[] firstRow;
+        private final AtomicInteger pending;
+
+        RecordedBatch(ImagePipeline pipeline, ExplainLoop.Rows rows, Map<Path, String> names, int top,
+                      Listener listener) {
+            this.pipeline = pipeline;
+            this.rows = rows;
+            this.names = names;
+            this.top = top;
+            this.listener = listener;
+            this.pending = new AtomicInteger(job.methods().size() * rows.size());
+            this.firstRow = new int[rows.batch().size()];
+            for (int row = rows.size() - 1; row >= 0; row--) {
+                firstRow[rows.rows().get(row).image()] = row;
             }
         }
-        Tensor rowInput = Tensor.stack(rowImage.stream().map(input::slice).toList());
-        List<ObjectNode> records = new ArrayList<>();
-        // the records are written by the last of the batch's output writes: a record means its outputs are in place
-        AtomicInteger pending = new AtomicInteger(job.methods().size() * rowImage.size());
-        Runnable writeRecords = () -> {
-            for (int i = 0; i < batch.size(); i++) {
-                writeRecord(names.get(batch.loaded().get(i).file()), records.get(i));
-                listener.finished(records.get(i), false);
-            }
-        };
-        List<String> formats = job.formats();
-        for (MethodChoice m : job.methods()) {
-            CamResult r = explainer.run(m.method(), m.options(), rowInput, rowTarget);
+
+        @Override
+        public void accept(ExplainLoop.Maps maps) {
+            ImagePipeline.Batch batch = rows.batch();
+            CamResult r = maps.result();
+            MethodChoice m = maps.method();
             if (records.isEmpty()) {
-                List<List<ImageExplainer.Prediction>> rows = first != null ? null
+                List<List<ImageExplainer.Prediction>> predictions = rows.first() != null ? null
                         : explainer.predictions(r.outputs(), top);
                 for (int i = 0; i < batch.size(); i++) {
-                    records.add(record(batch.loaded().get(i).file(), first != null ? first.get(i)
-                            : rows.get(firstRow[i])));
+                    records.add(record(batch.loaded().get(i).file(), rows.first() != null ? rows.first().get(i)
+                            : predictions.get(firstRow[i])));
                 }
             }
-            Map<String, double[]> scores = evaluate(m, rowInput, r);
-            for (int row = 0; row < rowImage.size(); row++) {
-                ImagePipeline.Loaded image = batch.loaded().get(rowImage.get(row));
+            Map<String, double[]> scores = MetricScores.scores(job.metrics(), explainer, m, rows.input(), r,
+                    job.road(), job.config().evaluate() == null || job.config().evaluate().options() == null
+                    ? Map.of() : job.config().evaluate().options());
+            for (int row = 0; row < rows.size(); row++) {
+                ImagePipeline.Loaded image = rows.image(row);
                 int cls = TargetNames.targetClass(r.targets().get(row));
                 // a class by its label; a target of another type (targets.specs) by its type and place in the list
                 String label = cls >= 0 ? labels.name(cls)
-                        : TargetNames.targetLabel(r.targets().get(row), labels) + "-" + (row - firstRow[rowImage.get(row)]);
+                        : TargetNames.targetLabel(r.targets().get(row), labels) + "-" + rows.rows().get(row).place();
                 String name = modelName + "/" + names.get(image.file()) + "."
                         + OutputFolder.safeName(m.method().name() + "." + label);
-                ObjectNode cam = ((ArrayNode) records.get(rowImage.get(row)).get("cams")).addObject()
+                ObjectNode cam = ((ArrayNode) records.get(rows.rows().get(row).image()).get("cams")).addObject()
                         .put("method", m.method().name()).put("class", cls).put("label", label);
                 Tensor map = r.cams().slice(row);
                 if (!scores.isEmpty()) {
@@ -373,13 +350,21 @@ public final class BatchWorker implements AutoCloseable {
                     int at = row;
                     scores.forEach((k, v) -> metricsNode.put(k, v[at]));
                 }
-                Runnable write = outputs(cam, name, formats, () -> explainer.overlay(image.image(), map), map, store);
+                Runnable write = outputs(cam, name, job.formats(), () -> explainer.overlay(image.image(), map), map,
+                        store);
                 pipeline.submit(() -> {
                     write.run();
                     if (pending.decrementAndGet() == 0) {
-                        writeRecords.run();
+                        writeRecords();
                     }
                 });
+            }
+        }
+
+        private void writeRecords() {
+            for (int i = 0; i < rows.batch().size(); i++) {
+                writeRecord(names.get(rows.batch().loaded().get(i).file()), records.get(i));
+                listener.finished(records.get(i), false);
             }
         }
     }
