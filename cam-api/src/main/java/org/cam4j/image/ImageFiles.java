@@ -46,19 +46,47 @@ public final class ImageFiles {
      * model's input), so a huge photo costs memory in proportion to what is used of it.
      */
     public static RgbImage read(Path file, long maxPixels, int minHeight, int minWidth) {
+        return decoded(file, maxPixels, minHeight, minWidth).image();
+    }
+
+    /** {@link #read(Path, long, int, int)} for an image file's bytes (an upload), named {@code name} in messages. */
+    public static RgbImage read(byte[] bytes, String name, long maxPixels, int minHeight, int minWidth) {
+        return decoded(bytes, name, maxPixels, minHeight, minWidth).image();
+    }
+
+    /**
+     * A decoded image with the size of the file's own image: larger than the image when it was decoded
+     * subsampled (over {@link #DECODE_PIXELS}), so that what is found on it can be reported in the file's pixels.
+     */
+    public record Decoded(RgbImage image, int sourceWidth, int sourceHeight) {
+        /** The file's pixels per decoded pixel, horizontally. */
+        public double scaleX() {
+            return (double) sourceWidth / image.width();
+        }
+
+        /** The file's pixels per decoded pixel, vertically. */
+        public double scaleY() {
+            return (double) sourceHeight / image.height();
+        }
+    }
+
+    /** {@link #read(Path, long, int, int)} with the file's own image size. */
+    public static Decoded decoded(Path file, long maxPixels, int minHeight, int minWidth) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("image " + file + " does not exist");
         }
         return decode(file.toFile(), file.toString(), maxPixels, minHeight, minWidth);
     }
 
-    /** {@link #read(Path, long, int, int)} for an image file's bytes (an upload), named {@code name} in messages. */
-    public static RgbImage read(byte[] bytes, String name, long maxPixels, int minHeight, int minWidth) {
+    /** {@link #read(byte[], String, long, int, int)} with the file's own image size. */
+    public static Decoded decoded(byte[] bytes, String name, long maxPixels, int minHeight, int minWidth) {
         return decode(new java.io.ByteArrayInputStream(bytes), name, maxPixels, minHeight, minWidth);
     }
 
-    private static RgbImage decode(Object source, String file, long maxPixels, int minHeight, int minWidth) {
+    private static Decoded decode(Object source, String file, long maxPixels, int minHeight, int minWidth) {
         BufferedImage img;
+        long w;
+        long h;
         try (ImageInputStream in = ImageIO.createImageInputStream(source)) {
             Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator()
                     : ImageIO.getImageReaders(in);
@@ -69,8 +97,8 @@ public final class ImageFiles {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                long w = reader.getWidth(0);
-                long h = reader.getHeight(0);
+                w = reader.getWidth(0);
+                h = reader.getHeight(0);
                 if (w * h > maxPixels) {
                     throw new Refused(String.format(Locale.ROOT, "image %s is %d x %d (%.0f"
                             + " megapixels), above the limit of %.0f megapixels; raise it with --max-pixels", file,
@@ -94,7 +122,7 @@ public final class ImageFiles {
             throw new IllegalArgumentException("image " + file + " is too large to decode in this JVM's memory;"
                     + " lower --max-pixels or give Java more memory (CAM4J_JAVA_OPTS=-Xmx...)");
         }
-        return fromImage(img);
+        return new Decoded(fromImage(img), (int) w, (int) h);
     }
 
     /** Decoded images larger than this many pixels are subsampled (16 megapixels, 192 MB as floats). */

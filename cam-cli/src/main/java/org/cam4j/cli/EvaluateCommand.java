@@ -1,6 +1,7 @@
 package org.cam4j.cli;
 
 import org.cam4j.engine.FieldNames;
+import org.cam4j.engine.GroundTruth;
 import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.RequestException;
 import org.cam4j.engine.DefaultModel;
@@ -229,68 +230,8 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         org.cam4j.image.Preprocessing pre = preprocessingArgs.resolve(settings, model);
         List<Path> files = ImageInputs.expand(inputs.images, Path.of("")).stream().distinct().toList();
-        Map<String, List<double[]>> boxLines = new java.util.HashMap<>();
-        if (boxes != null) {
-            try {
-                for (String line : java.nio.file.Files.readAllLines(boxes)) {
-                    String[] c = line.split(",");
-                    if (line.isBlank() || c[0].trim().equals("image")) {
-                        continue;
-                    }
-                    if (c.length != 5) {
-                        throw new RequestException(boxes + ": expected image,x0,y0,x1,y1 per line, got '" + line + "'");
-                    }
-                    boxLines.computeIfAbsent(c[0].trim(), k -> new ArrayList<>()).add(new double[] {
-                        Double.parseDouble(c[1].trim()), Double.parseDouble(c[2].trim()),
-                        Double.parseDouble(c[3].trim()), Double.parseDouble(c[4].trim())});
-                }
-            } catch (java.io.IOException | NumberFormatException e) {
-                throw new RequestException("cannot read --boxes " + boxes + " (" + e.getMessage() + ")");
-            }
-        }
-        List<Tensor> rows = new ArrayList<>();
-        for (Path f : files) {
-            org.cam4j.image.RgbImage mask;
-            if (masks != null) {
-                Path m = findMask(f);
-                mask = org.cam4j.image.ImageFiles.read(m);
-            } else {
-                org.cam4j.image.RgbImage photo = org.cam4j.image.ImageFiles.read(f);
-                List<double[]> b = boxLines.get(f.getFileName().toString());
-                if (b == null) {
-                    throw new RequestException(boxes + " has no box for image " + f.getFileName());
-                }
-                Tensor px = Tensor.zeros(photo.height(), photo.width(), 3);
-                for (double[] box : b) {
-                    for (int y = Math.max(0, (int) box[1]); y < Math.min(photo.height(), Math.ceil(box[3])); y++) {
-                        for (int x = Math.max(0, (int) box[0]); x < Math.min(photo.width(), Math.ceil(box[2])); x++) {
-                            for (int c = 0; c < 3; c++) {
-                                px.put((y * photo.width() + x) * 3 + c, 1f);
-                            }
-                        }
-                    }
-                }
-                mask = new org.cam4j.image.RgbImage(px);
-            }
-            Tensor g = pre.geometry(mask).pixels();
-            Tensor out = Tensor.zeros(g.dim(0), g.dim(1));
-            for (int p = 0; p < out.size(); p++) {
-                out.put(p, (g.at(p * 3) + g.at(p * 3 + 1) + g.at(p * 3 + 2)) / 3 > 0.5f ? 1f : 0f);
-            }
-            rows.add(out);
-        }
-        return Tensor.stack(rows);
-    }
-
-    private Path findMask(Path image) {
-        String stem = OutputNames.base(image);
-        try (var list = java.nio.file.Files.list(masks)) {
-            return list.filter(p -> OutputNames.base(p).equals(stem) && org.cam4j.image.ImageFiles.isImage(p))
-                    .findFirst().orElseThrow(() -> new RequestException("no mask for image " + image.getFileName() + " in "
-                            + masks + " (masks are named as their images)"));
-        } catch (java.io.IOException e) {
-            throw new RequestException("cannot list --masks " + masks + " (" + e.getMessage() + ")");
-        }
+        return masks != null ? GroundTruth.fromMasks(files, masks, pre, FieldNames.CLI)
+                : GroundTruth.fromBoxes(files, boxes, pre, FieldNames.CLI);
     }
 
     /** The batch: --input as is, or the images preprocessed for the model (at most 256 at once). */

@@ -190,6 +190,41 @@ class DetectCommandTest {
     }
 
     @Test
+    void aPhotoOverSixteenMegapixelsGetsBoxesInItsOwnPixels() throws Exception {
+        // the photo 8x (22 megapixels, decoded subsampled by 2, so as the photo 4x) and the photo 4x: the same
+        // pixels reach the model, and the large photo's boxes are the small one's doubled
+        java.awt.image.BufferedImage photo = javax.imageio.ImageIO.read(ultraface.resolveSibling("1.jpg").toFile());
+        Path x4 = enlarged(photo, 4, dir.resolve("x4.bmp"));
+        Path x8 = enlarged(photo, 8, dir.resolve("x8.bmp"));
+        JsonNode small = JSON.readTree(ok("detect", "--model", ultraface.toString(), "--image", x4.toString(),
+                "--json", "--out", dir.resolve("x4").toString()).out()).get("images").get(0).get("detections");
+        JsonNode large = JSON.readTree(ok("detect", "--model", ultraface.toString(), "--image", x8.toString(),
+                "--json", "--out", dir.resolve("x8").toString()).out()).get("images").get(0).get("detections");
+        assertThat(large.size()).isEqualTo(small.size()).isGreaterThan(2);
+        for (int k = 0; k < large.size(); k++) {
+            for (int c = 0; c < 4; c++) {
+                assertThat(large.get(k).get("box").get(c).asDouble()).as("box %d coordinate %d", k, c)
+                        .isCloseTo(2 * small.get(k).get("box").get(c).asDouble(),
+                                org.assertj.core.data.Offset.offset(0.03));
+            }
+        }
+        Files.deleteIfExists(x8);
+    }
+
+    /** The photo enlarged {@code factor} times by repeating pixels, written as BMP (fast, lossless). */
+    private static Path enlarged(java.awt.image.BufferedImage photo, int factor, Path file) throws Exception {
+        java.awt.image.BufferedImage big = new java.awt.image.BufferedImage(photo.getWidth() * factor,
+                photo.getHeight() * factor, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        java.awt.Graphics2D g = big.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
+                java.awt.RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+        g.drawImage(photo, 0, 0, big.getWidth(), big.getHeight(), null);
+        g.dispose();
+        javax.imageio.ImageIO.write(big, "bmp", file.toFile());
+        return file;
+    }
+
+    @Test
     void noDetectionIsAMessageAndAnOverlayWithoutBoxes() {
         Path out = dir.resolve("none");
         CliRun r = ok("detect", "--model", ultraface.toString(), "--image", ultraface.resolveSibling("13.jpg")

@@ -111,6 +111,42 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void groundTruthThatCannotBeRightIsRefused() throws Exception {
+        Path model = CliTestFiles.cnn(dir);
+        Path photos = Files.createDirectories(dir.resolve("photos"));
+        CliTestFiles.photo(photos.resolve("a.png"), 1, 32, 32);
+        Path masks = Files.createDirectories(dir.resolve("masks"));
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        Tensor white = Tensor.zeros(16, 16, 3);
+        for (int i = 0; i < white.size(); i++) {
+            white.put(i, 255);
+        }
+        org.cam4j.image.ImageFiles.writePng(masks.resolve("a.png"), white);
+        org.cam4j.image.ImageFiles.writePng(empty.resolve("a.png"), Tensor.zeros(32, 32, 3));
+        String[][] cases = {
+            {"--masks", masks.toString(), "is 16 x 16 but image"},
+            {"--masks", empty.toString(), "has no object pixel"},
+            {"--boxes", Files.writeString(dir.resolve("inverted.csv"), "a.png,20,0,10,32\n").toString(),
+                "is empty or inverted"},
+            {"--boxes", Files.writeString(dir.resolve("flat.csv"), "a.png,0,5,32,5\n").toString(),
+                "is empty or inverted"},
+            {"--boxes", Files.writeString(dir.resolve("outside.csv"), "a.png,40,40,50,50\n").toString(),
+                "has no object pixel"},
+            {"--boxes", Files.writeString(dir.resolve("nan.csv"), "a.png,NaN,0,10,10\n").toString(),
+                "is not a pixel"},
+            {"--boxes", dir.resolve("none.csv").toString(), "--boxes " + dir.resolve("none.csv") + " does not exist"},
+        };
+        for (String[] c : cases) {
+            CliRun r = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--image",
+                    photos.toString(), "--metric", "PointingGame", c[0], c[1], "--out", dir.resolve("eval").toString());
+            assertThat(r.exit()).as(c[2]).isEqualTo(2);
+            assertThat(r.err()).as(c[2]).contains(c[2]);
+            assertThat(r.err().strip().lines()).hasSize(1);
+            assertThat(Files.exists(dir.resolve("eval").resolve("evaluation.json"))).isFalse();
+        }
+    }
+
+    @Test
     void badInputIsOneLine() throws Exception {
         Path model = CliTestFiles.cnn(dir);
         Path photo = CliTestFiles.photo(dir.resolve("p.png"), 1, 20, 20);

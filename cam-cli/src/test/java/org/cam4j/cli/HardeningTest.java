@@ -229,6 +229,18 @@ class HardeningTest {
     }
 
     @Test
+    void modelRandomizationOverSeveralStagesStaysFinite() throws Exception {
+        // randomised BatchNormalization variances made the bundled model's output NaN from two stages on
+        for (String stages : List.of("1", "2", "4")) {
+            CliRun r = ok("evaluate", "--metric", "ModelRandomization", "--metric-option", "stages=" + stages,
+                    "--method", "GradCAM", "--json");
+            double v = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out()).get("metrics")
+                    .get("ModelRandomization").get("GradCAM").get(0).asDouble();
+            assertThat(v).as("stages=" + stages).isBetween(-1.0, 1.0);
+        }
+    }
+
+    @Test
     void nonFiniteInputsAreAnError() throws Exception {
         Tensor x = Tensor.zeros(1, 3, 16, 16);
         x.put(5, Float.NaN);

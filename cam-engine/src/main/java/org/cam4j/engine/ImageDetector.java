@@ -78,25 +78,34 @@ public final class ImageDetector {
         return layers;
     }
 
-    /** One photo as the model saw it and what it found there. */
-    public record Found(RgbImage photo, InputGeometry geometry, Tensor input, List<Detection> detections) {
+    /**
+     * One photo as the model saw it and what it found there; {@code decoded} says the size of the photo's file
+     * (larger than {@code photo} when it was decoded subsampled), in which boxes are reported.
+     */
+    public record Found(RgbImage photo, ImageFiles.Decoded decoded, InputGeometry geometry, Tensor input,
+                        List<Detection> detections) {
     }
 
     /** A photo decoded and laid out as the model's input, or the one-line reason it could not be read. */
-    public record Prepared(Path file, RgbImage photo, InputGeometry geometry, Tensor input, String error) {
+    public record Prepared(Path file, ImageFiles.Decoded decoded, InputGeometry geometry, Tensor input,
+                           String error) {
+        public RgbImage photo() {
+            return decoded == null ? null : decoded.image();
+        }
     }
 
     /** Decodes (from {@code reader}'s bytes when given) and resizes or letterboxes one photo; never throws. */
     public Prepared prepare(Path file, String shown, long maxPixels, java.util.function.Function<Path, byte[]> reader) {
         try {
-            RgbImage photo = reader == null ? ImageFiles.read(file, maxPixels, 1, 1)
-                    : ImageFiles.read(reader.apply(file), shown, maxPixels, 1, 1);
+            ImageFiles.Decoded decoded = reader == null ? ImageFiles.decoded(file, maxPixels, 1, 1)
+                    : ImageFiles.decoded(reader.apply(file), shown, maxPixels, 1, 1);
+            RgbImage photo = decoded.image();
             int h = preprocessing.height();
             int w = preprocessing.width();
             InputGeometry geometry = letterbox ? InputGeometry.letterbox(photo.width(), photo.height(), w, h)
                     : InputGeometry.resize(photo.width(), photo.height(), w, h);
             Tensor input = Tensor.stack(List.of(preprocessing.tensor(geometry.letterboxed(photo))));
-            return new Prepared(file, photo, geometry, input, null);
+            return new Prepared(file, decoded, geometry, input, null);
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             return new Prepared(file, null, null, null, String.valueOf(e.getMessage()).lines().findFirst()
                     .orElse(""));
@@ -114,11 +123,18 @@ public final class ImageDetector {
     /** Runs the model on a prepared photo and post-processes its output. */
     public Found detect(Prepared p) {
         Tensor out = model.predict(p.input()).slice(0);
-        return new Found(p.photo(), p.geometry(), p.input(), postProcessing.detect(out, layout));
+        return new Found(p.photo(), p.decoded(), p.geometry(), p.input(), postProcessing.detect(out, layout));
     }
 
-    /** A detection's box in the photo's pixels. */
+    /** A detection's box in the pixels of the photo's file (x1, y1, x2, y2). */
     public double[] photoBox(Found f, Detection d) {
+        double[] box = decodedBox(f, d);
+        return new double[] {box[0] * f.decoded().scaleX(), box[1] * f.decoded().scaleY(),
+            box[2] * f.decoded().scaleX(), box[3] * f.decoded().scaleY()};
+    }
+
+    /** A detection's box in the pixels of the decoded photo, where overlays are drawn. */
+    private double[] decodedBox(Found f, Detection d) {
         return f.geometry().toPhoto(inputBox(f, d));
     }
 
@@ -200,7 +216,7 @@ public final class ImageDetector {
     /** The overlay of a photo-sized CAM with the given detections drawn and captioned. */
     public Tensor overlay(Found f, Tensor photoCam, List<Detection> shown) {
         Tensor picture = Overlay.showCamOnImage(f.photo().pixels(), photoCam, imageWeight);
-        return BoxDrawing.draw(picture, shown.stream().map(d -> new BoxDrawing.LabeledBox(photoBox(f, d),
+        return BoxDrawing.draw(picture, shown.stream().map(d -> new BoxDrawing.LabeledBox(decodedBox(f, d),
                 String.format(java.util.Locale.ROOT, "%s %.2f", label(d), d.score()))).toList());
     }
 }

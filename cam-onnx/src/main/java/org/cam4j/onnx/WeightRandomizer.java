@@ -15,9 +15,12 @@ import org.cam4j.onnx.graph.OnnxGraph;
 import org.cam4j.onnx.graph.TensorFacts;
 
 /**
- * The model-randomisation sanity check's rewrite: the float initializers (weights and biases) of the last
- * {@code layers} nodes that have any, in graph order from the output, replaced by N(0, sigma) values, sigma the
- * original tensor's standard deviation (0.05 for a constant tensor).
+ * The model-randomisation sanity check's rewrite: the learned weights of the last {@code layers} layers, in graph
+ * order from the output, replaced by N(0, sigma) values, sigma the original tensor's standard deviation (0.05 for a
+ * constant tensor). Layers are the nodes with learned weights ({@link #LAYERS}: convolutions, linear layers,
+ * normalisations); their weights are their float initializers, a MatMul's bias (the Add after it) included, but not
+ * BatchNormalization's running mean and variance (statistics of the data: a random variance can be negative, and
+ * the model's output NaN), and never the constants of other nodes (a Resize's scales, a normalising Mul's factor).
  */
 final class WeightRandomizer {
     private WeightRandomizer() {
@@ -30,14 +33,21 @@ final class WeightRandomizer {
         ModelProto model = graph.model();
         List<NodeProto> parameterised = new ArrayList<>();
         for (NodeProto n : model.getGraph().getNodeList()) {
-            if (n.getInputList().stream().anyMatch(i -> isFloatWeight(graph.initializer(i)))) {
+            if (LAYERS.contains(n.getOpType()) && !weights(n, graph).isEmpty()) {
                 parameterised.add(n);
             }
         }
         Set<String> randomise = new HashSet<>();
         for (int k = Math.max(0, parameterised.size() - layers); k < parameterised.size(); k++) {
-            parameterised.get(k).getInputList().stream().filter(i -> isFloatWeight(graph.initializer(i)))
-                    .forEach(randomise::add);
+            NodeProto layer = parameterised.get(k);
+            randomise.addAll(weights(layer, graph));
+            if (layer.getOpType().equals("MatMul")) {
+                for (NodeProto next : graph.consumers(layer.getOutput(0))) {
+                    if (next.getOpType().equals("Add")) {
+                        randomise.addAll(weights(next, graph));
+                    }
+                }
+            }
         }
         Random random = new Random(seed);
         ModelProto.Builder b = model.toBuilder();
@@ -65,6 +75,17 @@ final class WeightRandomizer {
             g.setInitializer(i, t.toBuilder().clearFloatData().setRawData(ByteString.copyFrom(bytes.array())));
         }
         return b.build();
+    }
+
+    /** The node types whose float initializers are learned weights. */
+    private static final Set<String> LAYERS = Set.of("Conv", "ConvTranspose", "Gemm", "MatMul",
+            "BatchNormalization", "LayerNormalization", "InstanceNormalization", "GroupNormalization");
+
+    /** A node's learned weights: its float initializers, BatchNormalization's scale and bias only. */
+    private static List<String> weights(NodeProto n, OnnxGraph graph) {
+        List<String> inputs = n.getOpType().equals("BatchNormalization")
+                ? n.getInputList().subList(1, Math.min(3, n.getInputCount())) : n.getInputList();
+        return inputs.stream().filter(i -> isFloatWeight(graph.initializer(i))).toList();
     }
 
     private static boolean isFloatWeight(TensorProto t) {

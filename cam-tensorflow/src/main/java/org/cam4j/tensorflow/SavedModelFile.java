@@ -32,6 +32,9 @@ record SavedModelFile(GraphDef graph, String input, String output, String checkp
                       String filenameTensor, String initOp) {
     static final String SAVED_MODEL = "saved_model.pb";
     private static final String INIT_OP = "__saved_model_init_op";
+    /** The ops that hold a variable whose value lives in the checkpoint ({@code variables/}). */
+    private static final java.util.Set<String> VARIABLE_OPS = java.util.Set.of("VarHandleOp", "VariableV2",
+            "Variable");
 
     static boolean isSavedModel(Path path) {
         return Files.isDirectory(path) && Files.isRegularFile(path.resolve(SAVED_MODEL));
@@ -78,6 +81,14 @@ record SavedModelFile(GraphDef graph, String input, String output, String checkp
         String output = single(signature.getOutputsMap(), "output", dir, signatureName);
         Path variables = dir.resolve("variables").resolve("variables");
         boolean hasVariables = Files.isRegularFile(dir.resolve("variables").resolve("variables.index"));
+        long variableNodes = meta.getGraphDef().getNodeList().stream()
+                .filter(n -> VARIABLE_OPS.contains(n.getOp())).count();
+        if (!hasVariables && variableNodes > 0) {
+            // without its checkpoint the graph runs with uninitialised weights and fails inside TensorFlow
+            throw new IllegalArgumentException(dir + " has no variables/variables.index, but its graph holds "
+                    + variableNodes + " variables; copy the whole SavedModel folder (saved_model.pb with its"
+                    + " variables/ folder)");
+        }
         String restore = meta.hasSaverDef() && hasVariables ? meta.getSaverDef().getRestoreOpName() : null;
         String filename = meta.hasSaverDef() && hasVariables ? meta.getSaverDef().getFilenameTensorName() : null;
         boolean init = meta.getGraphDef().getNodeList().stream().anyMatch(n -> n.getName().equals(INIT_OP));

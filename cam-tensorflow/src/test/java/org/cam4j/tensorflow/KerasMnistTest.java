@@ -64,6 +64,19 @@ class KerasMnistTest {
     }
 
     @Test
+    void aSavedModelCopiedWithoutItsVariablesIsAOneLineError(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path bare = Files.createDirectories(dir.resolve("bare"));
+        Files.copy(model.resolve("saved_model.pb"), bare.resolve("saved_model.pb"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TensorFlowBackend().open(bare,
+                org.cam4j.model.ModelOptions.defaults()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("has no variables/variables.index, but its graph holds")
+                .hasMessageContaining("copy the whole SavedModel folder")
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(e.getMessage().lines()).hasSize(1));
+    }
+
+    @Test
     void scoresTheTestDigitsAndGradCamLooksAtThem() throws Exception {
         byte[] px = MnistDigits.images(digits, DIGITS);
         int[] labels = MnistDigits.labels(digits, DIGITS);

@@ -589,7 +589,7 @@ public final class CamServer implements AutoCloseable {
         }
         ImageDetector.Found found = detector.detect(prepared);
         ObjectNode out = JSON.createObjectNode().put("model", s.id()).put("task", "detection");
-        out.putObject("image").put("width", found.photo().width()).put("height", found.photo().height());
+        out.putObject("image").put("width", found.decoded().sourceWidth()).put("height", found.decoded().sourceHeight());
         ArrayNode detections = out.putArray("detections");
         List<ObjectNode> boxCams = new ArrayList<>();
         for (Detection d : found.detections()) {
