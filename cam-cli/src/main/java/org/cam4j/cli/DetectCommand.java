@@ -214,13 +214,13 @@ final class DetectCommand implements Callable<Integer> {
                 write(writer, folder, base, () -> detector.overlay(found, cam, detections), cam, files);
                 continue;
             }
-            Tensor cams = detector.cams(method, options.get(method), found, true, renormalize);
-            for (int k = 0; k < detections.size(); k++) {
-                Tensor cam = detector.onPhoto(found, cams.slice(k));
+            // box by box as computed: the maps of one model run at a time are in memory, however many boxes
+            detector.forEachCam(method, options.get(method), found, true, renormalize, (map, k) -> {
+                Tensor cam = detector.onPhoto(found, map);
                 List<Detection> drawn = List.of(detections.get(k));
                 write(writer, folder, base + ".box" + k, () -> detector.overlay(found, cam, drawn), cam,
                         boxFiles.get(k));
-            }
+            });
             if (detections.isEmpty()) {
                 // nothing to explain box by box: the photo with no boxes, so the run still shows what it saw
                 write(writer, folder, base, () -> detector.overlay(found, Tensor.zeros(found.photo().height(),

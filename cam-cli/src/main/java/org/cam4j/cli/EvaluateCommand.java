@@ -1,7 +1,7 @@
 package org.cam4j.cli;
 
 import org.cam4j.engine.FieldNames;
-import org.cam4j.engine.GroundTruth;
+import org.cam4j.engine.evaluation.GroundTruth;
 import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.RequestException;
 import org.cam4j.engine.DefaultModel;

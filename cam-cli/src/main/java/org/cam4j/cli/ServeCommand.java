@@ -60,7 +60,8 @@ final class ServeCommand implements Callable<Integer> {
     int timeout;
 
     @Option(names = "--send-timeout", defaultValue = "20", paramLabel = "S", description = "Seconds a client may"
-            + " take to send a request's headers and body; then the connection is closed. Default: ${DEFAULT-VALUE}.")
+            + " take to send a request's body after its headers (then a 408); the whole request is cut off at twice"
+            + " that. Default: ${DEFAULT-VALUE}.")
     int sendTimeout;
 
     @Option(names = "--max-request-mb", defaultValue = "32", paramLabel = "MB",

@@ -190,6 +190,51 @@ class DetectCommandTest {
     }
 
     @Test
+    void perBoxMapsOfSixHundredBoxesFitInAQuarterGigabyteOfHeap() throws Exception {
+        // every box's map used to be held at once: 600 boxes needed more than a gigabyte of heap. (This test's
+        // process, on the test class path, also found ONNX Runtime's native start-up overflowing the default 1 MB
+        // stack of the main thread: exit 139, see LargeStack.)
+        Path out = dir.resolve("many");
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(javaBin.toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                CamCli.class.getName(), "detect", "--model", ultraface.toString(), "--image",
+                ultraface.resolveSibling("1.jpg").toString(), "--per-box", "--top-k", "600", "--score-threshold",
+                "0.05", "--iou", "0.9", "--method", "GradCAM", "--out", out.toString())
+                .redirectErrorStream(true).start();
+        String printed = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("exit of cam detect, which printed: %s", printed).isZero();
+        assertThat(printed).contains("1.jpg: 600 detection(s)");
+        try (var files = Files.list(out)) {
+            assertThat(files.filter(f -> f.getFileName().toString().matches("1\\.GradCAM\\.box\\d+\\.png")))
+                    .hasSize(600);
+        }
+    }
+
+    @Test
+    void boxByBoxMapsAreTheMapsOfOneRunOverEveryBox() {
+        try (DetectorOpening.Opened opened = open()) {
+            ImageDetector detector = detector(opened);
+            ImageDetector.Found found = detector.detect(detector.prepare(ultraface.resolveSibling("1.jpg"), "1.jpg",
+                    ImageFiles.DEFAULT_MAX_PIXELS, null));
+            assertThat(found.detections().size()).isGreaterThan(ImageDetector.BOXES_PER_RUN);
+            Tensor chunked = detector.cams(Methods.get("GradCAM"), CamOptions.defaults(), found, true, false);
+            try (org.cam4j.pipeline.Cam cam = new org.cam4j.pipeline.Cam(opened.model(), Methods.get("GradCAM"),
+                    DetectorOpening.layers(null, ModelSettings.beside(ultraface), opened.model()),
+                    CamOptions.defaults())) {
+                List<Tensor> rows = new ArrayList<>();
+                List<org.cam4j.targets.Target> targets = new ArrayList<>();
+                for (org.cam4j.detection.Detection d : found.detections()) {
+                    rows.add(found.input().slice(0));
+                    targets.add(new org.cam4j.targets.DetectionScoreTarget(opened.outputs().layout(), d.anchor(),
+                            d.label()));
+                }
+                Tensor all = cam.compute(Tensor.stack(rows), targets).cams();
+                assertThat(chunked.maxAbsDiff(all)).isLessThan(1e-5f);
+            }
+        }
+    }
+
+    @Test
     void aPhotoOverSixteenMegapixelsGetsBoxesInItsOwnPixels() throws Exception {
         // the photo 8x (22 megapixels, decoded subsampled by 2, so as the photo 4x) and the photo 4x: the same
         // pixels reach the model, and the large photo's boxes are the small one's doubled

@@ -164,12 +164,42 @@ public final class ImageDetector {
         return asked && !method.needs().isEmpty();
     }
 
+    /** Detections explained per model run when each has its own map, so memory stays flat in their number. */
+    public static final int BOXES_PER_RUN = 8;
+
     /**
      * CAMs over the model input (rows x H x W): with {@code perBox} one row per detection (its own score), else one
-     * row for all detections together.
+     * row for all detections together. Holds every map at once: {@link #forEachCam} does not.
      */
     public Tensor cams(CamMethod method, CamOptions options, Found f, boolean perBox, boolean renormalize) {
+        List<Tensor> maps = new ArrayList<>();
+        forEachCam(method, options, f, perBox, renormalize, (map, k) -> maps.add(map));
+        return maps.isEmpty() ? Tensor.zeros(0, preprocessing.height(), preprocessing.width()) : Tensor.stack(maps);
+    }
+
+    /**
+     * Each CAM over the model input (H x W) with its index, in order: with {@code perBox} one per detection,
+     * computed {@value #BOXES_PER_RUN} detections per model run and handed on before the next run, else one for all
+     * detections together.
+     */
+    public void forEachCam(CamMethod method, CamOptions options, Found f, boolean perBox, boolean renormalize,
+                           java.util.function.ObjIntConsumer<Tensor> sink) {
         List<Detection> found = f.detections();
+        if (!perBox) {
+            sink.accept(camsOf(method, options, f, found, false, renormalize).slice(0), 0);
+            return;
+        }
+        for (int from = 0; from < found.size(); from += BOXES_PER_RUN) {
+            Tensor part = camsOf(method, options, f, found.subList(from, Math.min(found.size(),
+                    from + BOXES_PER_RUN)), true, renormalize);
+            for (int k = 0; k < part.dim(0); k++) {
+                sink.accept(part.slice(k), from + k);
+            }
+        }
+    }
+
+    private Tensor camsOf(CamMethod method, CamOptions options, Found f, List<Detection> found, boolean perBox,
+                          boolean renormalize) {
         List<Target> targets = new ArrayList<>();
         List<Tensor> rows = new ArrayList<>();
         if (perBox) {

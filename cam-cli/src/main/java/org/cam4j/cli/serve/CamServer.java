@@ -175,14 +175,16 @@ public final class CamServer implements AutoCloseable {
     }
 
     /**
-     * Bounds the time a client may take to send a request (headers and body), after which the JDK's server closes
-     * the connection: idle sockets, slow senders and a Content-Length longer than the body would otherwise hold a
-     * thread each until the server froze. The JDK reads this setting once per JVM, when its first server starts, so
-     * a value set before (with {@code -Dsun.net.httpserver.maxReqTime}) is kept.
+     * Bounds the time a client may take to send a request, after which the JDK's server closes the connection: idle
+     * sockets, slow senders and a Content-Length longer than the body would otherwise hold a thread each until the
+     * server froze. A body gets {@code seconds} from its headers and then a 408 ({@link BodyReader}); the whole
+     * request twice that before the connection is closed (headers that never end get no answer: the JDK's server
+     * calls no handler before them). The JDK reads this setting once per JVM, when its first server starts, so a
+     * value set before (with {@code -Dsun.net.httpserver.maxReqTime}) is kept.
      */
     private static void sendTimeLimit(int seconds) {
         if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-            System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(seconds));
+            System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(2L * seconds));
         }
     }
 
@@ -214,6 +216,8 @@ public final class CamServer implements AutoCloseable {
     private void page(HttpExchange ex) throws IOException {
         try {
             guard.check(ex);
+        } catch (BodyReader.Answered e) {
+            // the client got its 408 while its body was awaited
         } catch (HttpError e) {
             error(ex, e.status, e.getMessage());
             return;
@@ -267,6 +271,8 @@ public final class CamServer implements AutoCloseable {
             } else {
                 error(ex, 404, "no API endpoint " + method + " " + path + "; see the README's 'cam serve' section");
             }
+        } catch (BodyReader.Answered e) {
+            // the client got its 408 while its body was awaited
         } catch (HttpError e) {
             error(ex, e.status, e.getMessage());
         } catch (IllegalArgumentException | RequestException | UnsupportedOperationException
@@ -398,7 +404,7 @@ public final class CamServer implements AutoCloseable {
             throw new HttpError(413, "request of " + length + " bytes is larger than the limit of " + limits.maxBody()
                     + " (--max-request-mb)");
         }
-        byte[] body = readLimited(ex.getRequestBody(), limits.maxBody());
+        byte[] body = BodyReader.read(ex, limits.sendSeconds(), in -> readLimited(in, limits.maxBody()));
         String type = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type"));
         Map<String, String> fields = new HashMap<>();
         byte[] image;
@@ -600,13 +606,12 @@ public final class CamServer implements AutoCloseable {
         for (CamMethod m : req.methods()) {
             long start = System.nanoTime();
             boolean perBox = ImageDetector.perBox(m, true);
-            Tensor maps = detector.cams(m, perMethod.get(m), found, perBox, false);
-            for (int k = 0; k < maps.dim(0); k++) {
-                Tensor photoCam = detector.onPhoto(found, maps.slice(k));
+            detector.forEachCam(m, perMethod.get(m), found, perBox, false, (map, k) -> {
+                Tensor photoCam = detector.onPhoto(found, map);
                 List<Detection> drawn = perBox ? List.of(found.detections().get(k)) : found.detections();
                 (perBox ? boxCams.get(k) : cams).put(m.name(), encoded(req.format(), photoCam,
                         () -> detector.overlay(found, photoCam, drawn)));
-            }
+            });
             seconds.put(m.name(), (System.nanoTime() - start) / 1e9);
             progress.done.incrementAndGet();
         }

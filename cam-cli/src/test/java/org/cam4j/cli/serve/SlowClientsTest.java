@@ -67,4 +67,37 @@ class SlowClientsTest {
             }
         }
     }
+
+    @Test
+    void aBodyThatStopsArrivingGetsA408WithinTheSendTimeout() throws Exception {
+        Path model = CliTestFiles.cnn(dir);
+        try (ExplainableModel opened = Backends.choose(model, null).open(model, ModelOptions.defaults());
+             CamServer server = CamServer.start("127.0.0.1", 0, List.of(new CamServer.Served("cnn", model, opened,
+                     ModelSettings.none(), Labels.none(), PreprocessingRequest.NONE.resolve(ModelSettings.none(),
+                     opened, FieldNames.CLI))), new CamServer.Limits(8, 60, 1 << 20, 10_000_000, 2));
+             Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(15_000);
+            long start = System.nanoTime();
+            s.getOutputStream().write(("POST /api/explain HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type:"
+                    + " application/json\r\nContent-Length: 1000\r\n\r\n{\"image\": \"").getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            byte[] answer = new byte[4096];
+            int n = s.getInputStream().read(answer);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            String text = new String(answer, 0, Math.max(0, n), StandardCharsets.ISO_8859_1);
+            assertThat(text).startsWith("HTTP/1.1 408");
+            // the body of the answer may come in a second read
+            if (!text.contains("--send-timeout")) {
+                n = s.getInputStream().read(answer);
+                text += new String(answer, 0, Math.max(0, n), StandardCharsets.ISO_8859_1);
+            }
+            assertThat(text).contains("did not arrive within 2 s of its headers (--send-timeout)");
+            assertThat(seconds).as("answered at the limit, not before").isGreaterThan(1.5);
+            // the server still answers others
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + server.port() + "/api/models")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+        }
+    }
 }

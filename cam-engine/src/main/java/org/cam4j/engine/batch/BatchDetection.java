@@ -75,39 +75,40 @@ public final class BatchDetection {
             detector.describe(found, d, listed.addObject());
         }
         ArrayNode cams = record.putArray("cams");
-        List<Runnable> writes = new java.util.ArrayList<>();
-        for (MethodChoice m : methods) {
-            boolean perBox = ImageDetector.perBox(m.method(), Boolean.TRUE.equals(spec.perBox()));
-            Tensor maps = detector.cams(m.method(), m.options(), found, perBox,
-                    Boolean.TRUE.equals(spec.renormalize()));
-            String base = model + "/" + name + "." + OutputFolder.safeName(m.method().name());
-            for (int k = 0; k < maps.dim(0); k++) {
-                Tensor cam = detector.onPhoto(found, maps.slice(k));
-                List<Detection> drawn = perBox ? List.of(boxes.get(k)) : boxes;
-                String file = perBox ? base + ".box" + k : base;
-                ObjectNode entry = cams.addObject().put("method", m.method().name()).put("label", perBox
-                        ? "box" + k + " " + detector.label(boxes.get(k)) : "all detections");
-                writes.add(BatchWorker.outputs(entry, file, formats, () -> detector.overlay(found, cam, drawn), cam,
-                        store));
-            }
-        }
         Runnable writeRecord = () -> {
             records.accept(name, record);
             listener.finished(record, false);
         };
-        if (writes.isEmpty()) {
+        // each map is written as soon as it is computed (memory flat in the number of boxes); the record by the
+        // last write, so a record means its outputs are in place
+        int total = 0;
+        for (MethodChoice m : methods) {
+            total += ImageDetector.perBox(m.method(), Boolean.TRUE.equals(spec.perBox())) ? boxes.size() : 1;
+        }
+        if (total == 0) {
             writer.submit(writeRecord);
             return;
         }
-        java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger(
-                writes.size());
-        for (Runnable w : writes) {
-            writer.submit(() -> {
-                w.run();
-                if (pending.decrementAndGet() == 0) {
-                    writeRecord.run();
-                }
-            });
+        java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger(total);
+        for (MethodChoice m : methods) {
+            boolean perBox = ImageDetector.perBox(m.method(), Boolean.TRUE.equals(spec.perBox()));
+            String base = model + "/" + name + "." + OutputFolder.safeName(m.method().name());
+            detector.forEachCam(m.method(), m.options(), found, perBox, Boolean.TRUE.equals(spec.renormalize()),
+                    (map, k) -> {
+                        Tensor cam = detector.onPhoto(found, map);
+                        List<Detection> drawn = perBox ? List.of(boxes.get(k)) : boxes;
+                        String file = perBox ? base + ".box" + k : base;
+                        ObjectNode entry = cams.addObject().put("method", m.method().name()).put("label", perBox
+                                ? "box" + k + " " + detector.label(boxes.get(k)) : "all detections");
+                        Runnable write = BatchWorker.outputs(entry, file, formats,
+                                () -> detector.overlay(found, cam, drawn), cam, store);
+                        writer.submit(() -> {
+                            write.run();
+                            if (pending.decrementAndGet() == 0) {
+                                writeRecord.run();
+                            }
+                        });
+                    });
         }
     }
 }

@@ -21,9 +21,11 @@ import org.cam4j.tensor.Tensor;
  * session.
  */
 public final class OrtRunner implements AutoCloseable {
-    /** ONNX Runtime's own log stays quiet: failures reach the user as one-line errors that quote it. */
-    private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment(
-            ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "cam4j");
+    /**
+     * ONNX Runtime's own log stays quiet: failures reach the user as one-line errors that quote it. Its native
+     * library is loaded and initialised on a large-stack thread ({@link LargeStack}).
+     */
+    private static final OrtEnvironment ENV = LargeStack.environment();
 
     static {
         NativeLibraryFolder.removeAtExit();
@@ -33,7 +35,7 @@ public final class OrtRunner implements AutoCloseable {
 
     public OrtRunner(byte[] model, ModelOptions options) {
         try (OrtSession.SessionOptions so = sessionOptions(options)) {
-            this.session = ENV.createSession(model, so);
+            this.session = LargeStack.call(() -> ENV.createSession(model, so), OrtException.class);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
         }
@@ -71,7 +73,8 @@ public final class OrtRunner implements AutoCloseable {
             for (Map.Entry<String, Tensor> in : inputs.entrySet()) {
                 feeds.put(in.getKey(), onnxTensor(in.getValue()));
             }
-            try (OrtSession.Result result = outputs.isEmpty() ? session.run(feeds) : session.run(feeds, outputs)) {
+            try (OrtSession.Result result = LargeStack.call(() -> outputs.isEmpty() ? session.run(feeds)
+                    : session.run(feeds, outputs), OrtException.class)) {
                 Map<String, Tensor> out = new LinkedHashMap<>();
                 for (Map.Entry<String, OnnxValue> e : result) {
                     out.put(e.getKey(), toTensor((OnnxTensor) e.getValue()));
@@ -92,7 +95,7 @@ public final class OrtRunner implements AutoCloseable {
             for (Map.Entry<String, Tensor> in : inputs.entrySet()) {
                 feeds.put(in.getKey(), onnxTensor(in.getValue()));
             }
-            try (OrtSession.Result result = session.run(feeds)) {
+            try (OrtSession.Result result = LargeStack.call(() -> session.run(feeds), OrtException.class)) {
                 Map<String, Probed> out = new HashMap<>();
                 for (Map.Entry<String, OnnxValue> e : result) {
                     if (!(e.getValue() instanceof OnnxTensor t)) {

@@ -1,4 +1,4 @@
-package org.cam4j.engine;
+package org.cam4j.engine.evaluation;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.cam4j.engine.FieldNames;
+import org.cam4j.engine.RequestException;
 import org.cam4j.engine.store.OutputNames;
 import org.cam4j.image.ImageFiles;
 import org.cam4j.image.Preprocessing;
