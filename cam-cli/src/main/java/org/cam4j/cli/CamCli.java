@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "cam", mixinStandardHelpOptions = true, versionProvider = CamCli.Version.class,
         description = "Class Activation Maps (Grad-CAM and family) for ONNX image models.",
-        subcommands = {ExplainCommand.class, DetectCommand.class, BatchCommand.class, MethodsCommand.class, BackendsCommand.class,
+        subcommands = {ExplainCommand.class, DetectCommand.class, SegmentCommand.class, BatchCommand.class, MethodsCommand.class, BackendsCommand.class,
                 LayersCommand.class, ExportCommand.class, ProbeCommand.class, BenchCommand.class, DffCommand.class,
                 EvaluateCommand.class, MetricsCommand.class, ServeCommand.class},
         exitCodeListHeading = "%nExit codes:%n",

@@ -48,6 +48,24 @@ public final class ExplainLoop {
     public record Maps(MethodChoice method, CamResult result, double seconds) {
     }
 
+    /**
+     * Each image's targets, from the image and, when the rule reads them, the model's outputs for it (a segmenter's
+     * mask is taken from its own output); an image without targets has no rows.
+     */
+    public interface TargetRule {
+        List<Target> targets(ImagePipeline.Loaded image, Tensor outputs);
+
+        /** Whether {@link #targets} reads the outputs (one plain inference of the batch first). */
+        default boolean readsOutputs() {
+            return false;
+        }
+
+        /** The targets of each file, whatever the outputs. */
+        static TargetRule byFile(Function<Path, List<Target>> targets) {
+            return (image, outputs) -> targets.apply(image.file());
+        }
+    }
+
     /** Where a door takes the loop's results, on the loop's thread, in image order. */
     public interface Results {
         /** An image that could not be read. */
@@ -72,6 +90,11 @@ public final class ExplainLoop {
      */
     public void run(List<Path> files, Function<Path, List<Target>> targets, List<MethodChoice> methods, int top,
                     Results results) {
+        run(files, TargetRule.byFile(targets), methods, top, results);
+    }
+
+    /** {@link #run(List, Function, List, int, Results)} with targets that may come from the model's outputs. */
+    public void run(List<Path> files, TargetRule targets, List<MethodChoice> methods, int top, Results results) {
         for (Iterator<ImagePipeline.Batch> it = pipeline.batches(files, IMAGE_BATCH); it.hasNext(); ) {
             ImagePipeline.Batch batch = it.next();
             batch.failed().forEach(results::failed);
@@ -84,6 +107,9 @@ public final class ExplainLoop {
 
     private void explain(Rows rows, List<MethodChoice> methods, Results results) {
         java.util.function.Consumer<Maps> sink = results.batch(rows);
+        if (rows.size() == 0) {
+            return;
+        }
         List<Target> targets = rows.rows().stream().map(Row::target).toList();
         for (MethodChoice m : methods) {
             long start = System.nanoTime();
@@ -93,12 +119,16 @@ public final class ExplainLoop {
     }
 
     /** One row per (image, target); an image's top-k targets become its k best classes. */
-    private Rows rows(ImagePipeline.Batch batch, Function<Path, List<Target>> targets, int top) {
+    private Rows rows(ImagePipeline.Batch batch, TargetRule targets, int top) {
         Tensor input = batch.input();
-        List<List<Target>> perImage = batch.loaded().stream().map(l -> targets.apply(l.file())).toList();
+        Tensor outputs = targets.readsOutputs() ? explainer.model().predict(input) : null;
+        List<List<Target>> perImage = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            perImage.add(targets.targets(batch.loaded().get(i), outputs == null ? null : outputs.slice(i)));
+        }
         boolean classesFirst = perImage.stream().anyMatch(t -> t.stream().filter(Targets::isTopClass).count() > 1);
-        List<List<ImageExplainer.Prediction>> first = classesFirst
-                ? explainer.predictions(explainer.model().predict(input), top) : null;
+        List<List<ImageExplainer.Prediction>> first = classesFirst ? explainer.predictions(outputs != null ? outputs
+                : explainer.model().predict(input), top) : null;
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             List<Target> t = perImage.get(i);
@@ -107,6 +137,7 @@ public final class ExplainLoop {
                         : new ClassifierOutputTarget(first.get(i).get(k).index())));
             }
         }
-        return new Rows(batch, rows, Tensor.stack(rows.stream().map(r -> input.slice(r.image())).toList()), first);
+        Tensor rowInput = rows.isEmpty() ? null : Tensor.stack(rows.stream().map(r -> input.slice(r.image())).toList());
+        return new Rows(batch, rows, rowInput, first);
     }
 }

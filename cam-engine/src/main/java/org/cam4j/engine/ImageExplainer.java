@@ -51,6 +51,10 @@ public final class ImageExplainer {
         return layers;
     }
 
+    public Labels labels() {
+        return labels;
+    }
+
     public record Prediction(int index, String label, double probability) {
     }
 

@@ -18,6 +18,16 @@ final class Elementwise {
         return out;
     }
 
+    /** |a| * b. */
+    static Tensor absProduct(Tensor a, Tensor b) {
+        a.requireShape(b.shape());
+        Tensor out = Tensor.zeros(a.shape());
+        for (int i = 0; i < out.size(); i++) {
+            out.put(i, Math.abs(a.at(i)) * b.at(i));
+        }
+        return out;
+    }
+
     /** max(x, 0) as a copy. */
     static Tensor relu(Tensor x) {
         Tensor out = x.copy();

@@ -3,6 +3,7 @@ package org.cam4j.methods;
 import com.google.auto.service.AutoService;
 import java.util.List;
 import java.util.Set;
+import org.cam4j.math.EigenProjection;
 import org.cam4j.spi.CamContext;
 import org.cam4j.spi.LayerData;
 import org.cam4j.spi.CamMethod;
@@ -10,10 +11,11 @@ import org.cam4j.model.Capability;
 import org.cam4j.tensor.Tensor;
 
 /**
- * Seg-Eigen-CAM (Chung and Ying, Applied Sciences 2025, doi:10.3390/app15137562): the gradient-weighted activations
- * g * A, channel-centred, projected on their first principal component. In the reference this is the same
- * computation as EigenGradCAM's ({@code get_2d_projection(grads * activations)}); it is kept under its own name so
- * that the reference's method list maps one to one. Sign: see {@link org.cam4j.math.EigenProjection}.
+ * Seg-Eigen-CAM (Chung and Ying, Applied Sciences 2025, doi:10.3390/app15137562, Eq. 10-13): the activations
+ * weighted by the absolute gradients, |g| * A (negative gradients count as much as positive ones: a pixel-wise
+ * weight, not Grad-CAM's signed average), channel-centred, projected on their first principal component, with the
+ * sign that makes the entry of largest magnitude positive (the paper's sign correction: flipped when |min| > |max|,
+ * which is {@link org.cam4j.math.EigenProjection}'s rule).
  */
 @AutoService(CamMethod.class)
 public final class SegEigenCam implements CamMethod {
@@ -44,6 +46,6 @@ public final class SegEigenCam implements CamMethod {
 
     @Override
     public Tensor camImage(LayerData layer, CamContext context) {
-        return new EigenGradCam().camImage(layer, context);
+        return EigenProjection.project(Elementwise.absProduct(layer.requireGradients(), layer.activations()));
     }
 }

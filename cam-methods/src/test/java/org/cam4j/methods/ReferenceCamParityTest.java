@@ -201,7 +201,7 @@ class ReferenceCamParityTest {
 
     /**
      * Per image, |Pearson r| between the reference's SegEigenCAM low-res map and the projection of the manifest's own
-     * recorded activations x gradients (token layers folded as the manifest's reshape says: leading tokens dropped,
+     * recorded activations x |gradients| (token layers folded as the manifest's reshape says: leading tokens dropped,
      * a square grid). Where it is below 1, the reference computed its map from other tensors than it recorded.
      */
     private static double[] recordedProjectionAgreement(ParityManifest manifest, JsonNode entry) {
@@ -211,7 +211,7 @@ class ReferenceCamParityTest {
         Tensor g = folded(Npy.read(manifest.file(m.get("gradient").asText())));
         Tensor product = Tensor.zeros(a.shape());
         for (int k = 0; k < a.size(); k++) {
-            product.put(k, a.at(k) * g.at(k));
+            product.put(k, a.at(k) * Math.abs(g.at(k)));
         }
         Tensor projection = org.cam4j.math.EigenProjection.project(product);
         Tensor reference = Npy.read(manifest.file(entry.get("lowres_pre_relu_file").asText())).slice(0);

@@ -205,7 +205,8 @@ public final class OnnxModel implements ExplainableModel, HeadForward, SecondOrd
         needed.add(output.name());
         sessions.ensureFacts(needed, x);
         List<String> views = tensors.stream().map(this::viewOf).toList();
-        List<String> extra = new ArrayList<>(cuts);
+        // the model input, a cut when a head needs its shape, is at hand already
+        List<String> extra = new ArrayList<>(cuts.stream().filter(c -> !graph.isGraphInput(c)).toList());
         views.stream().filter(v -> !tensors.contains(v) && !extra.contains(v)).forEach(extra::add);
         Map<String, Tensor> feeds = new HashMap<>();
         feeds.put(input.name(), x);
@@ -218,6 +219,8 @@ public final class OnnxModel implements ExplainableModel, HeadForward, SecondOrd
             OrtRunner runner = sessions.get("acts|" + tensors, () -> withOutputs(tensors, extra));
             out = sessions.run(runner, feeds, Set.of());
         }
+        out = new HashMap<>(out);
+        out.putIfAbsent(input.name(), x);
         return result(layers, tensors, views, out, gradients, cuts);
     }
 

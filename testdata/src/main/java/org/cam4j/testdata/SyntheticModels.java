@@ -3,6 +3,7 @@ package org.cam4j.testdata;
 import static org.cam4j.testdata.OnnxModelBuilder.f;
 import static org.cam4j.testdata.OnnxModelBuilder.i;
 import static org.cam4j.testdata.OnnxModelBuilder.ints;
+import static org.cam4j.testdata.OnnxModelBuilder.s;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 
@@ -14,6 +15,8 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 public final class SyntheticModels {
     /** Name of the CNN's suggested target layer (the residual block's output, 8 x 8 x 8). */
     public static final String CNN_LAYER = "block_out";
+    /** Name of the segmenter's suggested target layer (8 channels at 8 x 8, before its 1 x 1 classifier). */
+    public static final String SEGMENTER_LAYER = "seg_features";
     /** Name of the token model's target layer (the LayerNormalization before attention, 1 + 4 x 4 tokens). */
     public static final String TOKEN_LAYER = "ln_1";
 
@@ -41,6 +44,43 @@ public final class SyntheticModels {
         b.node("Gemm", "logits", new String[] {flat, b.random("fc.w", 0.5f, 0, 5, 8), b.random("fc.b", 0.1f, 0, 5)},
                 i("transB", 1));
         b.output("logits", -1, 5);
+        return b.build();
+    }
+
+    /**
+     * N x 3 x 16 x 16 input to N x 3 x 16 x 16 class logits: conv, ReLU, max pooling, conv
+     * ({@link #SEGMENTER_LAYER}), a 1 x 1 classifier, and a bilinear Resize back to the input's size, its sizes
+     * computed from the input's shape as torchvision's segmentation models export them (Shape, Slice, Cast to float,
+     * Mul, Cast to int64, Concat): shape arithmetic in int64 and float that is no image data.
+     */
+    public static ModelProto segmenter(long seed) {
+        return segmenter(seed, 3);
+    }
+
+    /** {@link #segmenter(long)} with {@code classes} output maps; one class gives a single map of logits. */
+    public static ModelProto segmenter(long seed, int classes) {
+        OnnxModelBuilder b = new OnnxModelBuilder(17, seed);
+        b.input("input", -1, 3, 16, 16);
+        String c1 = b.node("Conv", "seg_conv1", new String[] {"input", b.random("seg1.w", 0.3f, 0, 8, 3, 3, 3),
+                b.random("seg1.b", 0.1f, 0, 8)}, ints("pads", 1, 1, 1, 1));
+        String r1 = b.node("Relu", "seg_relu1", new String[] {c1});
+        String p1 = b.node("MaxPool", "seg_pool", new String[] {r1}, ints("kernel_shape", 2, 2), ints("strides", 2, 2));
+        String c2 = b.node("Conv", "seg_conv2", new String[] {p1, b.random("seg2.w", 0.2f, 0, 8, 8, 3, 3),
+                b.random("seg2.b", 0.1f, 0, 8)}, ints("pads", 1, 1, 1, 1));
+        String features = b.node("Relu", SEGMENTER_LAYER, new String[] {c2});
+        String low = b.node("Conv", "seg_classifier", new String[] {features, b.random("cls.w", 0.5f, 0, classes, 8, 1,
+                1), b.random("cls.b", 0.1f, 0, classes)});
+        String inputShape = b.node("Shape", "seg_input_shape", new String[] {"input"});
+        String hw = b.node("Slice", "seg_hw", new String[] {inputShape, b.longs("seg_s2", 2), b.longs("seg_e4", 4)});
+        String hwFloat = b.node("Cast", "seg_hw_float", new String[] {hw}, i("to", 1));
+        String scaled = b.node("Mul", "seg_hw_scaled", new String[] {hwFloat, b.floats("seg_one", new float[] {1f})});
+        String hwLong = b.node("Cast", "seg_hw_long", new String[] {scaled}, i("to", 7));
+        String nc = b.node("Slice", "seg_nc", new String[] {b.node("Shape", "seg_low_shape", new String[] {low}),
+                b.longs("seg_s0", 0), b.longs("seg_e2", 2)});
+        String sizes = b.node("Concat", "seg_sizes", new String[] {nc, hwLong}, i("axis", 0));
+        b.node("Resize", "logits", new String[] {low, "", "", sizes}, s("mode", "linear"),
+                s("coordinate_transformation_mode", "half_pixel"));
+        b.output("logits", -1, classes, 16, 16);
         return b.build();
     }
 

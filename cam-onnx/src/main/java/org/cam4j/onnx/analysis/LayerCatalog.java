@@ -12,7 +12,10 @@ import org.cam4j.model.LayerInfo;
  * The candidate target layers of a probed graph: every spatial map (N x C x h x w, h and w > 1) and token sequence
  * on the way to the output, in graph order, one of them suggested: the last spatial map before global pooling (a
  * CNN; pools that keep the size, as VGG's adaptive pooling of a 7 x 7 map, do not count), or for transformers the
- * input of the last attention block: the last LayerNormalization output that still feeds a Softmax.
+ * input of the last attention block: the last LayerNormalization output that still feeds a Softmax. A model whose
+ * output is itself a map (a segmenter) gets the last map of features before its head: at least
+ * {@value #MIN_FEATURE_CHANNELS} channels and more than the output has (the head's class maps, their resizing and
+ * fusion come after it).
  */
 public final class LayerCatalog {
     private LayerCatalog() {
@@ -26,7 +29,7 @@ public final class LayerCatalog {
                                          long batch) {
         Reachability builder = new Reachability(graph, output);
         Set<String> reach = builder.ancestors(output);
-        String suggested = suggested(graph, facts, probed, reach, builder);
+        String suggested = suggested(graph, facts, probed, reach, builder, output);
         List<LayerInfo> out = new ArrayList<>();
         for (NodeProto n : graph.nodes()) {
             String t = n.getOutputCount() > 0 ? n.getOutput(0) : "";
@@ -46,9 +49,14 @@ public final class LayerCatalog {
         return out;
     }
 
+    /** Channels a segmenter's suggested feature map has at least. */
+    static final int MIN_FEATURE_CHANNELS = 16;
+
     private static String suggested(OnnxGraph graph, TensorFacts facts, Set<String> probed, Set<String> reach,
-                                    Reachability builder) {
+                                    Reachability builder, String output) {
         List<NodeProto> nodes = graph.nodes();
+        long[] out = probed.contains(output) ? facts.shape(output) : new long[0];
+        boolean mapOutput = out.length == 4 && out[2] > 1 && out[3] > 1;
         String lastSpatial = null;
         for (NodeProto n : nodes) {
             String t = n.getOutputCount() > 0 ? n.getOutput(0) : "";
@@ -56,8 +64,10 @@ public final class LayerCatalog {
                 long[] s = facts.shape(t);
                 boolean identityPool = n.getOpType().endsWith("Pool") && probed.contains(n.getInput(0))
                         && java.util.Arrays.equals(facts.shape(n.getInput(0)), s);
+                boolean features = !mapOutput || !t.equals(output) && s.length == 4
+                        && s[1] >= Math.max(MIN_FEATURE_CHANNELS, out[1] + 1);
                 if (s.length == 4 && s[2] > 1 && s[3] > 1 && !n.getOpType().equals("LayerNormalization")
-                        && !identityPool) {
+                        && !identityPool && features) {
                     lastSpatial = t;
                 }
             }

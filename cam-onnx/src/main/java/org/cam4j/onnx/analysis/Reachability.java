@@ -22,6 +22,8 @@ public final class Reachability {
     private final Map<List<String>, List<NodeProto>> paths = new ConcurrentHashMap<>();
     private final Map<Set<String>, Set<String>> descendants = new ConcurrentHashMap<>();
 
+    private final Map<Set<String>, Set<String>> valueDescendants = new ConcurrentHashMap<>();
+
     public Reachability(OnnxGraph graph, String output) {
         this.graph = graph;
         this.output = output;
@@ -128,6 +130,34 @@ public final class Reachability {
     public Set<String> structuralDescendants(Set<String> sources) {
         return descendants.computeIfAbsent(Set.copyOf(sources), this::computeDescendants);
     }
+
+    /**
+     * Tensors computed from the values of {@code sources}: {@link #structuralDescendants} without what only their
+     * shapes decide (the outputs of Shape and Size, and what is computed from those alone, such as the sizes a
+     * segmentation head resizes to).
+     */
+    public Set<String> valueDescendants(Set<String> sources) {
+        return valueDescendants.computeIfAbsent(Set.copyOf(sources), this::computeValueDescendants);
+    }
+
+    private Set<String> computeValueDescendants(Set<String> sources) {
+        Set<String> out = new HashSet<>(sources);
+        for (NodeProto n : graph.nodes()) {
+            if (SHAPE_OPS.contains(n.getOpType())) {
+                continue;
+            }
+            for (String in : n.getInputList()) {
+                if (out.contains(in)) {
+                    out.addAll(n.getOutputList());
+                    break;
+                }
+            }
+        }
+        return Set.copyOf(out);
+    }
+
+    /** Ops whose output depends on the shape of their input, not on its values. */
+    private static final Set<String> SHAPE_OPS = Set.of("Shape", "Size");
 
     private Set<String> computeDescendants(Set<String> sources) {
         Set<String> out = new HashSet<>(sources);

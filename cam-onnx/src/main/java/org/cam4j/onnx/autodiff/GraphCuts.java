@@ -52,7 +52,8 @@ public final class GraphCuts {
 
     /**
      * The tensors a head graph from {@code layer} takes besides the layer itself: those its nodes read that are
-     * computed from the model input without passing through the layer (a transformer's residual stream).
+     * computed from the model input's values without passing through the layer (a transformer's residual stream),
+     * and the model input itself when the head needs its shape.
      */
     public List<String> cutTensors(String layer) {
         return headPlan(layer).cut;
@@ -91,7 +92,10 @@ public final class GraphCuts {
         Set<String> fromLayer = reach.structuralDescendants(Set.of(layer));
         Set<String> inputs = new HashSet<>();
         graph.inputs().forEach(v -> inputs.add(v.getName()));
-        Set<String> fromInput = reach.structuralDescendants(inputs);
+        // what only the input's shape decides (a segmentation head's resize sizes: Shape, Gather, Cast, Mul) is
+        // computed in the head again, from the input fed as a cut tensor, not cut: it is not batch-major, and often
+        // not float
+        Set<String> fromInput = reach.valueDescendants(inputs);
         Set<String> nodes = new HashSet<>();
         List<String> cut = new ArrayList<>();
         List<String> stack = new ArrayList<>(List.of(output));
