@@ -31,7 +31,7 @@ public final class SegEigenCam implements CamMethod {
 
     @Override
     public String description() {
-        return "first principal component of gradients x activations";
+        return "first principal component of |gradients| x activations (segmentation)";
     }
 
     @Override
