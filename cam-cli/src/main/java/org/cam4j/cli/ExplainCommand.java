@@ -86,6 +86,11 @@ final class ExplainCommand implements Callable<Integer> {
     @Mixin
     TargetArgs targetArgs = new TargetArgs();
 
+    @Option(names = "--embedding-output", paramLabel = "NAME", description = {"Explain this tensor as the model's"
+            + " output: an embedding (pooled features before the classifier, or another output), for similarity",
+        "targets (--concept-image). Default: the model's first output."})
+    String embeddingOutput;
+
     @Option(names = "--aug-smooth", description = "Average over flips and brightness changes (6 passes).")
     boolean augSmooth;
 
@@ -129,13 +134,15 @@ final class ExplainCommand implements Callable<Integer> {
         boolean demo = npyInput == null && (inputs == null || inputs.images == null);
         List<Path> images = npyInput != null ? List.of() : demo ? List.of(DefaultModel.image())
                 : ImageInputs.expand(inputs.images, Path.of(""));
-        try (ExplainableModel model = modelArgs.open()) {
+        try (ExplainableModel model = embeddingOutput == null ? modelArgs.open()
+                : modelArgs.open(Map.of(org.cam4j.model.ModelOptions.OUTPUTS, embeddingOutput))) {
             DetectorRefusal.check(model, modelArgs.path().toString(), targetArgs.specs, DetectorRefusal.Where.EXPLAIN);
             ModelSettings settings = modelArgs.settings();
             Labels labels = modelArgs.labels(targetArgs.labelsFile, settings);
             List<String> targetLayers = ModelOpening.layersOrDefault(layers, settings, model);
             ImageExplainer explainer = new ImageExplainer(model,
                     preprocessingArgs.resolve(settings, model), labels, targetLayers, overlayArgs.imageWeight);
+            targetArgs.embedding = explainer::embedding;
             if (npyInput != null) {
                 return explainTensor(explainer, Npy.read(npyInput), chosen, options, labels, Path.of(saveNpy), stdout);
             }
@@ -325,7 +332,9 @@ final class ExplainCommand implements Callable<Integer> {
         private void summarise(CamResult r, List<Target> targets) {
             // a detector's outputs (anchors x columns, explained with detection targets) are no class scores
             boolean detector = targets.stream().allMatch(Targets::isDetection);
-            List<List<ImageExplainer.Prediction>> preds = explainer.predictions(r.outputs(), detector ? 0 : top);
+            // an embedding's values are no class scores either
+            List<List<ImageExplainer.Prediction>> preds = explainer.predictions(r.outputs(),
+                    detector || embeddingOutput != null ? 0 : top);
             for (int row = 0; row < rows.size(); row++) {
                 Path file = rows.image(row).file();
                 ObjectNode o = summary.addObject().put("image", shown(file, demo));
@@ -335,7 +344,7 @@ final class ExplainCommand implements Callable<Integer> {
                 o.putObject("outputs");
                 lines.add(o);
                 boolean repeat = rows.rows().get(row).place() > 0;
-                if (!json && !repeat && !detector) {
+                if (!json && !repeat && !detector && embeddingOutput == null) {
                     stdout.println(file.getFileName() + ": " + String.join(", ", preds.get(row).stream()
                             .map(x -> String.format("%s %.2f", x.label(), x.probability())).toList()));
                 }

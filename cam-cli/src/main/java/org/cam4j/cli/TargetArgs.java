@@ -20,14 +20,22 @@ final class TargetArgs {
 
     @Option(names = "--target", arity = "1..*", paramLabel = "TYPE:SPEC", description = {"Targets of any type, per"
             + " image (or one for all): class:281, softmax:281, binary:1, raw, rest:281, segmentation:CLASS:mask.npy,",
-        "similarity:concept.npy, or a plugin's type."})
+        "similarity:concept.npy, similarity-image:PHOTO, or a plugin's type."})
     List<String> specs;
+
+    @Option(names = "--concept-image", paramLabel = "PHOTO", description = {"Explain the similarity to this photo's"
+            + " embedding (the model's output for it, see --embedding-output): the reference's",
+        "SimilarityToConceptTarget as its embeddings tutorial builds it; the same as --target similarity-image:PHOTO."})
+    Path conceptImage;
 
     @Option(names = "--labels", paramLabel = "FILE", description = "Class names: ImageNet JSON index or one per line.")
     Path labelsFile;
 
+    /** A photo to the model's output for it, for similarity-image targets (set by the command once it has a model). */
+    java.util.function.Function<Path, org.cam4j.tensor.Tensor> embedding;
+
     boolean given() {
-        return classes != null || specs != null;
+        return classes != null || specs != null || conceptImage != null;
     }
 
     /** The spec given for image i of n (one for all, or one each). */
@@ -37,6 +45,12 @@ final class TargetArgs {
 
     /** One target per image ({@code null}: the image's top class), from --class or --target. */
     List<Target> targets(int n, Labels labels, int outputs) {
+        if (conceptImage != null) {
+            if (classes != null || specs != null) {
+                throw new RequestException("--concept-image conflicts with --class and --target; give one of them");
+            }
+            specs = List.of(TargetSpecs.CONCEPT_IMAGE + ":" + conceptImage);
+        }
         if (specs != null && !specs.isEmpty()) {
             if (classes != null) {
                 throw new RequestException("--class and --target conflict; give one of them");
@@ -47,7 +61,7 @@ final class TargetArgs {
             }
             List<Target> out = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                out.add(TargetSpecs.parse(spec(i), labels, outputs, TargetSpecs.Files.READ));
+                out.add(TargetSpecs.parse(spec(i), labels, outputs, TargetSpecs.Files.READ, embedding));
             }
             return out;
         }

@@ -121,6 +121,22 @@ public final class ImageExplainer {
         return out;
     }
 
+    /**
+     * The model's output for one photo, preprocessed as every image is: the concept of a similarity target (the
+     * reference's embeddings tutorial takes another photo's embedding through the same model).
+     */
+    public Tensor embedding(java.nio.file.Path photo) {
+        RgbImage image;
+        try {
+            image = org.cam4j.image.ImageFiles.read(photo, org.cam4j.image.ImageFiles.DEFAULT_MAX_PIXELS,
+                    preprocessing.height(), preprocessing.width());
+        } catch (IllegalArgumentException e) {
+            throw new RequestException("cannot read the concept image: " + String.valueOf(e.getMessage()).lines()
+                    .findFirst().orElse(""));
+        }
+        return model.predict(preprocessing.batch(List.of(image))).slice(0);
+    }
+
     /** Decoding ahead and writing behind the model on one worker per core, images limited to maxPixels. */
     public ImagePipeline pipeline(long maxPixels) {
         return new ImagePipeline(preprocessing, maxPixels, Limits.cores());

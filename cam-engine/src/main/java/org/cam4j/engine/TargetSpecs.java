@@ -18,11 +18,37 @@ public final class TargetSpecs {
     private TargetSpecs() {
     }
 
+    /**
+     * The similarity target whose concept is another photo's embedding, taken through the same model and
+     * preprocessing ({@code similarity-image:PHOTO}).
+     */
+    public static final String CONCEPT_IMAGE = "similarity-image";
+
     /** One target; {@code outputs} is the model's number of outputs per image (-1: unknown). */
     public static Target parse(String text, Labels labels, int outputs, Files files) {
+        return parse(text, labels, outputs, files, null);
+    }
+
+    /**
+     * One target, {@code similarity-image:PHOTO} included when {@code embedding} (a photo to the model's output for
+     * it) is given.
+     */
+    public static Target parse(String text, Labels labels, int outputs, Files files,
+                               java.util.function.Function<java.nio.file.Path, org.cam4j.tensor.Tensor> embedding) {
         String t = text.trim();
         if (t.isEmpty()) {
             throw new RequestException("empty target; give a class (281 or a label name) or TYPE:SPEC");
+        }
+        if (t.startsWith(CONCEPT_IMAGE + ":")) {
+            if (files == Files.REFUSE) {
+                throw new RequestException("target '" + t + "' names a file to read, which a request may not");
+            }
+            if (embedding == null) {
+                throw new RequestException(CONCEPT_IMAGE + " targets need the model to embed the photo; give them to"
+                        + " cam explain or cam evaluate");
+            }
+            return new org.cam4j.targets.SimilarityTarget(embedding.apply(java.nio.file.Path.of(
+                    t.substring(CONCEPT_IMAGE.length() + 1))));
         }
         ProviderRegistry<TargetProvider> types = Targets.types();
         int colon = t.indexOf(':');

@@ -78,12 +78,23 @@ public final class OnnxModel implements ExplainableModel, HeadForward, SecondOrd
         this.resolver = new LayerResolver(graph);
         this.facts = new TensorFacts(graph);
         this.input = info(graph.inputs().get(0));
-        this.output = info(graph.outputs().get(0));
-        this.reach = new Reachability(graph, output.name());
+        TensorInfo declared = info(graph.outputs().get(0));
+        this.reach = new Reachability(graph, declared.name());
         options.cudaDevice();
         this.sessions = new OnnxSessions(graph, facts, options, input);
-        this.heads = new HeadRunner(graph, facts, output.name(), reach, resolver, sessions);
+        this.heads = new HeadRunner(graph, facts, declared.name(), reach, resolver, sessions);
         sessions.get(OnnxSessions.PLAIN, graph::model);
+        this.output = declared.shape().length > 0 ? declared : probedShape(declared);
+    }
+
+    /** An output chosen inside the graph (an embedding) declares no shape: its probed one, batch symbolic. */
+    private TensorInfo probedShape(TensorInfo declared) {
+        sessions.ensureFacts(Set.of(declared.name()), Tensor.zeros(sampleShape()));
+        long[] shape = facts.shape(declared.name()).clone();
+        if (shape.length > 0) {
+            shape[0] = -1;
+        }
+        return new TensorInfo(declared.name(), shape, Layout.NCHW);
     }
 
     @Override

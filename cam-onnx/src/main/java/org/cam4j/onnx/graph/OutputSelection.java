@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Chooses the output a model is explained through: one named output, or several joined along their last axis
  * (a detector's {@code boxes} [N, A, 4] and {@code scores} [N, A, K] become one [N, A, 4 + K] tensor). The
- * chosen tensor becomes the model's only output. A name followed by {@code :logits} means the input of the Softmax
+ * chosen tensor becomes the model's only output; it may be any tensor a node computes (pooled features before
+ * the classifier: an embedding). A name followed by {@code :logits} means the input of the Softmax
  * that makes that output (a detector's class logits, explained without the softmax's saturation).
  */
 public final class OutputSelection {
@@ -31,11 +32,18 @@ public final class OutputSelection {
             String name = logits ? requested.get(i).substring(0, requested.get(i).length() - LOGITS.length())
                     : requested.get(i);
             int at = available.indexOf(name);
-            if (at < 0) {
-                throw new IllegalArgumentException(file + " has no output '" + name + "'; its outputs are "
-                        + available);
+            boolean computed = model.getGraph().getNodeList().stream().anyMatch(n -> n.getOutputList().contains(name));
+            if (at < 0 && (!computed || logits)) {
+                throw new IllegalArgumentException(file + " has no output or computed tensor '" + name + "'; its"
+                        + " outputs are " + available + " (any tensor a node computes, such as pooled features, can"
+                        + " be named too)");
             }
-            chosen[i] = outputs.get(at);
+            // a tensor inside the graph (an embedding before the classifier) becomes the output as it is
+            chosen[i] = at >= 0 ? outputs.get(at) : ValueInfoProto.newBuilder().setName(name)
+                    .setType(ai.onnx.proto.OnnxMl.TypeProto.newBuilder().setTensorType(
+                            ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder()
+                                    .setElemType(ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT.getNumber())))
+                    .build();
             if (logits) {
                 NodeProto softmax = softmaxMaking(model, name);
                 if (softmax == null) {

@@ -1,0 +1,94 @@
+package org.cam4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.cam4j.engine.DefaultModel;
+import org.cam4j.tensor.Npy;
+import org.cam4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Embeddings explained against a concept photo, as the reference's embeddings tutorial does: the bundled CIFAR-10
+ * ResNet-8's pooled features ({@code flatten}, 64 values) are the embedding; the concept of each half of the bundled
+ * photo (the dog, the cat) lights that half of the whole photo.
+ */
+class ConceptImageTest {
+    @TempDir
+    Path dir;
+
+    private Path half(BufferedImage photo, boolean left, String name) throws Exception {
+        int w = photo.getWidth() / 2;
+        Path file = dir.resolve(name);
+        ImageIO.write(photo.getSubimage(left ? 0 : w, 0, w, photo.getHeight()), "png", file.toFile());
+        return file;
+    }
+
+    private Tensor map(String... args) {
+        CliRun r = CliRun.of(args);
+        assertThat(r.exit()).as(r.err()).isZero();
+        return Npy.read(Path.of(args[java.util.Arrays.asList(args).indexOf("--out") + 1]).resolve("both.GradCAM.npy"));
+    }
+
+    private static double leftShare(Tensor map) {
+        double left = 0;
+        double all = 0;
+        int w = map.dim(1);
+        for (int i = 0; i < map.size(); i++) {
+            all += map.at(i);
+            if (i % w < w / 2) {
+                left += map.at(i);
+            }
+        }
+        return left / all;
+    }
+
+    @Test
+    void eachHalfsConceptLightsThatHalf() throws Exception {
+        Path photo = DefaultModel.image();
+        BufferedImage image = ImageIO.read(photo.toFile());
+        Path left = half(image, true, "left.png");
+        Path right = half(image, false, "right.png");
+        Tensor fromLeft = map("explain", "--embedding-output", "flatten", "--concept-image", left.toString(), "--image",
+                photo.toString(), "--method", "GradCAM", "--save-npy", "--out", dir.resolve("l").toString());
+        Tensor fromRight = map("explain", "--embedding-output", "flatten", "--concept-image", right.toString(),
+                "--image", photo.toString(), "--method", "GradCAM", "--save-npy", "--out", dir.resolve("r").toString());
+        System.out.printf("concept left half: %.2f of the map on the left; right half: %.2f%n", leftShare(fromLeft),
+                leftShare(fromRight));
+        assertThat(leftShare(fromLeft)).isGreaterThan(0.6);
+        assertThat(leftShare(fromRight)).isLessThan(0.4);
+        // the same target as a --target spec
+        Tensor bySpec = map("explain", "--embedding-output", "flatten", "--target", "similarity-image:" + left,
+                "--image", photo.toString(), "--method", "GradCAM", "--save-npy", "--out", dir.resolve("s").toString());
+        assertThat(bySpec.maxAbsDiff(fromLeft)).isZero();
+    }
+
+    @Test
+    void badConceptsAreOneLine() throws Exception {
+        Path photo = DefaultModel.image();
+        Path notImage = Files.writeString(dir.resolve("x.png"), "not an image");
+        String[][] cases = {
+            {"--concept-image", notImage.toString(), "cannot read the concept image"},
+            {"--concept-image", dir.resolve("none.png").toString(), "does not exist"},
+        };
+        for (String[] c : cases) {
+            CliRun r = CliRun.of("explain", "--embedding-output", "flatten", c[0], c[1], "--image", photo.toString(),
+                    "--out", dir.resolve("bad").toString());
+            assertThat(r.exit()).as(c[2]).isEqualTo(2);
+            assertThat(r.err().strip().lines()).as(r.err()).hasSize(1);
+            assertThat(r.err()).contains(c[2]);
+        }
+        CliRun unknown = CliRun.of("explain", "--embedding-output", "nope", "--concept-image", photo.toString(),
+                "--image", photo.toString(), "--out", dir.resolve("bad").toString());
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("has no output or computed tensor 'nope'");
+        CliRun both = CliRun.of("explain", "--concept-image", photo.toString(), "--class", "dog", "--image",
+                photo.toString(), "--out", dir.resolve("bad").toString());
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err()).contains("--concept-image conflicts with --class and --target");
+    }
+}
