@@ -4,6 +4,7 @@ import org.cam4j.engine.RequestException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import org.cam4j.timing.Timings;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,6 +28,10 @@ public final class CamCli implements Runnable {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors.")
     boolean verbose;
+
+    @Option(names = "--timings", scope = CommandLine.ScopeType.INHERIT, description = "Print where the time went, by"
+            + " phase, to stderr at the end (phases may contain others: probing creates and runs sessions).")
+    boolean timings;
 
     @Override
     public void run() {
@@ -78,8 +83,25 @@ public final class CamCli implements Runnable {
             return cli.execute(args);
         } finally {
             thread.setContextClassLoader(previous);
+            if (java.util.Arrays.asList(args).contains("--timings")) {
+                printTimings(err);
+            }
         }
     }
+
+    /** The phases of this process, after the JVM's own start (to main) and the total. */
+    private static void printTimings(PrintWriter err) {
+        long started = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        err.println("cam: timings (wall time per phase, summed over threads)");
+        err.println(String.format(java.util.Locale.ROOT, "%8.3f s            JVM start to main", (MAIN_STARTED
+                - started) / 1e3));
+        Timings.report().forEach(l -> err.println(l));
+        err.println(String.format(java.util.Locale.ROOT, "%8.3f s            total since the JVM started",
+                (System.currentTimeMillis() - started) / 1e3));
+    }
+
+    /** When main began, for the JVM start-up share of --timings. */
+    private static final long MAIN_STARTED = System.currentTimeMillis();
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override

@@ -21,6 +21,16 @@ class CamCliTest {
     Path dir;
 
     @Test
+    void timingsSayWhereTheTimeWent() {
+        CliRun r = CliRun.of("explain", "--timings", "--out", dir.resolve("timed").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("cam: timings").contains("JVM start to main").contains("read and parse the model")
+                .contains("create ONNX Runtime sessions").contains("run ONNX Runtime")
+                .contains("explain the first batch").contains("total since the JVM started");
+        assertThat(r.out()).doesNotContain("timings");
+    }
+
+    @Test
     void bundledDemoWritesDogAndCatCams() {
         Path out = dir.resolve("out");
         CliRun r = CliRun.of("explain", "--out", out.toString());

@@ -11,6 +11,7 @@ import org.cam4j.targets.ClassifierOutputTarget;
 import org.cam4j.targets.Target;
 import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Tensor;
+import org.cam4j.timing.Timings;
 
 /**
  * The explain loop behind every door ({@code cam explain}, {@code cam batch}, Spark's partitions, {@code cam serve},
@@ -95,14 +96,22 @@ public final class ExplainLoop {
 
     /** {@link #run(List, Function, List, int, Results)} with targets that may come from the model's outputs. */
     public void run(List<Path> files, TargetRule targets, List<MethodChoice> methods, int top, Results results) {
+        int batches = 0;
         for (Iterator<ImagePipeline.Batch> it = pipeline.batches(files, IMAGE_BATCH); it.hasNext(); ) {
+            long start = System.nanoTime();
             ImagePipeline.Batch batch = it.next();
+            Timings.add("wait for decoded images", System.nanoTime() - start);
             batch.failed().forEach(results::failed);
             if (batch.size() > 0) {
-                explain(rows(batch, targets, top), methods, results);
+                try (Timings.Phase t = Timings.phase(batches++ == 0 ? "explain the first batch"
+                        : "explain later batches")) {
+                    explain(rows(batch, targets, top), methods, results);
+                }
             }
         }
-        pipeline.finish();
+        try (Timings.Phase t = Timings.phase("wait for the last writes")) {
+            pipeline.finish();
+        }
     }
 
     private void explain(Rows rows, List<MethodChoice> methods, Results results) {

@@ -73,8 +73,10 @@ public final class OnnxModel implements ExplainableModel, HeadForward, SecondOrd
         if (chosenOutputs != null) {
             model = OutputSelection.select(model, List.of(chosenOutputs.split(",")), path.toString());
         }
-        this.graph = new OnnxGraph(model);
-        ModelRequirements.check(path, graph);
+        try (org.cam4j.timing.Timings.Phase t = org.cam4j.timing.Timings.phase("index and check the graph")) {
+            this.graph = new OnnxGraph(model);
+            ModelRequirements.check(path, graph);
+        }
         this.resolver = new LayerResolver(graph);
         this.facts = new TensorFacts(graph);
         this.input = info(graph.inputs().get(0));
@@ -83,7 +85,8 @@ public final class OnnxModel implements ExplainableModel, HeadForward, SecondOrd
         options.cudaDevice();
         this.sessions = new OnnxSessions(graph, facts, options, input);
         this.heads = new HeadRunner(graph, facts, declared.name(), reach, resolver, sessions);
-        sessions.get(OnnxSessions.PLAIN, graph::model);
+        // the plain session is made when first needed (inference, the floor of cam bench): an explain run with
+        // gradients never uses it, and making it cost a serialisation of the model and a session
         this.output = declared.shape().length > 0 ? declared : probedShape(declared);
     }
 

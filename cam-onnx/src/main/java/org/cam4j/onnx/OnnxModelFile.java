@@ -21,7 +21,8 @@ public final class OnnxModelFile {
             throw new IllegalArgumentException("model file " + file + " does not exist");
         }
         ModelProto model;
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Files.newInputStream(file);
+             org.cam4j.timing.Timings.Phase t = org.cam4j.timing.Timings.phase("read and parse the model")) {
             CodedInputStream coded = CodedInputStream.newInstance(in);
             coded.setSizeLimit(Integer.MAX_VALUE);
             model = ModelProto.parseFrom(coded);

@@ -47,7 +47,11 @@ final class OnnxSessions implements AutoCloseable {
 
     /** The session of a variant, building its graph the first time the key is asked for. */
     OrtRunner get(String key, Supplier<ModelProto> build) {
-        return sessions.computeIfAbsent(key, k -> new OrtRunner(build.get().toByteArray(), options));
+        return sessions.computeIfAbsent(key, k -> {
+            ModelProto graph = org.cam4j.timing.Timings.time("build graph variants (gradients, heads)", build);
+            byte[] bytes = org.cam4j.timing.Timings.time("serialise graphs for ONNX Runtime", graph::toByteArray);
+            return new OrtRunner(bytes, options);
+        });
     }
 
     /** Runs a session on batch-first inputs, in chunks when the model's batch dimension is fixed. */

@@ -34,7 +34,8 @@ public final class OrtRunner implements AutoCloseable {
     private final OrtSession session;
 
     public OrtRunner(byte[] model, ModelOptions options) {
-        try (OrtSession.SessionOptions so = sessionOptions(options)) {
+        try (OrtSession.SessionOptions so = sessionOptions(options);
+             org.cam4j.timing.Timings.Phase t = org.cam4j.timing.Timings.phase("create ONNX Runtime sessions")) {
             this.session = LargeStack.call(() -> ENV.createSession(model, so), OrtException.class);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
@@ -69,7 +70,7 @@ public final class OrtRunner implements AutoCloseable {
     /** Outputs by name, for the requested outputs (all when {@code outputs} is empty). */
     public Map<String, Tensor> run(Map<String, Tensor> inputs, Set<String> outputs) {
         Map<String, OnnxTensor> feeds = new HashMap<>();
-        try {
+        try (org.cam4j.timing.Timings.Phase t = org.cam4j.timing.Timings.phase("run ONNX Runtime")) {
             for (Map.Entry<String, Tensor> in : inputs.entrySet()) {
                 feeds.put(in.getKey(), onnxTensor(in.getValue()));
             }

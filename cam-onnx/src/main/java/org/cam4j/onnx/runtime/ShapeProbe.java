@@ -24,6 +24,13 @@ public final class ShapeProbe {
 
     /** Records every probed tensor in {@code facts}; returns the names it learned. */
     public static Set<String> run(OnnxGraph graph, Set<String> tensors, Map<String, Tensor> feeds, TensorFacts facts) {
+        try (org.cam4j.timing.Timings.Phase t = org.cam4j.timing.Timings.phase("probe tensor shapes")) {
+            return runAll(graph, tensors, feeds, facts);
+        }
+    }
+
+    private static Set<String> runAll(OnnxGraph graph, Set<String> tensors, Map<String, Tensor> feeds,
+                                      TensorFacts facts) {
         Set<String> graphOutputs = new HashSet<>();
         graph.outputs().forEach(o -> graphOutputs.add(o.getName()));
         // the graph's outputs are outputs of every run anyway
