@@ -105,6 +105,11 @@ final class EvaluateCommand implements Callable<Integer> {
             + "x1,y1 in the image's own pixels (several lines per image add up).")
     Path boxes;
 
+    @Option(names = "--own-mask", description = {"A segmentation model: each image's target is its class summed over"
+            + " the model's own mask (as cam segment takes it: the --class given, else the largest class other than",
+        "the background), and that mask is the pointing games' ground truth."})
+    boolean ownMask;
+
     @Option(names = "--metric-option", paramLabel = "KEY=VALUE", description = "Metric settings: steps=32 and"
             + " baseline=0|blur for Deletion and Insertion.")
     Map<String, String> metricOptions = new java.util.HashMap<>();
@@ -126,17 +131,20 @@ final class EvaluateCommand implements Callable<Integer> {
         int perturbationBatch = Limits.batchSize(batchSize, "--batch-size");
         RoadSettings road = RoadSettings.of(roadNoise, percentiles, seed, FieldNames.CLI);
         List<CamMethod> chosen = Methods.distinct(methods);
-        if (masks != null && boxes != null) {
-            throw new RequestException("--masks and --boxes conflict; give one of them");
+        if ((masks != null ? 1 : 0) + (boxes != null ? 1 : 0) + (ownMask ? 1 : 0) > 1) {
+            throw new RequestException("--masks, --boxes and --own-mask conflict; give one of them");
         }
-        boolean truth = masks != null || boxes != null;
+        if (ownMask && targetArgs.specs != null) {
+            throw new RequestException("--own-mask makes the targets (the model's own masks); leave out --target");
+        }
+        boolean truth = masks != null || boxes != null || ownMask;
         List<CamMetric> metrics = metricNames == null
                 ? Metrics.registry().all().stream().filter(m -> truth || !m.needsGroundTruth()).toList()
                 : metricNames.stream().distinct().map(Metrics::get).toList();
         for (CamMetric m : metrics) {
             if (m.needsGroundTruth() && !truth) {
                 throw new RequestException(m.name() + " needs ground truth: give object masks with --masks DIR or boxes"
-                        + " with --boxes FILE");
+                        + " with --boxes FILE, or --own-mask for a segmentation model");
             }
         }
         Tensor given = cams == null ? null : Npy.read(cams);
@@ -158,12 +166,13 @@ final class EvaluateCommand implements Callable<Integer> {
             Labels labels = modelArgs.labels(targetArgs.labelsFile, settings);
             List<String> targetLayers = ModelOpening.layersOrDefault(layers, settings, model);
             Tensor input = input(model, settings);
-            Tensor groundTruth = truth ? groundTruth(model, settings, input) : null;
+            OwnMasks own = ownMask ? ownMasks(model, settings, labels, targetLayers, input) : null;
+            Tensor groundTruth = own != null ? own.truth() : truth ? groundTruth(model, settings, input) : null;
             if (given != null && (given.rank() != 3 || given.dim(0) != input.dim(0))) {
                 throw new RequestException("--cams " + cams + " holds " + java.util.Arrays.toString(given.shape())
                         + "; give one H x W map per image (" + input.dim(0) + " x H x W)");
             }
-            List<Target> targets = Targets.resolve(targetArgs.targets(input.dim(0), labels,
+            List<Target> targets = own != null ? own.targets() : Targets.resolve(targetArgs.targets(input.dim(0), labels,
                     model.output().valuesPerImage()), model.predict(input));
             Map<String, Map<String, double[]>> results = new LinkedHashMap<>();
             Map<String, double[]> deletionCurves = new LinkedHashMap<>();
@@ -221,6 +230,46 @@ final class EvaluateCommand implements Callable<Integer> {
             org.cam4j.image.ImageFiles.writePng(folder.file("scores-" + OutputFolder.safeName(e.getKey()) + ".png"),
                     EvaluationPlots.pixels(EvaluationPlots.bars(e.getKey(), e.getValue())));
         }
+    }
+
+    /** The segmentation targets over the model's own masks, and those masks at the model input. */
+    private record OwnMasks(List<Target> targets, Tensor truth) {
+    }
+
+    private OwnMasks ownMasks(ExplainableModel model, ModelSettings settings, Labels labels, List<String> targetLayers,
+                              Tensor input) {
+        if (targetArgs.classes != null && targetArgs.classes.size() > 1) {
+            throw new RequestException("--own-mask takes one --class for every image, got " + targetArgs.classes.size());
+        }
+        org.cam4j.image.Preprocessing pre = preprocessingArgs.resolve(settings, model);
+        org.cam4j.engine.ImageExplainer explainer = new org.cam4j.engine.ImageExplainer(model, pre, labels,
+                targetLayers, 0.5f);
+        org.cam4j.engine.ImageSegmenter segmenter = new org.cam4j.engine.ImageSegmenter(explainer, "model "
+                + modelArgs.path(), targetArgs.classes == null ? null : targetArgs.classes.get(0),
+                org.cam4j.engine.ImageSegmenter.DEFAULT_THRESHOLD, null, FieldNames.CLI);
+        Tensor outputs = model.predict(input);
+        List<Target> targets = new ArrayList<>();
+        List<Tensor> truth = new ArrayList<>();
+        for (int i = 0; i < input.dim(0); i++) {
+            org.cam4j.pipeline.ImagePipeline.Loaded row = new org.cam4j.pipeline.ImagePipeline.Loaded(null, null,
+                    input.slice(i));
+            List<Target> t = segmenter.targets(row, outputs.slice(i));
+            org.cam4j.engine.ImageSegmenter.Mask mask = segmenter.mask(row);
+            if (t.isEmpty()) {
+                throw new RequestException("image " + i + ": the model's mask of class " + labels.name(mask.category())
+                        + " is empty; choose another --class");
+            }
+            targets.addAll(t);
+            Tensor m = mask.mask();
+            Tensor atInput = m.dim(0) == pre.outputHeight() && m.dim(1) == pre.outputWidth() ? m
+                    : org.cam4j.image.BilinearResize.resize(m, pre.outputHeight(), pre.outputWidth());
+            Tensor binary = Tensor.zeros(atInput.shape());
+            for (int p = 0; p < binary.size(); p++) {
+                binary.put(p, atInput.at(p) > 0.5f ? 1f : 0f);
+            }
+            truth.add(binary);
+        }
+        return new OwnMasks(targets, Tensor.stack(truth));
     }
 
     /** Per image an H x W mask (1 on the object) at the model input, from --masks images or --boxes lines. */

@@ -112,6 +112,25 @@ class SegmentCommandTest {
     }
 
     @Test
+    void evaluateScoresMethodsAgainstTheModelsOwnMask() throws Exception {
+        Path model = model("seg.onnx", 3);
+        Path photo = CliTestFiles.photo(dir.resolve("p.png"), 4, 20, 24);
+        CliRun r = CliRun.of("evaluate", "--model", model.toString(), "--image", photo.toString(), "--layer",
+                SyntheticModels.SEGMENTER_LAYER, "--own-mask", "--method", "GradCAM", "HiResCAM", "--metric",
+                "PointingGame", "EnergyPointingGame", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode metrics = JSON.readTree(r.out()).get("metrics");
+        for (String method : List.of("GradCAM", "HiResCAM")) {
+            assertThat(metrics.get("PointingGame").get(method).get(0).asDouble()).isIn(0.0, 1.0);
+            assertThat(metrics.get("EnergyPointingGame").get(method).get(0).asDouble()).isBetween(0.0, 1.0);
+        }
+        CliRun conflict = CliRun.of("evaluate", "--model", model.toString(), "--image", photo.toString(), "--layer",
+                SyntheticModels.SEGMENTER_LAYER, "--own-mask", "--masks", dir.toString());
+        assertThat(conflict.exit()).isEqualTo(2);
+        assertThat(conflict.err()).contains("--masks, --boxes and --own-mask conflict");
+    }
+
+    @Test
     void badInputIsOneLine() throws Exception {
         Path model = model("seg.onnx", 3);
         Path photo = CliTestFiles.photo(dir.resolve("p.png"), 4, 20, 24);
@@ -166,6 +185,15 @@ class SegmentCommandTest {
             System.out.printf("u2netp %s: mask %.3f, HiResCAM energy inside %.3f%n", image.get("image").asText(),
                     fraction, inside / all);
             assertThat(inside / all).as("HiResCAM energy inside the mask").isGreaterThan(0.8);
+        }
+        // cam evaluate's pointing games against the same masks, at the model input
+        List<String> evaluate = new ArrayList<>(List.of("evaluate", "--model", model.toString(), "--own-mask",
+                "--method", "HiResCAM", "--metric", "EnergyPointingGame", "--json", "--image"));
+        photos.forEach(p -> evaluate.add(fixtures.resolve(p).toString()));
+        CliRun r = CliRun.of(evaluate.toArray(String[]::new));
+        assertThat(r.exit()).as(r.err()).isZero();
+        for (JsonNode v : JSON.readTree(r.out()).get("metrics").get("EnergyPointingGame").get("HiResCAM")) {
+            assertThat(v.asDouble()).isGreaterThan(0.8);
         }
     }
 }
