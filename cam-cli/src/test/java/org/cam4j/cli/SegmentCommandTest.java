@@ -131,6 +131,36 @@ class SegmentCommandTest {
     }
 
     @Test
+    void aBatchWithTaskSegmentationWritesWhatCamSegmentWrites() throws Exception {
+        Path model = model("seg.onnx", 3);
+        Path photos = Files.createDirectories(dir.resolve("photos"));
+        CliTestFiles.photo(photos.resolve("a.png"), 4, 20, 24);
+        CliTestFiles.photo(photos.resolve("b.png"), 5, 16, 16);
+        Path yaml = Files.writeString(dir.resolve("run.yaml"), "output: batch\nformats: [png, npy, json]\n"
+                + "task: segmentation\nsegmentation: {class: 1}\nmodels:\n  - {name: seg, path: seg.onnx, layers: ["
+                + SyntheticModels.SEGMENTER_LAYER + "]}\nmethods: [GradCAM]\nimages: [photos/]\n");
+        CliRun batch = CliRun.of("batch", yaml.toString(), "--no-progress");
+        assertThat(batch.exit()).as(batch.err()).isZero();
+        ok(CliRun.of("segment", "--model", model.toString(), "--image", photos.toString(), "--layer",
+                SyntheticModels.SEGMENTER_LAYER, "--class", "1", "--method", "GradCAM", "--save-npy", "--json", "--out",
+                dir.resolve("cli").toString()));
+        for (String file : List.of("a.mask.npy", "a.GradCAM.npy", "b.mask.npy", "b.GradCAM.npy")) {
+            assertThat(Files.readAllBytes(dir.resolve("batch/seg").resolve(file))).as(file)
+                    .isEqualTo(Files.readAllBytes(dir.resolve("cli").resolve(file)));
+        }
+        JsonNode record = JSON.readTree(dir.resolve("batch/seg/.done/a.json").toFile());
+        assertThat(record.get("class").asInt()).isEqualTo(1);
+        assertThat(record.get("cams").get(0).get("method").asText()).isEqualTo("mask");
+        assertThat(record.get("cams").get(1).get("method").asText()).isEqualTo("GradCAM");
+
+        Path wrong = Files.writeString(dir.resolve("wrong.yaml"), "segmentation: {class: 1}\nmethods: [GradCAM]\n"
+                + "images: [photos/]\n");
+        CliRun refused = CliRun.of("batch", wrong.toString(), "--no-progress");
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("a 'segmentation' section needs 'task: segmentation'");
+    }
+
+    @Test
     void badInputIsOneLine() throws Exception {
         Path model = model("seg.onnx", 3);
         Path photo = CliTestFiles.photo(dir.resolve("p.png"), 4, 20, 24);

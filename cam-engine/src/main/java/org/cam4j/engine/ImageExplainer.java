@@ -55,6 +55,11 @@ public final class ImageExplainer {
         return labels;
     }
 
+    /** The photo's weight in overlays. */
+    public float imageWeight() {
+        return imageWeight;
+    }
+
     public record Prediction(int index, String label, double probability) {
     }
 

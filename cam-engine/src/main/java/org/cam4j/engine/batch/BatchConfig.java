@@ -27,11 +27,21 @@ import java.util.Map;
  * task: detection                 # default: classification; detection explains detectors as cam detect does
  * detection: {layout: auto, score_threshold: 0.5, iou: 0.45, top_k: 100, letterbox: false, per_box: false,
  *             renormalize: false}
+ * task: segmentation              # segmenters as cam segment explains them: the class over the model's own mask
+ * segmentation: {class: dog, threshold: 0.5}
  * </pre>
  */
 public record BatchConfig(String output, List<String> formats, List<ModelEntry> models, List<MethodEntry> methods,
                    List<String> images, TargetSpec targets, Float imageWeight, EvaluateSpec evaluate, String task,
-                   DetectionSpec detection) {
+                   DetectionSpec detection, SegmentationSpec segmentation) {
+    /**
+     * How segmenters are run with {@code task: segmentation} (the options of cam segment): the class (index or
+     * label; default the largest one other than the background) and a one-channel output's threshold.
+     */
+    public record SegmentationSpec(@com.fasterxml.jackson.annotation.JsonProperty("class") String category,
+                                   Double threshold) {
+    }
+
     /** How detectors are run with {@code task: detection} (the options of cam detect). */
     public record DetectionSpec(String layout, Double scoreThreshold, Double iou, Integer topK, Boolean letterbox,
                          Boolean perBox, Boolean renormalize) {

@@ -47,6 +47,7 @@ public final class BatchJob {
     private final List<String> modelNames;
     private final List<org.cam4j.metrics.CamMetric> metrics;
     private final boolean detection;
+    private final boolean segmentation;
     /** ROAD's settings of the evaluate section, or null without one. */
     private final RoadSettings road;
     /** Fetches a model named by a URI (hdfs://...) to a local file; null where only local paths are read. */
@@ -71,10 +72,16 @@ public final class BatchJob {
                 throw new RequestException(yaml + ": unknown format '" + f + "'; use " + String.join(", ", FORMATS));
             }
         }
-        this.detection = task(config);
+        this.detection = task(config).equals("detection");
+        this.segmentation = task(config).equals("segmentation");
         if (detection && (config.evaluate() != null || config.targets() != null)) {
             throw new RequestException(yaml + ": 'evaluate' and 'targets' are for classifiers; with 'task: detection'"
                     + " every detection is explained (see the 'detection' section)");
+        }
+        if (segmentation && (config.evaluate() != null || config.targets() != null)) {
+            throw new RequestException(yaml + ": 'evaluate' and 'targets' are for classifiers; with 'task:"
+                    + " segmentation' the target is the class over the model's own mask (see the 'segmentation'"
+                    + " section)");
         }
         if (detection) {
             BatchDetection.postProcessing(config.detection() == null ? BatchConfig.DetectionSpec.defaults()
@@ -291,6 +298,11 @@ public final class BatchJob {
         return detection;
     }
 
+    /** Whether the run explains segmenters ({@code task: segmentation}). */
+    public boolean segmentation() {
+        return segmentation;
+    }
+
     public Path modelPath(BatchConfig.ModelEntry entry) {
         if (entry.path() != null && namesFileSystem(entry.path())) {
             if (remoteModels == null) {
@@ -319,15 +331,19 @@ public final class BatchJob {
         return OutputFolder.safeName(OutputNames.base(p));
     }
 
-    private boolean task(BatchConfig c) {
+    private String task(BatchConfig c) {
         String task = c.task() == null ? "classification" : c.task();
-        if (!task.equals("classification") && !task.equals("detection")) {
-            throw new RequestException(yaml + ": unknown task '" + task + "'; use classification or detection");
+        if (!List.of("classification", "detection", "segmentation").contains(task)) {
+            throw new RequestException(yaml + ": unknown task '" + task + "'; use classification, detection or"
+                    + " segmentation");
         }
-        if (task.equals("classification") && c.detection() != null) {
+        if (!task.equals("detection") && c.detection() != null) {
             throw new RequestException(yaml + ": a 'detection' section needs 'task: detection'");
         }
-        return task.equals("detection");
+        if (!task.equals("segmentation") && c.segmentation() != null) {
+            throw new RequestException(yaml + ": a 'segmentation' section needs 'task: segmentation'");
+        }
+        return task;
     }
 
     private List<MethodChoice> methods(List<BatchConfig.MethodEntry> entries) {

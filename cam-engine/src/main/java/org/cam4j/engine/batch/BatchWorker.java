@@ -13,6 +13,7 @@ import org.cam4j.engine.DetectorRefusal;
 import org.cam4j.engine.ExplainLoop;
 import org.cam4j.engine.ImageDetector;
 import org.cam4j.engine.ImageExplainer;
+import org.cam4j.engine.ImageSegmenter;
 import org.cam4j.engine.Labels;
 import org.cam4j.engine.Limits;
 import org.cam4j.engine.MethodChoice;
@@ -74,6 +75,7 @@ public final class BatchWorker implements AutoCloseable {
     private final ImageExplainer explainer;
     private final Labels labels;
     private final BatchDetection detection;
+    private final BatchSegmentation segmentation;
     private final int workers;
     /** How records name an image (its path; for Spark, the URI the driver listed). */
     private final Function<Path, String> shown;
@@ -121,6 +123,7 @@ public final class BatchWorker implements AutoCloseable {
                         layout), job.imageWeight());
                 this.detection = new BatchDetection(detector, spec, json, job.formats());
                 this.explainer = null;
+                this.segmentation = null;
             } catch (RuntimeException e) {
                 model.close();
                 throw e;
@@ -133,6 +136,11 @@ public final class BatchWorker implements AutoCloseable {
                         PreprocessingRequest.NONE.resolve(settings, model, preprocessingNames), labels,
                         ModelOpening.layersOrDefault(null, settings, model), job.imageWeight());
                 this.detection = null;
+                BatchConfig.SegmentationSpec spec = job.config().segmentation();
+                this.segmentation = !job.segmentation() ? null : new BatchSegmentation(explainer, new ImageSegmenter(
+                        explainer, job.yaml() + ": model " + modelName, spec == null ? null : spec.category(),
+                        spec == null || spec.threshold() == null ? ImageSegmenter.DEFAULT_THRESHOLD : spec.threshold(),
+                        null, FieldNames.yaml(job.yaml(), "segmentation")), job.formats());
             } catch (RuntimeException e) {
                 model.close();
                 throw e;
@@ -161,6 +169,16 @@ public final class BatchWorker implements AutoCloseable {
                             store, this::writeRecord, listener, writer);
                 }
                 writer.finish();
+            }
+            return;
+        }
+        if (segmentation != null) {
+            try (ImagePipeline pipeline = new ImagePipeline(explainer.preprocessing(), ImageFiles.DEFAULT_MAX_PIXELS,
+                    workers, reader)) {
+                segmentation.run(pipeline, todo, job.methods(), new BatchSegmentation.Context(modelName, names, store,
+                        this::writeRecord, listener, image -> json.createObjectNode().put("model", modelName)
+                        .put("image", shown.apply(image)), (image, reason) -> listener.failed(failure(image,
+                        reason))));
             }
             return;
         }
@@ -199,7 +217,7 @@ public final class BatchWorker implements AutoCloseable {
      * the output. One blank image runs forward and back; a cluster's driver does this before any executor starts.
      */
     public void check() {
-        if (detection != null) {
+        if (detection != null || segmentation != null) {
             return;
         }
         BatchConfig.TargetSpec spec = job.config().targets();
