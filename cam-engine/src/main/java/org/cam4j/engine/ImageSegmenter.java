@@ -41,8 +41,7 @@ public final class ImageSegmenter implements ExplainLoop.TargetRule {
                           FieldNames names) {
         this.explainer = explainer;
         long[] shape = explainer.model().output().shape();
-        boolean spatial = shape.length == 4 && shape[2] != 1 && shape[3] != 1 || shape.length == 3 && shape[1] != 1;
-        if (!spatial) {
+        if (!isSegmenter(explainer.model())) {
             throw new RequestException(what + " has no spatial output (its output is " + java.util.Arrays.toString(shape)
                     + "); segmentation explains models whose output is N x C x H x W, a map per class");
         }
@@ -57,6 +56,12 @@ public final class ImageSegmenter implements ExplainLoop.TargetRule {
             throw new RequestException(names.of("region") + " must be x0,y0,x1,y1 with x0 < x1 and y0 < y1");
         }
         this.region = region;
+    }
+
+    /** Whether a model's output is a map per class (N x C x H x W, or one map N x H x W): a segmenter's. */
+    public static boolean isSegmenter(org.cam4j.model.ExplainableModel model) {
+        long[] shape = model.output().shape();
+        return shape.length == 4 && shape[2] != 1 && shape[3] != 1 || shape.length == 3 && shape[1] != 1;
     }
 
     private static int oneChannelClass(String spec, FieldNames names) {

@@ -13,6 +13,7 @@ import org.cam4j.engine.MethodChoice;
 import org.cam4j.engine.MetricScores;
 import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.ImageExplainer;
+import org.cam4j.engine.ImageSegmenter;
 import org.cam4j.engine.MethodOptions;
 import org.cam4j.engine.ModelOpening;
 import org.cam4j.engine.TargetNames;
@@ -297,13 +298,18 @@ public final class CamServer implements AutoCloseable {
             ObjectNode o = a.addObject().put("id", s.id()).put("file", s.file().getFileName().toString())
                     .put("layout", s.model().input().layout().name())
                     .put("classes", s.model().output().valuesPerImage())
-                    .put("task", s.detection() != null ? "detection" : "classification");
+                    .put("task", s.detection() != null ? "detection" : ImageSegmenter.isSegmenter(s.model())
+                            ? "segmentation" : "classification");
             ArrayNode labels = o.putArray("labels");
             if (s.detection() != null) {
                 // a detector's output is anchors x columns, not classes: its labels file names its classes
                 s.labels().names().forEach(labels::add);
             } else {
-                for (int k = 0; k < Math.max(0, s.model().output().valuesPerImage()); k++) {
+                // a segmenter's classes are its output's channels, not its values
+                long[] shape = s.model().output().shape();
+                int classes = !ImageSegmenter.isSegmenter(s.model()) ? s.model().output().valuesPerImage()
+                        : shape.length == 4 ? (int) shape[1] : 1;
+                for (int k = 0; k < Math.max(0, classes); k++) {
                     labels.add(s.labels().name(k));
                 }
             }
@@ -475,6 +481,11 @@ public final class CamServer implements AutoCloseable {
                 : req.layers();
         Map<String, String> options = new HashMap<>(req.options());
         float weight = imageWeight(options);
+        if (ImageSegmenter.isSegmenter(s.model())) {
+            options.remove("image_weight");
+            return segment(req, new ImageExplainer(s.model(), s.preprocessing(), s.labels(), layers, weight), options,
+                    progress);
+        }
         int batch = org.cam4j.engine.Limits.batchSize(options.getOrDefault("batch_size", "auto"), "options.batch_size");
         CamOptions base = new CamOptions(flag(options, "eigen_smooth"), flag(options, "aug_smooth"), batch, Map.of());
         RoadSettings road = RoadSettings.of(optionalNumber(options, "road_noise"), null,
@@ -538,6 +549,70 @@ public final class CamServer implements AutoCloseable {
         if (!metrics.isEmpty()) {
             out.set("metrics", scores);
         }
+        return out;
+    }
+
+    /**
+     * A segmenter's answer, as {@code cam segment} computes it: the class over the model's own mask (the request's
+     * first target names the class, else the largest one other than the background; {@code options.threshold} for a
+     * one-channel output), the mask and each method's map at the photo's size.
+     */
+    private ObjectNode segment(ExplainRequest req, ImageExplainer explainer, Map<String, String> options,
+                               Progress progress) {
+        Served s = req.model();
+        double threshold = number(options, "threshold", String.valueOf(ImageSegmenter.DEFAULT_THRESHOLD));
+        options.remove("threshold");
+        Map<CamMethod, CamOptions> perMethod = MethodOptions.forEach(req.methods(), options, CamOptions.defaults(),
+                "option");
+        if (!req.metrics().isEmpty()) {
+            throw new HttpError(400, "a segmenter's request takes no metrics here; use cam evaluate --own-mask");
+        }
+        ImageSegmenter segmenter = new ImageSegmenter(explainer, "model '" + s.id() + "'", req.targets().isEmpty()
+                ? null : req.targets().get(0), threshold, null, field -> field.equals("class") ? "targets"
+                : "options." + field);
+        ObjectNode out = JSON.createObjectNode().put("model", s.id()).put("task", "segmentation");
+        ObjectNode cams = JSON.createObjectNode();
+        ObjectNode seconds = JSON.createObjectNode();
+        List<MethodChoice> methods = req.methods().stream().map(m -> new MethodChoice(m, perMethod.get(m))).toList();
+        Path upload = Path.of("the uploaded image");
+        try (ImagePipeline pipeline = new ImagePipeline(s.preprocessing(), limits.maxPixels(), 1,
+                file -> req.image())) {
+            new ExplainLoop(explainer, pipeline).run(List.of(upload), segmenter, methods, TOP,
+                    new ExplainLoop.Results() {
+                        @Override
+                        public void failed(ImagePipeline.Failed failed) {
+                            throw new HttpError(400, failed.reason());
+                        }
+
+                        @Override
+                        public java.util.function.Consumer<ExplainLoop.Maps> batch(ExplainLoop.Rows rows) {
+                            ImagePipeline.Loaded image = rows.batch().loaded().get(0);
+                            RgbImage photo = image.image();
+                            ImageSegmenter.Mask mask = segmenter.mask(image);
+                            String label = s.labels().name(mask.category());
+                            if (mask.fraction() == 0) {
+                                throw new HttpError(400, "the mask of class " + label + " is empty; choose another"
+                                        + " class (targets) or options.threshold");
+                            }
+                            Tensor onPhoto = segmenter.maskOnPhoto(photo, mask);
+                            out.putObject("image").put("width", photo.width()).put("height", photo.height());
+                            out.put("class", mask.category()).put("label", label).put("mask_fraction",
+                                    mask.fraction());
+                            out.put("mask", encoded(req.format(), onPhoto, () -> segmenter.maskPicture(photo,
+                                    onPhoto)));
+                            return maps -> {
+                                String name = maps.method().method().name();
+                                Tensor map = segmenter.onPhoto(photo, maps.result().cams().slice(0));
+                                cams.put(name, encoded(req.format(), map, () -> org.cam4j.image.Overlay
+                                        .showCamOnImage(segmenter.picture(photo), map, explainer.imageWeight())));
+                                seconds.put(name, maps.seconds());
+                                progress.done.incrementAndGet();
+                            };
+                        }
+                    });
+        }
+        out.set("cams", cams);
+        out.set("seconds", seconds);
         return out;
     }
 

@@ -129,6 +129,26 @@ class ServeBrowserTest {
         }
     }
 
+    @Test
+    void thePageShowsASegmentersOwnMaskBesideItsMaps() throws Exception {
+        Path chromium = Chromium.find();
+        assumeTrue(chromium != null, "chromium is not installed (.ci/run installs it)");
+        Path model = Files.write(dir.resolve("seg.onnx"),
+                org.cam4j.testdata.SyntheticModels.segmenter(11, 3).toByteArray());
+        try (ExplainableModel opened = Backends.choose(model, null).open(model, ModelOptions.defaults());
+             CamServer server = CamServer.start("127.0.0.1", 0, List.of(new CamServer.Served("seg", model, opened,
+                     ModelSettings.none(), Labels.none(), PreprocessingRequest.NONE.resolve(ModelSettings.none(),
+                     opened, FieldNames.CLI))), new CamServer.Limits(4, 60, 1 << 24, 10_000_000))) {
+            String url = "http://127.0.0.1:" + server.port() + "/?methods=GradCAM";
+            String dom = "";
+            for (int attempt = 0; attempt < 5 && !dom.contains("data-done=\"1\""); attempt++) {
+                dom = Chromium.run(chromium, dir, 30000, "--dump-dom", url);
+            }
+            assertThat(dom).contains("<b>Segmentation</b>: class").contains("data-done=\"1\"")
+                    .contains("largest class (own mask)").contains("data-method=\"mask\"");
+        }
+    }
+
     /** Distinct colours in the overlays' area (right of the controls): many, not a blank page. */
     private static int distinctColours(RgbImage png) {
         Set<Integer> colours = new HashSet<>();
