@@ -429,8 +429,9 @@ class DetectCommandTest {
         ok("batch", yaml.toString(), "--no-progress");
         assertThat(Files.getLastModifiedTime(overlay).toMillis()).as("a rerun skips finished images")
                 .isEqualTo(written);
-        Files.writeString(yaml, Files.readString(yaml).replace("task: detection", "task: segmentation"));
-        fails("unknown task 'segmentation'", "batch", yaml.toString(), "--no-progress");
+        Files.writeString(yaml, Files.readString(yaml).replace("task: detection", "task: tracking"));
+        fails("unknown task 'tracking'; use classification, detection or segmentation", "batch", yaml.toString(),
+                "--no-progress");
     }
 
     @Test

@@ -66,7 +66,7 @@ class DetectorGraphTest {
                 assertThat(fromLogits.box(l, a)).containsExactly(probabilities.box(j, a), within(1e-6));
             }
         }
-        assertThatThrownBy(() -> open("boxes,logits")).hasMessageContaining("has no output 'logits'")
+        assertThatThrownBy(() -> open("boxes,logits")).hasMessageContaining("has no output or computed tensor 'logits'")
                 .hasMessageContaining("[scores, boxes]");
         assertThatThrownBy(() -> open("boxes:logits")).hasMessageContaining("'boxes' is not made by a Softmax");
     }

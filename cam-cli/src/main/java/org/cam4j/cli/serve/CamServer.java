@@ -505,45 +505,32 @@ public final class CamServer implements AutoCloseable {
         ObjectNode cams = JSON.createObjectNode();
         ObjectNode seconds = JSON.createObjectNode();
         ObjectNode scores = JSON.createObjectNode();
-        Path upload = Path.of("the uploaded image");
         List<MethodChoice> methods = req.methods().stream().map(m -> new MethodChoice(m, perMethod.get(m))).toList();
-        try (ImagePipeline pipeline = new ImagePipeline(s.preprocessing(), limits.maxPixels(), 1,
-                file -> req.image())) {
-            new ExplainLoop(explainer, pipeline).run(List.of(upload), file -> List.of(target), methods, TOP,
-                    new ExplainLoop.Results() {
-                        @Override
-                        public void failed(ImagePipeline.Failed failed) {
-                            throw new HttpError(400, failed.reason());
-                        }
-
-                        @Override
-                        public java.util.function.Consumer<ExplainLoop.Maps> batch(ExplainLoop.Rows rows) {
-                            RgbImage photo = rows.image(0).image();
-                            out.putObject("image").put("width", photo.width()).put("height", photo.height());
-                            return maps -> {
-                                CamResult r = maps.result();
-                                String name = maps.method().method().name();
-                                Tensor cam = r.cams().slice(0);
-                                if (!out.has("predictions")) {
-                                    ArrayNode p = out.putArray("predictions");
-                                    explainer.predictions(r.outputs(), TOP).get(0).forEach(x -> p.addObject()
-                                            .put("class", x.index()).put("label", x.label())
-                                            .put("probability", x.probability()));
-                                    out.put("target", TargetNames.targetLabel(r.targets().get(0), s.labels()));
-                                }
-                                cams.put(name, encoded(req.format(), cam, () -> explainer.overlay(photo, cam)));
-                                seconds.put(name, maps.seconds());
-                                ObjectNode methodScores = JSON.createObjectNode();
-                                MetricScores.scores(metrics, explainer, maps.method(), rows.input(), r, road,
-                                        Map.of()).forEach((metric, v) -> methodScores.put(metric, v[0]));
-                                if (!metrics.isEmpty()) {
-                                    scores.set(name, methodScores);
-                                }
-                                progress.done.incrementAndGet();
-                            };
-                        }
-                    });
-        }
+        explainUpload(req, explainer, ExplainLoop.TargetRule.byFile(file -> List.of(target)), methods, rows -> {
+            RgbImage photo = rows.image(0).image();
+            out.putObject("image").put("width", photo.width()).put("height", photo.height());
+            return maps -> {
+                CamResult r = maps.result();
+                String name = maps.method().method().name();
+                Tensor cam = r.cams().slice(0);
+                if (!out.has("predictions")) {
+                    ArrayNode p = out.putArray("predictions");
+                    explainer.predictions(r.outputs(), TOP).get(0).forEach(x -> p.addObject()
+                            .put("class", x.index()).put("label", x.label())
+                            .put("probability", x.probability()));
+                    out.put("target", TargetNames.targetLabel(r.targets().get(0), s.labels()));
+                }
+                cams.put(name, encoded(req.format(), cam, () -> explainer.overlay(photo, cam)));
+                seconds.put(name, maps.seconds());
+                ObjectNode methodScores = JSON.createObjectNode();
+                MetricScores.scores(metrics, explainer, maps.method(), rows.input(), r, road,
+                        Map.of()).forEach((metric, v) -> methodScores.put(metric, v[0]));
+                if (!metrics.isEmpty()) {
+                    scores.set(name, methodScores);
+                }
+                progress.done.incrementAndGet();
+            };
+        });
         out.set("cams", cams);
         out.set("seconds", seconds);
         if (!metrics.isEmpty()) {
@@ -574,10 +561,46 @@ public final class CamServer implements AutoCloseable {
         ObjectNode cams = JSON.createObjectNode();
         ObjectNode seconds = JSON.createObjectNode();
         List<MethodChoice> methods = req.methods().stream().map(m -> new MethodChoice(m, perMethod.get(m))).toList();
-        Path upload = Path.of("the uploaded image");
-        try (ImagePipeline pipeline = new ImagePipeline(s.preprocessing(), limits.maxPixels(), 1,
+        explainUpload(req, explainer, segmenter, methods, rows -> {
+            ImagePipeline.Loaded image = rows.batch().loaded().get(0);
+            RgbImage photo = image.image();
+            ImageSegmenter.Mask mask = segmenter.mask(image);
+            String label = s.labels().name(mask.category());
+            if (mask.fraction() == 0) {
+                throw new HttpError(400, "the mask of class " + label + " is empty; choose another"
+                        + " class (targets) or options.threshold");
+            }
+            Tensor onPhoto = segmenter.maskOnPhoto(photo, mask);
+            out.putObject("image").put("width", photo.width()).put("height", photo.height());
+            out.put("class", mask.category()).put("label", label).put("mask_fraction",
+                    mask.fraction());
+            out.put("mask", encoded(req.format(), onPhoto, () -> segmenter.maskPicture(photo,
+                    onPhoto)));
+            return maps -> {
+                String name = maps.method().method().name();
+                Tensor map = segmenter.onPhoto(photo, maps.result().cams().slice(0));
+                cams.put(name, encoded(req.format(), map, () -> org.cam4j.image.Overlay
+                        .showCamOnImage(segmenter.picture(photo), map, explainer.imageWeight())));
+                seconds.put(name, maps.seconds());
+                progress.done.incrementAndGet();
+            };
+        });
+        out.set("cams", cams);
+        out.set("seconds", seconds);
+        return out;
+    }
+
+    /**
+     * The engine's loop over the request's one image (read from the request, never from a file): an unreadable
+     * image is a 400; {@code batch} takes the image's rows and returns what takes each method's maps.
+     */
+    private void explainUpload(ExplainRequest req, ImageExplainer explainer, ExplainLoop.TargetRule targets,
+                               List<MethodChoice> methods,
+                               java.util.function.Function<ExplainLoop.Rows,
+                                       java.util.function.Consumer<ExplainLoop.Maps>> batch) {
+        try (ImagePipeline pipeline = new ImagePipeline(req.model().preprocessing(), limits.maxPixels(), 1,
                 file -> req.image())) {
-            new ExplainLoop(explainer, pipeline).run(List.of(upload), segmenter, methods, TOP,
+            new ExplainLoop(explainer, pipeline).run(List.of(Path.of("the uploaded image")), targets, methods, TOP,
                     new ExplainLoop.Results() {
                         @Override
                         public void failed(ImagePipeline.Failed failed) {
@@ -586,34 +609,10 @@ public final class CamServer implements AutoCloseable {
 
                         @Override
                         public java.util.function.Consumer<ExplainLoop.Maps> batch(ExplainLoop.Rows rows) {
-                            ImagePipeline.Loaded image = rows.batch().loaded().get(0);
-                            RgbImage photo = image.image();
-                            ImageSegmenter.Mask mask = segmenter.mask(image);
-                            String label = s.labels().name(mask.category());
-                            if (mask.fraction() == 0) {
-                                throw new HttpError(400, "the mask of class " + label + " is empty; choose another"
-                                        + " class (targets) or options.threshold");
-                            }
-                            Tensor onPhoto = segmenter.maskOnPhoto(photo, mask);
-                            out.putObject("image").put("width", photo.width()).put("height", photo.height());
-                            out.put("class", mask.category()).put("label", label).put("mask_fraction",
-                                    mask.fraction());
-                            out.put("mask", encoded(req.format(), onPhoto, () -> segmenter.maskPicture(photo,
-                                    onPhoto)));
-                            return maps -> {
-                                String name = maps.method().method().name();
-                                Tensor map = segmenter.onPhoto(photo, maps.result().cams().slice(0));
-                                cams.put(name, encoded(req.format(), map, () -> org.cam4j.image.Overlay
-                                        .showCamOnImage(segmenter.picture(photo), map, explainer.imageWeight())));
-                                seconds.put(name, maps.seconds());
-                                progress.done.incrementAndGet();
-                            };
+                            return batch.apply(rows);
                         }
                     });
         }
-        out.set("cams", cams);
-        out.set("seconds", seconds);
-        return out;
     }
 
     /**
