@@ -54,6 +54,14 @@ public final class Timings {
         }
     }
 
+    /** How many times a phase ran so far. */
+    public static long count(String name) {
+        synchronized (PHASES) {
+            long[] v = PHASES.get(name);
+            return v == null ? 0 : v[1];
+        }
+    }
+
     /** One line per phase: seconds, count, name. */
     public static List<String> report() {
         List<String> lines = new ArrayList<>();

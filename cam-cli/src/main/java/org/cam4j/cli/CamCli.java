@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         description = "Class Activation Maps (Grad-CAM and family) for ONNX image models.",
         subcommands = {ExplainCommand.class, DetectCommand.class, SegmentCommand.class, BatchCommand.class, MethodsCommand.class, BackendsCommand.class,
                 LayersCommand.class, ExportCommand.class, ProbeCommand.class, BenchCommand.class, DffCommand.class,
-                EvaluateCommand.class, MetricsCommand.class, ServeCommand.class},
+                EvaluateCommand.class, MetricsCommand.class, ServeCommand.class, CacheCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:finished, but some inputs failed", "2:bad input or usage",
                 "3:internal error"})
@@ -32,6 +32,10 @@ public final class CamCli implements Runnable {
     @Option(names = "--timings", scope = CommandLine.ScopeType.INHERIT, description = "Print where the time went, by"
             + " phase, to stderr at the end (phases may contain others: probing creates and runs sessions).")
     boolean timings;
+
+    @Option(names = "--no-cache", scope = CommandLine.ScopeType.INHERIT, description = "Neither read nor write the"
+            + " cache of opened models (see 'cam cache').")
+    boolean noCache;
 
     @Override
     public void run() {
@@ -79,9 +83,18 @@ public final class CamCli implements Runnable {
             err.println("cam: error: " + e.getMessage());
             return BAD_INPUT;
         }
+        String cache = System.getProperty(org.cam4j.model.CacheFolder.PROPERTY);
+        if (java.util.Arrays.asList(args).contains("--no-cache")) {
+            System.setProperty(org.cam4j.model.CacheFolder.PROPERTY, "off");
+        }
         try {
             return cli.execute(args);
         } finally {
+            if (cache == null) {
+                System.clearProperty(org.cam4j.model.CacheFolder.PROPERTY);
+            } else {
+                System.setProperty(org.cam4j.model.CacheFolder.PROPERTY, cache);
+            }
             thread.setContextClassLoader(previous);
             if (java.util.Arrays.asList(args).contains("--timings")) {
                 printTimings(err);

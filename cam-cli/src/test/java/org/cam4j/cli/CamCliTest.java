@@ -21,6 +21,33 @@ class CamCliTest {
     Path dir;
 
     @Test
+    void theCacheIsShownClearedAndSkippedOnRequest() throws Exception {
+        String before = System.getProperty("cam4j.cache");
+        Path cache = dir.resolve("cache");
+        System.setProperty("cam4j.cache", cache.toString());
+        try {
+            CliRun first = CliRun.of("explain", "--timings", "--out", dir.resolve("c1").toString());
+            assertThat(first.exit()).as(first.err()).isZero();
+            assertThat(java.nio.file.Files.list(cache.resolve("shape-facts")).count()).isEqualTo(1);
+            CliRun shown = CliRun.of("cache");
+            assertThat(shown.out()).contains(cache.toString()).contains("1 file(s)");
+            CliRun without = CliRun.of("explain", "--no-cache", "--out", dir.resolve("c2").toString());
+            assertThat(without.exit()).as(without.err()).isZero();
+            assertThat(System.getProperty("cam4j.cache")).as("--no-cache lasts one run").isEqualTo(cache.toString());
+            CliRun cleared = CliRun.of("cache", "clear");
+            assertThat(cleared.exit()).isZero();
+            assertThat(cleared.out()).contains("cleared " + cache);
+            assertThat(java.nio.file.Files.exists(cache)).isFalse();
+        } finally {
+            if (before == null) {
+                System.clearProperty("cam4j.cache");
+            } else {
+                System.setProperty("cam4j.cache", before);
+            }
+        }
+    }
+
+    @Test
     void timingsSayWhereTheTimeWent() {
         CliRun r = CliRun.of("explain", "--timings", "--out", dir.resolve("timed").toString());
         assertThat(r.exit()).as(r.err()).isZero();

@@ -64,7 +64,8 @@ public final class OnnxModel implements ExplainableModel, HeadForward, SecondOrd
     OnnxModel(Path path, ModelOptions options) {
         this.path = path;
         this.options = options;
-        ModelProto model = OnnxModelFile.read(path);
+        OnnxModelFile.Read read = OnnxModelFile.readWithDigest(path);
+        ModelProto model = read.model();
         String chosenOutputs = options.backendOption(ModelOptions.OUTPUTS, null);
         this.allOutputs = model.getGraph().getOutputList().stream().map(OnnxModel::info).toList();
         ModelProto original = model;
@@ -83,7 +84,8 @@ public final class OnnxModel implements ExplainableModel, HeadForward, SecondOrd
         TensorInfo declared = info(graph.outputs().get(0));
         this.reach = new Reachability(graph, declared.name());
         options.cudaDevice();
-        this.sessions = new OnnxSessions(graph, facts, options, input);
+        this.sessions = new OnnxSessions(graph, facts, options, input,
+                new FactsCache(read.digest() + "|" + (chosenOutputs == null ? "" : chosenOutputs)));
         this.heads = new HeadRunner(graph, facts, declared.name(), reach, resolver, sessions);
         // the plain session is made when first needed (inference, the floor of cam bench): an explain run with
         // gradients never uses it, and making it cost a serialisation of the model and a session

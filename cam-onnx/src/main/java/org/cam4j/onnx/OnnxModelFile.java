@@ -17,15 +17,27 @@ public final class OnnxModelFile {
     }
 
     public static ModelProto read(Path file) {
+        return readWithDigest(file).model();
+    }
+
+    /** A model with its file's identity for caches: CRC32C and length of the bytes read. */
+    public record Read(ModelProto model, String digest) {
+    }
+
+    /** {@link #read} with the file's CRC32C and length, computed as the bytes stream by. */
+    public static Read readWithDigest(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("model file " + file + " does not exist");
         }
         ModelProto model;
-        try (InputStream in = Files.newInputStream(file);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        long length;
+        try (InputStream in = new java.util.zip.CheckedInputStream(Files.newInputStream(file), crc);
              org.cam4j.timing.Timings.Phase t = org.cam4j.timing.Timings.phase("read and parse the model")) {
             CodedInputStream coded = CodedInputStream.newInstance(in);
             coded.setSizeLimit(Integer.MAX_VALUE);
             model = ModelProto.parseFrom(coded);
+            length = coded.getTotalBytesRead();
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + file + " as ONNX (" + e.getMessage()
                     + "); is it a complete .onnx file?", e);
@@ -40,7 +52,8 @@ public final class OnnxModelFile {
         }
         boolean external = model.getGraph().getInitializerList().stream()
                 .anyMatch(t -> t.getDataLocation() == TensorProto.DataLocation.EXTERNAL);
-        return external ? inlineExternalData(model, file.toAbsolutePath().getParent()) : model;
+        String digest = Long.toHexString(crc.getValue()) + "-" + length;
+        return new Read(external ? inlineExternalData(model, file.toAbsolutePath().getParent()) : model, digest);
     }
 
     private static ModelProto inlineExternalData(ModelProto model, Path dir) {

@@ -33,12 +33,14 @@ final class OnnxSessions implements AutoCloseable {
     private final TensorFacts facts;
     private final ModelOptions options;
     private final TensorInfo input;
+    private final FactsCache cache;
     private final Map<String, OrtRunner> sessions = new HashMap<>();
     private final Set<String> probed = new LinkedHashSet<>();
     /** Input dimensions after the batch that the probed facts and built graphs are for. */
     private int[] builtFor;
 
-    OnnxSessions(OnnxGraph graph, TensorFacts facts, ModelOptions options, TensorInfo input) {
+    OnnxSessions(OnnxGraph graph, TensorFacts facts, ModelOptions options, TensorInfo input, FactsCache cache) {
+        this.cache = cache;
         this.graph = graph;
         this.facts = facts;
         this.options = options;
@@ -104,7 +106,22 @@ final class OnnxSessions implements AutoCloseable {
         if (missing.isEmpty() && probed.contains(input.name())) {
             return;
         }
-        probed.addAll(ShapeProbe.run(graph, missing, Map.of(input.name(), probeBatch(sample)), facts));
+        Tensor batch = probeBatch(sample);
+        java.util.Optional<Map<String, long[][]>> cached = cache.load(size, missing);
+        if (cached.isPresent()) {
+            // an earlier run probed this model at this input size
+            cached.get().forEach((name, f) -> {
+                facts.putShape(name, f[0]);
+                if (f[1] != null) {
+                    facts.putValues(name, f[1]);
+                }
+            });
+            probed.addAll(cached.get().keySet());
+        } else {
+            probed.addAll(ShapeProbe.run(graph, missing, Map.of(input.name(), batch), facts));
+            cache.store(size, probed, facts);
+        }
+        facts.putShape(input.name(), Arrays.stream(batch.shape()).asLongStream().toArray());
         probed.add(input.name());
     }
 

@@ -47,6 +47,11 @@ public final class TensorFacts {
         values.put(tensor, v);
     }
 
+    /** The values a probe recorded for a tensor (not those of constants), or {@code null}. */
+    public long[] probedValues(String tensor) {
+        return values.get(tensor);
+    }
+
     public boolean hasShape(String tensor) {
         return shapes.containsKey(tensor) || graph.isInitializer(tensor) || constantNode(tensor) != null;
     }
