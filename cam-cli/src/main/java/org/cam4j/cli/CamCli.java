@@ -26,7 +26,8 @@ public final class CamCli implements Runnable {
     public static final int BAD_INPUT = 2;
     public static final int INTERNAL = 3;
 
-    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors.")
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors,"
+            + " and what the run chose and why (layers, preprocessing, cache).")
     boolean verbose;
 
     @Option(names = "--timings", scope = CommandLine.ScopeType.INHERIT, description = "Print where the time went, by"
@@ -83,6 +84,7 @@ public final class CamCli implements Runnable {
             err.println("cam: error: " + e.getMessage());
             return BAD_INPUT;
         }
+        java.util.logging.Handler debug = java.util.Arrays.asList(args).contains("--verbose") ? debugLog(err) : null;
         String cache = System.getProperty(org.cam4j.model.CacheFolder.PROPERTY);
         if (java.util.Arrays.asList(args).contains("--no-cache")) {
             System.setProperty(org.cam4j.model.CacheFolder.PROPERTY, "off");
@@ -90,6 +92,9 @@ public final class CamCli implements Runnable {
         try {
             return cli.execute(args);
         } finally {
+            if (debug != null) {
+                java.util.logging.Logger.getLogger("org.cam4j").removeHandler(debug);
+            }
             if (cache == null) {
                 System.clearProperty(org.cam4j.model.CacheFolder.PROPERTY);
             } else {
@@ -100,6 +105,35 @@ public final class CamCli implements Runnable {
                 printTimings(err);
             }
         }
+    }
+
+    /**
+     * With --verbose, cam4j's DEBUG records (the layers, preprocessing and cache a run chose, and why) go to stderr
+     * as {@code cam: debug: ...} lines; a library leaves them to the application's logging.
+     */
+    private static java.util.logging.Handler debugLog(PrintWriter err) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("org.cam4j");
+        logger.setLevel(java.util.logging.Level.FINE);
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (isLoggable(record)) {
+                    err.println("cam: debug: " + new java.util.logging.SimpleFormatter().formatMessage(record));
+                }
+            }
+
+            @Override
+            public void flush() {
+                err.flush();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        handler.setLevel(java.util.logging.Level.FINE);
+        logger.addHandler(handler);
+        return handler;
     }
 
     /** The phases of this process, after the JVM's own start (to main) and the total. */

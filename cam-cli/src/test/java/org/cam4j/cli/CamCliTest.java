@@ -48,6 +48,16 @@ class CamCliTest {
     }
 
     @Test
+    void verboseSaysWhatTheRunChoseAndWhy() {
+        CliRun r = CliRun.of("explain", "--verbose", "--out", dir.resolve("v").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("cam: debug: layers [activation_6]: from the model's YAML")
+                .contains("cam: debug: preprocessing 32 x 32").contains("cam: debug: shape facts of");
+        CliRun quiet = CliRun.of("explain", "--out", dir.resolve("q").toString());
+        assertThat(quiet.err()).doesNotContain("debug");
+    }
+
+    @Test
     void timingsSayWhereTheTimeWent() {
         CliRun r = CliRun.of("explain", "--timings", "--out", dir.resolve("timed").toString());
         assertThat(r.exit()).as(r.err()).isZero();

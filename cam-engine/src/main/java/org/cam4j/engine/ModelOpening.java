@@ -38,14 +38,21 @@ public final class ModelOpening {
     /** Layers from the options, else the model's YAML, else the model's suggested layer. */
     public static List<String> layersOrDefault(List<String> given, ModelSettings settings, ExplainableModel model) {
         if (given != null && !given.isEmpty()) {
+            LOG.log(System.Logger.Level.DEBUG, "layers {0}: as given", given);
             return given;
         }
         if (!settings.defaultLayers().isEmpty()) {
+            LOG.log(System.Logger.Level.DEBUG, "layers {0}: from the model''s YAML", settings.defaultLayers());
             return settings.defaultLayers();
         }
-        return model.layers().stream().filter(org.cam4j.model.LayerInfo::suggested)
+        List<String> suggested = model.layers().stream().filter(org.cam4j.model.LayerInfo::suggested)
                 .map(org.cam4j.model.LayerInfo::name).findFirst().map(List::of)
                 .orElseThrow(() -> new RequestException("no --layer given and no spatial layer found; list candidates"
                         + " with 'cam layers --model FILE'"));
+        LOG.log(System.Logger.Level.DEBUG, "layers {0}: the model''s suggested layer", suggested);
+        return suggested;
     }
+
+    /** Why a run chose what it chose (layers, preprocessing): DEBUG, shown by {@code cam --verbose}. */
+    static final System.Logger LOG = System.getLogger("org.cam4j.engine");
 }

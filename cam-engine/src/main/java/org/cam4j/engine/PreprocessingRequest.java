@@ -72,7 +72,14 @@ public record PreprocessingRequest(List<Integer> size, List<Integer> crop, Float
             m[c] = mn.get(c);
             d[c] = sd.get(c);
         }
-        return new Preprocessing(h, w, ch, cw, sc, m, d, lay);
+        Preprocessing p = new Preprocessing(h, w, ch, cw, sc, m, d, lay);
+        boolean fromYaml = s != null;
+        ModelOpening.LOG.log(System.Logger.Level.DEBUG, () -> "preprocessing " + p.height() + " x " + p.width()
+                + (p.cropHeight() > 0 ? ", crop " + p.cropHeight() + " x " + p.cropWidth() : "") + ", scale "
+                + p.scale() + ", mean " + java.util.Arrays.toString(p.mean()) + ", std "
+                + java.util.Arrays.toString(p.std()) + ", " + p.layout() + (fromYaml ? " (the model's YAML, where"
+                + " the request gives nothing)" : " (the model's input, ImageNet statistics where nothing is given)"));
+        return p;
     }
 
     private static Layout layout(String value, FieldNames names) {

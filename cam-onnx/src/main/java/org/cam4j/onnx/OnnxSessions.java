@@ -34,6 +34,7 @@ final class OnnxSessions implements AutoCloseable {
     private final ModelOptions options;
     private final TensorInfo input;
     private final FactsCache cache;
+    private static final System.Logger LOG = System.getLogger("org.cam4j.onnx");
     private final Map<String, OrtRunner> sessions = new HashMap<>();
     private final Set<String> probed = new LinkedHashSet<>();
     /** Input dimensions after the batch that the probed facts and built graphs are for. */
@@ -108,6 +109,8 @@ final class OnnxSessions implements AutoCloseable {
         }
         Tensor batch = probeBatch(sample);
         java.util.Optional<Map<String, long[][]>> cached = cache.load(size, missing);
+        LOG.log(System.Logger.Level.DEBUG, () -> "shape facts of " + missing.size() + " tensor(s): "
+                + (cached.isPresent() ? "from the cache" : "probed (not in the cache)"));
         if (cached.isPresent()) {
             // an earlier run probed this model at this input size
             cached.get().forEach((name, f) -> {
