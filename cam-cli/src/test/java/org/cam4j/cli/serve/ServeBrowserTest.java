@@ -38,9 +38,7 @@ class ServeBrowserTest {
         assumeTrue(chromium != null, "chromium is not installed (.ci/run installs it)");
         Path model = DefaultModel.model();
         try (ExplainableModel opened = Backends.choose(model, null).open(model, ModelOptions.defaults())) {
-            ModelSettings settings = ModelSettings.beside(model);
-            CamServer.Served served = new CamServer.Served("cifar10-resnet8", model, opened, settings,
-                    Labels.read(model.resolveSibling("labels.txt")), PreprocessingRequest.NONE.resolve(settings, opened, FieldNames.CLI));
+            CamServer.Served served = bundled(model, opened);
             try (CamServer server = CamServer.start("127.0.0.1", 0, List.of(served),
                     new CamServer.Limits(8, 60, 1 << 24, 10_000_000))) {
                 // a first visit, with no image chosen: the page explains the bundled photo by itself
@@ -80,10 +78,7 @@ class ServeBrowserTest {
         assumeTrue(chromium != null, "chromium is not installed (.ci/run installs it)");
         Path model = DefaultModel.model();
         try (ExplainableModel opened = Backends.choose(model, null).open(model, ModelOptions.defaults())) {
-            ModelSettings settings = ModelSettings.beside(model);
-            CamServer.Served served = new CamServer.Served("cifar10-resnet8", model, opened, settings,
-                    Labels.read(model.resolveSibling("labels.txt")),
-                    PreprocessingRequest.NONE.resolve(settings, opened, FieldNames.CLI));
+            CamServer.Served served = bundled(model, opened);
             try (CamServer server = CamServer.start("127.0.0.1", 0, List.of(served),
                     new CamServer.Limits(8, 60, 1 << 24, 10_000_000))) {
                 String url = "http://127.0.0.1:" + server.port() + "/?methods=GradCAM,EigenCAM&evaluate=1";
@@ -147,6 +142,14 @@ class ServeBrowserTest {
             assertThat(dom).contains("<b>Segmentation</b>: class").contains("data-done=\"1\"")
                     .contains("largest class (own mask)").contains("data-method=\"mask\"");
         }
+    }
+
+    /** The bundled model served as cam serve serves it, with its YAML's preprocessing and labels. */
+    private static CamServer.Served bundled(Path model, ExplainableModel opened) {
+        ModelSettings settings = ModelSettings.beside(model);
+        return new CamServer.Served("cifar10-resnet8", model, opened, settings,
+                Labels.read(model.resolveSibling("labels.txt")),
+                PreprocessingRequest.NONE.resolve(settings, opened, FieldNames.CLI));
     }
 
     /** Distinct colours in the overlays' area (right of the controls): many, not a blank page. */
