@@ -305,7 +305,7 @@ final class ExplainCommand implements Callable<Integer> {
                 if (target >= 0) {
                     lines.get(row).put("target", target);
                 }
-                lines.get(row).put("targetLabel", label);
+                lines.get(row).put("target_label", label);
                 Path npy = saveNpy != null ? folder.file(name + ".npy") : null;
                 if (guided) {
                     Tensor[] pictures = explainer.guided(rows.input(), row, resolved, cam);

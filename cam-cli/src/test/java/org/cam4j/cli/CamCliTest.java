@@ -91,7 +91,8 @@ class CamCliTest {
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode summary = new ObjectMapper().readTree(r.out());
         assertThat(summary).hasSize(2);
-        assertThat(summary.get(0).get("targetLabel").asText()).isEqualTo("two");
+        assertThat(summary.get(0).get("target_label").asText()).isEqualTo("two");
+        assertThat(summary.get(0).has("targetLabel")).as("snake_case as every other JSON of cam4j").isFalse();
         assertThat(summary.get(0).get("outputs").has("ScoreCAM")).isTrue();
         for (String f : new String[] {"a.GradCAM.png", "a.GradCAM.npy", "a.GradCAM_gb.png", "a.GradCAM_cam_gb.png",
             "b.ScoreCAM.png"}) {
