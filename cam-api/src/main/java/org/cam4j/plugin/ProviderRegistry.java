@@ -66,7 +66,9 @@ public final class ProviderRegistry<T extends Provider> {
     public T get(String name) {
         T provider = byName.get(normalize(name));
         if (provider == null) {
-            throw new IllegalArgumentException("unknown " + kind + " '" + name + "'; available: " + names());
+            throw new IllegalArgumentException("unknown " + kind + " '" + name + "'; " + (providers.isEmpty()
+                    ? "no " + kind + " is on the class path: add the module or plugin jar that provides them"
+                    + " (org.cam4j:cam-methods has the methods and metrics)" : "available: " + names()));
         }
         return provider;
     }

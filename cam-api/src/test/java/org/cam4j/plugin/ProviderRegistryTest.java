@@ -69,6 +69,13 @@ class ProviderRegistryTest {
     }
 
     @Test
+    void anEmptyRegistrySaysWhatToAdd() {
+        ProviderRegistry<Named> r = new ProviderRegistry<>("method", List.of());
+        assertThatThrownBy(() -> r.get("GradCAM")).hasMessageContaining("unknown method 'GradCAM'; no method is on the"
+                + " class path").hasMessageContaining("org.cam4j:cam-methods");
+    }
+
+    @Test
     void duplicateNamesNameBothClasses() {
         Provider a = new Named("GradCAM", List.of());
         Provider b = new Provider() {
