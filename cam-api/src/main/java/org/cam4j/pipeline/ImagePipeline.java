@@ -31,6 +31,10 @@ import org.cam4j.tensor.Tensor;
  *     // files: pipeline.batches(files, 8); images already in memory (camera frames, a database): batchesOf
  *     for (Iterator<ImagePipeline.Batch> it = pipeline.batchesOf(frames, 8); it.hasNext(); ) {
  *         ImagePipeline.Batch b = it.next();
+ *         b.failed().forEach(f -> System.err.println("skipped: " + f.reason())); // unreadable files
+ *         if (b.size() == 0) {
+ *             continue; // every image of the batch failed: there is no input
+ *         }
  *         CamResult r = cam.compute(b.input(), Targets.topClass(b.size()));
  *         for (int i = 0; i < b.size(); i++) {
  *             RgbImage photo = b.images().get(i);
