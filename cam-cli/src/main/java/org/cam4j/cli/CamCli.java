@@ -72,7 +72,12 @@ public final class CamCli implements Runnable {
             return user ? BAD_INPUT : INTERNAL;
         });
         cli.setParameterExceptionHandler((e, a) -> {
+            // picocli's "did you mean" for a mistyped option or command, on the same line
+            java.util.List<String> suggestions = e instanceof CommandLine.UnmatchedArgumentException u
+                    ? u.getSuggestions() : java.util.List.of();
             e.getCommandLine().getErr().println("cam: error: " + e.getMessage().lines().findFirst().orElse("")
+                    + (suggestions.isEmpty() ? "" : "; did you mean " + String.join(" or ",
+                    suggestions.subList(0, Math.min(3, suggestions.size()))) + "?")
                     + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return BAD_INPUT;
         });

@@ -58,6 +58,17 @@ class CamCliTest {
     }
 
     @Test
+    void aMistypedOptionOrCommandGetsSuggestions() {
+        CliRun option = CliRun.of("explain", "--layr", "x");
+        assertThat(option.exit()).isEqualTo(2);
+        assertThat(option.err().strip().lines()).hasSize(1);
+        assertThat(option.err()).contains("did you mean").contains("--layer");
+        CliRun command = CliRun.of("explian");
+        assertThat(command.exit()).isEqualTo(2);
+        assertThat(command.err()).contains("did you mean").contains("explain");
+    }
+
+    @Test
     void timingsSayWhereTheTimeWent() {
         CliRun r = CliRun.of("explain", "--timings", "--out", dir.resolve("timed").toString());
         assertThat(r.exit()).as(r.err()).isZero();
