@@ -87,18 +87,22 @@ public final class Cam implements AutoCloseable {
         }
     }
 
+    /** The model this CAM explains. */
     public ExplainableModel model() {
         return model;
     }
 
+    /** The method that computes the maps. */
     public CamMethod method() {
         return method;
     }
 
+    /** The target layers, as given (names, or paths the backend resolves). */
     public List<String> layers() {
         return layers;
     }
 
+    /** The options the maps are computed with. */
     public CamOptions options() {
         return options;
     }

@@ -92,10 +92,12 @@ public final class ImagePipeline implements AutoCloseable {
 
     /** Up to {@code batchSize} decoded images with their stacked model input (null when all failed). */
     public record Batch(List<Loaded> loaded, List<Failed> failed, Tensor input) {
+        /** The number of images decoded in this batch (failed ones not counted). */
         public int size() {
             return loaded.size();
         }
 
+        /** The decoded images, in order. */
         public List<RgbImage> images() {
             return loaded.stream().map(Loaded::image).toList();
         }

@@ -18,6 +18,7 @@ public record CamOptions(boolean eigenSmooth, boolean augSmooth, int batchSize, 
     /** A {@code batchSize} that lets each method choose its own. */
     public static final int AUTO_BATCH_SIZE = 0;
 
+    /** No smoothing, automatic batch size, no method options, non-finite values refused. */
     public static CamOptions defaults() {
         return new CamOptions(false, false, AUTO_BATCH_SIZE, Map.of());
     }
@@ -33,22 +34,27 @@ public record CamOptions(boolean eigenSmooth, boolean augSmooth, int batchSize, 
         extra = extra == null ? Map.of() : Map.copyOf(extra);
     }
 
+    /** These options with eigen-smoothing on or off (the maps projected on their first principal component). */
     public CamOptions withEigenSmooth(boolean value) {
         return new CamOptions(value, augSmooth, batchSize, extra, allowNonFinite);
     }
 
+    /** These options with test-time augmentation on or off (flips and brightness changes, averaged). */
     public CamOptions withAugSmooth(boolean value) {
         return new CamOptions(eigenSmooth, value, batchSize, extra, allowNonFinite);
     }
 
+    /** These options with another batch size for perturbed inputs (ScoreCAM, AblationCAM; 0: automatic). */
     public CamOptions withBatchSize(int value) {
         return new CamOptions(eigenSmooth, augSmooth, value, extra, allowNonFinite);
     }
 
+    /** These options computing, or not, when inputs, outputs or gradients hold NaN or infinite values. */
     public CamOptions withAllowNonFinite(boolean value) {
         return new CamOptions(eigenSmooth, augSmooth, batchSize, extra, value);
     }
 
+    /** These options with the method-specific settings replaced (see each method's Javadoc). */
     public CamOptions withExtra(Map<String, String> value) {
         return new CamOptions(eigenSmooth, augSmooth, batchSize, value, allowNonFinite);
     }

@@ -36,6 +36,7 @@ public final class Tensor {
         return new Tensor(shape, data, 0);
     }
 
+    /** A tensor of this shape filled with 0. */
     public static Tensor zeros(int... shape) {
         return new Tensor(shape, new float[sizeOf(shape)], 0);
     }
@@ -81,6 +82,7 @@ public final class Tensor {
         return out;
     }
 
+    /** The number of values of a shape (the product of its dimensions). */
     public static int sizeOf(int... shape) {
         long n = 1;
         for (int d : shape) {
@@ -95,18 +97,22 @@ public final class Tensor {
         return (int) n;
     }
 
+    /** The dimensions, outermost first (a copy). */
     public int[] shape() {
         return shape.clone();
     }
 
+    /** The number of dimensions. */
     public int rank() {
         return shape.length;
     }
 
+    /** The size of one dimension. */
     public int dim(int axis) {
         return shape[axis < 0 ? shape.length + axis : axis];
     }
 
+    /** The number of values. */
     public int size() {
         return size;
     }
@@ -128,10 +134,12 @@ public final class Tensor {
         return offset + idx;
     }
 
+    /** The value at these coordinates, one per dimension. */
     public float get(int... coords) {
         return data[index(coords)];
     }
 
+    /** Sets the value at these coordinates, one per dimension. */
     public void set(float value, int... coords) {
         data[index(coords)] = value;
     }
@@ -141,6 +149,7 @@ public final class Tensor {
         return data[offset + flat];
     }
 
+    /** Sets the value at a flat (row-major) index. */
     public void put(int flat, float value) {
         data[offset + flat] = value;
     }
@@ -200,6 +209,7 @@ public final class Tensor {
         target.put(data, offset, size);
     }
 
+    /** A copy with its own values (views such as {@link #slice} share them). */
     public Tensor copy() {
         return new Tensor(shape, toArray(), 0);
     }
@@ -255,6 +265,7 @@ public final class Tensor {
         return stride;
     }
 
+    /** The largest value. */
     public float max() {
         float m = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < size; i++) {
@@ -263,6 +274,7 @@ public final class Tensor {
         return m;
     }
 
+    /** The smallest value. */
     public float min() {
         float m = Float.POSITIVE_INFINITY;
         for (int i = 0; i < size; i++) {
