@@ -69,6 +69,14 @@ class CamCliTest {
     }
 
     @Test
+    void theCompletionScriptKnowsEveryCommandAndItsOptions() {
+        CliRun r = CliRun.of("completion");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("complete -F").contains("explain").contains("segment").contains("serve")
+                .contains("--concept-image").contains("--score-threshold");
+    }
+
+    @Test
     void timingsSayWhereTheTimeWent() {
         CliRun r = CliRun.of("explain", "--timings", "--out", dir.resolve("timed").toString());
         assertThat(r.exit()).as(r.err()).isZero();
