@@ -10,12 +10,32 @@ import org.cam4j.tensor.Tensor;
  * the outputs) the seed does not depend on the output, so backends can seed the backward pass without a first
  * forward pass.
  */
+@FunctionalInterface
 public interface Target {
     /** The score for one image's output (the output without its batch axis). */
     double score(Tensor output);
 
-    /** d(score)/d(output), shaped like {@code output}. */
-    Tensor seed(Tensor output);
+    /**
+     * d(score)/d(output), shaped like {@code output}. By default central differences of {@link #score}, one pair of
+     * evaluations per output value with a step of 1e-3 of the value's magnitude (at least 1e-3): exact up to
+     * rounding for a linear score, so a lambda is a target ({@code Target t = out -> out.at(281) - out.at(282);});
+     * every built-in target gives its exact derivative instead.
+     */
+    default Tensor seed(Tensor output) {
+        Tensor probe = output.copy();
+        Tensor seed = Tensor.zeros(output.shape());
+        for (int i = 0; i < output.size(); i++) {
+            float x = output.at(i);
+            float h = (float) (1e-3 * Math.max(1, Math.abs(x)));
+            probe.put(i, x + h);
+            double up = score(probe);
+            probe.put(i, x - h);
+            double down = score(probe);
+            probe.put(i, x);
+            seed.put(i, (float) ((up - down) / (2.0 * h)));
+        }
+        return seed;
+    }
 
     /** True when {@link #seed} is the same for every output. */
     default boolean isLinear() {
