@@ -41,6 +41,11 @@ final class LargeStack {
                 "cam4j");
     }
 
+    /** Runs a task on a large-stack thread, without waiting for it. */
+    static void submit(Runnable task) {
+        THREADS.execute(task);
+    }
+
     /** The call's result, computed on a large-stack thread; its exception (checked ones included) as thrown. */
     static <T, E extends Exception> T call(NativeCall<T, E> call, Class<E> checked) throws E {
         Future<T> result = THREADS.submit((Callable<T>) call::call);

@@ -46,4 +46,16 @@ class LargeStackTest {
         assertThat(outputs.keySet()).isEqualTo(expected.keySet());
         expected.forEach((k, v) -> assertThat(outputs.get(k).maxAbsDiff(v)).as(k).isZero());
     }
+
+    @Test
+    void aWarmUpOfABadFileIsSilentAndTheModelStillOpens(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path junk = java.nio.file.Files.writeString(dir.resolve("junk.onnx"), "not a model");
+        OrtRunner.warmUp(junk);
+        OrtRunner.warmUp(dir.resolve("missing.onnx"));
+        byte[] model = SyntheticModels.cnn(3).toByteArray();
+        try (OrtRunner runner = new OrtRunner(model, ModelOptions.defaults())) {
+            assertThat(runner.inputNames()).hasSize(1);
+        }
+    }
 }
