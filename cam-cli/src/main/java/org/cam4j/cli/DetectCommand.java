@@ -211,39 +211,23 @@ final class DetectCommand implements Callable<Integer> {
             if (!ImageDetector.perBox(method, perBox)) {
                 Tensor cam = detector.onPhoto(found, detector.cams(method, options.get(method), found, false,
                         renormalize).slice(0));
-                write(writer, folder, base, () -> detector.overlay(found, cam, detections), cam, files);
+                overlayArgs.write(writer, folder, base, () -> detector.overlay(found, cam, detections),
+                        saveNpy ? cam : null, files);
                 continue;
             }
             // box by box as computed: the maps of one model run at a time are in memory, however many boxes
             detector.forEachCam(method, options.get(method), found, true, renormalize, (map, k) -> {
                 Tensor cam = detector.onPhoto(found, map);
                 List<Detection> drawn = List.of(detections.get(k));
-                write(writer, folder, base + ".box" + k, () -> detector.overlay(found, cam, drawn), cam,
-                        boxFiles.get(k));
+                overlayArgs.write(writer, folder, base + ".box" + k, () -> detector.overlay(found, cam, drawn),
+                        saveNpy ? cam : null, boxFiles.get(k));
             });
             if (detections.isEmpty()) {
                 // nothing to explain box by box: the photo with no boxes, so the run still shows what it saw
-                write(writer, folder, base, () -> detector.overlay(found, Tensor.zeros(found.photo().height(),
-                        found.photo().width()), List.of()), null, files);
+                overlayArgs.write(writer, folder, base, () -> detector.overlay(found,
+                        Tensor.zeros(found.photo().height(), found.photo().width()), List.of()), null, files);
             }
         }
-    }
-
-    /** Lists the files now and writes them behind: the overlay blended and encoded, the map saved. */
-    private void write(ImagePipeline writer, OutputFolder folder, String base,
-                       java.util.function.Supplier<Tensor> overlay, Tensor cam, ArrayNode files) {
-        Path picture = folder.file(base + "." + overlayArgs.format.extension());
-        files.add(picture.toString());
-        Path npy = saveNpy && cam != null ? folder.file(base + ".npy") : null;
-        if (npy != null) {
-            files.add(npy.toString());
-        }
-        writer.submit(() -> {
-            overlayArgs.format.write(picture, overlay.get());
-            if (npy != null) {
-                Npy.write(npy, cam);
-            }
-        });
     }
 
     private void report(ImageDetector detector, ImageDetector.Found found, String shown, ObjectNode row,

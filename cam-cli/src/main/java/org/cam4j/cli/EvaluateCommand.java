@@ -260,14 +260,7 @@ final class EvaluateCommand implements Callable<Integer> {
                         + " is empty; choose another --class");
             }
             targets.addAll(t);
-            Tensor m = mask.mask();
-            Tensor atInput = m.dim(0) == pre.outputHeight() && m.dim(1) == pre.outputWidth() ? m
-                    : org.cam4j.image.BilinearResize.resize(m, pre.outputHeight(), pre.outputWidth());
-            Tensor binary = Tensor.zeros(atInput.shape());
-            for (int p = 0; p < binary.size(); p++) {
-                binary.put(p, atInput.at(p) > 0.5f ? 1f : 0f);
-            }
-            truth.add(binary);
+            truth.add(segmenter.maskAtInput(mask));
         }
         return new OwnMasks(targets, Tensor.stack(truth));
     }

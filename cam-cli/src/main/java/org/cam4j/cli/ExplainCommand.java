@@ -288,9 +288,8 @@ final class ExplainCommand implements Callable<Integer> {
         public void accept(ExplainLoop.Maps maps) {
             CamResult r = maps.result();
             CamMethod method = maps.method().method();
-            List<Target> targets = rows.rows().stream().map(ExplainLoop.Row::target).toList();
             if (lines.isEmpty()) {
-                summarise(r, targets);
+                summarise(r);
             }
             for (int row = 0; row < rows.size(); row++) {
                 ImagePipeline.Loaded image = rows.image(row);
@@ -329,9 +328,9 @@ final class ExplainCommand implements Callable<Integer> {
         }
 
         /** The summary's line per row, with its predictions, printed once per image. */
-        private void summarise(CamResult r, List<Target> targets) {
+        private void summarise(CamResult r) {
             // a detector's outputs (anchors x columns, explained with detection targets) are no class scores
-            boolean detector = targets.stream().allMatch(Targets::isDetection);
+            boolean detector = rows.rows().stream().map(ExplainLoop.Row::target).allMatch(Targets::isDetection);
             // an embedding's values are no class scores either
             List<List<ImageExplainer.Prediction>> preds = explainer.predictions(r.outputs(),
                     detector || embeddingOutput != null ? 0 : top);

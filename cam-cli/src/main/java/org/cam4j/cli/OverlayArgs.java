@@ -2,10 +2,20 @@ package org.cam4j.cli;
 
 import org.cam4j.engine.RequestException;
 import org.cam4j.engine.Limits;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+import org.cam4j.engine.store.OutputFolder;
 import org.cam4j.engine.store.OverlayFormat;
+import org.cam4j.pipeline.ImagePipeline;
+import org.cam4j.tensor.Npy;
+import org.cam4j.tensor.Tensor;
 import picocli.CommandLine.Option;
 
-/** How photos become overlay files, shared by cam explain and cam detect: photo weight, format, size limit. */
+/**
+ * How photos become overlay files, shared by cam explain, cam detect and cam segment: photo weight, format, size
+ * limit, and the writing of a picture with its map.
+ */
 final class OverlayArgs {
     @Option(names = "--image-weight", defaultValue = "0.5", paramLabel = "W",
             description = "Weight of the photo in the overlay. Default: ${DEFAULT-VALUE}.")
@@ -19,6 +29,26 @@ final class OverlayArgs {
             + " more pixels (width x height, read from the header before decoding). Default: ${DEFAULT-VALUE}.",
         "Images over 16 megapixels are decoded subsampled, never below the model's input size."})
     long maxPixels;
+
+    /**
+     * Lists {@code <base>.<format>} (and with a map, {@code <base>.npy}) in {@code files} now, and writes them behind
+     * the model on the pipeline's workers, the picture made only then.
+     */
+    void write(ImagePipeline pipeline, OutputFolder folder, String base, Supplier<Tensor> picture, Tensor map,
+               ArrayNode files) {
+        Path file = folder.file(base + "." + format.extension());
+        files.add(file.toString());
+        Path npy = map != null ? folder.file(base + ".npy") : null;
+        if (npy != null) {
+            files.add(npy.toString());
+        }
+        pipeline.submit(() -> {
+            format.write(file, picture.get());
+            if (npy != null) {
+                Npy.write(npy, map);
+            }
+        });
+    }
 
     /** Checks the values before anything runs. */
     void check() {

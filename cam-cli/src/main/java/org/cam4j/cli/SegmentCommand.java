@@ -137,7 +137,6 @@ final class SegmentCommand implements Callable<Integer> {
                 @Override
                 public Consumer<ExplainLoop.Maps> batch(ExplainLoop.Rows batch) {
                     List<ObjectNode> shown = new ArrayList<>();
-                    List<Integer> rowOf = new ArrayList<>();
                     for (ImagePipeline.Loaded image : batch.batch().loaded()) {
                         ImageSegmenter.Mask mask = segmenter.mask(image);
                         String label = explainer.labels().name(mask.category());
@@ -154,16 +153,13 @@ final class SegmentCommand implements Callable<Integer> {
                                 .put("mask_fraction", mask.fraction());
                         ArrayNode files = row.putArray("files");
                         Tensor onPhoto = segmenter.maskOnPhoto(image.image(), mask);
-                        write(pipeline, folder, names.get(image.file()) + ".mask", files,
-                                () -> segmenter.maskPicture(image.image(), onPhoto), onPhoto);
+                        overlayArgs.write(pipeline, folder, names.get(image.file()) + ".mask",
+                                () -> segmenter.maskPicture(image.image(), onPhoto), saveNpy ? onPhoto : null, files);
                         shown.add(row);
                         if (!json) {
                             stdout.printf("%s: class %s, mask %.1f%% of the image%n", image.file().getFileName(),
                                     label, 100 * mask.fraction());
                         }
-                    }
-                    for (int row = 0; row < batch.size(); row++) {
-                        rowOf.add(batch.rows().get(row).image());
                     }
                     return maps -> {
                         String method = maps.method().method().name();
@@ -171,10 +167,11 @@ final class SegmentCommand implements Callable<Integer> {
                             ImagePipeline.Loaded image = batch.image(row);
                             RgbImage photo = image.image();
                             Tensor map = segmenter.onPhoto(photo, maps.result().cams().slice(row));
-                            ArrayNode files = (ArrayNode) shown.get(rowOf.get(row)).get("files");
-                            write(pipeline, folder, names.get(image.file()) + "." + OutputFolder.safeName(method),
-                                    files, () -> Overlay.showCamOnImage(segmenter.picture(photo), map,
-                                            overlayArgs.imageWeight), map);
+                            ArrayNode files = (ArrayNode) shown.get(batch.rows().get(row).image()).get("files");
+                            overlayArgs.write(pipeline, folder, names.get(image.file()) + "."
+                                    + OutputFolder.safeName(method), () -> Overlay.showCamOnImage(
+                                    segmenter.picture(photo), map, overlayArgs.imageWeight), saveNpy ? map : null,
+                                    files);
                         }
                     };
                 }
@@ -196,22 +193,5 @@ final class SegmentCommand implements Callable<Integer> {
             return CamCli.PARTIAL_FAILURE;
         }
         return 0;
-    }
-
-    /** Lists a picture (and with --save-npy its map) now and writes them behind the model. */
-    private void write(ImagePipeline pipeline, OutputFolder folder, String base, ArrayNode files,
-                       java.util.function.Supplier<Tensor> picture, Tensor map) {
-        Path png = folder.file(base + "." + overlayArgs.format.extension());
-        files.add(png.toString());
-        Path npy = saveNpy ? folder.file(base + ".npy") : null;
-        if (npy != null) {
-            files.add(npy.toString());
-        }
-        pipeline.submit(() -> {
-            overlayArgs.format.write(png, picture.get());
-            if (npy != null) {
-                Npy.write(npy, map);
-            }
-        });
     }
 }

@@ -168,14 +168,28 @@ public final class ImageSegmenter implements ExplainLoop.TargetRule {
      */
     public Tensor onPhoto(RgbImage photo, Tensor map) {
         Preprocessing pre = explainer.preprocessing();
-        Tensor atInput = map.dim(0) == pre.outputHeight() && map.dim(1) == pre.outputWidth() ? map
-                : BilinearResize.resize(map, pre.outputHeight(), pre.outputWidth());
+        Tensor atInput = atInput(map);
         return pre.cropHeight() > 0 ? atInput : pre.geometryOf(photo).mapToPhoto(atInput);
+    }
+
+    /** A map at the output's resolution brought to the model input's (bilinear), or as it is when they agree. */
+    private Tensor atInput(Tensor map) {
+        Preprocessing pre = explainer.preprocessing();
+        return map.dim(0) == pre.outputHeight() && map.dim(1) == pre.outputWidth() ? map
+                : BilinearResize.resize(map, pre.outputHeight(), pre.outputWidth());
     }
 
     /** A mask on the photo, 0 or 1 (the resized mask above one half). */
     public Tensor maskOnPhoto(RgbImage photo, Mask mask) {
-        Tensor soft = onPhoto(photo, mask.mask());
+        return binary(onPhoto(photo, mask.mask()));
+    }
+
+    /** A mask at the model input, 0 or 1 (the resized mask above one half): the pointing games' ground truth. */
+    public Tensor maskAtInput(Mask mask) {
+        return binary(atInput(mask.mask()));
+    }
+
+    private static Tensor binary(Tensor soft) {
         Tensor out = Tensor.zeros(soft.shape());
         for (int i = 0; i < out.size(); i++) {
             out.put(i, soft.at(i) > 0.5f ? 1f : 0f);

@@ -31,6 +31,9 @@ public final class OrtRunner implements AutoCloseable {
         NativeLibraryFolder.removeAtExit();
     }
 
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     private final OrtSession session;
 
     public OrtRunner(byte[] model, ModelOptions options) {
@@ -46,17 +49,25 @@ public final class OrtRunner implements AutoCloseable {
      * Starts, on another thread, a throw-away session of a model file while the caller parses it: ONNX Runtime's
      * first large session of a process costs about 0.6 s more than the next ones (resnet18: 0.65-0.79 s, then
      * 0.29-0.40 s for the gradient graph), and this pays that price alongside the Java parse instead of after it.
-     * Failures are ignored: the real session reports them.
+     * Failures are ignored: the real session reports them. Only the first call of a process does anything (the
+     * cost is the process's, not each model's: a model opened later, such as ModelRandomization's copy, finds
+     * ONNX Runtime warm).
      */
     public static void warmUp(java.nio.file.Path model) {
-        LargeStack.submit(() -> {
-            try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-                so.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
-                ENV.createSession(model.toString(), so).close();
-            } catch (OrtException | RuntimeException e) {
-                // the session made for the model itself says what is wrong
-            }
-        });
+        if (!WARMED.compareAndSet(false, true)) {
+            return;
+        }
+        LargeStack.submit(() -> throwAwaySession(model));
+    }
+
+    /** A session of the model file, created and closed at once; any failure ignored. */
+    static void throwAwaySession(java.nio.file.Path model) {
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            so.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+            ENV.createSession(model.toString(), so).close();
+        } catch (OrtException | RuntimeException e) {
+            // the session made for the model itself says what is wrong
+        }
     }
 
     private static OrtSession.SessionOptions sessionOptions(ModelOptions options) throws OrtException {
