@@ -50,6 +50,7 @@ public final class CamCli implements Runnable {
 
     /** Runs the command line with the given streams; returns the exit code. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        org.cam4j.timing.Timings.Phase setUp = org.cam4j.timing.Timings.phase("set up the command line and plugins");
         CommandLine cli = new CommandLine(new CamCli());
         cli.setOut(out);
         cli.setErr(err);
@@ -95,6 +96,7 @@ public final class CamCli implements Runnable {
         if (java.util.Arrays.asList(args).contains("--no-cache")) {
             System.setProperty(org.cam4j.model.CacheFolder.PROPERTY, "off");
         }
+        setUp.close();
         try {
             return cli.execute(args);
         } finally {

@@ -86,8 +86,10 @@ final class ModelArgs {
         String rule = reshape != null ? reshape : settings().reshape();
         java.util.Map<String, String> backendSettings = ModelOpening.backendOptions(tag, signature);
         backendSettings.putAll(extraBackend);
-        return Backends.choose(p, backend).open(p, new ModelOptions(dev, threads, rule, !noInplaceReluView,
-                backendSettings));
+        try (org.cam4j.timing.Timings.Phase t = org.cam4j.timing.Timings.phase("open the model")) {
+            return Backends.choose(p, backend).open(p, new ModelOptions(dev, threads, rule, !noInplaceReluView,
+                    backendSettings));
+        }
     }
 
 }

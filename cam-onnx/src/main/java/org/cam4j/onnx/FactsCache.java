@@ -3,18 +3,13 @@ package org.cam4j.onnx;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.cam4j.model.CacheFolder;
 import org.cam4j.onnx.graph.TensorFacts;
 
@@ -32,7 +27,6 @@ final class FactsCache {
     static final long MAX_BYTES = 64L << 20;
     /** Changed whenever the entries' content or meaning changes. */
     private static final int FORMAT = 1;
-    private static final AtomicBoolean WARNED = new AtomicBoolean();
 
     private final Optional<Path> folder;
     private final String key;
@@ -41,22 +35,13 @@ final class FactsCache {
      * @param model the model's identity: its file's digest and the outputs it is explained through
      */
     FactsCache(String model) {
-        this(model, FactsCache.class.getPackage().getImplementationVersion());
+        this(model, CacheEntries.build());
     }
 
     /** The cache of a model under a given cam4j version (entries of other versions are never read). */
     FactsCache(String model, String version) {
         this.folder = CacheFolder.location().map(f -> f.resolve("shape-facts"));
-        this.key = sha256(FORMAT + "|" + (version == null ? "dev" : version) + "|" + model).substring(0, 32);
-    }
-
-    private static String sha256(String text) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        this.key = CacheEntries.key(FORMAT, version, model);
     }
 
     private Path file(int[] inputSize) {
@@ -135,26 +120,13 @@ final class FactsCache {
                     }
                 }
             }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            CacheEntries.moveIntoPlace(temp, file);
             temp = null;
-            bound();
+            CacheEntries.bound(folder.get(), ".facts", MAX_BYTES);
         } catch (IOException | RuntimeException e) {
-            if (WARNED.compareAndSet(false, true)) {
-                System.err.println("cam4j: cannot write the cache folder " + folder.get() + " (" + e.getMessage()
-                        + "); running without it (see --no-cache)");
-            }
+            CacheEntries.warnUnwritable(folder.get(), e);
         } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // the temporary file of a failed write: best effort
-                }
-            }
+            CacheEntries.deleteQuietly(temp);
         }
     }
 
@@ -162,28 +134,6 @@ final class FactsCache {
         out.writeInt(v.length);
         for (long x : v) {
             out.writeLong(x);
-        }
-    }
-
-    /** Deletes the oldest entries while the folder holds more than {@link #MAX_BYTES}. */
-    private void bound() throws IOException {
-        List<Path> entries;
-        try (Stream<Path> s = Files.list(folder.get())) {
-            entries = s.filter(p -> p.toString().endsWith(".facts")).sorted(Comparator.comparingLong(p -> {
-                try {
-                    return Files.getLastModifiedTime(p).toMillis();
-                } catch (IOException e) {
-                    return 0L;
-                }
-            })).toList();
-        }
-        long total = 0;
-        for (Path p : entries) {
-            total += Files.size(p);
-        }
-        for (int i = 0; total > MAX_BYTES && i < entries.size() - 1; i++) {
-            total -= Files.size(entries.get(i));
-            Files.deleteIfExists(entries.get(i));
         }
     }
 }

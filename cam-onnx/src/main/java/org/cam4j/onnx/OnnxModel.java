@@ -87,8 +87,9 @@ public final class OnnxModel implements ExplainableModel, HeadForward, SecondOrd
         TensorInfo declared = info(graph.outputs().get(0));
         this.reach = new Reachability(graph, declared.name());
         options.cudaDevice();
-        this.sessions = new OnnxSessions(graph, facts, options, input,
-                new FactsCache(read.digest() + "|" + (chosenOutputs == null ? "" : chosenOutputs)));
+        String identity = read.digest() + "|" + (chosenOutputs == null ? "" : chosenOutputs);
+        this.sessions = new OnnxSessions(graph, facts, options, input, new FactsCache(identity),
+                new GraphCache(identity, options));
         this.heads = new HeadRunner(graph, facts, declared.name(), reach, resolver, sessions);
         // the plain session is made when first needed (inference, the floor of cam bench): an explain run with
         // gradients never uses it, and making it cost a serialisation of the model and a session

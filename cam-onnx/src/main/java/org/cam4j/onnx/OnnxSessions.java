@@ -21,7 +21,8 @@ import org.cam4j.tensor.Tensor;
 /**
  * The ONNX Runtime sessions of one model's variants (plain, gradient-augmented, prefix, head, ...), each built on first
  * use and kept until {@link #close}, and the tensor facts (shapes, small int values) those graphs are built from,
- * probed with one run when missing. Batches larger than a fixed batch dimension run in chunks and are joined.
+ * probed with one run when missing. Sessions come from the cache of optimised graphs ({@link GraphCache}) when it
+ * holds them. Batches larger than a fixed batch dimension run in chunks and are joined.
  */
 final class OnnxSessions implements AutoCloseable {
     /** The unmodified model. */
@@ -34,14 +35,17 @@ final class OnnxSessions implements AutoCloseable {
     private final ModelOptions options;
     private final TensorInfo input;
     private final FactsCache cache;
+    private final GraphCache graphs;
     private static final System.Logger LOG = System.getLogger("org.cam4j.onnx");
     private final Map<String, OrtRunner> sessions = new HashMap<>();
     private final Set<String> probed = new LinkedHashSet<>();
     /** Input dimensions after the batch that the probed facts and built graphs are for. */
     private int[] builtFor;
 
-    OnnxSessions(OnnxGraph graph, TensorFacts facts, ModelOptions options, TensorInfo input, FactsCache cache) {
+    OnnxSessions(OnnxGraph graph, TensorFacts facts, ModelOptions options, TensorInfo input, FactsCache cache,
+                 GraphCache graphs) {
         this.cache = cache;
+        this.graphs = graphs;
         this.graph = graph;
         this.facts = facts;
         this.options = options;
@@ -51,9 +55,8 @@ final class OnnxSessions implements AutoCloseable {
     /** The session of a variant, building its graph the first time the key is asked for. */
     OrtRunner get(String key, Supplier<ModelProto> build) {
         return sessions.computeIfAbsent(key, k -> {
-            ModelProto graph = org.cam4j.timing.Timings.time("build graph variants (gradients, heads)", build);
-            byte[] bytes = org.cam4j.timing.Timings.time("serialise graphs for ONNX Runtime", graph::toByteArray);
-            return new OrtRunner(bytes, options);
+            boolean sized = !k.equals(PLAIN) && !k.equals(MASKED);
+            return graphs.session(k, sized ? builtFor : null, build);
         });
     }
 

@@ -106,7 +106,7 @@ class FactsCacheTest {
     void anotherVersionsEntryIsNeverRead() throws Exception {
         Path model = Files.write(dir.resolve("cnn.onnx"), SyntheticModels.cnn(3).toByteArray());
         gradients(model);
-        FactsCache mine = new FactsCache(OnnxModelFile.readWithDigest(model).digest() + "|", null);
+        FactsCache mine = new FactsCache(OnnxModelFile.readWithDigest(model).digest() + "|", CacheEntries.build());
         FactsCache other = new FactsCache(OnnxModelFile.readWithDigest(model).digest() + "|", "9.9.9");
         int[] size = {3, 16, 16};
         assertThat(mine.load(size, Set.of(SyntheticModels.CNN_LAYER))).isPresent();
