@@ -64,9 +64,7 @@ public final class OnnxModel implements ExplainableModel, HeadForward, SecondOrd
     OnnxModel(Path path, ModelOptions options) {
         this.path = path;
         this.options = options;
-        if (java.nio.file.Files.isRegularFile(path)) {
-            OrtRunner.warmUp(path);
-        }
+        OrtRunner.warmUp();
         OnnxModelFile.Read read = OnnxModelFile.readWithDigest(path);
         ModelProto model = read.model();
         String chosenOutputs = options.backendOption(ModelOptions.OUTPUTS, null);

@@ -54,7 +54,7 @@ public final class ShapeProbe {
             b.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(t));
         }
         graph.outputs().forEach(o -> b.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(o.getName())));
-        try (OrtRunner probe = new OrtRunner(b.build().toByteArray(), ModelOptions.defaults())) {
+        try (OrtRunner probe = new OrtRunner(b.build().toByteArray(), ModelOptions.defaults(), false)) {
             Map<String, OrtRunner.Probed> result = probe.probe(feeds);
             result.forEach((name, p) -> {
                 facts.putShape(name, p.shape());
