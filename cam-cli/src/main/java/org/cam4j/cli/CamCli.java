@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
         subcommands = {ExplainCommand.class, DetectCommand.class, SegmentCommand.class, BatchCommand.class, MethodsCommand.class, BackendsCommand.class,
                 LayersCommand.class, ExportCommand.class, ProbeCommand.class, BenchCommand.class, DffCommand.class,
                 EvaluateCommand.class, MetricsCommand.class, ServeCommand.class, CacheCommand.class,
-                CompletionCommand.class},
+                CompletionCommand.class, PluginsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:finished, but some inputs failed", "2:bad input or usage",
                 "3:internal error"})

@@ -8,7 +8,9 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -27,6 +29,26 @@ final class Plugins {
      * auto-service processor missing from the compiler's annotation processor path).
      */
     static ClassLoader loader(ClassLoader parent, java.io.PrintWriter err) {
+        List<URL> urls = new ArrayList<>();
+        places().forEach((place, jars) -> {
+            if (!jars.isEmpty() && jars.stream().noneMatch(j -> !services(j).isEmpty())) {
+                err.println("cam: warning: plugin " + place + " registers no cam4j provider (no"
+                        + " META-INF/services/org.cam4j.* file), so nothing in it is used; " + NO_SERVICES_CAUSE);
+            }
+            jars.forEach(j -> urls.add(url(j)));
+        });
+        return urls.isEmpty() ? parent : new URLClassLoader(urls.toArray(new URL[0]), parent);
+    }
+
+    /** The usual cause of a plugin jar without services, and its fix. */
+    static final String NO_SERVICES_CAUSE = "with @AutoService, put com.google.auto.service:auto-service on the"
+            + " compiler's annotationProcessorPaths";
+
+    /**
+     * The plugin places (the {@code plugins/} folder beside {@code cam.jar}, then those of {@code cam4j.plugins}
+     * and {@code CAM4J_PLUGINS}) and the jars in each, in order.
+     */
+    static Map<Path, List<Path>> places() {
         List<Path> places = new ArrayList<>();
         try {
             Path jar = Path.of(CamCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -47,36 +69,46 @@ final class Plugins {
                 }
             }
         }
-        List<URL> urls = new ArrayList<>();
+        Map<Path, List<Path>> jars = new LinkedHashMap<>();
         for (Path p : places) {
-            List<Path> jars = new ArrayList<>();
+            List<Path> found = new ArrayList<>();
             if (Files.isDirectory(p)) {
                 try (Stream<Path> listed = Files.list(p)) {
-                    jars.addAll(listed.filter(f -> f.toString().endsWith(".jar")).sorted().toList());
+                    found.addAll(listed.filter(f -> f.toString().endsWith(".jar")).sorted().toList());
                 } catch (IOException e) {
                     throw new RequestException("cannot list plugin folder " + p + ": " + e.getMessage());
                 }
             } else if (Files.isRegularFile(p)) {
-                jars.add(p);
+                found.add(p);
             }
-            if (!jars.isEmpty() && jars.stream().noneMatch(Plugins::registersProviders)) {
-                err.println("cam: warning: plugin " + p + " registers no cam4j provider (no"
-                        + " META-INF/services/org.cam4j.* file), so nothing in it is used; with @AutoService, put"
-                        + " com.google.auto.service:auto-service on the compiler's annotationProcessorPaths");
-            }
-            jars.forEach(j -> urls.add(url(j)));
+            jars.merge(p, found, (a, b) -> a);
         }
-        return urls.isEmpty() ? parent : new URLClassLoader(urls.toArray(new URL[0]), parent);
+        return jars;
     }
 
-    /** Whether a jar lists providers of cam4j's interfaces ({@code META-INF/services/org.cam4j...}). */
-    private static boolean registersProviders(Path jar) {
+    /**
+     * The cam4j services a jar registers ({@code META-INF/services/org.cam4j...}) and the provider classes it
+     * lists for each.
+     */
+    static Map<String, List<String>> services(Path jar) {
+        Map<String, List<String>> services = new LinkedHashMap<>();
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
-            return zip.stream().anyMatch(e -> e.getName().startsWith("META-INF/services/org.cam4j."));
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(zip.entries())) {
+                if (!e.isDirectory() && e.getName().startsWith(SERVICES + "org.cam4j.")) {
+                    try (java.io.InputStream in = zip.getInputStream(e)) {
+                        services.put(e.getName().substring(SERVICES.length()), new String(in.readAllBytes(),
+                                java.nio.charset.StandardCharsets.UTF_8).lines().map(l -> l.replaceAll("#.*", "")
+                                .trim()).filter(l -> !l.isEmpty()).toList());
+                    }
+                }
+            }
         } catch (IOException e) {
             throw new RequestException("cannot read plugin jar " + jar + ": " + e.getMessage());
         }
+        return services;
     }
+
+    private static final String SERVICES = "META-INF/services/";
 
     private static URL url(Path jar) {
         try {

@@ -109,4 +109,28 @@ class PluginJarTest {
             System.clearProperty("cam4j.plugins");
         }
     }
+
+    @Test
+    void camPluginsListsEachJarWithWhatItContributes() throws Exception {
+        Path empty = Files.copy(buildPluginJar(false), dir.resolve("empty-plugin.jar"));
+        Path good = buildPluginJar(true);
+        System.setProperty("cam4j.plugins", good + java.io.File.pathSeparator + empty);
+        try {
+            CliRun text = CliRun.of("plugins");
+            assertThat(text.exit()).as(text.err()).isZero();
+            assertThat(text.out()).contains(good.toString()).containsPattern(
+                    "CamMethod\\s+MeanActivationCAM\\s+example.MeanActivationCam");
+            assertThat(text.out().substring(text.out().indexOf(empty.toString())))
+                    .contains("registers no cam4j provider").contains("annotationProcessorPaths");
+            com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(CliRun.of("plugins", "--json").out());
+            com.fasterxml.jackson.databind.JsonNode first = json.findValues("jar").stream()
+                    .filter(j -> j.asText().equals(good.toString())).findFirst().orElseThrow();
+            assertThat(first).isNotNull();
+            assertThat(json.toString()).contains("\"kind\":\"CamMethod\",\"name\":\"MeanActivationCAM\"")
+                    .contains("\"problem\"");
+        } finally {
+            System.clearProperty("cam4j.plugins");
+        }
+    }
 }

@@ -29,6 +29,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The README's Java program, taken from the README as it is, compiled and run on the bundled model and photo. */
 class ReadmeJavaExampleTest {
+    /**
+     * The example projects under {@code examples/}, which the build compiles and runs as a user would (cam-examples),
+     * hold the README's code as it is: the consumer's program, and the plugin's method (in a package of its own).
+     */
+    @Test
+    void theExampleProjectsHoldTheReadmesCode() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        Matcher program = Pattern.compile("```java\n(import [^`]*?public class ExplainPhoto [^`]*?)```").matcher(readme);
+        Matcher plugin = Pattern.compile("```java\n(import com.google.auto.service.AutoService;[^`]*?)```")
+                .matcher(readme);
+        assertThat(program.find()).isTrue();
+        assertThat(plugin.find()).isTrue();
+        assertThat(Files.readString(Path.of("..", "examples", "consumer", "src", "main", "java", "ExplainPhoto.java")))
+                .isEqualTo(program.group(1));
+        assertThat(Files.readString(Path.of("..", "examples", "plugin", "src", "main", "java", "example",
+                "MyCam.java"))).isEqualTo("package example;\n\n" + plugin.group(1));
+    }
+
     @Test
     void readmeProgramCompilesRunsAndDrawsTheMapOnThePhoto(@TempDir Path dir) throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
