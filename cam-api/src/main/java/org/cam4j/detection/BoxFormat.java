@@ -1,5 +1,7 @@
 package org.cam4j.detection;
 
+import org.cam4j.errors.InvalidInputException;
+
 /**
  * How a detector writes a box in its four output values, and the linear map to corners (x1, y1, x2, y2).
  * {@code XYWH} is the top-left corner and size; {@code CXCYWH} the centre and size (YOLO's "xywh").
@@ -35,7 +37,7 @@ public enum BoxFormat {
             case "xyxy" -> XYXY;
             case "xywh" -> XYWH;
             case "cxcywh" -> CXCYWH;
-            default -> throw new IllegalArgumentException("unknown box format '" + name + "'; use xyxy, xywh or cxcywh");
+            default -> throw new InvalidInputException("unknown box format '" + name + "'; use xyxy, xywh or cxcywh");
         };
     }
 }

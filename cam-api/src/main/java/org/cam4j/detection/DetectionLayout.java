@@ -2,6 +2,7 @@ package org.cam4j.detection;
 
 import java.util.Locale;
 import org.cam4j.tensor.Tensor;
+import org.cam4j.errors.InvalidInputException;
 
 /**
  * Where a detector puts boxes and scores in one image's output, and the derivatives of both with respect to it.
@@ -30,7 +31,7 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
 
     public DetectionLayout {
         if (logits && kind != Kind.SSD) {
-            throw new IllegalArgumentException("only the ssd layout reads softmax logits");
+            throw new InvalidInputException("only the ssd layout reads softmax logits");
         }
     }
 
@@ -57,7 +58,7 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
             case "ssd" -> Kind.SSD;
             case "yolov5", "yolov7" -> Kind.YOLOV5;
             case "yolov8", "yolo11", "yolov11" -> Kind.YOLOV8;
-            default -> throw new IllegalArgumentException("unknown detection layout '" + parts[0] + "'; use ssd,"
+            default -> throw new InvalidInputException("unknown detection layout '" + parts[0] + "'; use ssd,"
                     + " yolov5 or yolov8 (optionally followed by ,xyxy|xywh|cxcywh and ,normalized|pixels)");
         };
         DetectionLayout layout = of(kind);
@@ -106,10 +107,10 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
     private void check(Tensor out) {
         int columns = out.rank() != 2 ? -1 : kind == Kind.YOLOV8 ? out.dim(0) : out.dim(1);
         if (columns <= firstClassColumn()) {
-            throw new IllegalArgumentException("the " + kind.name().toLowerCase(Locale.ROOT) + " layout needs "
+            throw new InvalidInputException("the " + kind.name().toLowerCase(Locale.ROOT) + " layout needs "
                     + (kind == Kind.YOLOV8 ? "(4 + classes) x anchors" : "anchors x (" + firstClassColumn()
                     + " + classes)") + " per image, got " + java.util.Arrays.toString(out.shape())
-                    + "; choose the layout that fits with --layout");
+                    + "; choose the layout that fits").naming("layout");
         }
     }
 

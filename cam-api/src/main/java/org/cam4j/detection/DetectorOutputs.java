@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.cam4j.tensor.TensorInfo;
+import org.cam4j.errors.InvalidInputException;
 
 /**
  * Which outputs of a detector to explain and how they read: recognised from the output shapes, or from the
@@ -29,9 +30,10 @@ public record DetectorOutputs(DetectionLayout layout, List<String> outputs) {
         long[] s = first.shape();
         if (!auto) {
             if (!plausible(named.kind(), s)) {
-                throw new IllegalArgumentException(describe(available) + " do not fit the " + layout + " layout,"
+                throw new InvalidInputException(describe(available) + " do not fit the " + layout + " layout,"
                         + " which needs " + (named.kind() == DetectionLayout.Kind.SSD ? "boxes [N, A, 4] and scores"
-                        + " [N, A, K] outputs" : "one [N, anchors, columns] output") + "; check --layout");
+                        + " [N, A, K] outputs" : "one [N, anchors, columns] output") + "; check the layout")
+                        .naming("layout");
             }
             return new DetectorOutputs(named, List.of(first.name()));
         }
@@ -40,9 +42,9 @@ public record DetectorOutputs(DetectionLayout layout, List<String> outputs) {
                 return new DetectorOutputs(DetectionLayout.of(kind), List.of(first.name()));
             }
         }
-        throw new IllegalArgumentException(describe(available) + " do not look like a detector's (SSD boxes and"
+        throw new InvalidInputException(describe(available) + " do not look like a detector's (SSD boxes and"
                 + " scores, YOLOv5 [N, anchors, 5 + classes] or YOLOv8 [N, 4 + classes, anchors]); name the layout"
-                + " with --layout ssd|yolov5|yolov8, or explain a classifier with 'cam explain'");
+                + " (layout: ssd, yolov5 or yolov8), or explain the model as a classifier").naming("layout");
     }
 
     /** The layout recognised from the output shapes, or empty when the outputs are not a detector's. */

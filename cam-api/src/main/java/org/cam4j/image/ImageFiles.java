@@ -19,6 +19,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import org.cam4j.tensor.AtomicFiles;
 import org.cam4j.tensor.Tensor;
+import org.cam4j.errors.InvalidInputException;
 
 /** Reading PNG, JPEG (also {@code .jfif}) and BMP images as RGB, and writing 8-bit RGB PNGs. */
 public final class ImageFiles {
@@ -73,7 +74,7 @@ public final class ImageFiles {
     /** {@link #read(Path, long, int, int)} with the file's own image size. */
     public static Decoded decoded(Path file, long maxPixels, int minHeight, int minWidth) {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("image " + file + " does not exist");
+            throw new InvalidInputException("image " + file + " does not exist");
         }
         return decode(file.toFile(), file.toString(), maxPixels, minHeight, minWidth);
     }
@@ -101,8 +102,8 @@ public final class ImageFiles {
                 h = reader.getHeight(0);
                 if (w * h > maxPixels) {
                     throw new Refused(String.format(Locale.ROOT, "image %s is %d x %d (%.0f"
-                            + " megapixels), above the limit of %.0f megapixels; raise it with --max-pixels", file,
-                            w, h, w * h / 1e6, maxPixels / 1e6));
+                            + " megapixels), above the limit of %.0f megapixels; raise max_pixels", file,
+                            w, h, w * h / 1e6, maxPixels / 1e6)).naming("max_pixels");
                 }
                 ImageReadParam param = reader.getDefaultReadParam();
                 int step = subsampling(w, h, minHeight, minWidth);
@@ -116,11 +117,11 @@ public final class ImageFiles {
         } catch (Refused e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("cannot read image " + file + " (" + e.getMessage()
+            throw new InvalidInputException("cannot read image " + file + " (" + e.getMessage()
                     + "); supported formats: " + String.join(", ", EXTENSIONS), e);
         } catch (OutOfMemoryError e) {
-            throw new IllegalArgumentException("image " + file + " is too large to decode in this JVM's memory;"
-                    + " lower --max-pixels or give Java more memory (CAM4J_JAVA_OPTS=-Xmx...)");
+            throw new InvalidInputException("image " + file + " is too large to decode in this JVM's memory;"
+                    + " lower max_pixels or give Java more memory (-Xmx)").naming("max_pixels");
         }
         return new Decoded(fromImage(img), (int) w, (int) h);
     }
@@ -189,9 +190,15 @@ public final class ImageFiles {
     }
 
     /** An image refused before decoding (unsupported or too large): its message is already the user's. */
-    private static final class Refused extends IllegalArgumentException {
+    private static final class Refused extends InvalidInputException {
         Refused(String message) {
             super(message);
+        }
+
+        @Override
+        public Refused naming(String field) {
+            super.naming(field);
+            return this;
         }
     }
 

@@ -3,6 +3,7 @@ package org.cam4j.image;
 import java.util.List;
 import org.cam4j.tensor.Layout;
 import org.cam4j.tensor.Tensor;
+import org.cam4j.errors.InvalidInputException;
 
 /**
  * Turns RGB images into a model's input batch: resize to {@code size} (height x width), optional centre
@@ -20,12 +21,12 @@ public record Preprocessing(int height, int width, int cropHeight, int cropWidth
 
     public Preprocessing {
         if (mean.length != std.length || (mean.length != 3 && mean.length != 1)) {
-            throw new IllegalArgumentException("mean and std need 3 values (R, G, B), or 1 for a grayscale model; got "
+            throw new InvalidInputException("mean and std need 3 values (R, G, B), or 1 for a grayscale model; got "
                     + mean.length + " and " + std.length);
         }
         for (float s : std) {
             if (s == 0f) {
-                throw new IllegalArgumentException("std values must not be 0");
+                throw new InvalidInputException("std values must not be 0");
             }
         }
     }

@@ -6,6 +6,7 @@ import org.cam4j.tensor.Layout;
 import org.cam4j.pipeline.Cam;
 import org.cam4j.targets.Target;
 import org.cam4j.tensor.Tensor;
+import org.cam4j.errors.InvalidInputException;
 
 /**
  * The inputs of a metric evaluation.
@@ -37,7 +38,7 @@ public record MetricContext(ExplainableModel model, Tensor input, Tensor cams, L
     /** The same context with object masks (N x H x W) for the pointing games. */
     public MetricContext withGroundTruth(Tensor masks) {
         if (masks != null && !java.util.Arrays.equals(masks.shape(), cams.shape())) {
-            throw new IllegalArgumentException("ground-truth masks are " + java.util.Arrays.toString(masks.shape())
+            throw new InvalidInputException("ground-truth masks are " + java.util.Arrays.toString(masks.shape())
                     + "; give one mask per image at the maps' size " + java.util.Arrays.toString(cams.shape()));
         }
         return new MetricContext(model, input, cams, targets, percentile, percentiles, roadNoise, seed, explainer,
@@ -56,7 +57,7 @@ public record MetricContext(ExplainableModel model, Tensor input, Tensor cams, L
         try {
             return v == null ? fallback : Double.parseDouble(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("metric option " + key + " must be a number, got '" + v + "'");
+            throw new InvalidInputException("metric option " + key + " must be a number, got '" + v + "'");
         }
     }
 
@@ -79,7 +80,7 @@ public record MetricContext(ExplainableModel model, Tensor input, Tensor cams, L
 
     public MetricContext {
         if (cams.rank() != 3 || cams.dim(0) != input.dim(0) || targets.size() != input.dim(0)) {
-            throw new IllegalArgumentException("metrics need one N x H x W map and one target per image; got maps "
+            throw new InvalidInputException("metrics need one N x H x W map and one target per image; got maps "
                     + java.util.Arrays.toString(cams.shape()) + " and " + targets.size() + " targets for "
                     + input.dim(0) + " images");
         }
@@ -87,11 +88,11 @@ public record MetricContext(ExplainableModel model, Tensor input, Tensor cams, L
         int h = input.dim(nhwc ? 1 : 2);
         int w = input.dim(nhwc ? 2 : 3);
         if (cams.dim(1) != h || cams.dim(2) != w) {
-            throw new IllegalArgumentException("the maps are " + cams.dim(1) + " x " + cams.dim(2) + " but the input"
+            throw new InvalidInputException("the maps are " + cams.dim(1) + " x " + cams.dim(2) + " but the input"
                     + " images are " + h + " x " + w + "; metrics need maps at the input's size");
         }
         if (targets.stream().anyMatch(t -> t == null || org.cam4j.targets.Targets.isTopClass(t))) {
-            throw new IllegalArgumentException("metric targets must be resolved (no top-class placeholders)");
+            throw new InvalidInputException("metric targets must be resolved (no top-class placeholders)");
         }
     }
 

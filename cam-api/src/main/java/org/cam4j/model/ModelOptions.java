@@ -1,5 +1,7 @@
 package org.cam4j.model;
 
+import org.cam4j.errors.InvalidInputException;
+
 /**
  * How to open a model.
  *
@@ -46,7 +48,7 @@ public record ModelOptions(String device, int threads, String reshape, boolean i
         }
         backend = backend == null ? java.util.Map.of() : java.util.Map.copyOf(backend);
         if (threads < 0) {
-            throw new IllegalArgumentException("threads must be >= 0, got " + threads);
+            throw new InvalidInputException("threads must be >= 0, got " + threads);
         }
     }
 
@@ -65,6 +67,6 @@ public record ModelOptions(String device, int threads, String reshape, boolean i
                 // fall through to the error below
             }
         }
-        throw new IllegalArgumentException("unknown device '" + device + "'; use cpu, cuda or cuda:N");
+        throw new InvalidInputException("unknown device '" + device + "'; use cpu, cuda or cuda:N");
     }
 }

@@ -15,6 +15,9 @@ import org.cam4j.model.Capability;
 import org.cam4j.targets.Target;
 import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Tensor;
+import org.cam4j.errors.InvalidInputException;
+import org.cam4j.errors.MethodFailedException;
+import org.cam4j.errors.UnsupportedModelException;
 
 /**
  * A CAM explainer for one model, one method and some target layers: the reference's {@code BaseCAM}.
@@ -47,23 +50,24 @@ public final class Cam implements AutoCloseable {
 
     public Cam(ExplainableModel model, CamMethod method, List<String> layers, CamOptions options, boolean ownsModel) {
         if (layers.isEmpty()) {
-            throw new IllegalArgumentException("no target layer given; name at least one (see 'cam layers')");
+            throw new InvalidInputException("no target layer given; name at least one (see 'cam layers')");
         }
         Set<Capability> missing = new java.util.TreeSet<>(method.needs());
         missing.removeAll(model.capabilities());
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException(method.name() + " needs " + missing + " which this model's backend"
+            throw new UnsupportedModelException(method.name() + " needs " + missing + " which this model's backend"
                     + " does not provide; choose a method that needs only " + model.capabilities());
         }
         for (String key : options.extra().keySet()) {
             if (!method.optionNames().contains(key)) {
-                throw new IllegalArgumentException("unknown option '" + key + "' for " + method.name() + "; it takes "
+                throw new InvalidInputException("unknown option '" + key + "' for " + method.name() + "; it takes "
                         + (method.optionNames().isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(
                         method.optionNames()))));
             }
         }
         if (options.eigenSmooth() && !method.supportsEigenSmooth()) {
-            throw new IllegalArgumentException(method.name() + " does not use eigen_smooth; drop --eigen-smooth");
+            throw new InvalidInputException(method.name() + " does not use eigen_smooth; drop that option")
+                    .naming("eigen_smooth");
         }
         this.model = model;
         this.method = method;
@@ -127,11 +131,11 @@ public final class Cam implements AutoCloseable {
 
     private CamResult compute(Tensor input, List<Target> targets, boolean withOutputs) {
         if (input.rank() != 4 || input.dim(0) == 0) {
-            throw new IllegalArgumentException("input must be a non-empty 4-d image batch, got "
+            throw new InvalidInputException("input must be a non-empty 4-d image batch, got "
                     + java.util.Arrays.toString(input.shape()));
         }
         if (targets.size() != input.dim(0)) {
-            throw new IllegalArgumentException("got " + targets.size() + " targets for " + input.dim(0) + " images");
+            throw new InvalidInputException("got " + targets.size() + " targets for " + input.dim(0) + " images");
         }
         if (!options.augSmooth()) {
             return computeOnce(input, targets, withOutputs);
@@ -197,8 +201,8 @@ public final class Cam implements AutoCloseable {
         int at = t.firstNonFinite();
         if (at >= 0) {
             int image = at / Math.max(1, t.size() / t.dim(0));
-            throw new IllegalArgumentException(what + " has " + t.at(at) + " values (image " + image + "); " + hint
-                    + " (--allow-non-finite to compute anyway)");
+            throw new MethodFailedException(what + " has " + t.at(at) + " values (image " + image + "); " + hint
+                    + " (allow_non_finite computes anyway)").naming("allow_non_finite");
         }
     }
 

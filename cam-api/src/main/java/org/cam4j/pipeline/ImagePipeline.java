@@ -18,6 +18,7 @@ import org.cam4j.image.ImageFiles;
 import org.cam4j.image.Preprocessing;
 import org.cam4j.image.RgbImage;
 import org.cam4j.tensor.Tensor;
+import org.cam4j.errors.CamException;
 
 /**
  * A folder of photos (or any stream of images) to written overlays with every core busy: images are decoded and
@@ -86,8 +87,15 @@ public final class ImagePipeline implements AutoCloseable {
     public record Loaded(Path file, RgbImage image, Tensor input) {
     }
 
-    /** An image that could not be read, with the one-line reason. */
-    public record Failed(Path file, String reason) {
+    /**
+     * An image that could not be read, with the one-line reason and, when the reason is about an option (the
+     * {@code max_pixels} limit), that option's name in snake case, else null ({@link CamException#field}).
+     */
+    public record Failed(Path file, String reason, String field) {
+        /** A failure about no option. */
+        public Failed(Path file, String reason) {
+            this(file, reason, null);
+        }
     }
 
     /** Up to {@code batchSize} decoded images with their stacked model input (null when all failed). */
@@ -118,7 +126,8 @@ public final class ImagePipeline implements AutoCloseable {
             try {
                 return load(file);
             } catch (RuntimeException e) {
-                return new Failed(file, String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                return new Failed(file, String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
+                        e instanceof CamException c ? c.field().orElse(null) : null);
             }
         }, ahead(batchSize)), batchSize);
     }

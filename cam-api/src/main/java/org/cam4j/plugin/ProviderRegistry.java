@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
+import org.cam4j.errors.InvalidInputException;
 
 /**
  * Every provider of one service type on the classpath, resolved by name.
@@ -66,7 +67,7 @@ public final class ProviderRegistry<T extends Provider> {
     public T get(String name) {
         T provider = byName.get(normalize(name));
         if (provider == null) {
-            throw new IllegalArgumentException("unknown " + kind + " '" + name + "'; " + (providers.isEmpty()
+            throw new InvalidInputException("unknown " + kind + " '" + name + "'; " + (providers.isEmpty()
                     ? "no " + kind + " is on the class path: add the module or plugin jar that provides them"
                     + " (org.cam4j:cam-methods has the methods and metrics)" : "available: " + names()));
         }

@@ -1,6 +1,7 @@
 package org.cam4j.spi;
 
 import java.util.Map;
+import org.cam4j.errors.InvalidInputException;
 
 /**
  * Options of one CAM computation, as the reference's {@code __call__} and constructor take them.
@@ -29,7 +30,7 @@ public record CamOptions(boolean eigenSmooth, boolean augSmooth, int batchSize, 
 
     public CamOptions {
         if (batchSize < 0) {
-            throw new IllegalArgumentException("batch size must be >= 1 (or 0 for automatic), got " + batchSize);
+            throw new InvalidInputException("batch size must be >= 1 (or 0 for automatic), got " + batchSize);
         }
         extra = extra == null ? Map.of() : Map.copyOf(extra);
     }
@@ -73,7 +74,7 @@ public record CamOptions(boolean eigenSmooth, boolean augSmooth, int batchSize, 
         try {
             return Double.parseDouble(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("option " + key + " must be a number, got '" + v + "'");
+            throw new InvalidInputException("option " + key + " must be a number, got '" + v + "'");
         }
     }
 }

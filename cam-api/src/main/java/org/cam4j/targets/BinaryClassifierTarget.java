@@ -1,6 +1,7 @@
 package org.cam4j.targets;
 
 import org.cam4j.tensor.Tensor;
+import org.cam4j.errors.InvalidInputException;
 
 /**
  * A single-output binary classifier: score = y for the positive class (1), -y for the negative class (0).
@@ -9,7 +10,7 @@ import org.cam4j.tensor.Tensor;
 public record BinaryClassifierTarget(int category) implements Target {
     public BinaryClassifierTarget {
         if (category != 0 && category != 1) {
-            throw new IllegalArgumentException("binary target class must be 0 or 1, got " + category);
+            throw new InvalidInputException("binary target class must be 0 or 1, got " + category);
         }
     }
 

@@ -6,6 +6,7 @@ import org.cam4j.detection.Detection;
 import org.cam4j.detection.DetectionLayout;
 import org.cam4j.detection.PostProcessing;
 import org.cam4j.tensor.Tensor;
+import org.cam4j.errors.InvalidInputException;
 
 /**
  * The reference's {@code FasterRCNNBoxScoreTarget} on a detector's raw outputs: the output is post-processed into
@@ -22,7 +23,7 @@ public record BoxScoreTarget(DetectionLayout layout, PostProcessing postProcessi
                              int[] labels, double iouThreshold) implements Target {
     public BoxScoreTarget {
         if (boxes.size() != labels.length) {
-            throw new IllegalArgumentException("got " + boxes.size() + " boxes and " + labels.length + " labels");
+            throw new InvalidInputException("got " + boxes.size() + " boxes and " + labels.length + " labels");
         }
         boxes = List.copyOf(boxes);
     }

@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import java.nio.file.Path;
 import java.util.List;
 import org.cam4j.tensor.Npy;
+import org.cam4j.errors.InvalidInputException;
 
 /**
  * The built-in target types by name, for {@code --target NAME:SPEC}: {@code class:281}, {@code softmax:281},
@@ -20,7 +21,7 @@ public final class BuiltinTargets {
         try {
             return Integer.parseInt(spec.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " takes an integer class, got '" + spec + "'");
+            throw new InvalidInputException(what + " takes an integer class, got '" + spec + "'");
         }
     }
 
@@ -154,7 +155,7 @@ public final class BuiltinTargets {
         public Target create(String spec) {
             int colon = spec.indexOf(':');
             if (colon < 0) {
-                throw new IllegalArgumentException("segmentation takes CLASS:mask.npy, got '" + spec + "'");
+                throw new InvalidInputException("segmentation takes CLASS:mask.npy, got '" + spec + "'");
             }
             return new SemanticSegmentationTarget(integer(spec.substring(0, colon), "segmentation:"),
                     Npy.read(Path.of(spec.substring(colon + 1))));
@@ -191,7 +192,7 @@ public final class BuiltinTargets {
         public Target create(String spec) {
             String[] p = spec.split(":");
             if (p.length != 3) {
-                throw new IllegalArgumentException("detection takes LAYOUT:ANCHOR:CLASS (e.g. detection:ssd:1203:1),"
+                throw new InvalidInputException("detection takes LAYOUT:ANCHOR:CLASS (e.g. detection:ssd:1203:1),"
                         + " got 'detection:" + spec + "'");
             }
             return new DetectionScoreTarget(org.cam4j.detection.DetectionLayout.parse(p[0]),
@@ -216,7 +217,7 @@ public final class BuiltinTargets {
         public Target create(String spec) {
             String[] p = spec.split(":");
             if (p.length < 2 || p.length > 3) {
-                throw new IllegalArgumentException("boxes takes LAYOUT:CLASS@x1,y1,x2,y2[;CLASS@...][:score=S,nms=N,"
+                throw new InvalidInputException("boxes takes LAYOUT:CLASS@x1,y1,x2,y2[;CLASS@...][:score=S,nms=N,"
                         + "iou=T], got 'boxes:" + spec + "'");
             }
             java.util.Map<String, Double> settings = new java.util.HashMap<>(java.util.Map.of("score", 0.5, "nms",
@@ -225,7 +226,7 @@ public final class BuiltinTargets {
                 for (String kv : p[2].split(",")) {
                     String[] pair = kv.split("=");
                     if (pair.length != 2 || !settings.containsKey(pair[0].trim())) {
-                        throw new IllegalArgumentException("boxes: unknown setting '" + kv + "'; use score=S, nms=N,"
+                        throw new InvalidInputException("boxes: unknown setting '" + kv + "'; use score=S, nms=N,"
                                 + " iou=T");
                     }
                     settings.put(pair[0].trim(), Double.parseDouble(pair[1].trim()));
@@ -237,19 +238,19 @@ public final class BuiltinTargets {
                 String[] labelBox = ref.split("@");
                 String[] xy = labelBox.length == 2 ? labelBox[1].split(",") : new String[0];
                 if (xy.length != 4) {
-                    throw new IllegalArgumentException("boxes: each reference is CLASS@x1,y1,x2,y2, got '" + ref + "'");
+                    throw new InvalidInputException("boxes: each reference is CLASS@x1,y1,x2,y2, got '" + ref + "'");
                 }
                 labels.add(integer(labelBox[0], "boxes: class"));
                 double[] box;
                 try {
                     box = java.util.Arrays.stream(xy).mapToDouble(v -> Double.parseDouble(v.trim())).toArray();
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("boxes: corners must be numbers, got '" + ref + "'");
+                    throw new InvalidInputException("boxes: corners must be numbers, got '" + ref + "'");
                 }
                 // an inverted or empty box matches nothing: it would explain an empty score without a word
                 boolean finite = java.util.Arrays.stream(box).allMatch(Double::isFinite);
                 if (!finite || !(box[2] > box[0] && box[3] > box[1])) {
-                    throw new IllegalArgumentException("boxes: " + ref + " is not a box; give CLASS@x1,y1,x2,y2 with"
+                    throw new InvalidInputException("boxes: " + ref + " is not a box; give CLASS@x1,y1,x2,y2 with"
                             + " x2 > x1 and y2 > y1");
                 }
                 boxes.add(box);

@@ -1,12 +1,13 @@
 package org.cam4j.targets;
 
 import org.cam4j.tensor.Tensor;
+import org.cam4j.errors.InvalidInputException;
 
 /** The raw logit of one class: score = y[c]. The reference's {@code ClassifierOutputTarget}. */
 public record ClassifierOutputTarget(int category) implements Target {
     public ClassifierOutputTarget {
         if (category < 0) {
-            throw new IllegalArgumentException("class index must be >= 0, got " + category);
+            throw new InvalidInputException("class index must be >= 0, got " + category);
         }
     }
 

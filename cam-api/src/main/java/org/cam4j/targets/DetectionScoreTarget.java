@@ -2,6 +2,7 @@ package org.cam4j.targets;
 
 import org.cam4j.detection.DetectionLayout;
 import org.cam4j.tensor.Tensor;
+import org.cam4j.errors.InvalidInputException;
 
 /**
  * One detected object's evidence: the class score of the anchor that non-maximum suppression kept for it (YOLOv5:
@@ -24,7 +25,7 @@ public record DetectionScoreTarget(DetectionLayout layout, int anchor, int label
     private int check(Tensor output) {
         int anchors = layout.anchors(output);
         if (anchor < 0 || anchor >= anchors || label < 0 || label >= layout.classes(output)) {
-            throw new IllegalArgumentException("detection target anchor " + anchor + " class " + label + " is outside"
+            throw new InvalidInputException("detection target anchor " + anchor + " class " + label + " is outside"
                     + " the model's " + anchors + " anchors and " + layout.classes(output) + " classes");
         }
         return anchor;

@@ -1,6 +1,7 @@
 package org.cam4j.targets;
 
 import org.cam4j.tensor.Tensor;
+import org.cam4j.errors.InvalidInputException;
 
 /**
  * The summed score of one class over a mask of an output map (K x H x W): score = sum(y[c] * mask).
@@ -26,7 +27,7 @@ public record SemanticSegmentationTarget(int category, Tensor mask) implements T
 
     private Tensor plane(Tensor output) {
         if (output.rank() != 3) {
-            throw new IllegalArgumentException("segmentation target needs a K x H x W output per image, got "
+            throw new InvalidInputException("segmentation target needs a K x H x W output per image, got "
                     + java.util.Arrays.toString(output.shape()));
         }
         Tensor plane = output.slice(category);

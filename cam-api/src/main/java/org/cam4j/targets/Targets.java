@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.cam4j.plugin.ProviderRegistry;
 import org.cam4j.tensor.Tensor;
+import org.cam4j.errors.InvalidInputException;
 
 /** Building per-image target lists, and the seeds of a batch. */
 public final class Targets {
@@ -16,7 +17,7 @@ public final class Targets {
             return topClass(batch);
         }
         if (categories.size() != 1 && categories.size() != batch) {
-            throw new IllegalArgumentException("got " + categories.size() + " classes for " + batch
+            throw new InvalidInputException("got " + categories.size() + " classes for " + batch
                     + " images; give one class for all images or one per image");
         }
         List<Target> out = new ArrayList<>();
@@ -44,7 +45,7 @@ public final class Targets {
     /** {@code category}, checked to index one of the output's values. */
     static int requireClass(int category, Tensor output) {
         if (category < 0 || category >= output.size()) {
-            throw new IllegalArgumentException("class " + category + " is outside the model's " + output.size()
+            throw new InvalidInputException("class " + category + " is outside the model's " + output.size()
                     + " outputs; give a class from 0 to " + (output.size() - 1));
         }
         return category;

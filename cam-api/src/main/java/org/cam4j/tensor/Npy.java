@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.cam4j.errors.InvalidInputException;
 
 /**
  * numpy {@code .npy} files (format versions 1 to 3, C order).
@@ -52,25 +53,25 @@ public final class Npy {
         try {
             return parse(bytes);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            throw new InvalidInputException(file + ": " + e.getMessage(), e);
         }
     }
 
     static Tensor parse(byte[] bytes) {
         if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, 6), MAGIC)) {
-            throw new IllegalArgumentException("not a .npy file (no \\x93NUMPY magic)");
+            throw new InvalidInputException("not a .npy file (no \\x93NUMPY magic)");
         }
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         int major = bytes[6];
         int headerLen = major == 1 ? Short.toUnsignedInt(buf.getShort(8)) : buf.getInt(8);
         int headerStart = major == 1 ? 10 : 12;
         if (headerStart + headerLen > bytes.length) {
-            throw new IllegalArgumentException("truncated .npy header");
+            throw new InvalidInputException("truncated .npy header");
         }
         String header = new String(bytes, headerStart, headerLen, StandardCharsets.ISO_8859_1);
         String descr = group(DESCR, header, "descr");
         if (group(FORTRAN, header, "fortran_order").equals("True")) {
-            throw new IllegalArgumentException("Fortran-order arrays are not supported; save with np.ascontiguousarray");
+            throw new InvalidInputException("Fortran-order arrays are not supported; save with np.ascontiguousarray");
         }
         int[] shape = Arrays.stream(group(SHAPE, header, "shape").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray();
@@ -81,11 +82,11 @@ public final class Npy {
             case "<f2" -> 2;
             case "<f8", "<i8" -> 8;
             case "|u1", "<u1", "|b1" -> 1;
-            default -> throw new IllegalArgumentException("unsupported dtype '" + descr
+            default -> throw new InvalidInputException("unsupported dtype '" + descr
                     + "'; supported: <f4, <f2, <f8, <i8, <i4, |u1");
         };
         if (start + (long) n * width > bytes.length) {
-            throw new IllegalArgumentException("truncated data: shape " + Arrays.toString(shape) + " of " + descr
+            throw new InvalidInputException("truncated data: shape " + Arrays.toString(shape) + " of " + descr
                     + " needs " + (long) n * width + " bytes, file has " + (bytes.length - start));
         }
         float[] out = new float[n];
@@ -106,7 +107,7 @@ public final class Npy {
     private static String group(Pattern pattern, String header, String key) {
         Matcher m = pattern.matcher(header);
         if (!m.find()) {
-            throw new IllegalArgumentException("malformed .npy header, no '" + key + "': " + header.trim());
+            throw new InvalidInputException("malformed .npy header, no '" + key + "': " + header.trim());
         }
         return m.group(1);
     }

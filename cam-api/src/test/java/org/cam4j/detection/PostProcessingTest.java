@@ -67,7 +67,7 @@ class PostProcessingTest {
         assertThatThrownBy(() -> DetectionLayout.parse("retina")).hasMessageContaining("unknown detection layout"
                 + " 'retina'");
         assertThatThrownBy(() -> post.detect(Tensor.zeros(10), DetectionLayout.parse("yolov5")))
-                .hasMessageContaining("anchors x (5 + classes)").hasMessageContaining("--layout");
+                .hasMessageContaining("anchors x (5 + classes)").hasMessageContaining("layout");
     }
 
     @Test
@@ -113,7 +113,7 @@ class PostProcessingTest {
                 .hasMessageContaining("do not fit the yolov5 layout");
         assertThatThrownBy(() -> DetectorOutputs.choose(List.of(info("logits", 1, 1000)), "auto"))
                 .hasMessageContaining("'logits' [1, 1000] do not look like a detector's")
-                .hasMessageContaining("--layout");
+                .hasMessageContaining("layout");
     }
 
     private static org.cam4j.tensor.TensorInfo info(String name, long... shape) {

@@ -61,10 +61,14 @@ public final class CamCli implements Runnable {
             while (cause.getCause() != null && cause.getMessage() == null) {
                 cause = cause.getCause();
             }
+            // every CamException (bad model, bad input, unsupported model, failed method) is an
+            // IllegalArgumentException
             boolean user = cause instanceof IllegalArgumentException || cause instanceof java.io.UncheckedIOException
-                    || cause instanceof UnsupportedOperationException || cause instanceof RequestException
-                    || cause instanceof org.cam4j.onnx.grad.UnsupportedGradientException;
+                    || cause instanceof UnsupportedOperationException;
             String message = String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
+            if (cause instanceof org.cam4j.errors.CamException c) {
+                message = withFlag(message, c.field().orElse(null));
+            }
             commandLine.getErr().println("cam: error: " + message);
             if (verbose) {
                 e.printStackTrace(commandLine.getErr());
@@ -157,6 +161,18 @@ public final class CamCli implements Runnable {
 
     /** When main began, for the JVM start-up share of --timings. */
     private static final long MAIN_STARTED = System.currentTimeMillis();
+
+    /**
+     * A library message about an option ({@code field}, snake case, or null) with the command line's flag for it
+     * added: the library speaks of {@code max_pixels}, the command line adds {@code (--max-pixels)}.
+     */
+    static String withFlag(String message, String field) {
+        if (field == null) {
+            return message;
+        }
+        String flag = org.cam4j.engine.FieldNames.CLI.of(field);
+        return message.contains(flag) ? message : message + " (" + flag + ")";
+    }
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override

@@ -228,8 +228,8 @@ final class ExplainCommand implements Callable<Integer> {
             new ExplainLoop(explainer, pipeline).run(files, targets, methods, top, new ExplainLoop.Results() {
                 @Override
                 public void failed(ImagePipeline.Failed f) {
-                    failures.add(f.reason());
-                    summary.addObject().put("image", shown(f.file(), demo)).put("error", f.reason());
+                    failures.add(CamCli.withFlag(f.reason(), f.field()));
+                    summary.addObject().put("image", shown(f.file(), demo)).put("error", CamCli.withFlag(f.reason(), f.field()));
                 }
 
                 @Override

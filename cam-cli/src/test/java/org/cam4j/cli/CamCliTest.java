@@ -29,8 +29,10 @@ class CamCliTest {
             CliRun first = CliRun.of("explain", "--timings", "--out", dir.resolve("c1").toString());
             assertThat(first.exit()).as(first.err()).isZero();
             assertThat(java.nio.file.Files.list(cache.resolve("shape-facts")).count()).isEqualTo(1);
+            assertThat(java.nio.file.Files.list(cache.resolve("graphs")).count()).as("the optimised gradient graph")
+                    .isEqualTo(1);
             CliRun shown = CliRun.of("cache");
-            assertThat(shown.out()).contains(cache.toString()).contains("1 file(s)");
+            assertThat(shown.out()).contains(cache.toString()).contains("2 file(s)");
             CliRun without = CliRun.of("explain", "--no-cache", "--out", dir.resolve("c2").toString());
             assertThat(without.exit()).as(without.err()).isZero();
             assertThat(System.getProperty("cam4j.cache")).as("--no-cache lasts one run").isEqualTo(cache.toString());

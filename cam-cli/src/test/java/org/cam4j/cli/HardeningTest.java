@@ -134,7 +134,7 @@ class HardeningTest {
     @Test
     void hugeImagesAreRefusedFromTheirHeader() throws Exception {
         Path huge = pngHeader(dir.resolve("huge.png"), 30000, 30000);
-        fails("is 30000 x 30000 (900 megapixels), above the limit of 250 megapixels; raise it with --max-pixels",
+        fails("is 30000 x 30000 (900 megapixels), above the limit of 250 megapixels; raise max_pixels (--max-pixels)",
                 explain("--image", huge.toString()));
         fails("above the limit", explain("--image", photo.toString(), "--max-pixels", "100"));
         Path folder = Files.createDirectories(dir.resolve("photos"));

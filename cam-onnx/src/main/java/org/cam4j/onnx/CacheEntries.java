@@ -97,7 +97,7 @@ final class CacheEntries {
     static void warnUnwritable(Path folder, Exception e) {
         if (WARNED.compareAndSet(false, true)) {
             System.err.println("cam4j: cannot write the cache folder " + folder + " (" + e.getMessage()
-                    + "); running without it (see --no-cache)");
+                    + "); running without it (-Dcam4j.cache=off or CAM4J_CACHE=off turns it off)");
         }
     }
 

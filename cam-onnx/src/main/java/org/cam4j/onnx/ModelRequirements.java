@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import org.cam4j.onnx.graph.OnnxGraph;
+import org.cam4j.errors.InvalidModelException;
 
 /**
  * What an ONNX model must be for cam4j to explain it: opset 9 or later, one float32 input of four dimensions, and
@@ -18,22 +19,22 @@ final class ModelRequirements {
 
     static void check(Path path, OnnxGraph graph) {
         if (graph.opset() < 9) {
-            throw new IllegalArgumentException(path + " uses ONNX opset " + graph.opset() + "; cam4j reads opset 9 and"
+            throw new InvalidModelException(path + " uses ONNX opset " + graph.opset() + "; cam4j reads opset 9 and"
                     + " later, re-export with opset_version >= 9 (17 recommended)");
         }
         if (graph.inputs().size() != 1) {
-            throw new IllegalArgumentException(path + " has " + graph.inputs().size() + " inputs; cam4j explains"
+            throw new InvalidModelException(path + " has " + graph.inputs().size() + " inputs; cam4j explains"
                     + " single-input image models");
         }
         int elem = graph.inputs().get(0).getType().getTensorType().getElemType();
         if (elem != TensorProto.DataType.FLOAT.getNumber()) {
-            throw new IllegalArgumentException(path + ": input '" + graph.inputs().get(0).getName() + "' is "
+            throw new InvalidModelException(path + ": input '" + graph.inputs().get(0).getName() + "' is "
                     + TensorProto.DataType.forNumber(elem) + "; cam4j feeds float32 images,"
                     + " re-export the model with a float input");
         }
         var inputType = graph.inputs().get(0).getType().getTensorType();
         if (inputType.hasShape() && inputType.getShape().getDimCount() != 4) {
-            throw new IllegalArgumentException(path + ": input '" + graph.inputs().get(0).getName() + "' has "
+            throw new InvalidModelException(path + ": input '" + graph.inputs().get(0).getName() + "' has "
                     + inputType.getShape().getDimCount() + " dimensions; cam4j explains image models, whose input is"
                     + " N x C x H x W or N x H x W x C");
         }
@@ -49,7 +50,7 @@ final class ModelRequirements {
         model.getFunctionsList().forEach(f -> functions.add(f.getDomain() + "/" + f.getName()));
         for (NodeProto n : model.getGraph().getNodeList()) {
             if (!STANDARD_DOMAINS.contains(n.getDomain()) && !functions.contains(n.getDomain() + "/" + n.getOpType())) {
-                throw new IllegalArgumentException(path + " uses op '" + n.getOpType() + "' of custom domain '"
+                throw new InvalidModelException(path + " uses op '" + n.getOpType() + "' of custom domain '"
                         + n.getDomain() + "' (node '" + n.getName() + "'), which ONNX Runtime's standard build does not"
                         + " run; re-export the model with standard ONNX ops");
             }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.cam4j.errors.InvalidModelException;
 
 /** Reads an ONNX file into a {@link ModelProto}, with any external-data tensors loaded inline. */
 public final class OnnxModelFile {
@@ -26,7 +27,7 @@ public final class OnnxModelFile {
     /** {@link #read} with the file's CRC32C and length, computed as the bytes stream by. */
     public static Read readWithDigest(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("model file " + file + " does not exist");
+            throw new InvalidModelException("model file " + file + " does not exist");
         }
         ModelProto model;
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
@@ -46,15 +47,15 @@ public final class OnnxModelFile {
             coded.setSizeLimit(Integer.MAX_VALUE);
             model = ModelProto.parseFrom(coded);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + " as ONNX (" + e.getMessage()
+            throw new InvalidModelException("cannot read " + file + " as ONNX (" + e.getMessage()
                     + "); is it a complete .onnx file?", e);
         }
         if (!model.hasGraph() || model.getGraph().getNodeCount() == 0) {
-            throw new IllegalArgumentException(file + " is not an ONNX model (no graph); export it with"
+            throw new InvalidModelException(file + " is not an ONNX model (no graph); export it with"
                     + " torch.onnx.export or tf2onnx");
         }
         if (model.getIrVersion() < 4) {
-            throw new IllegalArgumentException(file + " has ONNX IR version " + model.getIrVersion()
+            throw new InvalidModelException(file + " has ONNX IR version " + model.getIrVersion()
                     + "; cam4j reads IR 4 and later, re-export the model");
         }
         boolean external = model.getGraph().getInitializerList().stream()
@@ -84,12 +85,12 @@ public final class OnnxModelFile {
             }
             Path data = dir.resolve(location == null ? "" : location).normalize();
             if (location != null && !data.startsWith(dir)) {
-                throw new IllegalArgumentException("external data file '" + location + "' of tensor " + t.getName()
+                throw new InvalidModelException("external data file '" + location + "' of tensor " + t.getName()
                         + " is refused: it leaves the model's folder " + dir + "; keep external data next to the"
                         + " .onnx file");
             }
             if (location == null || !Files.isRegularFile(data)) {
-                throw new IllegalArgumentException("external data file '" + location + "' of tensor " + t.getName()
+                throw new InvalidModelException("external data file '" + location + "' of tensor " + t.getName()
                         + " is missing; keep it next to the .onnx file");
             }
             try (RandomAccessFile raf = new RandomAccessFile(data.toFile(), "r")) {
@@ -100,7 +101,7 @@ public final class OnnxModelFile {
                 graph.setInitializer(i, t.toBuilder().clearExternalData()
                         .setDataLocation(TensorProto.DataLocation.DEFAULT).setRawData(ByteString.copyFrom(bytes)));
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read external data " + data + ": " + e.getMessage(), e);
+                throw new InvalidModelException("cannot read external data " + data + ": " + e.getMessage(), e);
             }
         }
         return b.build();

@@ -2,6 +2,7 @@ package org.cam4j.onnx;
 
 import java.util.Arrays;
 import org.cam4j.tensor.Tensor;
+import org.cam4j.errors.InvalidInputException;
 
 /**
  * How a layer's raw tensor becomes the N x C x h x w map methods receive, and back:
@@ -32,13 +33,15 @@ public record TokenReshape(Kind kind, int height, int width, int skip) {
         if (s.startsWith("tokens:")) {
             String[] p = s.substring(7).split(",");
             if (p.length < 2 || p.length > 3) {
-                throw new IllegalArgumentException("--reshape takes tokens:H,W[,SKIP], got '" + spec + "'");
+                throw new InvalidInputException("reshape takes tokens:H,W[,SKIP], got '" + spec + "'")
+                        .naming("reshape");
             }
             return new TokenReshape(Kind.TOKENS, Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()),
                     p.length == 3 ? Integer.parseInt(p[2].trim()) : 0);
         }
         if (!s.equals("auto")) {
-            throw new IllegalArgumentException("unknown --reshape '" + spec + "'; use auto, nchw, nhwc or tokens:H,W[,SKIP]");
+            throw new InvalidInputException("unknown reshape '" + spec + "'; use auto, nchw, nhwc or tokens:H,W[,SKIP]")
+                    .naming("reshape");
         }
         if (raw.length == 4) {
             // channels-last when told so, or when the middle two dims form the square grid and the last is wider
@@ -54,11 +57,12 @@ public record TokenReshape(Kind kind, int height, int width, int skip) {
                     return new TokenReshape(Kind.TOKENS, (int) side, (int) side, skip);
                 }
             }
-            throw new IllegalArgumentException("layer '" + layer + "' has " + tokens + " tokens, not a square grid"
-                    + " (with or without a class token); give --reshape tokens:H,W,SKIP");
+            throw new InvalidInputException("layer '" + layer + "' has " + tokens + " tokens, not a square grid"
+                    + " (with or without a class token); give reshape tokens:H,W,SKIP").naming("reshape");
         }
-        throw new IllegalArgumentException("layer '" + layer + "' has shape " + Arrays.toString(raw)
-                + ", not a spatial map; choose a 4-d feature map or a token layer, or give --reshape tokens:H,W,SKIP");
+        throw new InvalidInputException("layer '" + layer + "' has shape " + Arrays.toString(raw)
+                + ", not a spatial map; choose a 4-d feature map or a token layer, or give reshape tokens:H,W,SKIP")
+                .naming("reshape");
     }
 
     /**
@@ -83,8 +87,8 @@ public record TokenReshape(Kind kind, int height, int width, int skip) {
                 int t = raw.dim(1);
                 int c = raw.dim(2);
                 if (t - skip != height * width) {
-                    throw new IllegalArgumentException("cannot fold " + (t - skip) + " tokens into " + height + " x "
-                            + width + "; fix --reshape");
+                    throw new InvalidInputException("cannot fold " + (t - skip) + " tokens into " + height + " x "
+                            + width + "; fix reshape").naming("reshape");
                 }
                 Tensor grid = Tensor.zeros(n, height * width, c);
                 for (int i = 0; i < n; i++) {

@@ -46,7 +46,7 @@ class TokenReshapeTest {
         assertThat(TokenReshape.of(new long[] {1, 768, 7, 7}, null, false, "conv").kind())
                 .isEqualTo(TokenReshape.Kind.NCHW);
         assertThatThrownBy(() -> TokenReshape.of(new long[] {1, 7, 8}, null, false, "blocks.3"))
-                .hasMessageContaining("blocks.3").hasMessageContaining("--reshape tokens:H,W,SKIP");
+                .hasMessageContaining("blocks.3").hasMessageContaining("reshape tokens:H,W,SKIP");
         assertThatThrownBy(() -> TokenReshape.of(new long[] {1, 10}, null, false, "fc"))
                 .hasMessageContaining("not a spatial map");
     }

@@ -48,7 +48,7 @@ public final class SparkBatch {
         }
         try {
             System.exit(run(yaml, outDir, master, out, err));
-        } catch (RequestException | IllegalArgumentException | java.io.UncheckedIOException e) {
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             err.println("cam: error: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
             System.exit(2);
         }

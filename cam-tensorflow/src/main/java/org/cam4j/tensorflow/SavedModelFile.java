@@ -14,6 +14,7 @@ import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
+import org.cam4j.errors.InvalidModelException;
 
 /**
  * What a model path holds, read from its protos: a SavedModel directory ({@code saved_model.pb}, a meta graph per
@@ -43,7 +44,7 @@ record SavedModelFile(GraphDef graph, String input, String output, String checkp
     static SavedModelFile read(Path path, String tag, String signature) {
         if (Files.isDirectory(path)) {
             if (!isSavedModel(path)) {
-                throw new IllegalArgumentException(path + " is a folder without " + SAVED_MODEL + ", so not a"
+                throw new InvalidModelException(path + " is a folder without " + SAVED_MODEL + ", so not a"
                         + " SavedModel; give the SavedModel folder (the one holding saved_model.pb and variables/)");
             }
             return savedModel(path, tag, signature);
@@ -56,7 +57,7 @@ record SavedModelFile(GraphDef graph, String input, String output, String checkp
         try (InputStream in = Files.newInputStream(dir.resolve(SAVED_MODEL))) {
             saved = SavedModel.parseFrom(in);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("cannot read " + dir.resolve(SAVED_MODEL) + " as a SavedModel ("
+            throw new InvalidModelException("cannot read " + dir.resolve(SAVED_MODEL) + " as a SavedModel ("
                     + e.getMessage() + ")");
         }
         MetaGraphDef meta = null;
@@ -68,14 +69,14 @@ record SavedModelFile(GraphDef graph, String input, String output, String checkp
             }
         }
         if (meta == null) {
-            throw new IllegalArgumentException(dir + " has no meta graph tagged '" + tag + "'; its tags: " + tags
-                    + " (choose one with --tag)");
+            throw new InvalidModelException(dir + " has no meta graph tagged '" + tag + "'; its tags: " + tags
+                    + " (choose one with the tag option)").naming("tag");
         }
         SignatureDef signature = meta.getSignatureDefMap().get(signatureName);
         if (signature == null) {
-            throw new IllegalArgumentException(dir + " has no signature '" + signatureName + "' under tag '" + tag
+            throw new InvalidModelException(dir + " has no signature '" + signatureName + "' under tag '" + tag
                     + "'; its signatures: " + new TreeSet<>(meta.getSignatureDefMap().keySet())
-                    + " (choose one with --signature)");
+                    + " (choose one with the signature option)").naming("signature");
         }
         String input = single(signature.getInputsMap(), "input", dir, signatureName);
         String output = single(signature.getOutputsMap(), "output", dir, signatureName);
@@ -85,7 +86,7 @@ record SavedModelFile(GraphDef graph, String input, String output, String checkp
                 .filter(n -> VARIABLE_OPS.contains(n.getOp())).count();
         if (!hasVariables && variableNodes > 0) {
             // without its checkpoint the graph runs with uninitialised weights and fails inside TensorFlow
-            throw new IllegalArgumentException(dir + " has no variables/variables.index, but its graph holds "
+            throw new InvalidModelException(dir + " has no variables/variables.index, but its graph holds "
                     + variableNodes + " variables; copy the whole SavedModel folder (saved_model.pb with its"
                     + " variables/ folder)");
         }
@@ -98,9 +99,9 @@ record SavedModelFile(GraphDef graph, String input, String output, String checkp
 
     private static String single(Map<String, TensorInfo> tensors, String what, Path dir, String signature) {
         if (tensors.size() != 1) {
-            throw new IllegalArgumentException("signature '" + signature + "' of " + dir + " has " + tensors.size()
+            throw new InvalidModelException("signature '" + signature + "' of " + dir + " has " + tensors.size()
                     + " " + what + "s " + tensors.keySet() + "; cam4j explains single-input, single-output image"
-                    + " models (choose another with --signature)");
+                    + " models (choose another with the signature option)").naming("signature");
         }
         return tensors.values().iterator().next().getName();
     }
@@ -111,11 +112,11 @@ record SavedModelFile(GraphDef graph, String input, String output, String checkp
         try (InputStream in = Files.newInputStream(file)) {
             graph = GraphDef.parseFrom(in);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("cannot read " + file + " as a TensorFlow GraphDef (" + e.getMessage()
+            throw new InvalidModelException("cannot read " + file + " as a TensorFlow GraphDef (" + e.getMessage()
                     + "); give a SavedModel folder or a frozen graph .pb");
         }
         if (graph.getNodeCount() == 0) {
-            throw new IllegalArgumentException(file + " holds no TensorFlow graph; give a SavedModel folder or a"
+            throw new InvalidModelException(file + " holds no TensorFlow graph; give a SavedModel folder or a"
                     + " frozen graph .pb");
         }
         List<String> placeholders = new ArrayList<>();
@@ -129,7 +130,7 @@ record SavedModelFile(GraphDef graph, String input, String output, String checkp
         List<String> sinks = graph.getNodeList().stream().filter(n -> !consumed.contains(n.getName())
                 && !n.getOp().equals("NoOp") && !n.getOp().equals("Const")).map(NodeDef::getName).toList();
         if (placeholders.size() != 1 || sinks.size() != 1) {
-            throw new IllegalArgumentException(file + " has inputs " + placeholders + " and outputs " + sinks
+            throw new InvalidModelException(file + " has inputs " + placeholders + " and outputs " + sinks
                     + "; cam4j explains frozen graphs with one input and one output");
         }
         return new SavedModelFile(graph, placeholders.get(0) + ":0", sinks.get(0) + ":0", null, null, null, null);

@@ -10,6 +10,7 @@ import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.ModelOptions;
 import org.cam4j.model.Capability;
 import org.cam4j.spi.ModelBackend;
+import org.cam4j.errors.InvalidModelException;
 
 /**
  * TensorFlow SavedModels (a folder with {@code saved_model.pb}; TF2/Keras and TF1) and frozen GraphDefs
@@ -51,7 +52,7 @@ public final class TensorFlowBackend implements ModelBackend {
     @Override
     public ExplainableModel open(Path model, ModelOptions options) {
         if (!Files.exists(model)) {
-            throw new IllegalArgumentException("model " + model + " does not exist");
+            throw new InvalidModelException("model " + model + " does not exist");
         }
         SavedModelFile file = SavedModelFile.read(model, options.backendOption(TAG, "serve"),
                 options.backendOption(SIGNATURE, "serving_default"));

@@ -28,6 +28,9 @@ import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.proto.DataType;
+import org.cam4j.errors.InvalidInputException;
+import org.cam4j.errors.InvalidModelException;
+import org.cam4j.errors.UnsupportedModelException;
 
 /**
  * A SavedModel or frozen graph, inlined and restored into one {@link Graph} and {@link Session}. The score is the
@@ -69,7 +72,7 @@ final class TensorFlowModel implements ExplainableModel, HeadForward, SecondOrde
         long[] shape = in.shape().asArray();
         if (in.dataType() != DataType.DT_FLOAT || shape == null || shape.length != 4) {
             close();
-            throw new IllegalArgumentException(path + ": input '" + inputTensor + "' is " + in.dataType() + " "
+            throw new InvalidModelException(path + ": input '" + inputTensor + "' is " + in.dataType() + " "
                     + in.shape() + "; cam4j explains image models with a float N x H x W x C (or N x C x H x W) input");
         }
         boolean nhwc = (shape[3] == 1 || shape[3] == 3) && shape[1] != 1 && shape[1] != 3;
@@ -110,9 +113,9 @@ final class TensorFlowModel implements ExplainableModel, HeadForward, SecondOrde
                 r.get(0);
             }
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("cannot use GPU " + index + " with TensorFlow (" + firstLine(e)
+            throw new InvalidInputException("cannot use GPU " + index + " with TensorFlow (" + firstLine(e)
                     + "); the GPU needs the -Pgpu build (TensorFlow's linux-x86_64-gpu natives) and CUDA, or use"
-                    + " --device cpu");
+                    + " the cpu device").naming("device");
         }
     }
 
@@ -238,7 +241,7 @@ final class TensorFlowModel implements ExplainableModel, HeadForward, SecondOrde
     public ForwardResult forward(Tensor x, List<String> layerNames, List<Target> targets, boolean withGradients) {
         checkInput(x);
         if (targets.size() != x.dim(0)) {
-            throw new IllegalArgumentException("got " + targets.size() + " targets for " + x.dim(0) + " images");
+            throw new InvalidInputException("got " + targets.size() + " targets for " + x.dim(0) + " images");
         }
         List<String> tensors = layerNames.stream().map(this::layerTensor).toList();
         List<String> fetch = new ArrayList<>(tensors);
@@ -358,12 +361,12 @@ final class TensorFlowModel implements ExplainableModel, HeadForward, SecondOrde
     private String layerTensor(String layer) {
         String tensor = layers.resolve(layer);
         if (tensor.equals(inputTensor)) {
-            throw new IllegalArgumentException("'" + layer + "' is the model's input, not a layer inside it; choose"
+            throw new InvalidInputException("'" + layer + "' is the model's input, not a layer inside it; choose"
                     + " a layer from 'cam layers'");
         }
         long[] s = graph.outputOrThrow(tensor).shape().asArray();
         if (s == null || s.length != 4) {
-            throw new IllegalArgumentException("layer '" + layer + "' (" + tensor + ") is not a 4-d feature map"
+            throw new UnsupportedModelException("layer '" + layer + "' (" + tensor + ") is not a 4-d feature map"
                     + " (shape " + graph.outputOrThrow(tensor).shape() + "); choose a layer from 'cam layers'");
         }
         return tensor;

@@ -50,7 +50,9 @@ class BadSavedModelTest {
         Path saved = twin();
         assertThatThrownBy(() -> new TensorFlowBackend().open(saved, new ModelOptions("cpu", 0, null, true,
                 Map.of(TensorFlowBackend.TAG, "train"))))
-                .satisfies(e -> oneLine(e, "no meta graph tagged 'train'; its tags: [serve] (choose one with --tag)"));
+                .satisfies(e -> oneLine(e, "no meta graph tagged 'train'; its tags: [serve] (choose one with the tag"
+                        + " option)"))
+                .satisfies(e -> assertThat(((org.cam4j.errors.CamException) e).field()).contains("tag"));
         assertThatThrownBy(() -> new TensorFlowBackend().open(saved, new ModelOptions("cpu", 0, null, true,
                 Map.of(TensorFlowBackend.SIGNATURE, "predict"))))
                 .satisfies(e -> oneLine(e, "no signature 'predict' under tag 'serve'; its signatures: [serving_default]"));

@@ -276,8 +276,8 @@ public final class CamServer implements AutoCloseable {
             // the client got its 408 while its body was awaited
         } catch (HttpError e) {
             error(ex, e.status, e.getMessage());
-        } catch (IllegalArgumentException | RequestException | UnsupportedOperationException
-                 | java.io.UncheckedIOException e) {
+        } catch (IllegalArgumentException | UnsupportedOperationException | java.io.UncheckedIOException e) {
+            // every CamException (a RequestException too) is an IllegalArgumentException
             error(ex, 400, String.valueOf(e.getMessage()).lines().findFirst().orElse("bad request"));
         } catch (RuntimeException e) {
             error(ex, 500, "internal error: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));

@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import org.cam4j.metrics.MetricContext;
 import org.cam4j.metrics.CamMetric;
 import org.cam4j.tensor.Tensor;
+import org.cam4j.errors.InvalidInputException;
 
 /**
  * Coherency (arXiv:2104.10252): (r + 1) / 2 with r the Pearson correlation between the map and the map the same
@@ -24,7 +25,7 @@ public final class Coherency implements CamMetric {
     @Override
     public double[] evaluate(MetricContext context) {
         if (context.explainer() == null) {
-            throw new IllegalArgumentException("Coherency recomputes the maps; it needs the CAM method they came from");
+            throw new InvalidInputException("Coherency recomputes the maps; it needs the CAM method they came from");
         }
         Tensor mixed = Perturbations.perturbed(context, Perturbations::multiply);
         Tensor mixedCams = context.explainer().compute(mixed, context.targets()).cams();

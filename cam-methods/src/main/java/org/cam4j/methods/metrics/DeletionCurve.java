@@ -6,6 +6,7 @@ import java.util.List;
 import org.cam4j.metrics.MetricContext;
 import org.cam4j.metrics.CamMetric;
 import org.cam4j.tensor.Tensor;
+import org.cam4j.errors.InvalidInputException;
 
 /**
  * Deletion (RISE, Petsiuk et al., BMVC 2018, arXiv:1806.07421): the pixels are replaced by a baseline in order of
@@ -51,7 +52,7 @@ public final class DeletionCurve implements CamMetric {
     public static double[][] curves(MetricContext context, boolean insertion) {
         int steps = (int) context.option("steps", 32);
         if (steps < 1 || steps > 1024) {
-            throw new IllegalArgumentException("metric option steps must be between 1 and 1024, got " + steps);
+            throw new InvalidInputException("metric option steps must be between 1 and 1024, got " + steps);
         }
         String baseline = context.options().getOrDefault("baseline", "0");
         int n = context.input().dim(0);
@@ -61,7 +62,7 @@ public final class DeletionCurve implements CamMetric {
             Tensor base = switch (baseline) {
                 case "0" -> Tensor.zeros(chw.shape());
                 case "blur" -> blur(chw);
-                default -> throw new IllegalArgumentException("metric option baseline must be 0 or blur, got '"
+                default -> throw new InvalidInputException("metric option baseline must be 0 or blur, got '"
                         + baseline + "'");
             };
             Integer[] order = order(context.cams().slice(i));

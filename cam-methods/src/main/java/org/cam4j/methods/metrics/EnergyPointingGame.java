@@ -18,7 +18,7 @@ public final class EnergyPointingGame implements CamMetric {
 
     @Override
     public String description() {
-        return "share of the map's energy on the object (needs --masks or --boxes); higher = better";
+        return "share of the map's energy on the object (needs object masks or boxes); higher = better";
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import org.cam4j.metrics.MetricContext;
 import org.cam4j.metrics.CamMetric;
 import org.cam4j.tensor.Tensor;
+import org.cam4j.errors.InvalidInputException;
 
 /**
  * The pointing game (Zhang et al., ECCV 2016): 1 when the map's maximum lies on the object (its ground-truth mask,
@@ -18,7 +19,7 @@ public final class PointingGame implements CamMetric {
 
     @Override
     public String description() {
-        return "1 when the map's maximum is on the object (needs --masks or --boxes); higher = better";
+        return "1 when the map's maximum is on the object (needs object masks or boxes); higher = better";
     }
 
     @Override
@@ -38,8 +39,8 @@ public final class PointingGame implements CamMetric {
 
     static Tensor requireMasks(MetricContext context, String metric) {
         if (context.groundTruth() == null) {
-            throw new IllegalArgumentException(metric + " needs ground truth: give object masks with --masks DIR or"
-                    + " boxes with --boxes FILE");
+            throw new InvalidInputException(metric + " needs ground truth: give object masks or"
+                    + " boxes").naming("masks");
         }
         return context.groundTruth();
     }

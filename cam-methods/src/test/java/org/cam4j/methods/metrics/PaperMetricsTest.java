@@ -123,7 +123,7 @@ class PaperMetricsTest {
             }
             List<Target> t = List.of(new ClassifierOutputTarget(0), new ClassifierOutputTarget(0));
             MetricContext ctx = new MetricContext(m, input(), c, t, 50, List.of(50.0), 0, 0, null);
-            assertThatThrownBy(() -> new PointingGame().evaluate(ctx)).hasMessageContaining("--masks");
+            assertThatThrownBy(() -> new PointingGame().evaluate(ctx)).hasMessageContaining("masks");
             MetricContext withMasks = ctx.withGroundTruth(masks);
             assertThat(new PointingGame().evaluate(withMasks)).containsExactly(1.0, 1.0);
             assertThat(new EnergyPointingGame().evaluate(withMasks)[0]).isCloseTo(0.5, within(1e-9));

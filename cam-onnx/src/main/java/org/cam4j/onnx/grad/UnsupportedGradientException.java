@@ -1,7 +1,11 @@
 package org.cam4j.onnx.grad;
 
+import org.cam4j.errors.UnsupportedModelException;
+
 /** A node on the differentiated path whose gradient cannot be written; the message names the node and the fix. */
-public final class UnsupportedGradientException extends RuntimeException {
+public final class UnsupportedGradientException extends UnsupportedModelException {
+    private static final long serialVersionUID = 1L;
+
     public UnsupportedGradientException(String message) {
         super(message);
     }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.cam4j.errors.InvalidInputException;
 
 /**
  * Finds the tensor a user means by a layer name: a tensor name, a node name, or a PyTorch module path as
@@ -43,7 +44,7 @@ public final class LayerResolver {
     /** The tensor for a layer name; unknown names fail with the closest known names. */
     public String resolve(String name) {
         if (graph.inputs().stream().anyMatch(v -> v.getName().equals(name))) {
-            throw new IllegalArgumentException("'" + name + "' is the model's input, not a layer inside it; choose a"
+            throw new InvalidInputException("'" + name + "' is the model's input, not a layer inside it; choose a"
                     + " layer from 'cam layers' (FullGrad and guided backprop use input gradients themselves)");
         }
         if (graph.exists(name) && !graph.isInitializer(name)) {
@@ -61,7 +62,7 @@ public final class LayerResolver {
                 return out;
             }
         }
-        throw new IllegalArgumentException("unknown layer '" + name + "'; closest: " + String.join(", ",
+        throw new InvalidInputException("unknown layer '" + name + "'; closest: " + String.join(", ",
                 closest(name, 6)) + " (list them with 'cam layers')");
     }
 

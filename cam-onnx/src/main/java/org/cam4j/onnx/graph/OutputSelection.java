@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import java.util.List;
+import org.cam4j.errors.InvalidModelException;
 
 /**
  * Chooses the output a model is explained through: one named output, or several joined along their last axis
@@ -34,7 +35,7 @@ public final class OutputSelection {
             int at = available.indexOf(name);
             boolean computed = model.getGraph().getNodeList().stream().anyMatch(n -> n.getOutputList().contains(name));
             if (at < 0 && (!computed || logits)) {
-                throw new IllegalArgumentException(file + " has no output or computed tensor '" + name + "'; its"
+                throw new InvalidModelException(file + " has no output or computed tensor '" + name + "'; its"
                         + " outputs are " + available + " (any tensor a node computes, such as pooled features, can"
                         + " be named too)");
             }
@@ -47,7 +48,7 @@ public final class OutputSelection {
             if (logits) {
                 NodeProto softmax = softmaxMaking(model, name);
                 if (softmax == null) {
-                    throw new IllegalArgumentException(file + ": output '" + name + "' is not made by a Softmax over"
+                    throw new InvalidModelException(file + ": output '" + name + "' is not made by a Softmax over"
                             + " its last axis; explain it without " + LOGITS);
                 }
                 chosen[i] = chosen[i].toBuilder().setName(softmax.getInput(0)).build();
@@ -66,7 +67,7 @@ public final class OutputSelection {
         for (ValueInfoProto v : chosen) {
             var dims = v.getType().getTensorType().getShape().getDimList();
             if (dims.size() != rank || rank < 2) {
-                throw new IllegalArgumentException(file + ": outputs " + names + " cannot be joined along their last"
+                throw new InvalidModelException(file + ": outputs " + names + " cannot be joined along their last"
                         + " axis; they need the same known rank (at least 2)");
             }
             last = last < 0 || !dims.get(rank - 1).hasDimValue() ? -1 : last + dims.get(rank - 1).getDimValue();

@@ -15,9 +15,11 @@ import java.util.Map;
 import java.util.Set;
 import org.cam4j.model.ModelOptions;
 import org.cam4j.tensor.Tensor;
+import org.cam4j.errors.InvalidInputException;
+import org.cam4j.errors.InvalidModelException;
 
 /**
- * One ONNX Runtime session over an in-memory model, with float tensors in and out. Closing it frees the native
+ * One ONNX Runtime session over a model (in memory or in a file), with float tensors in and out. Closing it frees the native
  * session.
  */
 public final class OrtRunner implements AutoCloseable {
@@ -29,10 +31,11 @@ public final class OrtRunner implements AutoCloseable {
      */
     private static final class Native {
         static final OrtEnvironment ENV = LargeStack.environment();
-    }
 
-    static {
-        NativeLibraryFolder.removeAtExit();
+        static {
+            // once the native library is loaded: its unpacked folder is known
+            NativeLibraryFolder.removeAtExit();
+        }
     }
 
     private static final java.util.concurrent.atomic.AtomicBoolean WARMED =
@@ -57,7 +60,7 @@ public final class OrtRunner implements AutoCloseable {
             }
             this.session = LargeStack.call(() -> Native.ENV.createSession(model, so), OrtException.class);
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
+            throw new InvalidModelException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
         }
     }
 
@@ -118,9 +121,9 @@ public final class OrtRunner implements AutoCloseable {
                 so.addCUDA(cuda);
             } catch (OrtException | UnsatisfiedLinkError | RuntimeException e) {
                 so.close();
-                throw new IllegalArgumentException("cannot use CUDA device " + cuda + " (" + String.valueOf(e.getMessage()).lines()
+                throw new InvalidInputException("cannot use CUDA device " + cuda + " (" + String.valueOf(e.getMessage()).lines()
                         .findFirst().orElse("") + "); CUDA needs the -Pgpu build and CUDA 12 with cuDNN 9 on the"
-                        + " library path, or use --device cpu");
+                        + " library path, or use the cpu device").naming("device");
             }
         }
         return so;
