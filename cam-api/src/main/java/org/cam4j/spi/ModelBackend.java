@@ -25,4 +25,12 @@ public interface ModelBackend extends Provider {
     boolean canOpen(Path model);
 
     ExplainableModel open(Path model, ModelOptions options);
+
+    /**
+     * The runtime behind this backend, its version and the devices it can use ({@code ONNX Runtime 1.29.0,
+     * execution providers [CPU]}), as {@code cam --version} shows it; may load the runtime's native libraries.
+     */
+    default String runtime() {
+        return "";
+    }
 }

@@ -178,7 +178,22 @@ public final class CamCli implements Runnable {
         @Override
         public String[] getVersion() {
             String v = CamCli.class.getPackage().getImplementationVersion();
-            return new String[] {"cam4j " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+            java.util.List<String> lines = new java.util.ArrayList<>();
+            lines.add("cam4j " + (v == null ? "0.1.0-SNAPSHOT" : v));
+            lines.add("Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
+                    + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")");
+            // each backend with its runtime, plugins included (the plugin loader is the context class loader)
+            for (org.cam4j.spi.ModelBackend b : org.cam4j.spi.Backends.registry().all()) {
+                String runtime;
+                try {
+                    runtime = b.runtime();
+                } catch (RuntimeException | LinkageError e) {
+                    runtime = "its runtime cannot load here: " + String.valueOf(e.getMessage()).lines().findFirst()
+                            .orElse(e.getClass().getSimpleName());
+                }
+                lines.add("backend " + b.name() + (runtime.isEmpty() ? "" : ": " + runtime));
+            }
+            return lines.toArray(new String[0]);
         }
     }
 }

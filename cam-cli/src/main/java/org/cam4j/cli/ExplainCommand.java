@@ -115,6 +115,10 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON summary instead of text.")
     boolean json;
 
+    @Option(names = "--no-progress", description = "No progress bar (there is none anyway when stderr is not a"
+            + " terminal, with --json, or for one image).")
+    boolean noProgress;
+
     @Option(names = "--allow-non-finite", description = "Compute even when the input, logits or gradients hold NaN or"
             + " Inf values (by default an error).")
     boolean allowNonFinite;
@@ -223,17 +227,23 @@ final class ExplainCommand implements Callable<Integer> {
         List<String> failures = new ArrayList<>();
         List<Path> files = new ArrayList<>(jobs.keySet());
         List<MethodChoice> methods = chosen.stream().map(m -> new MethodChoice(m, options.get(m))).toList();
-        try (ImagePipeline pipeline = explainer.pipeline(overlayArgs.maxPixels)) {
+        // a progress bar on the terminal (stderr) for a folder of images; none when piped, with --json or asked
+        try (ImagePipeline pipeline = explainer.pipeline(overlayArgs.maxPixels);
+             me.tongfei.progressbar.ProgressBar bar = ProgressBars.create("explaining", files.size(), "img",
+                     noProgress || json || files.size() < 2)) {
             Function<Path, List<Target>> targets = file -> jobs.get(file).stream().map(Job::target).toList();
             new ExplainLoop(explainer, pipeline).run(files, targets, methods, top, new ExplainLoop.Results() {
                 @Override
                 public void failed(ImagePipeline.Failed f) {
-                    failures.add(CamCli.withFlag(f.reason(), f.field()));
-                    summary.addObject().put("image", shown(f.file(), demo)).put("error", CamCli.withFlag(f.reason(), f.field()));
+                    String reason = CamCli.withFlag(f.reason(), f.field());
+                    failures.add(reason);
+                    summary.addObject().put("image", shown(f.file(), demo)).put("error", reason);
+                    bar.step();
                 }
 
                 @Override
                 public Consumer<ExplainLoop.Maps> batch(ExplainLoop.Rows rows) {
+                    bar.stepBy(rows.batch().size());
                     return new WrittenBatch(explainer, pipeline, rows, jobs, names, folder, labels, demo, summary,
                             stdout);
                 }

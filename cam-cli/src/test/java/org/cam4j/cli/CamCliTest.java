@@ -218,7 +218,8 @@ class CamCliTest {
         JsonNode l = new ObjectMapper().readTree(layers.out());
         assertThat(l.findValues("suggested").stream().filter(JsonNode::asBoolean)).hasSize(1);
         assertThat(CliRun.of("layers").out()).contains("* activation_6");
-        assertThat(CliRun.of("--version").out()).contains("cam4j");
+        assertThat(CliRun.of("--version").out()).contains("cam4j").contains("Java " + System.getProperty("java.version"))
+                .containsPattern("backend onnx: ONNX Runtime 1\\.\\d+\\.\\d+, execution providers \\[[A-Z_, ]*CPU");
     }
 
     @Test

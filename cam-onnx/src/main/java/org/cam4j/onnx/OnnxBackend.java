@@ -45,6 +45,11 @@ public final class OnnxBackend implements ModelBackend {
     }
 
     @Override
+    public String runtime() {
+        return org.cam4j.onnx.runtime.OrtRunner.runtime();
+    }
+
+    @Override
     public OnnxModel open(Path model, ModelOptions options) {
         return new OnnxModel(model, options);
     }

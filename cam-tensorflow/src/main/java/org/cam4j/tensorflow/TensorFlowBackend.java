@@ -33,6 +33,11 @@ public final class TensorFlowBackend implements ModelBackend {
     }
 
     @Override
+    public String runtime() {
+        return "TensorFlow " + org.tensorflow.TensorFlow.version();
+    }
+
+    @Override
     public String description() {
         return "TensorFlow SavedModels and frozen graphs (TensorFlow Java " + "1.1.0" + ")";
     }

@@ -86,6 +86,12 @@ public final class OrtRunner implements AutoCloseable {
         }
     }
 
+    /** ONNX Runtime's version and the execution providers this build of it offers on this machine. */
+    public static String runtime() {
+        return "ONNX Runtime " + Native.ENV.getVersion() + ", execution providers "
+                + OrtEnvironment.getAvailableProviders();
+    }
+
     /** ONNX Runtime's version and the machine it optimises for: what its optimised models are valid on. */
     public static String optimisationTarget() {
         return Native.ENV.getVersion() + "|" + CpuIdentity.describe();
