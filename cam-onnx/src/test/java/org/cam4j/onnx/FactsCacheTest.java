@@ -15,8 +15,6 @@ import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Tensor;
 import org.cam4j.testdata.SyntheticModels;
 import org.cam4j.timing.Timings;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,22 +29,8 @@ class FactsCacheTest {
     @TempDir
     Path dir;
 
-    private String before;
-
-    @BeforeEach
-    void cacheInTemp() {
-        before = System.getProperty(CacheFolder.PROPERTY);
-        System.setProperty(CacheFolder.PROPERTY, dir.resolve("cache").toString());
-    }
-
-    @AfterEach
-    void restore() {
-        if (before == null) {
-            System.clearProperty(CacheFolder.PROPERTY);
-        } else {
-            System.setProperty(CacheFolder.PROPERTY, before);
-        }
-    }
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final CacheFolderInTemp cache = new CacheFolderInTemp();
 
     private static Tensor input() {
         Tensor x = Tensor.zeros(2, 3, 16, 16);
@@ -67,7 +51,7 @@ class FactsCacheTest {
     }
 
     private List<Path> entries() throws Exception {
-        Path folder = dir.resolve("cache/shape-facts");
+        Path folder = cache.folder().resolve("shape-facts");
         if (!Files.isDirectory(folder)) {
             return List.of();
         }
@@ -138,7 +122,7 @@ class FactsCacheTest {
             assertThat(((Tensor) r.get()[0]).maxAbsDiff(reference)).isZero();
         }
         assertThat(entries()).hasSize(1);
-        try (Stream<Path> s = Files.list(dir.resolve("cache/shape-facts"))) {
+        try (Stream<Path> s = Files.list(cache.folder().resolve("shape-facts"))) {
             assertThat(s.filter(p -> p.toString().endsWith(".tmp"))).as("no temporary file left").isEmpty();
         }
         assertThat((long) gradients(model)[1]).isZero();

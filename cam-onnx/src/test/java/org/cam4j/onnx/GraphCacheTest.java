@@ -15,8 +15,6 @@ import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Tensor;
 import org.cam4j.testdata.SyntheticModels;
 import org.cam4j.timing.Timings;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,22 +30,8 @@ class GraphCacheTest {
     @TempDir
     Path dir;
 
-    private String before;
-
-    @BeforeEach
-    void cacheInTemp() {
-        before = System.getProperty(CacheFolder.PROPERTY);
-        System.setProperty(CacheFolder.PROPERTY, dir.resolve("cache").toString());
-    }
-
-    @AfterEach
-    void restore() {
-        if (before == null) {
-            System.clearProperty(CacheFolder.PROPERTY);
-        } else {
-            System.setProperty(CacheFolder.PROPERTY, before);
-        }
-    }
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final CacheFolderInTemp cache = new CacheFolderInTemp();
 
     private static Tensor input() {
         Tensor x = Tensor.zeros(2, 3, 16, 16);
@@ -89,7 +73,7 @@ class GraphCacheTest {
     }
 
     private List<Path> entries(String suffix) throws Exception {
-        Path folder = dir.resolve("cache/graphs");
+        Path folder = cache.folder().resolve("graphs");
         if (!Files.isDirectory(folder)) {
             return List.of();
         }
