@@ -75,6 +75,11 @@ public final class SparkBatch {
         SparkSession.Builder builder = SparkSession.builder().appName("cam4j batch " + yaml.getFileName());
         if (master != null) {
             builder.master(master);
+            if (!master.startsWith("local")) {
+                // a cluster's executors are other JVMs: they get cam4j (this jar: the engine, the backends, the
+                // methods) from the driver
+                builder.config("spark.jars", ownJar());
+            }
         } else if (!new org.apache.spark.SparkConf().contains("spark.master")) {
             builder.master("local[*]");
         }
@@ -136,4 +141,18 @@ public final class SparkBatch {
         }
         return String.valueOf(t.getMessage()).lines().findFirst().orElse(t.getClass().getSimpleName());
     }
+    /** The jar this class was loaded from (cam-spark.jar), for the executors of a cluster. */
+    static String ownJar() {
+        try {
+            Path jar = Path.of(SparkBatch.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!java.nio.file.Files.isRegularFile(jar)) {
+                throw new RequestException("a Spark cluster needs cam4j as a jar to ship to its executors; run"
+                        + " cam-spark/target/cam-spark.jar (./cam batch --spark does), not classes from " + jar);
+            }
+            return jar.toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
 }

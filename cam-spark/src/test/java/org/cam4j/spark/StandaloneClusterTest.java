@@ -1,0 +1,167 @@
+package org.cam4j.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.cam4j.cli.CamCli;
+import org.cam4j.engine.DefaultModel;
+import org.cam4j.tensor.Npy;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cam batch --spark} on a real Spark standalone cluster ({@code cam-spark/local-cluster}: a master and two
+ * workers, each a JVM of its own, their executors more JVMs): a batch of 200 images with two methods, one worker
+ * and its executor killed (SIGKILL) while the executor runs a task. The job finishes on the other worker, and the
+ * output is that of a local {@code cam batch} of the same YAML: the same files, every map within 1e-6, one record per
+ * image. Runs after packaging (it needs {@code target/cam-spark.jar} to ship to the executors), tagged
+ * {@code cluster}.
+ */
+@Tag("cluster")
+class StandaloneClusterTest {
+    private static final int IMAGES = 200;
+
+    @TempDir
+    Path dir;
+
+    private static final Path MODULE = Path.of("").toAbsolutePath();
+
+    private static Process start(List<String> command, Path log) throws IOException {
+        return new ProcessBuilder(command).directory(MODULE.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+    }
+
+    private static String run(List<String> command, Path log) throws Exception {
+        Process p = start(command, log);
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
+        String out = Files.readString(log);
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    private static List<Path> files(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).map(root::relativize).filter(p -> !p.startsWith(".cam4j"))
+                    .sorted().toList();
+        }
+    }
+
+    /** The stderr logs of a worker's executors. */
+    private static List<Path> executorLogs(Path worker) throws IOException {
+        if (!Files.isDirectory(worker)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(worker)) {
+            return s.filter(p -> p.getFileName().toString().equals("stderr")).toList();
+        }
+    }
+
+    private static boolean runsATask(Path worker) throws IOException {
+        for (Path log : executorLogs(worker)) {
+            String text = Files.readString(log);
+            if (text.contains("Running task")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void aBatchSurvivesAWorkerKilledMidRun() throws Exception {
+        Path jar = MODULE.resolve("target/cam-spark.jar");
+        assumeTrue(Files.isRegularFile(jar), "target/cam-spark.jar is made by the package phase; this test runs"
+                + " after it (mvn verify)");
+        Path photos = Files.createDirectories(dir.resolve("photos"));
+        List<Path> sources = new ArrayList<>();
+        try (Stream<Path> s = Files.list(MODULE.resolve("../examples/photos"))) {
+            s.filter(p -> !p.toString().endsWith(".md")).sorted().forEach(sources::add);
+        }
+        for (int i = 0; i < IMAGES; i++) {
+            Path source = sources.get(i % sources.size());
+            Files.copy(source, photos.resolve(i + "-" + source.getFileName()));
+        }
+        // the bundled model with its YAML and labels, beside the run's YAML
+        try (Stream<Path> s = Files.list(DefaultModel.model().getParent())) {
+            for (Path f : s.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        Path yaml = Files.writeString(dir.resolve("run.yaml"), "output: out\nmodels: [{path: "
+                + DefaultModel.model().getFileName() + "}]\n"
+                + "images: [photos/]\nmethods: [GradCAM, EigenCAM]\ntargets: {top_k: 1}\nformats: [npy, json]\n");
+
+        StringWriter err = new StringWriter();
+        int local = CamCli.execute(new String[] {"batch", yaml.toString(), "--out", dir.resolve("local").toString(),
+            "--no-progress"}, new PrintWriter(new StringWriter()), new PrintWriter(err, true));
+        assertThat(local).as(err.toString()).isZero();
+
+        Path cluster = dir.resolve("cluster");
+        String started = run(List.of("bash", "local-cluster", "start", "2", cluster.toString()),
+                dir.resolve("start.log"));
+        String master = started.strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertThat(master).startsWith("spark://");
+        try {
+            String opens = Files.readString(MODULE.resolve("pom.xml")).replaceAll("(?s).*<spark.opens>(.*)"
+                    + "</spark.opens>.*", "$1");
+            List<String> driver = new ArrayList<>(List.of("java"));
+            driver.addAll(List.of(opens.split(" ")));
+            driver.addAll(List.of("-cp", jar + java.io.File.pathSeparator + MODULE.resolve("target/spark-jars/*"),
+                    "org.cam4j.cli.CamCli", "batch", yaml.toString(), "--spark", "--master", master, "--out",
+                    dir.resolve("spark").toString(), "--no-progress"));
+            Path driverLog = dir.resolve("driver.log");
+            Process job = start(driver, driverLog);
+            // kill worker 1 and its executor (SIGKILL) as soon as that executor runs a task
+            Path worker = cluster.resolve("worker-1");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!runsATask(worker) && job.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(runsATask(worker)).as("worker 1's executor got a task; driver log:\n"
+                    + Files.readString(driverLog)).isTrue();
+            ProcessHandle workerProcess = ProcessHandle.of(Long.parseLong(Files.readString(
+                    cluster.resolve("worker-1.pid")).strip())).orElseThrow();
+            List<ProcessHandle> killed = new ArrayList<>(workerProcess.descendants().toList());
+            killed.add(workerProcess);
+            killed.forEach(ProcessHandle::destroyForcibly);
+            assertThat(killed).as("the worker and its executor").hasSizeGreaterThanOrEqualTo(2);
+
+            assertThat(job.waitFor(300, TimeUnit.SECONDS)).as("the job ends").isTrue();
+            String log = Files.readString(driverLog);
+            assertThat(job.exitValue()).as(log).isZero();
+            assertThat(log).contains("explained " + IMAGES + " image(s) with 2 method(s)");
+            for (Path executor : executorLogs(worker)) {
+                String text = Files.readString(executor);
+                assertThat(text.split("Running task", -1).length).as("a task of the killed executor never finished")
+                        .isGreaterThan(text.split("Finished task", -1).length);
+            }
+        } finally {
+            run(List.of("bash", "local-cluster", "stop", cluster.toString()), dir.resolve("stop.log"));
+        }
+
+        Path localOut = dir.resolve("local");
+        Path sparkOut = dir.resolve("spark");
+        List<Path> expected = files(localOut);
+        assertThat(files(sparkOut)).isEqualTo(expected);
+        long maps = expected.stream().filter(p -> p.toString().endsWith(".npy")).count();
+        assertThat(maps).isEqualTo(2L * IMAGES);
+        for (Path p : expected) {
+            if (p.toString().endsWith(".npy")) {
+                assertThat(Npy.read(sparkOut.resolve(p)).maxAbsDiff(Npy.read(localOut.resolve(p))))
+                        .as(p.toString()).isLessThanOrEqualTo(1e-6f);
+            }
+        }
+        long records = expected.stream().filter(p -> p.toString().endsWith(".json")
+                && !p.getFileName().toString().equals("summary.json")).count();
+        assertThat(records).as("one record per image").isEqualTo(IMAGES);
+    }
+}
