@@ -86,7 +86,7 @@ public final class OnnxModel implements ExplainableModel, HeadForward, SecondOrd
         this.reach = new Reachability(graph, declared.name());
         options.cudaDevice();
         String identity = read.digest() + "|" + (chosenOutputs == null ? "" : chosenOutputs);
-        this.sessions = new OnnxSessions(graph, facts, options, input, new FactsCache(identity),
+        this.sessions = new OnnxSessions(graph, facts, input, new FactsCache(identity),
                 new GraphCache(identity, options));
         this.heads = new HeadRunner(graph, facts, declared.name(), reach, resolver, sessions);
         // the plain session is made when first needed (inference, the floor of cam bench): an explain run with

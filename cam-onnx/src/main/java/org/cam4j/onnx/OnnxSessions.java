@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.cam4j.model.ModelOptions;
 import org.cam4j.tensor.TensorInfo;
 import org.cam4j.onnx.graph.OnnxGraph;
 import org.cam4j.onnx.graph.TensorFacts;
@@ -32,7 +31,6 @@ final class OnnxSessions implements AutoCloseable {
 
     private final OnnxGraph graph;
     private final TensorFacts facts;
-    private final ModelOptions options;
     private final TensorInfo input;
     private final FactsCache cache;
     private final GraphCache graphs;
@@ -42,13 +40,11 @@ final class OnnxSessions implements AutoCloseable {
     /** Input dimensions after the batch that the probed facts and built graphs are for. */
     private int[] builtFor;
 
-    OnnxSessions(OnnxGraph graph, TensorFacts facts, ModelOptions options, TensorInfo input, FactsCache cache,
-                 GraphCache graphs) {
+    OnnxSessions(OnnxGraph graph, TensorFacts facts, TensorInfo input, FactsCache cache, GraphCache graphs) {
         this.cache = cache;
         this.graphs = graphs;
         this.graph = graph;
         this.facts = facts;
-        this.options = options;
         this.input = input;
     }
 
