@@ -5,7 +5,7 @@ import org.cam4j.tensor.Tensor;
 /**
  * The reference's {@code show_cam_on_image(img, mask, use_rgb=True, colormap=JET, image_weight)}:
  * heat = JET(uint8(255 * mask)) / 255; out = (1 - image_weight) * heat + image_weight * img; out / max(out);
- * uint8(255 * out).
+ * uint8(255 * out). {@link #onPhoto} shows a CAM computed at the model's input size on the photo it came from.
  */
 public final class Overlay {
     private static final int[][] JET = jetTable();
@@ -60,6 +60,23 @@ public final class Overlay {
             out[i] = (int) out[i];
         }
         return Tensor.of(out, h, w, 3);
+    }
+
+    /**
+     * A CAM computed at the model's input size, shown on the photo it came from ({@link #showCamOnImage}): at the
+     * photo's own resolution (the map resized bilinearly and clipped to [0, 1]) when the preprocessing only resizes,
+     * and on the cropped picture the model saw when it crops, since the map says nothing about the parts cut away.
+     *
+     * @param photo the image as read, before preprocessing
+     * @param cam   its CAM, {@code pre.outputHeight() x pre.outputWidth()}, in [0, 1]
+     * @return H x W x 3 values 0..255
+     */
+    public static Tensor onPhoto(RgbImage photo, Tensor cam, Preprocessing pre, float imageWeight) {
+        if (pre.cropHeight() > 0) {
+            return showCamOnImage(pre.geometry(photo).pixels(), cam, imageWeight);
+        }
+        Tensor mask = pre.geometryOf(photo).mapToPhoto(cam);
+        return showCamOnImage(photo.pixels(), mask, imageWeight);
     }
 
     /** OpenCV's COLORMAP_JET as RGB, 256 entries. */

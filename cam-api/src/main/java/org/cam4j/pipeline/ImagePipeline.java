@@ -41,7 +41,7 @@ import org.cam4j.errors.CamException;
  *             RgbImage photo = b.images().get(i);
  *             Tensor map = r.cams().slice(i);
  *             Path file = out.resolve(i + ".png");
- *             pipeline.submit(() -> ImageFiles.writePng(file, PhotoOverlay.show(photo, map, pre, 0.5f)));
+ *             pipeline.submit(() -> ImageFiles.writePng(file, Overlay.onPhoto(photo, map, pre, 0.5f)));
  *         }
  *     }
  *     pipeline.finish();

@@ -12,7 +12,7 @@ import org.cam4j.math.CamOps;
 import org.cam4j.spi.CamOptions;
 import org.cam4j.pipeline.CamResult;
 import org.cam4j.pipeline.ImagePipeline;
-import org.cam4j.pipeline.PhotoOverlay;
+import org.cam4j.image.Overlay;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.targets.ClassifierOutputTarget;
 import org.cam4j.targets.Target;
@@ -98,7 +98,7 @@ public final class ImageExplainer {
     }
 
     public Tensor overlay(RgbImage original, Tensor cam) {
-        return PhotoOverlay.show(original, cam, preprocessing, imageWeight);
+        return Overlay.onPhoto(original, cam, preprocessing, imageWeight);
     }
 
     /**

@@ -20,7 +20,7 @@ import org.cam4j.image.ImageFiles;
 import org.cam4j.image.Preprocessing;
 import org.cam4j.image.RgbImage;
 import org.cam4j.pipeline.Cam;
-import org.cam4j.pipeline.PhotoOverlay;
+import org.cam4j.image.Overlay;
 import org.cam4j.targets.ClassifierOutputTarget;
 import org.cam4j.tensor.Layout;
 import org.cam4j.tensor.Tensor;
@@ -79,7 +79,7 @@ class ReadmeJavaExampleTest {
         Tensor expected;
         try (Cam cam = Cam.open(DefaultModel.model(), "GradCAM", "activation_6")) {
             Tensor map = cam.compute(pre.batch(List.of(photo)), List.of(new ClassifierOutputTarget(5))).cams().slice(0);
-            expected = PhotoOverlay.show(photo, map, pre, 0.5f);
+            expected = Overlay.onPhoto(photo, map, pre, 0.5f);
         }
         BufferedImage written = ImageIO.read(overlay.toFile());
         assertThat(written.getWidth()).isEqualTo(photo.width());

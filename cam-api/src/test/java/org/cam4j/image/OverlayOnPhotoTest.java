@@ -1,15 +1,13 @@
-package org.cam4j.pipeline;
+package org.cam4j.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.cam4j.image.Preprocessing;
-import org.cam4j.image.RgbImage;
 import org.cam4j.tensor.Layout;
 import org.cam4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** A model-size CAM shown on the photo: at the photo's resolution, or on the crop the model saw. */
-class PhotoOverlayTest {
+class OverlayOnPhotoTest {
     private static final float[] MEAN = {0f, 0f, 0f};
     private static final float[] STD = {1f, 1f, 1f};
 
@@ -32,7 +30,7 @@ class PhotoOverlayTest {
     @Test
     void withoutCropTheOverlayHasThePhotosSizeAndTheMapStretchedOverIt() {
         Preprocessing pre = new Preprocessing(32, 32, 0, 0, 1f, MEAN, STD, Layout.NCHW);
-        Tensor out = PhotoOverlay.show(black(60, 200), leftHot(32), pre, 0.5f);
+        Tensor out = Overlay.onPhoto(black(60, 200), leftHot(32), pre, 0.5f);
         assertThat(out.shape()).containsExactly(60, 200, 3);
         // JET(255) is dark red, JET(0) dark blue (128 of 255, as the interpolated band holds brighter colours):
         // far left is red, far right is blue, at any row
@@ -50,7 +48,7 @@ class PhotoOverlayTest {
     @Test
     void withCropTheOverlayIsOnTheCroppedPictureTheModelSaw() {
         Preprocessing pre = new Preprocessing(40, 40, 32, 32, 1f, MEAN, STD, Layout.NCHW);
-        Tensor out = PhotoOverlay.show(black(60, 200), leftHot(32), pre, 0.5f);
+        Tensor out = Overlay.onPhoto(black(60, 200), leftHot(32), pre, 0.5f);
         assertThat(out.shape()).containsExactly(32, 32, 3);
         assertThat(out.get(16, 0, 0)).isGreaterThan(100f);
         assertThat(out.get(16, 31, 2)).isGreaterThan(100f);
@@ -61,7 +59,7 @@ class PhotoOverlayTest {
         Preprocessing pre = new Preprocessing(4, 4, 0, 0, 1f, MEAN, STD, Layout.NCHW);
         Tensor cam = Tensor.zeros(4, 4);
         cam.put(0, 1f);
-        Tensor out = PhotoOverlay.show(black(9, 9), cam, pre, 0.5f);
+        Tensor out = Overlay.onPhoto(black(9, 9), cam, pre, 0.5f);
         for (int i = 0; i < out.size(); i++) {
             assertThat(out.at(i)).isBetween(0f, 255f);
         }
