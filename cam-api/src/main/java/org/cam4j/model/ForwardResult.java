@@ -6,7 +6,7 @@ import org.cam4j.tensor.Tensor;
 /**
  * What one explained forward pass returns: the model output, and per layer the activations (N x C x h x w) and
  * gradients (same shape, absent when not asked for). {@code state} is backend-private (the tensors that cross the
- * cut at each layer, for {@link ExplainableModel#forwardHead}).
+ * cut at each layer, for {@link HeadForward#forwardHead}).
  */
 public record ForwardResult(Tensor output, Map<String, Tensor> activations, Map<String, Tensor> gradients,
                             Object state) {

@@ -19,7 +19,7 @@ import org.cam4j.tensor.Tensor;
  * the score with respect to A.
  *
  * <p>The Hessian-vector product H A as the reference's double backward pass gives it: a second reverse pass through
- * the head's gradient graph ({@link org.cam4j.model.ExplainableModel#hessianVectorProduct}), which for non-linear
+ * the head's gradient graph ({@link org.cam4j.model.SecondOrder#hessianVectorProduct}), which for non-linear
  * targets adds J^T (d2S/dy2) J A from the targets' Hessians ({@link Target#hessianTimes}). Piecewise-linear heads with
  * linear targets need no pass: H A = 0 there and ShapleyCAM equals Grad-CAM. Where a backend or a target cannot give
  * the second pass, a central difference of head gradients along A: (g(A (1 + eps)) - g(A (1 - eps))) / (2 eps),
