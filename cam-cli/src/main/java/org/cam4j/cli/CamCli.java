@@ -2,6 +2,7 @@ package org.cam4j.cli;
 
 import org.cam4j.engine.RequestException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import org.cam4j.timing.Timings;
@@ -15,10 +16,6 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "cam", mixinStandardHelpOptions = true, versionProvider = CamCli.Version.class,
         description = "Class Activation Maps (Grad-CAM and family) for ONNX image models.",
-        subcommands = {ExplainCommand.class, DetectCommand.class, SegmentCommand.class, BatchCommand.class, MethodsCommand.class, BackendsCommand.class,
-                LayersCommand.class, ExportCommand.class, ProbeCommand.class, BenchCommand.class, DffCommand.class,
-                EvaluateCommand.class, MetricsCommand.class, ServeCommand.class, CacheCommand.class,
-                CompletionCommand.class, PluginsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:finished, but some inputs failed", "2:bad input or usage",
                 "3:internal error"})
@@ -26,6 +23,15 @@ public final class CamCli implements Runnable {
     public static final int PARTIAL_FAILURE = 1;
     public static final int BAD_INPUT = 2;
     public static final int INTERNAL = 3;
+
+    /** The subcommands, in the order {@code cam --help} lists them. */
+    static final List<Class<?>> COMMANDS = List.of(ExplainCommand.class, DetectCommand.class, SegmentCommand.class,
+            BatchCommand.class, MethodsCommand.class, BackendsCommand.class, LayersCommand.class, ExportCommand.class,
+            ProbeCommand.class, BenchCommand.class, DffCommand.class, EvaluateCommand.class, MetricsCommand.class,
+            ServeCommand.class, CacheCommand.class, CompletionCommand.class, PluginsCommand.class);
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors,"
             + " and what the run chose and why (layers, preprocessing, cache).")
@@ -41,7 +47,7 @@ public final class CamCli implements Runnable {
 
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     public static void main(String[] args) {
@@ -52,6 +58,9 @@ public final class CamCli implements Runnable {
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         org.cam4j.timing.Timings.Phase setUp = org.cam4j.timing.Timings.phase("set up the command line and plugins");
         CommandLine cli = new CommandLine(new CamCli());
+        // picocli reads every command's annotations when it is added (about 0.2 s for all of them at start-up): a run
+        // of one command adds that one; help, completion and anything unknown (for "did you mean") add them all
+        commandsFor(args).forEach(cli::addSubcommand);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -161,6 +170,17 @@ public final class CamCli implements Runnable {
 
     /** When main began, for the JVM start-up share of --timings. */
     private static final long MAIN_STARTED = System.currentTimeMillis();
+
+    /** The subcommands a command line needs: the one it names, else all of them. */
+    static List<Class<?>> commandsFor(String[] args) {
+        String word = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        for (Class<?> c : COMMANDS) {
+            if (c.getAnnotation(Command.class).name().equals(word) && c != CompletionCommand.class) {
+                return List.of(c);
+            }
+        }
+        return COMMANDS;
+    }
 
     /**
      * A library message about an option ({@code field}, snake case, or null) with the command line's flag for it
