@@ -68,7 +68,7 @@ final class GraphCache {
                 OrtRunner.optimisationTarget(), model, variant, Arrays.toString(inputSize)) + ".onnx");
         if (Files.isRegularFile(entry)) {
             try {
-                OrtRunner cached = new OrtRunner(entry, options, true, null);
+                OrtRunner cached = new OrtRunner(entry, options, false, null);
                 Files.setLastModifiedTime(entry, FileTime.fromMillis(System.currentTimeMillis()));
                 LOG.log(System.Logger.Level.DEBUG, () -> "graph " + variant + ": from the cache");
                 return cached;
@@ -91,7 +91,7 @@ final class GraphCache {
             }
             OrtRunner made;
             try {
-                made = new OrtRunner(written, options, false, optimised);
+                made = new OrtRunner(written, options, true, optimised);
             } catch (OrtException e) {
                 // the graph as bytes says what ONNX Runtime refuses, as without the cache
                 return new OrtRunner(Timings.time("serialise graphs for ONNX Runtime", graph::toByteArray), options);

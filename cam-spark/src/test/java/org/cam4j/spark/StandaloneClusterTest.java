@@ -37,8 +37,11 @@ class StandaloneClusterTest {
     private static final Path MODULE = Path.of("").toAbsolutePath();
 
     private static Process start(List<String> command, Path log) throws IOException {
-        return new ProcessBuilder(command).directory(MODULE.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(MODULE.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        // the driver, the master, the workers and their executors talk over the loopback interface
+        builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        return builder.start();
     }
 
     private static String run(List<String> command, Path log) throws Exception {

@@ -68,15 +68,16 @@ public final class OrtRunner implements AutoCloseable {
      * A session of a model file: faster to create than from bytes (resnet18's 47 MB gradient graph, first session
      * of a process: 0.70 s from its file, 1.17 s from the same bytes in memory).
      *
-     * @param optimized the file is ONNX Runtime's own optimised model, written by an earlier session on this machine
-     *     through {@code saveOptimized}: it is loaded as it is, without optimising again (0.34 s for that graph)
+     * @param optimise whether ONNX Runtime optimises the graph; not for its own optimised model written by an
+     *     earlier session on this machine through {@code saveOptimized} (loaded as it is: 0.34 s for that graph), nor
+     *     for a session run once (the shape probe), whose optimisation would cost more than it saves
      * @param saveOptimized where ONNX Runtime writes the model as it optimised it, or null
      */
-    public OrtRunner(java.nio.file.Path file, ModelOptions options, boolean optimized,
+    public OrtRunner(java.nio.file.Path file, ModelOptions options, boolean optimise,
                      java.nio.file.Path saveOptimized) throws OrtException {
         try (OrtSession.SessionOptions so = sessionOptions(options);
              org.cam4j.timing.Timings.Phase t = org.cam4j.timing.Timings.phase("create ONNX Runtime sessions")) {
-            if (optimized) {
+            if (!optimise) {
                 so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
             }
             if (saveOptimized != null) {

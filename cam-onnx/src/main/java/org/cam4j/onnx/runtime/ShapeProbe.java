@@ -54,7 +54,7 @@ public final class ShapeProbe {
             b.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(t));
         }
         graph.outputs().forEach(o -> b.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(o.getName())));
-        try (OrtRunner probe = new OrtRunner(b.build().toByteArray(), ModelOptions.defaults(), false)) {
+        try (OrtRunner probe = unoptimisedSession(b.build())) {
             Map<String, OrtRunner.Probed> result = probe.probe(feeds);
             result.forEach((name, p) -> {
                 facts.putShape(name, p.shape());
@@ -64,6 +64,33 @@ public final class ShapeProbe {
             });
             feeds.forEach((name, t) -> facts.putShape(name, java.util.Arrays.stream(t.shape()).asLongStream().toArray()));
             return result.keySet();
+        }
+    }
+
+    /**
+     * The probe's session, run once: not optimised, and made from a temporary file (ONNX Runtime makes a first
+     * session faster from a file than from the same bytes), else from the bytes.
+     */
+    private static OrtRunner unoptimisedSession(ModelProto model) {
+        java.nio.file.Path file = null;
+        try {
+            file = java.nio.file.Files.createTempFile("cam4j-probe", ".onnx");
+            try (java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file),
+                    1 << 20)) {
+                model.writeTo(out);
+            }
+            return new OrtRunner(file, ModelOptions.defaults(), false, null);
+        } catch (java.io.IOException | ai.onnxruntime.OrtException e) {
+            // no temporary folder, or a refusal the bytes will state
+            return new OrtRunner(model.toByteArray(), ModelOptions.defaults(), false);
+        } finally {
+            if (file != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(file);
+                } catch (java.io.IOException ignored) {
+                    // best effort: a file in the temporary folder
+                }
+            }
         }
     }
 }
