@@ -17,7 +17,8 @@ import org.cam4j.engine.batch.BatchJob;
 import org.cam4j.engine.batch.BatchWorker;
 
 /**
- * What an executor does with its partition of (model, image) tasks: each model opened once ({@link BatchWorker}),
+ * What an executor does with its partition of (model, image) tasks: each model opened once per executor
+ * ({@link BatchWorker}, kept by {@link ExecutorModels} from one task to the next),
  * its images explained in batches into the output folder, one JSON record per image returned to the driver.
  * Finished images (a record in the output) are skipped, so a retried task or a rerun duplicates nothing.
  *
@@ -77,16 +78,27 @@ final class ExplainPartition implements MapPartitionsFunction<Task, String> {
         for (Map.Entry<String, List<Task>> e : byModel.entrySet()) {
             List<Path> images = new ArrayList<>();
             Map<Path, String> names = new HashMap<>();
-            Map<Path, String> original = new HashMap<>();
             for (Task t : e.getValue()) {
                 Path id = Path.of(t.getImage());
                 images.add(id);
                 names.put(id, t.getName());
-                original.put(id, t.getImage());
+                ExecutorModels.ORIGINAL.put(id, t.getImage());
             }
-            try (BatchWorker worker = job.worker(e.getKey(), store, id -> HadoopImages.read(original.get(id)),
-                    threads, original::get)) {
+            // the model opened by an earlier task of this run on this executor, else opened now
+            String key = yamlPath + "|" + yamlText.hashCode() + "|" + e.getKey() + "|" + store.describe() + "|" + threads;
+            BatchWorker worker = ExecutorModels.borrow(key, () -> job.worker(e.getKey(), store,
+                    id -> HadoopImages.read(ExecutorModels.ORIGINAL.get(id)), threads, ExecutorModels.ORIGINAL::get));
+            boolean healthy = false;
+            try {
                 worker.run(images, names, listener);
+                healthy = true;
+            } finally {
+                images.forEach(ExecutorModels.ORIGINAL::remove);
+                if (healthy) {
+                    ExecutorModels.giveBack(key, worker);
+                } else {
+                    worker.close();
+                }
             }
         }
         return records.iterator();

@@ -70,6 +70,17 @@ class SparkBatchTest {
     }
 
     @Test
+    void anExecutorOpensTheModelOnceForAllItsTasks() throws Exception {
+        // local[1]: one executor thread, the 4 images in 2 partitions run one after the other
+        Path out = dir.resolve("spark-one-thread");
+        int before = ExecutorModels.OPENED.get();
+        Run r = spark(out, "local[1]");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(ExecutorModels.OPENED.get() - before).as("model openings for two tasks").isEqualTo(1);
+        sameAsLocal(out);
+    }
+
+    @Test
     void aFailedTaskIsRetriedAndEveryImageIsExplainedOnce() throws Exception {
         System.setProperty(ExplainPartition.FAIL_AFTER, "1");
         Path out = dir.resolve("retried");
