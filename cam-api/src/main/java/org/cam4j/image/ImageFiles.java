@@ -194,12 +194,6 @@ public final class ImageFiles {
         Refused(String message) {
             super(message);
         }
-
-        @Override
-        public Refused naming(String field) {
-            super.naming(field);
-            return this;
-        }
     }
 
     /** JPEG quality of overlays (0..1). */

@@ -57,6 +57,7 @@ public final class CamCli implements Runnable {
     /** Runs the command line with the given streams; returns the exit code. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         org.cam4j.timing.Timings.Phase setUp = org.cam4j.timing.Timings.phase("set up the command line and plugins");
+        List<String> words = java.util.Arrays.asList(args);
         CommandLine cli = new CommandLine(new CamCli());
         // picocli reads every command's annotations when it is added (about 0.2 s for all of them at start-up): a run
         // of one command adds that one; help, completion and anything unknown (for "did you mean") add them all
@@ -65,7 +66,7 @@ public final class CamCli implements Runnable {
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean verbose = parseResult.matchedOptionValue("--verbose", false)
-                    || java.util.Arrays.asList(args).contains("--verbose");
+                    || words.contains("--verbose");
             Throwable cause = e;
             while (cause.getCause() != null && cause.getMessage() == null) {
                 cause = cause.getCause();
@@ -104,9 +105,9 @@ public final class CamCli implements Runnable {
             err.println("cam: error: " + e.getMessage());
             return BAD_INPUT;
         }
-        java.util.logging.Handler debug = java.util.Arrays.asList(args).contains("--verbose") ? debugLog(err) : null;
+        java.util.logging.Handler debug = words.contains("--verbose") ? debugLog(err) : null;
         String cache = System.getProperty(org.cam4j.model.CacheFolder.PROPERTY);
-        if (java.util.Arrays.asList(args).contains("--no-cache")) {
+        if (words.contains("--no-cache")) {
             System.setProperty(org.cam4j.model.CacheFolder.PROPERTY, "off");
         }
         setUp.close();
@@ -122,7 +123,7 @@ public final class CamCli implements Runnable {
                 System.setProperty(org.cam4j.model.CacheFolder.PROPERTY, cache);
             }
             thread.setContextClassLoader(previous);
-            if (java.util.Arrays.asList(args).contains("--timings")) {
+            if (words.contains("--timings")) {
                 printTimings(err);
             }
         }

@@ -31,18 +31,18 @@ final class Plugins {
     static ClassLoader loader(ClassLoader parent, java.io.PrintWriter err) {
         List<URL> urls = new ArrayList<>();
         places().forEach((place, jars) -> {
-            if (!jars.isEmpty() && jars.stream().noneMatch(j -> !services(j).isEmpty())) {
-                err.println("cam: warning: plugin " + place + " registers no cam4j provider (no"
-                        + " META-INF/services/org.cam4j.* file), so nothing in it is used; " + NO_SERVICES_CAUSE);
+            if (!jars.isEmpty() && jars.stream().allMatch(j -> services(j).isEmpty())) {
+                err.println("cam: warning: plugin " + place + " " + REGISTERS_NOTHING);
             }
             jars.forEach(j -> urls.add(url(j)));
         });
         return urls.isEmpty() ? parent : new URLClassLoader(urls.toArray(new URL[0]), parent);
     }
 
-    /** The usual cause of a plugin jar without services, and its fix. */
-    static final String NO_SERVICES_CAUSE = "with @AutoService, put com.google.auto.service:auto-service on the"
-            + " compiler's annotationProcessorPaths";
+    /** What is said of a plugin jar without services: the consequence, the usual cause, and its fix. */
+    static final String REGISTERS_NOTHING = "registers no cam4j provider (no META-INF/services/org.cam4j.* file), so"
+            + " nothing in it is used; with @AutoService, put com.google.auto.service:auto-service on the compiler's"
+            + " annotationProcessorPaths";
 
     /**
      * The plugin places (the {@code plugins/} folder beside {@code cam.jar}, then those of {@code cam4j.plugins}

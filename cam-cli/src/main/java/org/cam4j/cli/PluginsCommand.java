@@ -30,10 +30,8 @@ final class PluginsCommand extends ListingCommand {
                 lines.add(jar.toString());
                 Map<String, List<String>> services = Plugins.services(jar);
                 if (services.isEmpty()) {
-                    String problem = "registers no cam4j provider (no META-INF/services/org.cam4j.* file), so nothing"
-                            + " in it is used; " + Plugins.NO_SERVICES_CAUSE;
-                    row.put("problem", problem);
-                    lines.add("  " + problem);
+                    row.put("problem", Plugins.REGISTERS_NOTHING);
+                    lines.add("  " + Plugins.REGISTERS_NOTHING);
                 }
                 services.forEach((service, classes) -> {
                     for (Provided p : provided(service, classes, jar, loader)) {

@@ -130,8 +130,9 @@ final class SegmentCommand implements Callable<Integer> {
             new ExplainLoop(explainer, pipeline).run(photos, segmenter, methods, 1, new ExplainLoop.Results() {
                 @Override
                 public void failed(ImagePipeline.Failed f) {
-                    failures.add(CamCli.withFlag(f.reason(), f.field()));
-                    rows.addObject().put("image", f.file().toString()).put("error", CamCli.withFlag(f.reason(), f.field()));
+                    String reason = CamCli.withFlag(f.reason(), f.field());
+                    failures.add(reason);
+                    rows.addObject().put("image", f.file().toString()).put("error", reason);
                 }
 
                 @Override

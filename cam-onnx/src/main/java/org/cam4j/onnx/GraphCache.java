@@ -62,7 +62,7 @@ final class GraphCache {
     /** The session of a variant at an input size (null: any), from its cached optimised model when there is one. */
     OrtRunner session(String variant, int[] inputSize, Supplier<ModelProto> build) {
         if (folder.isEmpty()) {
-            return fromBytes(build);
+            return fromBytes(Timings.time("build graph variants (gradients, heads)", build));
         }
         Path entry = folder.get().resolve(CacheEntries.key(FORMAT, cam4jBuild,
                 OrtRunner.optimisationTarget(), model, variant, Arrays.toString(inputSize)) + ".onnx");
@@ -74,7 +74,7 @@ final class GraphCache {
                 return cached;
             } catch (OrtException | IOException | RuntimeException e) {
                 // truncated or corrupt: made again below
-                        CacheEntries.deleteQuietly(entry);
+                CacheEntries.deleteQuietly(entry);
             }
         }
         LOG.log(System.Logger.Level.DEBUG, () -> "graph " + variant + ": built (not in the cache)");
@@ -94,7 +94,7 @@ final class GraphCache {
                 made = new OrtRunner(written, options, true, optimised);
             } catch (OrtException e) {
                 // the graph as bytes says what ONNX Runtime refuses, as without the cache
-                return new OrtRunner(Timings.time("serialise graphs for ONNX Runtime", graph::toByteArray), options);
+                return fromBytes(graph);
             }
             CacheEntries.moveIntoPlace(optimised, entry);
             optimised = null;
@@ -102,15 +102,15 @@ final class GraphCache {
             return made;
         } catch (IOException e) {
             CacheEntries.warnUnwritable(folder.get(), e);
-            return new OrtRunner(Timings.time("serialise graphs for ONNX Runtime", graph::toByteArray), options);
+            return fromBytes(graph);
         } finally {
             CacheEntries.deleteQuietly(written);
             CacheEntries.deleteQuietly(optimised);
         }
     }
 
-    private OrtRunner fromBytes(Supplier<ModelProto> build) {
-        ModelProto graph = Timings.time("build graph variants (gradients, heads)", build);
+    /** A session of the graph made from its bytes, without the cache. */
+    private OrtRunner fromBytes(ModelProto graph) {
         return new OrtRunner(Timings.time("serialise graphs for ONNX Runtime", graph::toByteArray), options);
     }
 }

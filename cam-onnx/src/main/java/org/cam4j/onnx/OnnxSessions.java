@@ -106,7 +106,6 @@ final class OnnxSessions implements AutoCloseable {
         if (missing.isEmpty() && probed.contains(input.name())) {
             return;
         }
-        Tensor batch = probeBatch(sample);
         java.util.Optional<Map<String, long[][]>> cached = cache.load(size, missing);
         LOG.log(System.Logger.Level.DEBUG, () -> "shape facts of " + missing.size() + " tensor(s): "
                 + (cached.isPresent() ? "from the cache" : "probed (not in the cache)"));
@@ -120,10 +119,12 @@ final class OnnxSessions implements AutoCloseable {
             });
             probed.addAll(cached.get().keySet());
         } else {
-            probed.addAll(ShapeProbe.run(graph, missing, Map.of(input.name(), batch), facts));
+            probed.addAll(ShapeProbe.run(graph, missing, Map.of(input.name(), probeBatch(sample)), facts));
             cache.store(size, probed, facts);
         }
-        facts.putShape(input.name(), Arrays.stream(batch.shape()).asLongStream().toArray());
+        // the probe batch's shape (the batch itself is made only when probing)
+        facts.putShape(input.name(), java.util.stream.LongStream.concat(java.util.stream.LongStream.of(
+                probeBatchSize()), Arrays.stream(size).asLongStream()).toArray());
         probed.add(input.name());
     }
 

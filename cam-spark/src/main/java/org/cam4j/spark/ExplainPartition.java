@@ -85,7 +85,7 @@ final class ExplainPartition implements MapPartitionsFunction<Task, String> {
                 ExecutorModels.ORIGINAL.put(id, t.getImage());
             }
             // the model opened by an earlier task of this run on this executor, else opened now
-            String key = yamlPath + "|" + yamlText.hashCode() + "|" + e.getKey() + "|" + store.describe() + "|" + threads;
+            String key = yamlPath + "|" + yamlText + "|" + e.getKey() + "|" + store.describe() + "|" + threads;
             BatchWorker worker = ExecutorModels.borrow(key, () -> job.worker(e.getKey(), store,
                     id -> HadoopImages.read(ExecutorModels.ORIGINAL.get(id)), threads, ExecutorModels.ORIGINAL::get));
             boolean healthy = false;

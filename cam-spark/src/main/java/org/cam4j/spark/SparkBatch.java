@@ -141,6 +141,7 @@ public final class SparkBatch {
         }
         return String.valueOf(t.getMessage()).lines().findFirst().orElse(t.getClass().getSimpleName());
     }
+
     /** The jar this class was loaded from (cam-spark.jar), for the executors of a cluster. */
     static String ownJar() {
         try {
@@ -154,5 +155,4 @@ public final class SparkBatch {
             throw new IllegalStateException(e);
         }
     }
-
 }

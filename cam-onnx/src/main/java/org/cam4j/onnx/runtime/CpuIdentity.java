@@ -13,10 +13,17 @@ import java.util.stream.Stream;
  * first processor's model name and feature flags; elsewhere the operating system and architecture alone.
  */
 final class CpuIdentity {
+    /** Read once per process: the CPU does not change under a running JVM. */
+    private static final String DESCRIPTION = read();
+
     private CpuIdentity() {
     }
 
     static String describe() {
+        return DESCRIPTION;
+    }
+
+    private static String read() {
         StringBuilder id = new StringBuilder(System.getProperty("os.name") + "|" + System.getProperty("os.arch"));
         Path cpuinfo = Path.of("/proc/cpuinfo");
         if (Files.isReadable(cpuinfo)) {

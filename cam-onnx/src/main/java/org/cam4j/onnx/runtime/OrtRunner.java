@@ -53,12 +53,8 @@ public final class OrtRunner implements AutoCloseable {
      * is made faster without the optimisations, which change no tensor's shape or value.
      */
     OrtRunner(byte[] model, ModelOptions options, boolean optimise) {
-        try (OrtSession.SessionOptions so = sessionOptions(options);
-             org.cam4j.timing.Timings.Phase t = org.cam4j.timing.Timings.phase("create ONNX Runtime sessions")) {
-            if (!optimise) {
-                so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            }
-            this.session = LargeStack.call(() -> Native.ENV.createSession(model, so), OrtException.class);
+        try {
+            this.session = create(options, optimise, null, so -> Native.ENV.createSession(model, so));
         } catch (OrtException e) {
             throw new InvalidModelException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
         }
@@ -75,6 +71,17 @@ public final class OrtRunner implements AutoCloseable {
      */
     public OrtRunner(java.nio.file.Path file, ModelOptions options, boolean optimise,
                      java.nio.file.Path saveOptimized) throws OrtException {
+        this.session = create(options, optimise, saveOptimized, so -> Native.ENV.createSession(file.toString(), so));
+    }
+
+    /** How a session is made from its options: from bytes or from a file. */
+    private interface SessionSource {
+        OrtSession open(OrtSession.SessionOptions options) throws OrtException;
+    }
+
+    /** A session with this process's options, optimised or not, its optimised model saved where asked. */
+    private static OrtSession create(ModelOptions options, boolean optimise, java.nio.file.Path saveOptimized,
+                                     SessionSource source) throws OrtException {
         try (OrtSession.SessionOptions so = sessionOptions(options);
              org.cam4j.timing.Timings.Phase t = org.cam4j.timing.Timings.phase("create ONNX Runtime sessions")) {
             if (!optimise) {
@@ -83,7 +90,7 @@ public final class OrtRunner implements AutoCloseable {
             if (saveOptimized != null) {
                 so.setOptimizedModelFilePath(saveOptimized.toString());
             }
-            this.session = LargeStack.call(() -> Native.ENV.createSession(file.toString(), so), OrtException.class);
+            return LargeStack.call(() -> source.open(so), OrtException.class);
         }
     }
 
