@@ -13,6 +13,10 @@ import org.cam4j.errors.InvalidInputException;
  *       their concatenation along the last axis, in that order.</li>
  *   <li>{@code YOLOV5}: anchors x (5 + K), the box, objectness, class scores; confidence = objectness x class.</li>
  *   <li>{@code YOLOV8}: (4 + K) x anchors (YOLOv8 and YOLO11), the box then class scores, no objectness.</li>
+ *   <li>{@code TORCHVISION}: detections x 6 after the model's own post-processing and NMS (torchvision's Faster
+ *       R-CNN, RetinaNet, SSD and SSDlite as {@code torch.onnx} exports them): the box (x1, y1, x2, y2 in input
+ *       pixels), the score, the class label, from its {@code boxes}, {@code scores} and {@code labels} outputs
+ *       joined in that order. The number of rows changes from image to image; each row has one class.</li>
  * </ul>
  *
  * <p>With {@code logits} the class columns hold the logits of a softmax the model applies after them (UltraFace's
@@ -40,12 +44,18 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
         return new DetectionLayout(kind, format, normalized, true);
     }
 
-    public enum Kind { SSD, YOLOV5, YOLOV8 }
+    public enum Kind { SSD, YOLOV5, YOLOV8, TORCHVISION }
 
-    /** The layout's usual box format: corners, normalised for SSD; centre and size in pixels for YOLO. */
+    /**
+     * The layout's usual box format: corners, normalised for SSD; centre and size in pixels for YOLO; corners in
+     * pixels for torchvision.
+     */
     public static DetectionLayout of(Kind kind) {
-        return kind == Kind.SSD ? new DetectionLayout(kind, BoxFormat.XYXY, true, false)
-                : new DetectionLayout(kind, BoxFormat.CXCYWH, false, false);
+        return switch (kind) {
+            case SSD -> new DetectionLayout(kind, BoxFormat.XYXY, true, false);
+            case TORCHVISION -> new DetectionLayout(kind, BoxFormat.XYXY, false, false);
+            default -> new DetectionLayout(kind, BoxFormat.CXCYWH, false, false);
+        };
     }
 
     /**
@@ -58,8 +68,10 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
             case "ssd" -> Kind.SSD;
             case "yolov5", "yolov7" -> Kind.YOLOV5;
             case "yolov8", "yolo11", "yolov11" -> Kind.YOLOV8;
+            case "torchvision" -> Kind.TORCHVISION;
             default -> throw new InvalidInputException("unknown detection layout '" + parts[0] + "'; use ssd,"
-                    + " yolov5 or yolov8 (optionally followed by ,xyxy|xywh|cxcywh and ,normalized|pixels)");
+                    + " yolov5, yolov8 (optionally followed by ,xyxy|xywh|cxcywh and ,normalized|pixels) or"
+                    + " torchvision");
         };
         DetectionLayout layout = of(kind);
         for (int i = 1; i < parts.length; i++) {
@@ -83,14 +95,22 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
                 + (normalized ? "normalized" : "pixels") + (logits ? ",logits" : "");
     }
 
-    /** Column of the first class score. */
+    /** Column of the first class score (torchvision: of the one score). */
     private int firstClassColumn() {
         return kind == Kind.YOLOV5 ? 5 : 4;
     }
 
+    /** Torchvision's label column, after the box and the score. */
+    private static final int LABEL_COLUMN = 5;
+
     /** The first class that is an object (SSD's class 0 is the background). */
     public int firstLabel() {
         return kind == Kind.SSD ? 1 : 0;
+    }
+
+    /** The class of one row of a torchvision layout's output. */
+    public int rowLabel(Tensor out, int row) {
+        return (int) Math.round(out.at(index(out, row, LABEL_COLUMN)));
     }
 
     public int anchors(Tensor out) {
@@ -98,18 +118,32 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
         return kind == Kind.YOLOV8 ? out.dim(1) : out.dim(0);
     }
 
-    /** Number of classes, background included for SSD. */
+    /**
+     * Number of classes, background included for SSD; for torchvision one more than the largest label among the
+     * rows (its classes are values, not columns).
+     */
     public int classes(Tensor out) {
         check(out);
+        if (kind == Kind.TORCHVISION) {
+            int classes = 1;
+            for (int r = 0; r < out.dim(0); r++) {
+                classes = Math.max(classes, rowLabel(out, r) + 1);
+            }
+            return classes;
+        }
         return (kind == Kind.YOLOV8 ? out.dim(0) : out.dim(1)) - firstClassColumn();
     }
 
     private void check(Tensor out) {
         int columns = out.rank() != 2 ? -1 : kind == Kind.YOLOV8 ? out.dim(0) : out.dim(1);
-        if (columns <= firstClassColumn()) {
+        boolean fits = kind == Kind.TORCHVISION ? columns == LABEL_COLUMN + 1 : columns > firstClassColumn();
+        if (!fits) {
             throw new InvalidInputException("the " + kind.name().toLowerCase(Locale.ROOT) + " layout needs "
-                    + (kind == Kind.YOLOV8 ? "(4 + classes) x anchors" : "anchors x (" + firstClassColumn()
-                    + " + classes)") + " per image, got " + java.util.Arrays.toString(out.shape())
+                    + switch (kind) {
+                        case YOLOV8 -> "(4 + classes) x anchors";
+                        case TORCHVISION -> "detections x (4 box + score + label)";
+                        default -> "anchors x (" + firstClassColumn() + " + classes)";
+                    } + " per image, got " + java.util.Arrays.toString(out.shape())
                     + "; choose the layout that fits").naming("layout");
         }
     }
@@ -130,17 +164,30 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
         if (logits) {
             return Math.exp(logit(out, anchor, label) - logSumExp(out, anchor, -1));
         }
+        if (kind == Kind.TORCHVISION) {
+            return rowLabel(out, anchor) == label ? out.at(index(out, anchor, firstClassColumn())) : 0;
+        }
         double s = out.at(index(out, anchor, firstClassColumn() + label));
         return kind == Kind.YOLOV5 ? s * out.at(index(out, anchor, 4)) : s;
     }
 
-    /** Whether {@link #score} is linear in the output (neither YOLOv5's product nor a softmax). */
+    /**
+     * Whether {@link #score} is linear in the output and its seed known without running the model (neither YOLOv5's
+     * product nor a softmax, nor torchvision's rows, whose number and classes the run decides).
+     */
     public boolean scoreIsLinear() {
-        return kind != Kind.YOLOV5 && !logits;
+        return kind != Kind.YOLOV5 && kind != Kind.TORCHVISION && !logits;
     }
 
     /** Adds {@code weight} d score(anchor, label) / d out to {@code seed}. */
     public void addScoreGradient(Tensor out, int anchor, int label, double weight, Tensor seed) {
+        if (kind == Kind.TORCHVISION) {
+            if (rowLabel(out, anchor) == label) {
+                int score = index(out, anchor, firstClassColumn());
+                seed.put(score, (float) (seed.at(score) + weight));
+            }
+            return;
+        }
         int cls = index(out, anchor, firstClassColumn() + label);
         if (logits) {
             // d p_c / d l_j = p_c (delta_cj - p_j); the row's log-sum-exp once, not once per class

@@ -10,7 +10,8 @@ import org.cam4j.errors.InvalidInputException;
 /**
  * Which outputs of a detector to explain and how they read: recognised from the output shapes, or from the
  * layout the user names. Two outputs of rank 3 that differ only in the last axis, one of them 4 wide, are SSD
- * boxes and scores (explained joined, boxes first); one output [N, A, 5 + K] with more anchors than columns is
+ * boxes and scores (explained joined, boxes first); {@code boxes} [N, K, 4], {@code scores} [N, K] and
+ * {@code labels} [N, K] are torchvision's post-processed detections (joined as K x 6 rows); one output [N, A, 5 + K] with more anchors than columns is
  * YOLOv5's; [N, 4 + K, A] is YOLOv8's.
  *
  * @param outputs the outputs to explain, joined along the last axis when there are several
@@ -22,6 +23,15 @@ public record DetectorOutputs(DetectionLayout layout, List<String> outputs) {
     public static DetectorOutputs choose(List<TensorInfo> available, String layout) {
         boolean auto = layout == null || layout.equalsIgnoreCase("auto");
         DetectionLayout named = auto ? null : DetectionLayout.parse(layout);
+        List<String> torchvision = torchvisionOutputs(available);
+        if (torchvision != null && (auto || named.kind() == DetectionLayout.Kind.TORCHVISION)) {
+            return new DetectorOutputs(auto ? DetectionLayout.of(DetectionLayout.Kind.TORCHVISION) : named,
+                    torchvision);
+        }
+        if (!auto && named.kind() == DetectionLayout.Kind.TORCHVISION) {
+            throw new InvalidInputException(describe(available) + " do not fit the torchvision layout, which needs"
+                    + " boxes [K, 4], scores [K] and labels [K] outputs; check the layout").naming("layout");
+        }
         List<String> ssd = boxesAndScores(available);
         if (auto ? ssd != null : named.kind() == DetectionLayout.Kind.SSD && ssd != null) {
             return new DetectorOutputs(auto ? DetectionLayout.of(DetectionLayout.Kind.SSD) : named, ssd);
@@ -54,6 +64,27 @@ public record DetectorOutputs(DetectionLayout layout, List<String> outputs) {
         } catch (IllegalArgumentException notADetector) {
             return java.util.Optional.empty();
         }
+    }
+
+    /**
+     * The names of torchvision's post-processed {@code boxes} [N, K, 4], {@code scores} [N, K] and {@code labels}
+     * [N, K] outputs (N = 1 for a model of one image), in the order they are joined, or null.
+     */
+    private static List<String> torchvisionOutputs(List<TensorInfo> available) {
+        TensorInfo boxes = named(available, "box", 3);
+        TensorInfo scores = named(available, "score", 2);
+        TensorInfo labels = named(available, "label", 2);
+        if (boxes == null || scores == null || labels == null || boxes.shape()[2] != 4) {
+            return null;
+        }
+        return List.of(boxes.name(), scores.name(), labels.name());
+    }
+
+    /** The one output of this rank whose name contains {@code word}, or null. */
+    private static TensorInfo named(List<TensorInfo> available, String word, int rank) {
+        List<TensorInfo> found = available.stream().filter(t -> t.shape().length == rank
+                && t.name().toLowerCase(Locale.ROOT).contains(word)).toList();
+        return found.size() == 1 ? found.get(0) : null;
     }
 
     /** The names of SSD box and score outputs, or null. */

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Host-side detection post-processing: candidates above a score threshold, class-wise hard non-maximum suppression,
- * the {@code topK} best overall. SSD layouts take every class above the threshold per anchor (the UltraFace
+ * the {@code topK} best overall (torchvision's detectors did all that themselves: their rows are read as they are).
+ * SSD layouts take every class above the threshold per anchor (the UltraFace
  * repository's loop over classes); YOLO layouts take each anchor's best class (Ultralytics' default).
  *
  * @param scoreThreshold keep confidences strictly above this
@@ -25,6 +26,9 @@ public record PostProcessing(double scoreThreshold, double iouThreshold, int top
 
     /** The detections of one image's output, best first. */
     public List<Detection> detect(org.cam4j.tensor.Tensor out, DetectionLayout layout) {
+        if (layout.kind() == DetectionLayout.Kind.TORCHVISION) {
+            return alreadySuppressed(out, layout);
+        }
         int anchors = layout.anchors(out);
         int classes = layout.classes(out);
         List<Detection> candidates = new ArrayList<>();
@@ -52,6 +56,22 @@ public record PostProcessing(double scoreThreshold, double iouThreshold, int top
             }
         }
         return suppress(candidates);
+    }
+
+    /**
+     * A torchvision detector's rows, which its own post-processing made: in the model's order (best first), those
+     * above the score threshold, at most {@code topK}; no second suppression.
+     */
+    private List<Detection> alreadySuppressed(org.cam4j.tensor.Tensor out, DetectionLayout layout) {
+        List<Detection> kept = new ArrayList<>();
+        for (int r = 0; r < layout.anchors(out) && (topK == 0 || kept.size() < topK); r++) {
+            int label = layout.rowLabel(out, r);
+            double s = layout.score(out, r, label);
+            if (s > scoreThreshold) {
+                kept.add(new Detection(r, label, s, layout.box(out, r)));
+            }
+        }
+        return kept;
     }
 
     /** Class-wise greedy hard NMS over candidates, best score first, then the top-k. */

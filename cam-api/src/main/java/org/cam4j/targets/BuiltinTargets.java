@@ -212,7 +212,8 @@ public final class BuiltinTargets {
 
         /**
          * {@code LAYOUT:CLASS@x1,y1,x2,y2[;CLASS@...][:score=S,nms=N,iou=T]}: reference boxes as corners in the
-         * model output's units; detections above score S (0.5) after NMS at N (0.45) match at IoU above T (0.5).
+         * model output's units; detections above score S (0.5; for torchvision every detection the model returns)
+         * after NMS at N (0.45) match at IoU above T (0.5).
          */
         public Target create(String spec) {
             String[] p = spec.split(":");
@@ -220,8 +221,11 @@ public final class BuiltinTargets {
                 throw new InvalidInputException("boxes takes LAYOUT:CLASS@x1,y1,x2,y2[;CLASS@...][:score=S,nms=N,"
                         + "iou=T], got 'boxes:" + spec + "'");
             }
-            java.util.Map<String, Double> settings = new java.util.HashMap<>(java.util.Map.of("score", 0.5, "nms",
-                    0.45, "iou", 0.5));
+            org.cam4j.detection.DetectionLayout layout = org.cam4j.detection.DetectionLayout.parse(p[0]);
+            // torchvision's rows are the model's own detections: the reference matches against every one of them
+            boolean torchvision = layout.kind() == org.cam4j.detection.DetectionLayout.Kind.TORCHVISION;
+            java.util.Map<String, Double> settings = new java.util.HashMap<>(java.util.Map.of("score",
+                    torchvision ? Double.NEGATIVE_INFINITY : 0.5, "nms", 0.45, "iou", 0.5));
             if (p.length == 3) {
                 for (String kv : p[2].split(",")) {
                     String[] pair = kv.split("=");
@@ -255,7 +259,7 @@ public final class BuiltinTargets {
                 }
                 boxes.add(box);
             }
-            return new BoxScoreTarget(org.cam4j.detection.DetectionLayout.parse(p[0]),
+            return new BoxScoreTarget(layout,
                     new org.cam4j.detection.PostProcessing(settings.get("score"), settings.get("nms"), 0), boxes,
                     labels.stream().mapToInt(Integer::intValue).toArray(), settings.get("iou"));
         }

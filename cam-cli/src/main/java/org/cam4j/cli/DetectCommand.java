@@ -7,6 +7,7 @@ import org.cam4j.engine.DetectorOpening;
 import org.cam4j.engine.ImageDetector;
 import org.cam4j.engine.ImageInputs;
 import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.NpyInputs;
 import org.cam4j.engine.Yaml;
 import org.cam4j.engine.store.OutputFolder;
 import org.cam4j.engine.store.OutputNames;
@@ -62,9 +63,15 @@ final class DetectCommand implements Callable<Integer> {
             description = "Photos: files, folders or globs. Default: the bundled photo.")
     List<String> images;
 
+    @Option(names = "--input", paramLabel = "BATCH.npy", description = {"A preprocessed input batch (N x C x H x W,"
+            + " or one C x H x W image) instead of photos: its detections are listed (boxes in input pixels), no"
+            + " overlay is drawn.", "Explain them with 'cam explain --input BATCH.npy --target boxes:LAYOUT:...'."})
+    Path npyInput;
+
     @Option(names = "--layout", defaultValue = "auto", paramLabel = "LAYOUT", description = {"Output layout: auto"
             + " (from the output shapes), ssd (boxes + scores outputs, class 0 background), yolov5 [N, anchors, 5 + K]"
-            + " or yolov8 [N, 4 + K, anchors];", "optionally with the box format and units, e.g. yolov8,xyxy,pixels"
+            + ", yolov8 [N, 4 + K, anchors] or torchvision (post-processed boxes, scores and labels outputs);",
+            "optionally with the box format and units, e.g. yolov8,xyxy,pixels"
             + " or ssd,cxcywh,normalized. Default: ${DEFAULT-VALUE}."})
     String layout;
 
@@ -117,11 +124,15 @@ final class DetectCommand implements Callable<Integer> {
         overlayArgs.check();
         List<CamMethod> chosen = methodArgs.chosen();
         Map<CamMethod, CamOptions> options = methodArgs.options(false, false, false);
-        boolean demo = images == null;
+        if (npyInput != null && images != null) {
+            throw new RequestException("give --image or --input, not both");
+        }
+        boolean demo = images == null && npyInput == null;
         if (modelArgs.model == null) {
             modelArgs.model = DefaultModel.detector();
         }
-        List<Path> photos = demo ? List.of(DefaultModel.detectorImage()) : ImageInputs.expand(images, Path.of(""));
+        List<Path> photos = demo ? List.of(DefaultModel.detectorImage()) : npyInput != null ? List.of()
+                : ImageInputs.expand(images, Path.of(""));
         try (DetectorOpening.Opened opened = open(modelArgs, layout)) {
             ModelSettings settings = modelArgs.settings();
             DetectionLayout layout = opened.outputs().layout();
@@ -129,6 +140,9 @@ final class DetectCommand implements Callable<Integer> {
                     preprocessingArgs.request(), settings, opened.model(), layout, FieldNames.CLI),
                     modelArgs.labels(labelsFile, settings), DetectorOpening.layers(layers, settings, opened.model()),
                     layout, post, DetectorOpening.letterbox(letterbox, layout), overlayArgs.imageWeight);
+            if (npyInput != null) {
+                return listDetections(detector, NpyInputs.batch(Npy.read(npyInput), opened.model()), layout);
+            }
             OutputFolder folder = OutputFolder.create(out, "--out");
             if (!json) {
                 spec.commandLine().getOut().println("layout " + opened.outputs().layout().spec() + ", layers "
@@ -148,6 +162,42 @@ final class DetectCommand implements Callable<Integer> {
         return DetectorOpening.open(args::open, args.path(), layout);
     }
 
+
+    /** The detections of every image of a preprocessed batch, boxes in input pixels; nothing is written. */
+    private int listDetections(ImageDetector detector, Tensor batch, DetectionLayout layout) {
+        PrintWriter stdout = spec.commandLine().getOut();
+        ObjectNode summary = Yaml.json().createObjectNode();
+        ArrayNode rows = summary.putArray("images");
+        boolean nhwc = detector.inputLayoutIsNhwc();
+        int height = batch.dim(nhwc ? 1 : 2);
+        int width = batch.dim(nhwc ? 2 : 3);
+        for (int i = 0; i < batch.dim(0); i++) {
+            List<Detection> found = detector.detect(batch.rows(i, i + 1));
+            ObjectNode row = rows.addObject().put("image", i);
+            ArrayNode shown = row.putArray("detections");
+            if (!json) {
+                stdout.println("image " + i + ": " + found.size() + " detection(s)");
+            }
+            for (int k = 0; k < found.size(); k++) {
+                Detection d = found.get(k);
+                double[] b = layout.toInputPixels(d.box(), width, height);
+                ObjectNode o = shown.addObject().put("label", detector.label(d)).put("class", d.label())
+                        .put("score", d.score()).put("anchor", d.anchor());
+                ArrayNode box = o.putArray("box");
+                for (double v : b) {
+                    box.add(Math.round(v * 100) / 100.0);
+                }
+                if (!json) {
+                    stdout.println(String.format(java.util.Locale.ROOT, "  box%d %s %.4f [%.2f, %.2f, %.2f, %.2f]",
+                            k, detector.label(d), d.score(), b[0], b[1], b[2], b[3]));
+                }
+            }
+        }
+        if (json) {
+            stdout.println(summary.toPrettyString());
+        }
+        return 0;
+    }
 
     private int run(ImageDetector detector, List<Path> photos, Map<Path, String> names, OutputFolder folder,
                     List<CamMethod> chosen, Map<CamMethod, CamOptions> options, boolean demo) {

@@ -5,7 +5,9 @@ import org.cam4j.engine.evaluation.GroundTruth;
 import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.RequestException;
 import org.cam4j.engine.DefaultModel;
+import org.cam4j.engine.DetectorOpening;
 import org.cam4j.engine.DetectorRefusal;
+import org.cam4j.engine.NpyInputs;
 import org.cam4j.engine.ImageInputs;
 import org.cam4j.engine.Labels;
 import org.cam4j.engine.Limits;
@@ -159,7 +161,8 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         OutputFolder folder = out == null ? null : OutputFolder.create(out, "--out");
-        try (ExplainableModel model = modelArgs.open()) {
+        try (ExplainableModel model = DetectorOpening.forDetectionTargets(modelArgs.open(), modelArgs::open,
+                modelArgs.path(), targetArgs.specs)) {
             DetectorRefusal.check(model, modelArgs.path().toString(), targetArgs.specs,
                     DetectorRefusal.Where.EVALUATE);
             ModelSettings settings = modelArgs.settings();
@@ -279,12 +282,7 @@ final class EvaluateCommand implements Callable<Integer> {
     /** The batch: --input as is, or the images preprocessed for the model (at most 256 at once). */
     private Tensor input(ExplainableModel model, ModelSettings settings) {
         if (inputs != null && inputs.npy != null) {
-            Tensor x = Npy.read(inputs.npy);
-            if (x.rank() != 4 || x.dim(0) == 0) {
-                throw new RequestException("--input must hold a non-empty N x C x H x W (or N x H x W x C) batch, got"
-                        + " shape " + java.util.Arrays.toString(x.shape()));
-            }
-            return x;
+            return NpyInputs.batch(Npy.read(inputs.npy), model);
         }
         List<Path> files = inputs == null ? List.of(DefaultModel.image())
                 : ImageInputs.expand(inputs.images, Path.of("")).stream().distinct().toList();

@@ -1,7 +1,9 @@
 package org.cam4j.cli;
 
 import org.cam4j.engine.DefaultModel;
+import org.cam4j.engine.DetectorOpening;
 import org.cam4j.engine.DetectorRefusal;
+import org.cam4j.engine.NpyInputs;
 import org.cam4j.engine.ExplainLoop;
 import org.cam4j.engine.MethodChoice;
 import org.cam4j.engine.ImageExplainer;
@@ -138,7 +140,8 @@ final class ExplainCommand implements Callable<Integer> {
         boolean demo = npyInput == null && (inputs == null || inputs.images == null);
         List<Path> images = npyInput != null ? List.of() : demo ? List.of(DefaultModel.image())
                 : ImageInputs.expand(inputs.images, Path.of(""));
-        try (ExplainableModel model = embeddingOutput == null ? modelArgs.open()
+        try (ExplainableModel model = embeddingOutput == null ? DetectorOpening.forDetectionTargets(modelArgs.open(),
+                modelArgs::open, modelArgs.path(), targetArgs.specs)
                 : modelArgs.open(Map.of(org.cam4j.model.ModelOptions.OUTPUTS, embeddingOutput))) {
             DetectorRefusal.check(model, modelArgs.path().toString(), targetArgs.specs, DetectorRefusal.Where.EXPLAIN);
             ModelSettings settings = modelArgs.settings();
@@ -188,10 +191,7 @@ final class ExplainCommand implements Callable<Integer> {
 
     private int explainTensor(ImageExplainer explainer, Tensor input, List<CamMethod> chosen,
                               Map<CamMethod, CamOptions> options, Labels labels, Path file, PrintWriter stdout) {
-        if (input.rank() != 4 || input.dim(0) == 0) {
-            throw new RequestException("--input must hold a non-empty N x C x H x W (or N x H x W x C) batch, got shape "
-                    + java.util.Arrays.toString(input.shape()));
-        }
+        input = NpyInputs.batch(input, explainer.model());
         List<Target> targets = targetArgs.targets(input.dim(0), labels, explainer.model().output().valuesPerImage());
         ArrayNode summary = Yaml.json().createArrayNode();
         for (CamMethod method : chosen) {

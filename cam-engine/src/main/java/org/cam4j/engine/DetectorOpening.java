@@ -61,8 +61,9 @@ public final class DetectorOpening {
     }
 
     /**
-     * The preprocessing given, else the model YAML's; without either, YOLO layouts read pixels / 255 with no mean
-     * and std (as Ultralytics exports do), not ImageNet's normalisation.
+     * The preprocessing given, else the model YAML's; without either, YOLO and torchvision layouts read pixels / 255
+     * with no mean and std (as Ultralytics exports do; torchvision's detectors normalise inside), not ImageNet's
+     * normalisation.
      */
     public static org.cam4j.image.Preprocessing preprocessing(PreprocessingRequest given, ModelSettings settings,
                                                               ExplainableModel model, DetectionLayout layout,
@@ -74,9 +75,30 @@ public final class DetectorOpening {
         return given.resolve(settings, model, names);
     }
 
-    /** Letterbox as asked, else for YOLO layouts (their exports expect it) and not for SSD. */
+    /** Letterbox as asked, else for YOLO layouts (their exports expect it), not for SSD and torchvision. */
     public static boolean letterbox(Boolean given, DetectionLayout layout) {
-        return given != null ? given : layout.kind() != DetectionLayout.Kind.SSD;
+        return given != null ? given : layout.kind() == DetectionLayout.Kind.YOLOV5
+                || layout.kind() == DetectionLayout.Kind.YOLOV8;
+    }
+
+    /**
+     * The model to explain with detection targets ({@code boxes:torchvision:...}): a torchvision detector reopened
+     * on its joined detections, which such targets read; any other model as it is.
+     */
+    public static ExplainableModel forDetectionTargets(ExplainableModel model,
+                                                       java.util.function.Function<Map<String, String>,
+                                                               ExplainableModel> opener,
+                                                       Path path, List<String> targetSpecs) {
+        var recognised = recognise(model);
+        boolean detectionTargets = targetSpecs != null && !targetSpecs.isEmpty()
+                && targetSpecs.stream().allMatch(t -> org.cam4j.targets.Targets.isDetection(
+                org.cam4j.targets.Targets.custom(t)));
+        if (recognised.isEmpty() || !detectionTargets
+                || recognised.get().layout().kind() != DetectionLayout.Kind.TORCHVISION) {
+            return model;
+        }
+        model.close();
+        return open(opener, path, "auto").model();
     }
 
     /** Layers given, else the model YAML's, else the detector's pyramid levels, else the suggested layer. */

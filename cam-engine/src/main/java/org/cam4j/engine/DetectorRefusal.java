@@ -27,7 +27,9 @@ public final class DetectorRefusal {
             return;
         }
         DetectorOutputs d = recognised.get();
-        boolean oneOutput = d.outputs().equals(List.of(model.output().name()));
+        // one output read as a whole, or one the door chose and joined (a torchvision detector's detections)
+        boolean oneOutput = d.outputs().equals(List.of(model.output().name()))
+                || model.outputs().stream().noneMatch(o -> o.name().equals(model.output().name()));
         // the targets as their providers make them (any name or alias of a detection target type)
         boolean detectionTargets = targetSpecs != null && !targetSpecs.isEmpty()
                 && targetSpecs.stream().allMatch(t -> Targets.isDetection(Targets.custom(t)));

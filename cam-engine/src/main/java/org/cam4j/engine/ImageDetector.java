@@ -122,8 +122,17 @@ public final class ImageDetector {
 
     /** Runs the model on a prepared photo and post-processes its output. */
     public Found detect(Prepared p) {
-        Tensor out = model.predict(p.input()).slice(0);
-        return new Found(p.photo(), p.decoded(), p.geometry(), p.input(), postProcessing.detect(out, layout));
+        return new Found(p.photo(), p.decoded(), p.geometry(), p.input(), detect(p.input()));
+    }
+
+    /** The detections of a batch of one preprocessed image, boxes in the model output's units. */
+    public List<Detection> detect(Tensor input) {
+        return postProcessing.detect(model.predict(input).slice(0), layout);
+    }
+
+    /** Whether the model takes N x H x W x C batches. */
+    public boolean inputLayoutIsNhwc() {
+        return model.input().layout() == org.cam4j.tensor.Layout.NHWC;
     }
 
     /** A detection's box in the pixels of the photo's file (x1, y1, x2, y2). */

@@ -36,7 +36,7 @@ final class ModelRequirements {
         if (inputType.hasShape() && inputType.getShape().getDimCount() != 4) {
             throw new InvalidModelException(path + ": input '" + graph.inputs().get(0).getName() + "' has "
                     + inputType.getShape().getDimCount() + " dimensions; cam4j explains image models, whose input is"
-                    + " N x C x H x W or N x H x W x C");
+                    + " N x C x H x W or N x H x W x C (or one image, C x H x W or H x W x C, with 1 or 3 channels)");
         }
         requireStandardOps(path, graph.model());
     }

@@ -67,6 +67,10 @@ public final class OnnxModel implements ExplainableModel, HeadForward, SecondOrd
         OrtRunner.warmUp();
         OnnxModelFile.Read read = OnnxModelFile.readWithDigest(path);
         ModelProto model = read.model();
+        if (org.cam4j.onnx.graph.UnbatchedInput.applies(model)) {
+            // torchvision's detectors take one 3 x H x W image: seen as a batch of one
+            model = org.cam4j.onnx.graph.UnbatchedInput.batched(model);
+        }
         String chosenOutputs = options.backendOption(ModelOptions.OUTPUTS, null);
         this.allOutputs = model.getGraph().getOutputList().stream().map(OnnxModel::info).toList();
         ModelProto original = model;

@@ -156,6 +156,39 @@ public final class Reachability {
         return Set.copyOf(out);
     }
 
+    /**
+     * Tensors whose shape or integer values may change with the pixels, not only with the input's size: everything
+     * computed, through any node, from what selects by value (NonZero, NonMaxSuppression, TopK's indices, ArgMax,
+     * Unique, Compress) or branches (If, Loop, Scan). A classifier has none; a detector's post-processing is made of
+     * them. Gradient rules read these at run time, never from the probe.
+     */
+    public Set<String> dataDependent() {
+        Set<String> known = dataDependent;
+        if (known == null) {
+            known = computeDataDependent();
+            dataDependent = known;
+        }
+        return known;
+    }
+
+    private volatile Set<String> dataDependent;
+
+    private Set<String> computeDataDependent() {
+        Set<String> selected = new HashSet<>();
+        for (NodeProto n : graph.nodes()) {
+            String op = n.getOpType();
+            if (SELECTING_OPS.contains(op)) {
+                n.getOutputList().stream().filter(o -> !o.isEmpty()).forEach(selected::add);
+            } else if (op.equals("TopK") && n.getOutputCount() > 1) {
+                selected.add(n.getOutput(1));
+            }
+        }
+        return structuralDescendants(selected);
+    }
+
+    private static final Set<String> SELECTING_OPS = Set.of("NonZero", "NonMaxSuppression", "ArgMax", "ArgMin",
+            "Unique", "Compress", "If", "Loop", "Scan");
+
     /** Ops whose output depends on the shape of their input, not on its values. */
     private static final Set<String> SHAPE_OPS = Set.of("Shape", "Size");
 

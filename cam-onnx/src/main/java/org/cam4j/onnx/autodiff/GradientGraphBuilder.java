@@ -114,7 +114,7 @@ public final class GradientGraphBuilder {
         Map<String, NodeProto> replaced = withMaxPoolIndices(path);
         Map<String, List<String>> contributions = new HashMap<>();
         contributions.computeIfAbsent(output, k -> new ArrayList<>()).add(seed);
-        GradContext ctx = new GradContext(e, facts, active, guided);
+        GradContext ctx = new GradContext(e, facts, active, reach.dataDependent(), guided);
         for (int i = path.size() - 1; i >= 0; i--) {
             NodeProto node = replaced.getOrDefault(path.get(i).getName() + "#" + i, path.get(i));
             List<String> outGrads = new ArrayList<>();
@@ -193,7 +193,11 @@ public final class GradientGraphBuilder {
         }
         String flat = e.op("Flatten", List.of(output), Attributes.integer("axis", 1));
         String argmax = e.op("ArgMax", List.of(flat), Attributes.integer("axis", 1), Attributes.integer("keepdims", 0));
-        String onehot = e.op("OneHot", List.of(argmax, e.longs(new long[] {classes}, 1),
+        // a detector's output may hold another number of rows for every image: its width read at run time
+        String depth = reach.dataDependent().contains(output)
+                ? e.slice(e.shape(flat), new long[] {1}, new long[] {2}, new long[] {0})
+                : e.longs(new long[] {classes}, 1);
+        String onehot = e.op("OneHot", List.of(argmax, depth,
                 e.floats(new float[] {0f, 1f}, 2)), Attributes.integer("axis", -1));
         long[] column = new long[ys.length];
         column[0] = -1;

@@ -7,17 +7,23 @@ import java.util.Set;
 import org.cam4j.onnx.graph.Emitter;
 import org.cam4j.onnx.graph.TensorFacts;
 
-/** What a rule can use: the emitter, static tensor facts, which inputs need gradients, the guided-ReLU switch. */
+/**
+ * What a rule can use: the emitter, static tensor facts, which inputs need gradients, which tensors' shapes or
+ * integer values change with the pixels (their probed facts hold for the probe only), the guided-ReLU switch.
+ */
 public final class GradContext {
     private final Emitter emitter;
     private final TensorFacts facts;
     private final Set<String> active;
+    private final Set<String> dataDependent;
     private final boolean guided;
 
-    public GradContext(Emitter emitter, TensorFacts facts, Set<String> active, boolean guided) {
+    public GradContext(Emitter emitter, TensorFacts facts, Set<String> active, Set<String> dataDependent,
+                       boolean guided) {
         this.emitter = emitter;
         this.facts = facts;
         this.active = active;
+        this.dataDependent = dataDependent;
         this.guided = guided;
     }
 
@@ -32,6 +38,14 @@ public final class GradContext {
     /** True when {@code tensor} depends on a target tensor, so its gradient is wanted. */
     public boolean needs(String tensor) {
         return tensor != null && !tensor.isEmpty() && active.contains(tensor);
+    }
+
+    /**
+     * True when the shape or the integer values of {@code tensor} may differ from image to image (computed from
+     * NonZero, TopK's indices, NonMaxSuppression, ...): a rule reads them at run time, never from the probe.
+     */
+    public boolean dataDependent(String tensor) {
+        return dataDependent.contains(tensor);
     }
 
     /** Guided backpropagation: ReLU passes only positive gradients at positive inputs. */

@@ -14,7 +14,7 @@ public final class GradientRules {
     private static final Set<String> NO_GRADIENT = Set.of("Shape", "Size", "ArgMax", "ArgMin", "Equal", "Greater",
             "GreaterOrEqual", "Less", "LessOrEqual", "Not", "And", "Or", "Xor", "IsNaN", "IsInf", "NonZero",
             "ConstantOfShape", "Range", "OneHot", "EyeLike", "Floor", "Ceil", "Round", "Sign", "Constant",
-            "RandomNormalLike", "RandomUniformLike", "Bernoulli");
+            "RandomNormalLike", "RandomUniformLike", "Bernoulli", "NonMaxSuppression", "Unique");
 
     static {
         ElementwiseRules.register(RULES);
@@ -23,6 +23,7 @@ public final class GradientRules {
         PoolRules.register(RULES);
         ReduceRules.register(RULES);
         NormRules.register(RULES);
+        IndexRules.register(RULES);
     }
 
     private GradientRules() {
@@ -49,10 +50,10 @@ public final class GradientRules {
         return true;
     }
 
-    /** Outputs of {@code node} that carry gradients: all but MaxPool's indices and Dropout's mask. */
+    /** Outputs of {@code node} that carry gradients: all but MaxPool's and TopK's indices and Dropout's mask. */
     public static boolean carriesGradient(NodeProto node, int output) {
         return switch (node.getOpType()) {
-            case "MaxPool", "Dropout", "BatchNormalization", "LayerNormalization" -> output == 0;
+            case "MaxPool", "Dropout", "BatchNormalization", "LayerNormalization", "TopK" -> output == 0;
             default -> true;
         };
     }

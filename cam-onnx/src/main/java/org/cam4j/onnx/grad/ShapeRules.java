@@ -69,6 +69,9 @@ final class ShapeRules {
 
     private static List<String> concat(NodeProto node, List<String> g, GradContext ctx) {
         int axis = axis(node, node.getOutput(0), ctx, 0);
+        if (node.getInputList().stream().anyMatch(ctx::dataDependent)) {
+            return concatAtRunTime(node, g, ctx, axis);
+        }
         List<String> out = new ArrayList<>();
         long offset = 0;
         for (String input : node.getInputList()) {
@@ -76,6 +79,24 @@ final class ShapeRules {
             out.add(ctx.needs(input) ? ctx.emit().slice(g.get(0), new long[] {offset}, new long[] {offset + size},
                     new long[] {axis}) : null);
             offset += size;
+        }
+        return out;
+    }
+
+    /** Concat of parts whose sizes change from image to image: each part's extent read from its shape at run time. */
+    private static List<String> concatAtRunTime(NodeProto node, List<String> g, GradContext ctx, int axis) {
+        Emitter e = ctx.emit();
+        if (e.opset() < 10) {
+            throw new UnsupportedGradientException("Concat node '" + node.getName() + "' joins parts of"
+                    + " data-dependent sizes; its gradient needs Slice with computed bounds (opset >= 10)");
+        }
+        List<String> out = new ArrayList<>();
+        String start = e.vector(0);
+        for (String input : node.getInputList()) {
+            String end = e.add(start, e.slice(e.shape(input), new long[] {axis}, new long[] {axis + 1},
+                    new long[] {0}));
+            out.add(ctx.needs(input) ? e.op("Slice", List.of(g.get(0), start, end, e.vector(axis))) : null);
+            start = end;
         }
         return out;
     }
@@ -96,6 +117,10 @@ final class ShapeRules {
     private static List<String> slice(NodeProto node, List<String> g, GradContext ctx) {
         Emitter e = ctx.emit();
         String x = node.getInput(0);
+        if (ctx.dataDependent(x)) {
+            throw new UnsupportedGradientException("Slice node '" + node.getName() + "' cuts a tensor whose shape"
+                    + " changes from image to image; its gradient is not supported");
+        }
         long[] shape = ctx.facts().shape(x);
         long[] current = ctx.facts().shape(node.getOutput(0)).clone();
         long[] starts;
@@ -172,8 +197,12 @@ final class ShapeRules {
     private static List<String> gather(NodeProto node, List<String> g, GradContext ctx) {
         Emitter e = ctx.emit();
         String x = node.getInput(0);
-        long[] xs = ctx.facts().shape(x);
         int axis = axis(node, x, ctx, 0);
+        if (ctx.dataDependent(node.getInput(1)) || ctx.dataDependent(x)
+                || ctx.facts().values(node.getInput(1)) == null) {
+            return IndexRules.gather(node, g, ctx, axis);
+        }
+        long[] xs = ctx.facts().shape(x);
         long[] idx = known(ctx, node, 1).clone();
         for (int i = 0; i < idx.length; i++) {
             idx[i] = idx[i] < 0 ? idx[i] + xs[axis] : idx[i];

@@ -64,15 +64,31 @@ public final class OutputSelection {
         }
         int rank = chosen[0].getType().getTensorType().getShape().getDimCount();
         long last = 0;
-        for (ValueInfoProto v : chosen) {
+        List<String> parts = new java.util.ArrayList<>();
+        for (int i = 0; i < chosen.length; i++) {
+            ValueInfoProto v = chosen[i];
             var dims = v.getType().getTensorType().getShape().getDimList();
-            if (dims.size() != rank || rank < 2) {
+            // one fewer axis (torchvision's scores [N, K] beside boxes [N, K, 4]): one column
+            boolean column = dims.size() == rank - 1;
+            if (!column && dims.size() != rank || rank < 2) {
                 throw new InvalidModelException(file + ": outputs " + names + " cannot be joined along their last"
                         + " axis; they need the same known rank (at least 2)");
             }
-            last = last < 0 || !dims.get(rank - 1).hasDimValue() ? -1 : last + dims.get(rank - 1).getDimValue();
+            long width = column ? 1 : dims.get(rank - 1).hasDimValue() ? dims.get(rank - 1).getDimValue() : -1;
+            last = last < 0 || width < 0 ? -1 : last + width;
+            String part = names.get(i);
+            int elem = v.getType().getTensorType().getElemType();
+            if (elem != ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT.getNumber()) {
+                // class labels (int64) join as float values; they carry no gradient
+                part = addNode(g, "Cast", part, JOINED + "_cast_" + i, Attributes.integer("to",
+                        ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT.getNumber()));
+            }
+            if (column) {
+                part = unsqueezeLast(g, part, JOINED + "_column_" + i, rank - 1, new OnnxGraph(model).opset());
+            }
+            parts.add(part);
         }
-        g.addNode(NodeProto.newBuilder().setOpType("Concat").setName(JOINED).addAllInput(names).addOutput(JOINED)
+        g.addNode(NodeProto.newBuilder().setOpType("Concat").setName(JOINED).addAllInput(parts).addOutput(JOINED)
                 .addAttribute(ai.onnx.proto.OnnxMl.AttributeProto.newBuilder().setName("axis").setI(rank - 1)
                         .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.INT)));
         var shape = chosen[0].getType().getTensorType().getShape().toBuilder();
@@ -84,6 +100,28 @@ public final class OutputSelection {
         g.addOutput(chosen[0].toBuilder().setName(JOINED).setType(chosen[0].getType().toBuilder()
                 .setTensorType(chosen[0].getType().getTensorType().toBuilder().setShape(shape))));
         return b.build();
+    }
+
+    private static String addNode(ai.onnx.proto.OnnxMl.GraphProto.Builder g, String op, String in, String out,
+                                  ai.onnx.proto.OnnxMl.AttributeProto attribute) {
+        g.addNode(NodeProto.newBuilder().setOpType(op).setName(out).addInput(in).addOutput(out)
+                .addAttribute(attribute));
+        return out;
+    }
+
+    /** {@code in} with a new last axis of size 1 (at position {@code axis}), in the opset's form. */
+    private static String unsqueezeLast(ai.onnx.proto.OnnxMl.GraphProto.Builder g, String in, String out, int axis,
+                                        int opset) {
+        NodeProto.Builder n = NodeProto.newBuilder().setOpType("Unsqueeze").setName(out).addInput(in).addOutput(out);
+        if (opset >= 13) {
+            g.addInitializer(ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setName(out + "_axes").setDataType(
+                    ai.onnx.proto.OnnxMl.TensorProto.DataType.INT64.getNumber()).addDims(1).addInt64Data(axis));
+            n.addInput(out + "_axes");
+        } else {
+            n.addAttribute(Attributes.ints("axes", axis));
+        }
+        g.addNode(n);
+        return out;
     }
 
     /** The Softmax node over the last axis that makes {@code output}, or null. */

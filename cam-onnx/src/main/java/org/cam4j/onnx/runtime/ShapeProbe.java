@@ -13,14 +13,19 @@ import org.cam4j.tensor.Tensor;
 
 /**
  * Learns the shapes of intermediate tensors (and the values of small int64 ones) by running the model on CPU with
- * those tensors as extra outputs, at most {@value #OUTPUTS_PER_RUN} per run: every extra output stays in memory until
- * the run ends, and probing all of a large model's tensors at once would hold them all.
+ * those tensors as extra outputs. Every extra output stays in memory until the run ends, and probing all of a large
+ * model's tensors at once would hold them all: the first run takes {@value #OUTPUTS_PER_RUN}, each later run as many
+ * as fit {@value #BYTES_PER_RUN} bytes at the average size seen so far (a detector's thousands of small
+ * post-processing tensors in a few runs, a classifier's large maps in runs of 128).
  */
 public final class ShapeProbe {
     private ShapeProbe() {
     }
 
     static final int OUTPUTS_PER_RUN = 128;
+
+    /** What the extra outputs of one probe run may hold, about. */
+    static final long BYTES_PER_RUN = 256L << 20;
 
     /** Records every probed tensor in {@code facts}; returns the names it learned. */
     public static Set<String> run(OnnxGraph graph, Set<String> tensors, Map<String, Tensor> feeds, TensorFacts facts) {
@@ -38,10 +43,17 @@ public final class ShapeProbe {
                 && !graphOutputs.contains(t)).toList();
         Set<String> learned = new HashSet<>();
         int start = 0;
+        int chunk = OUTPUTS_PER_RUN;
+        long bytes = 0;
         do {
-            learned.addAll(runOnce(graph, outputs.subList(start, Math.min(outputs.size(), start + OUTPUTS_PER_RUN)),
-                    feeds, facts));
-            start += OUTPUTS_PER_RUN;
+            List<String> part = outputs.subList(start, Math.min(outputs.size(), start + chunk));
+            learned.addAll(runOnce(graph, part, feeds, facts));
+            for (String t : part) {
+                bytes += facts.hasShape(t) ? 4 * java.util.Arrays.stream(facts.shape(t)).reduce(1, (a, d) -> a * d) : 0;
+            }
+            start += part.size();
+            long average = start == 0 ? 1 : Math.max(1, bytes / start);
+            chunk = (int) Math.max(OUTPUTS_PER_RUN, Math.min(Integer.MAX_VALUE, BYTES_PER_RUN / average));
         } while (start < outputs.size());
         return learned;
     }
