@@ -30,6 +30,42 @@ class PostProcessingTest {
     }
 
     @Test
+    void torchvisionRowsAreTheModelsOwnDetectionsInItsOrder() {
+        // rows of x1, y1, x2, y2 (input pixels), score, label, after the model's own NMS
+        Tensor out = Tensor.of(new float[] {
+            10, 10, 50, 50, 0.9f, 3,
+            11, 10, 51, 50, 0.8f, 3, // overlaps row 0 with its label: the model kept it, so it stays
+            60, 60, 90, 90, 0.4f, 1, // under the threshold
+            70, 20, 99, 40, 0.7f, 18}, 4, 6);
+        DetectionLayout layout = DetectionLayout.parse("torchvision");
+        assertThat(layout.spec()).isEqualTo("torchvision,xyxy,pixels");
+        List<Detection> d = post.detect(out, layout);
+        assertThat(d).extracting(Detection::anchor).containsExactly(0, 1, 3);
+        assertThat(d).extracting(Detection::label).containsExactly(3, 3, 18);
+        assertThat(d.get(2).box()).containsExactly(70, 20, 99, 40);
+        assertThat(new PostProcessing(0.5, 0.3, 2).detect(out, layout)).extracting(Detection::anchor)
+                .containsExactly(0, 1);
+        assertThat(layout.classes(out)).isEqualTo(19);
+        assertThatThrownBy(() -> post.detect(Tensor.zeros(4, 7), layout)).hasMessageContaining(
+                "detections x (4 box + score + label)");
+    }
+
+    @Test
+    void torchvisionOutputsAreRecognisedByNameAndShape() {
+        List<org.cam4j.tensor.TensorInfo> outputs = List.of(
+                new org.cam4j.tensor.TensorInfo("boxes", new long[] {1, -1, 4}, org.cam4j.tensor.Layout.NCHW),
+                new org.cam4j.tensor.TensorInfo("labels", new long[] {1, -1}, org.cam4j.tensor.Layout.NCHW),
+                new org.cam4j.tensor.TensorInfo("scores", new long[] {1, -1}, org.cam4j.tensor.Layout.NCHW));
+        DetectorOutputs chosen = DetectorOutputs.choose(outputs, "auto");
+        assertThat(chosen.layout().kind()).isEqualTo(DetectionLayout.Kind.TORCHVISION);
+        assertThat(chosen.outputs()).containsExactly("boxes", "scores", "labels");
+        assertThat(DetectorOutputs.choose(outputs, "torchvision").outputs()).containsExactly("boxes", "scores",
+                "labels");
+        assertThatThrownBy(() -> DetectorOutputs.choose(outputs.subList(0, 2), "torchvision"))
+                .hasMessageContaining("do not fit the torchvision layout");
+    }
+
+    @Test
     void yolov5ConfidenceIsObjectnessTimesClassAndBoxesAreCentreSize() {
         // 3 anchors x (cx, cy, w, h, obj, 2 classes), in input pixels
         Tensor out = Tensor.of(new float[] {

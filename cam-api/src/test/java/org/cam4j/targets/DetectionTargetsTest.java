@@ -32,6 +32,32 @@ class DetectionTargetsTest {
         }
     }
 
+    /**
+     * The reference's FasterRCNNBoxScoreTarget on torchvision's own detections (rows of box, score, label): every row
+     * counts whatever its score, each reference box takes the row of highest IoU, which must carry its label.
+     */
+    @Test
+    void torchvisionRowsAreMatchedAsTheReferenceDoes() {
+        Tensor out = Tensor.of(new float[] {
+            10, 10, 50, 60, 0.9f, 3,
+            12, 10, 52, 60, 0.8f, 7, // overlaps row 0 with another label: torchvision's NMS is class-wise
+            100, 40, 140, 90, 0.05f, 3}, 3, 6);
+        Target t = Targets.custom("boxes:torchvision:3@10.5,10,50.5,61;3@101,41,139,90");
+        double[] row2 = {100, 40, 140, 90};
+        double expected = org.cam4j.detection.Boxes.iou(new double[] {10.5, 10, 50.5, 61}, new double[] {10, 10, 50, 60})
+                + 0.9 + org.cam4j.detection.Boxes.iou(new double[] {101, 41, 139, 90}, row2) + 0.05;
+        assertThat(t.score(out)).isCloseTo(expected, within(1e-6));
+        assertThat(t.isLinear()).isFalse();
+        // the best-overlapping row for this reference is row 1, label 7: the reference's rule scores nothing for it
+        assertThat(Targets.custom("boxes:torchvision:3@12,10,52,60").score(out)).isZero();
+        checkSeed(t, out, "torchvision");
+        Target one = Targets.custom("detection:torchvision:2:3");
+        assertThat(one.score(out)).isCloseTo(0.05, within(1e-7));
+        assertThat(one.isLinear()).as("its row is known only after a run").isFalse();
+        assertThat(Targets.custom("detection:torchvision:2:4").score(out)).as("another label").isZero();
+        checkSeed(one, out, "torchvision");
+    }
+
     @Test
     void pluginSpecsBuildTheTargets() {
         assertThat(Targets.custom("detection:ssd:12:1")).isEqualTo(new DetectionScoreTarget(

@@ -43,6 +43,14 @@ public final class OnnxModelBuilder {
         return this;
     }
 
+    /** An int64 output (class labels, indices). */
+    public OnnxModelBuilder longOutput(String name, long... shape) {
+        ValueInfoProto v = valueInfo(name, shape);
+        graph.addOutput(v.toBuilder().setType(v.getType().toBuilder().setTensorType(v.getType().getTensorType()
+                .toBuilder().setElemType(TensorProto.DataType.INT64.getNumber()))));
+        return this;
+    }
+
     private static ValueInfoProto valueInfo(String name, long[] shape) {
         TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
         for (long d : shape) {

@@ -63,6 +63,87 @@ public final class SyntheticDetectors {
         return b.build();
     }
 
+    /** Classes of the torchvision-style detector, class 0 the background. */
+    public static final int TORCHVISION_CLASSES = 3;
+
+    /**
+     * A detector as {@code torch.onnx} exports torchvision's: one unbatched 3 x 32 x 32 image in; a conv backbone to
+     * the 8 x 8 level {@code p3}; a 1 x 1 conv head (one anchor per cell: 4 box values, 3 class logits with class 0
+     * the background); boxes around each cell (x1 = cx - 8 s0, y1 = cy - 8 s1, x2 = cx + 8 s2, y2 = cy + 8 s3, s the
+     * sigmoids); then torchvision's post-processing in the graph: per class the anchors above 0.2 (NonZero, Gather),
+     * the best 10 (TopK), joined over classes, NonMaxSuppression at IoU 0.5; outputs {@code boxes} [K, 4],
+     * {@code scores} [K], {@code labels} [K] (int64).
+     */
+    public static ModelProto torchvision(long seed) {
+        OnnxModelBuilder b = new OnnxModelBuilder(17, seed);
+        b.input("images", 3, SIZE, SIZE);
+        String batch = b.node("Unsqueeze", "batched", new String[] {"images", b.longs("axis0", 0)});
+        String p3 = conv(b, P3, conv(b, "stem", batch, 3, 8, 2), 8, 8, 2);
+        int columns = 4 + TORCHVISION_CLASSES;
+        String head = b.node("Conv", "head", new String[] {p3, b.random("head.w", 0.5f, 0, columns, 8, 1, 1),
+            b.random("head.b", 0.3f, 0, columns)});
+        String rows = b.node("Squeeze", "rows", new String[] {b.node("Transpose", "rows_t", new String[] {
+            b.node("Reshape", "head_flat", new String[] {head, b.longs("head.shape", 1, columns, 64)})},
+            ints("perm", 0, 2, 1)), b.longs("rows.axis", 0)});
+        float[] sign = new float[64 * 4];
+        float[] centre = new float[64 * 4];
+        for (int a = 0; a < 64; a++) {
+            float cx = (a % 8 + 0.5f) * 4;
+            float cy = (a / 8 + 0.5f) * 4;
+            float[] c = {cx, cy, cx, cy};
+            for (int k = 0; k < 4; k++) {
+                sign[a * 4 + k] = k < 2 ? -8 : 8;
+                centre[a * 4 + k] = c[k];
+            }
+        }
+        String boxes = b.node("Add", "anchor_boxes", new String[] {b.node("Mul", "box_sizes", new String[] {
+            b.node("Sigmoid", "box_sig", new String[] {b.node("Slice", "box_raw", new String[] {rows,
+                b.longs("box.start", 0), b.longs("box.end", 4), b.longs("box.axes", 1)})}),
+            b.floats("box.sign", sign, 64, 4)}), b.floats("box.centre", centre, 64, 4)});
+        String probabilities = b.node("Softmax", "class_prob", new String[] {b.node("Slice", "class_raw",
+            new String[] {rows, b.longs("cls.start", 4), b.longs("cls.end", columns), b.longs("cls.axes", 1)})},
+            i("axis", 1));
+        String[] classBoxes = new String[TORCHVISION_CLASSES - 1];
+        String[] classScores = new String[TORCHVISION_CLASSES - 1];
+        String[] classLabels = new String[TORCHVISION_CLASSES - 1];
+        for (int c = 1; c < TORCHVISION_CLASSES; c++) {
+            String p = "c" + c + "_";
+            String score = b.node("Gather", p + "score", new String[] {probabilities, b.longScalar(p + "index", c)},
+                    i("axis", 1));
+            String kept = b.node("Squeeze", p + "kept", new String[] {b.node("NonZero", p + "nonzero", new String[] {
+                b.node("Greater", p + "above", new String[] {score, b.floats(p + "threshold", new float[] {0.2f})})}),
+                b.longs(p + "kept.axis", 0)});
+            String keptScores = b.node("Gather", p + "kept_scores", new String[] {score, kept});
+            String keptBoxes = b.node("Gather", p + "kept_boxes", new String[] {boxes, kept}, i("axis", 0));
+            String k = b.node("Min", p + "k", new String[] {b.node("Shape", p + "count", new String[] {keptScores}),
+                b.longs(p + "at_most", 10)});
+            b.multi("TopK", new String[] {keptScores, k}, new String[] {p + "top", p + "top_index"}, i("axis", 0));
+            classScores[c - 1] = p + "top";
+            classBoxes[c - 1] = b.node("Gather", p + "top_boxes", new String[] {keptBoxes, p + "top_index"},
+                    i("axis", 0));
+            classLabels[c - 1] = b.node("Add", p + "labels", new String[] {b.node("Mul", p + "zeros", new String[] {
+                p + "top_index", b.longs(p + "zero", 0)}), b.longs(p + "label", c)});
+        }
+        String allBoxes = b.node("Concat", "all_boxes", classBoxes, i("axis", 0));
+        String allScores = b.node("Concat", "all_scores", classScores, i("axis", 0));
+        String allLabels = b.node("Concat", "all_labels", classLabels, i("axis", 0));
+        // one NMS over every class, each class's boxes shifted apart (torchvision's batched_nms)
+        String shifted = b.node("Add", "nms_boxes", new String[] {allBoxes, b.node("Mul", "class_offset",
+            new String[] {b.node("Unsqueeze", "label_column", new String[] {b.node("Cast", "label_float",
+                new String[] {allLabels}, i("to", 1)), b.longs("column.axis", 1)}), b.floats("offset",
+                new float[] {100f})})});
+        String selected = b.node("NonMaxSuppression", "nms", new String[] {
+            b.node("Unsqueeze", "nms_batch", new String[] {shifted, b.longs("nms.axis", 0)}),
+            b.node("Unsqueeze", "nms_scores", new String[] {allScores, b.longs("nms.saxes", 0, 1)}),
+            b.longs("nms.max", 100), b.floats("nms.iou", new float[] {0.5f}), b.floats("nms.score", new float[] {0f})});
+        String keep = b.node("Squeeze", "keep", new String[] {b.node("Slice", "keep_column", new String[] {selected,
+            b.longs("keep.start", 2), b.longs("keep.end", 3), b.longs("keep.axes", 1)}), b.longs("keep.axis", 1)});
+        b.output(b.node("Gather", "boxes", new String[] {allBoxes, keep}, i("axis", 0)), -1, 4);
+        b.output(b.node("Gather", "scores", new String[] {allScores, keep}, i("axis", 0)), -1);
+        b.longOutput(b.node("Gather", "labels", new String[] {allLabels, keep}, i("axis", 0)), -1);
+        return b.build();
+    }
+
     private static String conv(OnnxModelBuilder b, String name, String in, int cin, int cout, int stride) {
         String c = b.node("Conv", name + "_conv", new String[] {in, b.random(name + ".w", 0.15f, 0, cout, cin, 3, 3),
                 b.random(name + ".b", 0.1f, 0.05f, cout)}, ints("pads", 1, 1, 1, 1), ints("strides", stride, stride));

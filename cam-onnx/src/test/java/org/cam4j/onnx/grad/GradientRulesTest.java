@@ -180,7 +180,37 @@ class GradientRulesTest {
                 s("coordinate_transformation_mode", "asymmetric"), s("nearest_mode", "floor")), 0));
         c.add(new Case("Upsample opset 9", 9, in("x", sh(1, 2, 3, 3)), b -> b.op("Upsample", new String[] {"x",
                 b.floats("sc", new float[] {1, 1, 2, 2}, 4)}, s("mode", "linear")), 0));
+        // selection by indices the run computes (a detector's post-processing): NonZero's output is data-dependent
+        // to the gradient builder, so these rules read the indices at run time, never from the probe
+        c.add(new Case("Gather axis 0, run-time indices", 17, in("x", sh(4, 3)), b -> b.op("Gather",
+                new String[] {"x", kept(b, 1, 0, 1, 1)}), 0));
+        c.add(new Case("Gather axis 1, run-time 2-d indices, repeated", 17, in("x", sh(2, 4, 3)), b -> b.op("Gather",
+                new String[] {"x", b.op("Concat", new String[] {b.op("NonZero", new String[] {b.floats("m",
+                        new float[] {0, 1, 0, 1}, 4)}), b.op("NonZero", new String[] {b.floats("m2",
+                        new float[] {0, 1, 1, 0}, 4)})}, i("axis", 0))}, i("axis", 1)), 0));
+        c.add(new Case("GatherND repeated tuples", 17, in("x", sh(3, 4, 5)), b -> b.op("GatherND", new String[] {"x",
+                b.op("Reshape", new String[] {b.longs("t", 0, 1, 2, 3, 0, 1), b.longs("ts", 3, 2)})}), 0));
+        c.add(new Case("GatherND run-time tuples", 17, in("x", sh(3, 4)), b -> b.op("GatherND", new String[] {"x",
+                b.op("Transpose", new String[] {b.op("NonZero", new String[] {b.floats("m", new float[] {
+                    1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 1}, 3, 4)})})}), 0));
+        c.add(new Case("TopK values", 17, in("x", sh(2, 6)), b -> {
+            b.multi("TopK", new String[] {"x", b.longs("k", 3)}, new String[] {"values", "indices"}, i("axis", 1));
+            return "values";
+        }, 0));
+        c.add(new Case("TopK smallest, axis 0", 17, in("x", sh(5, 3)), b -> {
+            b.multi("TopK", new String[] {"x", b.longs("k", 2)}, new String[] {"values", "indices"}, i("axis", 0),
+                    i("largest", 0));
+            return "values";
+        }, 0));
+        c.add(new Case("Concat of a run-time-sized part", 17, in("a", sh(4, 3), "b", sh(2, 3)), b -> b.op("Concat",
+                new String[] {b.op("Gather", new String[] {"a", kept(b, 0, 1, 1, 0)}), "b"}, i("axis", 0)), 0));
         return c;
+    }
+
+    /** The positions where {@code mask} is non-zero, as NonZero finds them at run time (a 1-d int64 tensor). */
+    private static String kept(OnnxModelBuilder b, float... mask) {
+        String m = b.floats("mask_" + mask.length + "_" + java.util.Arrays.hashCode(mask), mask, mask.length);
+        return b.op("Squeeze", new String[] {b.op("NonZero", new String[] {m}), b.longs("axis0_" + m, 0)});
     }
 
     @TestFactory
