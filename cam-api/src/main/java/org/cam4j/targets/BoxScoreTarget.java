@@ -55,6 +55,38 @@ public record BoxScoreTarget(DetectionLayout layout, PostProcessing postProcessi
         return seed;
     }
 
+    /**
+     * Why each reference box that counts nothing in this output does not match: no detection at all, its best
+     * overlap under the threshold, or its best overlap of another class. Empty when every reference matches.
+     */
+    public List<String> unmatched(Tensor output) {
+        List<Detection> detections = postProcessing.detect(output, layout);
+        List<String> reasons = new java.util.ArrayList<>();
+        for (int r = 0; r < boxes.size(); r++) {
+            if (match(detections, r) != null) {
+                continue;
+            }
+            double[] b = boxes.get(r);
+            String ref = String.format(java.util.Locale.ROOT, "%d@%s,%s,%s,%s", labels[r], (float) b[0], (float) b[1],
+                    (float) b[2], (float) b[3]);
+            Detection best = null;
+            double bestIou = -1;
+            for (Detection d : detections) {
+                double iou = Boxes.iou(b, d.box());
+                if (iou > bestIou) {
+                    best = d;
+                    bestIou = iou;
+                }
+            }
+            reasons.add(best == null ? ref + " has no detection to match"
+                    : bestIou <= iouThreshold ? String.format(java.util.Locale.ROOT, "%s overlaps no detection above"
+                    + " IoU %.2f (best %.2f)", ref, iouThreshold, bestIou)
+                    : String.format(java.util.Locale.ROOT, "%s overlaps most (IoU %.2f) a detection of class %d, not"
+                    + " %d", ref, bestIou, best.label(), labels[r]));
+        }
+        return reasons;
+    }
+
     /** The detection of highest IoU with reference r, when it passes the threshold and has r's class. */
     private Detection match(List<Detection> detections, int r) {
         Detection best = null;

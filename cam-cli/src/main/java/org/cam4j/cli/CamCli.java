@@ -105,7 +105,7 @@ public final class CamCli implements Runnable {
             err.println("cam: error: " + e.getMessage());
             return BAD_INPUT;
         }
-        java.util.logging.Handler debug = words.contains("--verbose") ? debugLog(err) : null;
+        java.util.logging.Handler log = commandLineLog(err, words.contains("--verbose"));
         String cache = System.getProperty(org.cam4j.model.CacheFolder.PROPERTY);
         if (words.contains("--no-cache")) {
             System.setProperty(org.cam4j.model.CacheFolder.PROPERTY, "off");
@@ -114,9 +114,9 @@ public final class CamCli implements Runnable {
         try {
             return cli.execute(args);
         } finally {
-            if (debug != null) {
-                java.util.logging.Logger.getLogger("org.cam4j").removeHandler(debug);
-            }
+            java.util.logging.Logger logger = java.util.logging.Logger.getLogger("org.cam4j");
+            logger.removeHandler(log);
+            logger.setUseParentHandlers(true);
             if (cache == null) {
                 System.clearProperty(org.cam4j.model.CacheFolder.PROPERTY);
             } else {
@@ -130,17 +130,21 @@ public final class CamCli implements Runnable {
     }
 
     /**
-     * With --verbose, cam4j's DEBUG records (the layers, preprocessing and cache a run chose, and why) go to stderr
-     * as {@code cam: debug: ...} lines; a library leaves them to the application's logging.
+     * cam4j's warnings go to stderr as one {@code cam: warning: ...} line each; with --verbose its DEBUG records too
+     * (the layers, preprocessing and cache a run chose, and why) as {@code cam: debug: ...} lines. A library leaves
+     * them to the application's logging.
      */
-    private static java.util.logging.Handler debugLog(PrintWriter err) {
+    private static java.util.logging.Handler commandLineLog(PrintWriter err, boolean verbose) {
         java.util.logging.Logger logger = java.util.logging.Logger.getLogger("org.cam4j");
-        logger.setLevel(java.util.logging.Level.FINE);
+        logger.setLevel(verbose ? java.util.logging.Level.FINE : java.util.logging.Level.INFO);
+        logger.setUseParentHandlers(false);
         java.util.logging.Handler handler = new java.util.logging.Handler() {
             @Override
             public void publish(java.util.logging.LogRecord record) {
                 if (isLoggable(record)) {
-                    err.println("cam: debug: " + new java.util.logging.SimpleFormatter().formatMessage(record));
+                    boolean warning = record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue();
+                    err.println((warning ? "cam: warning: " : "cam: debug: ")
+                            + new java.util.logging.SimpleFormatter().formatMessage(record));
                 }
             }
 
@@ -153,7 +157,7 @@ public final class CamCli implements Runnable {
             public void close() {
             }
         };
-        handler.setLevel(java.util.logging.Level.FINE);
+        handler.setLevel(verbose ? java.util.logging.Level.FINE : java.util.logging.Level.WARNING);
         logger.addHandler(handler);
         return handler;
     }

@@ -27,9 +27,11 @@ public final class DetectorRefusal {
             return;
         }
         DetectorOutputs d = recognised.get();
-        // one output read as a whole, or one the door chose and joined (a torchvision detector's detections)
+        // one output read as a whole, or one the door chose and joined (a torchvision detector's detections, which
+        // DetectorOpening.forDetectionTargets opens for such targets)
         boolean oneOutput = d.outputs().equals(List.of(model.output().name()))
-                || model.outputs().stream().noneMatch(o -> o.name().equals(model.output().name()));
+                || model.outputs().stream().noneMatch(o -> o.name().equals(model.output().name()))
+                || d.layout().kind() == org.cam4j.detection.DetectionLayout.Kind.TORCHVISION && where != Where.SERVE;
         // the targets as their providers make them (any name or alias of a detection target type)
         boolean detectionTargets = targetSpecs != null && !targetSpecs.isEmpty()
                 && targetSpecs.stream().allMatch(t -> Targets.isDetection(Targets.custom(t)));

@@ -92,8 +92,32 @@ public final class ImageExplainer {
 
     /** CAMs of one method, with the model's outputs (prefix-only methods run the whole network once for them). */
     public CamResult run(CamMethod method, CamOptions options, Tensor input, List<Target> targets) {
+        CamResult r;
         try (Cam cam = new Cam(model, method, layers, options)) {
-            return cam.computeWithOutputs(input, targets);
+            r = cam.computeWithOutputs(input, targets);
+        }
+        checkBoxTargets(r);
+        return r;
+    }
+
+    /**
+     * A box-score target whose reference boxes match no detection scores zero and explains nothing: refused when
+     * none of them matches, a warning naming each one that does not.
+     */
+    private static void checkBoxTargets(CamResult r) {
+        for (int i = 0; i < r.targets().size(); i++) {
+            if (!(r.targets().get(i) instanceof org.cam4j.targets.BoxScoreTarget boxes) || r.outputs() == null) {
+                continue;
+            }
+            List<String> unmatched = boxes.unmatched(r.outputs().slice(i));
+            if (unmatched.size() == boxes.boxes().size()) {
+                throw new RequestException("no reference box of the boxes target of image " + i + " matches a"
+                        + " detection, so its map would be empty: " + String.join("; ", unmatched) + " ('cam detect'"
+                        + " lists the detections)");
+            }
+            int image = i;
+            unmatched.forEach(u -> ModelOpening.LOG.log(System.Logger.Level.WARNING, "image {0}: reference box {1};"
+                    + " it adds nothing to the map", image, u));
         }
     }
 

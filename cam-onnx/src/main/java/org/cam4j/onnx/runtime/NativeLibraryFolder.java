@@ -21,12 +21,18 @@ final class NativeLibraryFolder {
     static void removeAtExit() {
         Path folder = loaderFolder();
         Path log = telemetryLog();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runnable cleanUp = () -> {
             if (folder != null && folder.getFileName().toString().startsWith("onnxruntime-java")) {
                 delete(folder);
             }
             deleteIfEmpty(log);
-        }, "cam4j-ort-cleanup"));
+        };
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(cleanUp, "cam4j-ort-cleanup"));
+        } catch (IllegalStateException shuttingDown) {
+            // loaded (by the warm-up thread) while the process exits: nothing will use the folder
+            cleanUp.run();
+        }
     }
 
     /** The telemetry library's log of this process: {@code $TMPDIR/mat-debug-<pid>.log}. */
