@@ -51,11 +51,14 @@ public record PreprocessingRequest(List<Integer> size, List<Integer> crop, Float
             throw new RequestException(names.of("scale") + " must be a positive number (1 for [0, 1] input, 255 for raw"
                     + " pixels), got " + sc);
         }
+        // torchvision's detectors normalise inside the graph: they read pixels / 255 as they are
+        boolean raw = model.input().channels() == 1 || DetectorOpening.recognise(model).map(d -> d.layout().kind()
+                == org.cam4j.detection.DetectionLayout.Kind.TORCHVISION).orElse(false);
         boolean gray = model.input().channels() == 1;
         List<Float> mn = mean != null ? mean : s != null && s.mean() != null ? s.mean()
-                : gray ? List.of(0f) : List.of(0.485f, 0.456f, 0.406f);
+                : raw ? (gray ? List.of(0f) : List.of(0f, 0f, 0f)) : List.of(0.485f, 0.456f, 0.406f);
         List<Float> sd = std != null ? std : s != null && s.std() != null ? s.std()
-                : gray ? List.of(1f) : List.of(0.229f, 0.224f, 0.225f);
+                : raw ? (gray ? List.of(1f) : List.of(1f, 1f, 1f)) : List.of(0.229f, 0.224f, 0.225f);
         int channels = gray ? 1 : 3;
         if (mn.size() != channels || sd.size() != channels) {
             throw new RequestException(names.of("mean") + " and " + names.of("std") + " take " + channels
@@ -78,7 +81,8 @@ public record PreprocessingRequest(List<Integer> size, List<Integer> crop, Float
                 + (p.cropHeight() > 0 ? ", crop " + p.cropHeight() + " x " + p.cropWidth() : "") + ", scale "
                 + p.scale() + ", mean " + java.util.Arrays.toString(p.mean()) + ", std "
                 + java.util.Arrays.toString(p.std()) + ", " + p.layout() + (fromYaml ? " (the model's YAML, where"
-                + " the request gives nothing)" : " (the model's input, ImageNet statistics where nothing is given)"));
+                + " the request gives nothing)" : " (the model's input; where nothing is given ImageNet statistics,"
+                + " none for grayscale models and torchvision's detectors)"));
         return p;
     }
 

@@ -33,7 +33,9 @@ public final class LayerCatalog {
         List<LayerInfo> out = new ArrayList<>();
         for (NodeProto n : graph.nodes()) {
             String t = n.getOutputCount() > 0 ? n.getOutput(0) : "";
-            if (!probed.contains(t) || !reach.contains(t) || t.equals(output)) {
+            // the unbatched image cam4j squeezes out of a batch of one is no layer of the model
+            if (!probed.contains(t) || !reach.contains(t) || t.equals(output)
+                    || t.endsWith(org.cam4j.onnx.graph.UnbatchedInput.SUFFIX)) {
                 continue;
             }
             long[] s = facts.shape(t).clone();

@@ -20,7 +20,7 @@ import java.util.Set;
  */
 public final class UnbatchedInput {
     /** Suffix of the renamed tensors that the original graph computes and reads. */
-    static final String SUFFIX = "_cam4j_unbatched";
+    public static final String SUFFIX = "_cam4j_unbatched";
 
     private UnbatchedInput() {
     }
