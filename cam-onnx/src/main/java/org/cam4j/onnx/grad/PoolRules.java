@@ -30,6 +30,7 @@ final class PoolRules {
                 ctx.emit().mul(g.get(0), atMaximum(ctx.emit(), node.getInput(0), node.getOutput(0)))));
         rules.put("Resize", new ResizeRule());
         rules.put("Upsample", new ResizeRule());
+        rules.put("RoiAlign", new RoiAlignRule());
     }
 
     /** 1.0 where x equals the (broadcast) maximum y. */

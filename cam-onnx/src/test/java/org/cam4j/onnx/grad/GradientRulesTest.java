@@ -204,6 +204,14 @@ class GradientRulesTest {
         }, 0));
         c.add(new Case("Concat of a run-time-sized part", 17, in("a", sh(4, 3), "b", sh(2, 3)), b -> b.op("Concat",
                 new String[] {b.op("Gather", new String[] {"a", kept(b, 0, 1, 1, 0)}), "b"}, i("axis", 0)), 0));
+        // RoiAlign as torchvision's Faster R-CNN exports it (average, sampling ratio 2), regions partly outside
+        for (String mode : List.of("half_pixel", "output_half_pixel")) {
+            c.add(new Case("RoiAlign " + mode, 17, in("x", sh(2, 3, 8, 8)), b -> b.op("RoiAlign", new String[] {"x",
+                b.floats("rois", new float[] {0.5f, 1.2f, 6.3f, 5.7f, 2.1f, 0.2f, 9.6f, 7.6f, -1.7f, -0.5f, 3f,
+                    2.5f, 3.3f, 3.1f, 3.6f, 3.5f}, 4, 4), b.longs("batch", 0, 1, 0, 1)}, i("output_height", 3),
+                i("output_width", 2), i("sampling_ratio", 2), f("spatial_scale", 0.9f),
+                s("coordinate_transformation_mode", mode)), 0));
+        }
         return c;
     }
 
