@@ -32,8 +32,9 @@ public final class Reachability {
     /** Tensors that depend differentiably on any of {@code sources}. */
     public Set<String> active(List<String> sources) {
         Set<String> active = new HashSet<>(sources);
+        Set<String> detached = detachedProposals();
         for (NodeProto n : graph.nodes()) {
-            if (!GradientRules.propagates(n)) {
+            if (!GradientRules.propagates(n) || n.getOutputList().stream().anyMatch(detached::contains)) {
                 continue;
             }
             boolean hit = false;
@@ -51,6 +52,32 @@ public final class Reachability {
         return active;
     }
 
+    /**
+     * A two-stage detector's proposals, which carry no gradient: what the regions of its RoiAlign nodes are computed
+     * from and their feature maps are not (the region proposal network's scores, box deltas and decoded boxes).
+     * torchvision detaches them ({@code pred_bbox_deltas.detach()}), which an ONNX export cannot say, so the
+     * reference's gradients reach the backbone through the second stage's features only.
+     */
+    private Set<String> detachedProposals() {
+        Set<String> known = detached;
+        if (known == null) {
+            Set<String> regions = new HashSet<>();
+            Set<String> features = new HashSet<>();
+            for (NodeProto n : graph.nodes()) {
+                if (n.getOpType().equals("RoiAlign") && n.getInputCount() > 1) {
+                    regions.addAll(ancestors(n.getInput(1)));
+                    features.addAll(ancestors(n.getInput(0)));
+                }
+            }
+            regions.removeAll(features);
+            known = Set.copyOf(regions);
+            detached = known;
+        }
+        return known;
+    }
+
+    private volatile Set<String> detached;
+
     /** Tensors from which {@code target} can be reached (including itself). */
     public Set<String> ancestors(String target) {
         Set<String> reach = new HashSet<>();
@@ -63,7 +90,7 @@ public final class Reachability {
                 hit |= reach.contains(out);
             }
             if (hit) {
-                reach.addAll(n.getInputList());
+                reach.addAll(OnnxGraph.inputsOf(n));
             }
         }
         return reach;
@@ -146,7 +173,7 @@ public final class Reachability {
             if (SHAPE_OPS.contains(n.getOpType())) {
                 continue;
             }
-            for (String in : n.getInputList()) {
+            for (String in : OnnxGraph.inputsOf(n)) {
                 if (out.contains(in)) {
                     out.addAll(n.getOutputList());
                     break;
@@ -195,7 +222,7 @@ public final class Reachability {
     private Set<String> computeDescendants(Set<String> sources) {
         Set<String> out = new HashSet<>(sources);
         for (NodeProto n : graph.nodes()) {
-            for (String in : n.getInputList()) {
+            for (String in : OnnxGraph.inputsOf(n)) {
                 if (out.contains(in)) {
                     out.addAll(n.getOutputList());
                     break;

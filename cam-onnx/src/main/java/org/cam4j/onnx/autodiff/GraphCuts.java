@@ -111,7 +111,7 @@ public final class GraphCuts {
                 continue;
             }
             nodes.add(GradientGraphBuilder.key(p));
-            stack.addAll(p.getInputList());
+            stack.addAll(OnnxGraph.inputsOf(p));
         }
         cut.sort(java.util.Comparator.comparingInt(graph::position));
         return new HeadPlan(nodes, cut);

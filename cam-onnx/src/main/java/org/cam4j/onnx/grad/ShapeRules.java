@@ -117,9 +117,12 @@ final class ShapeRules {
     private static List<String> slice(NodeProto node, List<String> g, GradContext ctx) {
         Emitter e = ctx.emit();
         String x = node.getInput(0);
+        if (ctx.dataDependent(x) && e.opset() >= 10) {
+            return sliceAtRunTime(node, g, e);
+        }
         if (ctx.dataDependent(x)) {
             throw new UnsupportedGradientException("Slice node '" + node.getName() + "' cuts a tensor whose shape"
-                    + " changes from image to image; its gradient is not supported");
+                    + " changes from image to image; its gradient needs Slice's bounds as inputs (opset >= 10)");
         }
         long[] shape = ctx.facts().shape(x);
         long[] current = ctx.facts().shape(node.getOutput(0)).clone();
@@ -164,6 +167,22 @@ final class ShapeRules {
             pads[shape.length + axis] = dim - Math.max(start, end);
         }
         return first(node, e.pad(grad, pads));
+    }
+
+    /**
+     * Slice of a tensor whose shape changes from image to image, with the node's own bounds at run time: the same
+     * Slice of x's flat positions says where each output element came from, and the gradient is scattered there.
+     */
+    private static List<String> sliceAtRunTime(NodeProto node, List<String> g, Emitter e) {
+        String x = node.getInput(0);
+        String positions = e.op("Reshape", e.op("Range", List.of(e.longs(new long[] {0}), e.op("Size", x),
+                e.longs(new long[] {1}))), e.shape(x));
+        List<String> inputs = new ArrayList<>(node.getInputList());
+        inputs.set(0, positions);
+        String taken = e.reshape(e.op("Slice", inputs), -1);
+        String flat = e.op("ScatterElements", List.of(e.reshape(e.zerosLike(x), -1), taken, e.reshape(g.get(0), -1)),
+                Attributes.integer("axis", 0));
+        return first(node, e.reshapeLike(flat, x));
     }
 
     /** [.., m, ..] to [.., m * step, ..] along {@code axis}, each value followed by step - 1 zeros. */

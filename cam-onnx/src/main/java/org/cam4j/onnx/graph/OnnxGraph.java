@@ -46,7 +46,7 @@ public final class OnnxGraph {
                     nodeIndex.put(out, i);
                 }
             }
-            for (String in : n.getInputList()) {
+            for (String in : inputsOf(n)) {
                 if (!in.isEmpty()) {
                     consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
                 }
@@ -59,6 +59,39 @@ public final class OnnxGraph {
             }
         }
         this.opset = version;
+    }
+
+    /**
+     * What a node reads: its inputs, and for a node with subgraphs (If, Loop, Scan; torchvision's detectors branch
+     * on whether any box is left) also the tensors of this graph its subgraphs read by name.
+     */
+    public static List<String> inputsOf(NodeProto n) {
+        if (n.getAttributeList().stream().noneMatch(a -> a.hasG() || a.getGraphsCount() > 0)) {
+            return n.getInputList();
+        }
+        List<String> out = new ArrayList<>(n.getInputList());
+        for (var a : n.getAttributeList()) {
+            if (a.hasG()) {
+                outerNames(a.getG(), out);
+            }
+            a.getGraphsList().forEach(g -> outerNames(g, out));
+        }
+        return out;
+    }
+
+    /** Adds the names a subgraph reads that it neither computes nor declares (its outer scope's). */
+    private static void outerNames(GraphProto g, List<String> out) {
+        Set<String> own = new HashSet<>();
+        g.getInputList().forEach(v -> own.add(v.getName()));
+        g.getInitializerList().forEach(t -> own.add(t.getName()));
+        for (NodeProto n : g.getNodeList()) {
+            for (String in : inputsOf(n)) {
+                if (!in.isEmpty() && !own.contains(in) && !out.contains(in)) {
+                    out.add(in);
+                }
+            }
+            own.addAll(n.getOutputList());
+        }
     }
 
     public ModelProto model() {

@@ -202,6 +202,9 @@ class GradientRulesTest {
                     i("largest", 0));
             return "values";
         }, 0));
+        c.add(new Case("Slice of a run-time-sized tensor, step 2", 17, in("a", sh(5, 4)), b -> b.op("Slice",
+                new String[] {b.op("Gather", new String[] {"a", kept(b, 1, 1, 0, 1, 1)}), b.longs("st", 1, 0),
+                    b.longs("en", 100, 3), b.longs("ax", 0, 1), b.longs("sp", 2, 1)}), 0));
         c.add(new Case("Concat of a run-time-sized part", 17, in("a", sh(4, 3), "b", sh(2, 3)), b -> b.op("Concat",
                 new String[] {b.op("Gather", new String[] {"a", kept(b, 0, 1, 1, 0)}), "b"}, i("axis", 0)), 0));
         // RoiAlign as torchvision's Faster R-CNN exports it (average, sampling ratio 2), regions partly outside
