@@ -42,8 +42,18 @@ public final class Boxes {
         return g;
     }
 
-    /** 1 when the first edge is the inner (larger) one, 1/2 on a tie, else 0. */
+    /**
+     * 1 when the first edge is the inner (larger) one, 1/2 on a tie, else 0. Edges within {@value #TIE} of each
+     * other (relative) are a tie: a reference box copied from a detection, the reference library's own targets,
+     * differs from the same detection in another runtime by float32 noise, and must keep the reference's gradient.
+     */
     private static double inner(double edge, double other) {
-        return edge > other ? 1 : edge == other ? 0.5 : 0;
+        if (Math.abs(edge - other) <= TIE * Math.max(1, Math.max(Math.abs(edge), Math.abs(other)))) {
+            return 0.5;
+        }
+        return edge > other ? 1 : 0;
     }
+
+    /** Relative distance under which two box edges count as the same edge. */
+    static final double TIE = 1e-5;
 }

@@ -14,6 +14,23 @@ class BoxesTest {
         assertThat(Boxes.iou(new double[] {0, 0, 1, 1}, new double[] {0, 0, 1, 1})).isEqualTo(1.0);
     }
 
+    /**
+     * A detection used as its own reference box sits on IoU's kink, where torch's maximum and minimum split the
+     * gradient evenly: zero. The same detection from another runtime, off by float32 noise, keeps that gradient.
+     */
+    @Test
+    void aBoxMatchedWithItselfOrItsFloatNoiseHasNoIouGradient() {
+        double[] box = {30.968429565429688, 106.51769256591797, 320.0, 189.08004760742188};
+        double[] noisy = {30.96846, 106.5177, 320.0, 189.08008};
+        assertThat(Boxes.iouGradient(box, box)).containsOnly(0.0);
+        // one-sided, the gradient at x1 would be about -1 / width = -0.003; split, what is left is the noise's
+        for (double v : Boxes.iouGradient(noisy, box)) {
+            assertThat(v).isCloseTo(0.0, within(1e-8));
+        }
+        double[] shifted = {31.2, 106.51769256591797, 320.0, 189.08004760742188};
+        assertThat(Boxes.iouGradient(shifted, box)[0]).as("a box a quarter pixel off is no tie").isNegative();
+    }
+
     @Test
     void iouGradientEqualsCentralDifferences() {
         Random random = new Random(3);

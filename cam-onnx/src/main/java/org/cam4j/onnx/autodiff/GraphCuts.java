@@ -106,7 +106,9 @@ public final class GraphCuts {
                 continue;
             }
             NodeProto p = graph.producer(t);
-            if (p == null || (!fromLayer.contains(t) && fromInput.contains(t))) {
+            // the one image squeezed out of a batch of one is not batch-major: the head squeezes it again
+            if (p == null || (!fromLayer.contains(t) && fromInput.contains(t)
+                    && !t.endsWith(org.cam4j.onnx.graph.UnbatchedInput.SUFFIX))) {
                 cut.add(t);
                 continue;
             }
