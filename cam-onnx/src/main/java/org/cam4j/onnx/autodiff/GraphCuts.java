@@ -96,6 +96,8 @@ public final class GraphCuts {
         // computed in the head again, from the input fed as a cut tensor, not cut: it is not batch-major, and often
         // not float
         Set<String> fromInput = reach.valueDescendants(inputs);
+        Set<String> dataDependent = reach.dataDependent();
+        org.cam4j.onnx.graph.ElementTypes types = graph.elementTypes();
         Set<String> nodes = new HashSet<>();
         List<String> cut = new ArrayList<>();
         List<String> stack = new ArrayList<>(List.of(output));
@@ -106,9 +108,11 @@ public final class GraphCuts {
                 continue;
             }
             NodeProto p = graph.producer(t);
-            // the one image squeezed out of a batch of one is not batch-major: the head squeezes it again
-            if (p == null || (!fromLayer.contains(t) && fromInput.contains(t)
-                    && !t.endsWith(org.cam4j.onnx.graph.UnbatchedInput.SUFFIX))) {
+            // the one image squeezed out of a batch of one is not batch-major, nor is what a detector selects by
+            // value (indices, kept boxes), and a cut passes float32 only (no masks, no indices): the head computes
+            // those again
+            if (p == null || (!fromLayer.contains(t) && fromInput.contains(t) && types.isFloat(t)
+                    && !t.endsWith(org.cam4j.onnx.graph.UnbatchedInput.SUFFIX) && !dataDependent.contains(t))) {
                 cut.add(t);
                 continue;
             }

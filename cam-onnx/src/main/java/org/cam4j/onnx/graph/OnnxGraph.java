@@ -94,6 +94,18 @@ public final class OnnxGraph {
         }
     }
 
+    /** The element types of this graph's tensors, inferred once. */
+    public ElementTypes elementTypes() {
+        ElementTypes known = elementTypes;
+        if (known == null) {
+            known = new ElementTypes(this);
+            elementTypes = known;
+        }
+        return known;
+    }
+
+    private volatile ElementTypes elementTypes;
+
     public ModelProto model() {
         return model;
     }
