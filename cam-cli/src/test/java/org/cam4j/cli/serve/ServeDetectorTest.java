@@ -86,6 +86,51 @@ class ServeDetectorTest {
                 "1.EigenCAM.npy")))).as("EigenCAM, one map for all boxes").isLessThanOrEqualTo(1e-6);
     }
 
+    /**
+     * A detector exported as torchvision's are (one unbatched image, its own post-processing, boxes, scores and int64
+     * labels) is served as cam detect explains it: the same detections, the same map for each.
+     */
+    @Test
+    void aTorchvisionExportGivesCamDetectsBoxesAndPerBoxMaps() throws Exception {
+        Path model = dir.resolve("torchvision.onnx");
+        Files.write(model, org.cam4j.testdata.SyntheticDetectors.torchvision(11).toByteArray());
+        Path photo = TestFiles.ultraface(dir).resolveSibling("2.jpg");
+        Path out = dir.resolve("detect-tv");
+        StringWriter printed = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = CamCli.execute(new String[] {"detect", "--model", model.toString(), "--image", photo.toString(),
+            "--method", "HiResCAM", "--per-box", "--score-threshold", "0", "--layer", "p3", "--save-npy", "--json",
+            "--out", out.toString()}, new PrintWriter(printed, true), new PrintWriter(err, true));
+        assertThat(exit).as(err.toString()).isZero();
+        JsonNode cli = JSON.readTree(printed.toString()).get("images").get(0);
+        JsonNode served;
+        try (DetectorOpening.Opened opened = DetectorOpening.open(extra -> Backends.choose(model, null).open(model,
+                new ModelOptions("cpu", 0, null, true, extra)), model, "auto");
+             CamServer server = CamServer.start("127.0.0.1", 0, List.of(new CamServer.Served("tv", model,
+                     opened.model(), ModelSettings.beside(model), Labels.none(),
+                     DetectorOpening.preprocessing(PreprocessingRequest.NONE, ModelSettings.beside(model),
+                             opened.model(), opened.outputs().layout(), FieldNames.CLI), opened.outputs().layout())),
+                     new CamServer.Limits(4, 120, 1 << 23, 10_000_000))) {
+            assertThat(opened.outputs().layout().kind()).isEqualTo(org.cam4j.detection.DetectionLayout.Kind.TORCHVISION);
+            String body = "{\"image\": \"" + Base64.getEncoder().encodeToString(Files.readAllBytes(photo))
+                    + "\", \"methods\": [\"HiResCAM\"], \"layers\": [\"p3\"], \"format\": \"npy\","
+                    + " \"options\": {\"score_threshold\": \"0\"}}";
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + server.port() + "/api/explain")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            served = JSON.readTree(r.body());
+        }
+        JsonNode boxes = served.get("detections");
+        assertThat(boxes.size()).as("detections").isGreaterThan(1).isEqualTo(cli.get("detections").size());
+        for (int k = 0; k < boxes.size(); k++) {
+            assertThat(boxes.get(k).get("box")).isEqualTo(cli.get("detections").get(k).get("box"));
+            Tensor map = npy(boxes.get(k).get("cams").get("HiResCAM").asText());
+            assertThat(map.maxAbsDiff(Npy.read(out.resolve("2.HiResCAM.box" + k + ".npy")))).as("box " + k + " map")
+                    .isLessThanOrEqualTo(1e-6);
+        }
+    }
+
     private Tensor npy(String base64) throws Exception {
         Path f = Files.createTempFile(dir, "served", ".npy");
         Files.write(f, Base64.getDecoder().decode(base64));
