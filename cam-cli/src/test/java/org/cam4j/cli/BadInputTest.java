@@ -29,6 +29,31 @@ class BadInputTest {
         }
     }
 
+    /** A torchvision detector used as a classifier, a box target that matches nothing, an input of the wrong rank. */
+    @Test
+    void torchvisionDetectorsMisused() throws Exception {
+        Path model = Files.write(dir.resolve("tv.onnx"), org.cam4j.testdata.SyntheticDetectors.torchvision(11)
+                .toByteArray());
+        Path out = dir.resolve("out");
+        assertThat(fails("explain", "--model", model.toString(), "--out", out.toString()).err())
+                .contains("object detector (torchvision").contains("cam detect").contains("boxes:");
+        org.cam4j.tensor.Tensor image = org.cam4j.tensor.Tensor.zeros(3, 32, 32);
+        for (int i = 0; i < image.size(); i++) {
+            image.put(i, (i % 7) / 7f);
+        }
+        Path npy = dir.resolve("image.npy");
+        org.cam4j.tensor.Npy.write(npy, image);
+        assertThat(fails("explain", "--model", model.toString(), "--input", npy.toString(), "--save-npy",
+                dir.resolve("cams.npy").toString(), "--layer", "p3", "--target", "boxes:torchvision:1@0,0,1,1").err())
+                .contains("matches a detection").contains("1@0.0,0.0,1.0,1.0");
+        assertThat(Files.exists(dir.resolve("cams.npy"))).isFalse();
+        Path flat = dir.resolve("flat.npy");
+        org.cam4j.tensor.Npy.write(flat, org.cam4j.tensor.Tensor.zeros(32, 32));
+        assertThat(fails("detect", "--model", model.toString(), "--input", flat.toString()).err())
+                .contains("C x H x W").contains("[32, 32]");
+        nothingWritten(out);
+    }
+
     @Test
     void missingFiles() throws Exception {
         Path out = dir.resolve("out");
