@@ -110,7 +110,18 @@ public final class ImageFiles {
                 if (step > 1) {
                     param.setSourceSubsampling(step, step, 0, 0);
                 }
+                List<String> truncated = new java.util.ArrayList<>();
+                // a truncated JPEG decodes to a grey lower part with only a warning: a damaged image, not a photo
+                reader.addIIOReadWarningListener((r, warning) -> {
+                    if (warning != null && warning.toLowerCase(Locale.ROOT).contains("premature end")) {
+                        truncated.add(warning);
+                    }
+                });
                 img = reader.read(0, param);
+                if (!truncated.isEmpty()) {
+                    throw new Refused("cannot read image " + file + ": the file is truncated (" + truncated.get(0)
+                            + "); copy it again");
+                }
             } finally {
                 reader.dispose();
             }

@@ -48,6 +48,18 @@ class ImageFilesTest {
         assertThat(ImageFiles.isImage(dir.resolve("x.JFIF"))).isTrue();
     }
 
+    /** A JPEG cut short decodes with only a warning (a grey lower part): it is refused as the damaged file it is. */
+    @Test
+    void aTruncatedJpegIsRefused() throws Exception {
+        byte[] whole = Files.readAllBytes(org.cam4j.testdata.TestFiles.copy(org.cam4j.testdata.TestFiles.DOG_CAT_JFIF,
+                dir));
+        Path cut = Files.write(dir.resolve("cut.jpg"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        assertThatThrownBy(() -> ImageFiles.read(cut)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cut.jpg").hasMessageContaining("truncated");
+        assertThat(ImageFiles.read(org.cam4j.testdata.TestFiles.copy(org.cam4j.testdata.TestFiles.DOG_CAT_JFIF, dir))
+                .width()).as("the whole file still reads").isEqualTo(284);
+    }
+
     @Test
     void unreadableImagesNameTheFileAndTheFormats() throws Exception {
         Path bad = dir.resolve("broken.jpg");

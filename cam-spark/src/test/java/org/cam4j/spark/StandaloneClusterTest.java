@@ -21,11 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code cam batch --spark} on a real Spark standalone cluster ({@code cam-spark/local-cluster}: a master and two
- * workers, each a JVM of its own, their executors more JVMs): a batch of 200 images with two methods, one worker
- * and its executor killed (SIGKILL) while the executor runs a task. The job finishes on the other worker, and the
- * output is that of a local {@code cam batch} of the same YAML: the same files, every map within 1e-6, one record per
- * image. Runs after packaging (it needs {@code target/cam-spark.jar} to ship to the executors), tagged
- * {@code cluster}.
+ * workers, each a JVM of its own, their executors more JVMs): a batch of 200 images and one truncated JPEG with two
+ * methods, one worker and its executor killed (SIGKILL) while the executor runs a task. The job finishes on the other
+ * worker, the truncated JPEG fails alone, and the output is that of a local {@code cam batch} of the same YAML: the
+ * same files, every map within 1e-6, one record per image. Then the driver of a second run is killed (SIGKILL) once
+ * some images are done: its rerun redoes only the others and ends with the same output. Runs after packaging (it
+ * needs {@code target/cam-spark.jar} to ship to the executors), tagged {@code cluster}.
  */
 @Tag("cluster")
 class StandaloneClusterTest {
@@ -79,6 +80,59 @@ class StandaloneClusterTest {
         return false;
     }
 
+    /** The driver's command line: cam-spark.jar's CamCli on the cluster, into {@code out}. */
+    private static List<String> driver(String opens, Path jar, Path yaml, String master, Path out) {
+        List<String> driver = new ArrayList<>(List.of("java"));
+        driver.addAll(List.of(opens.split(" ")));
+        driver.addAll(List.of("-cp", jar + java.io.File.pathSeparator + MODULE.resolve("target/spark-jars/*"),
+                "org.cam4j.cli.CamCli", "batch", yaml.toString(), "--spark", "--master", master, "--out",
+                out.toString(), "--no-progress"));
+        return driver;
+    }
+
+    /** Images with a record in {@code out}: those done. */
+    private static long done(Path out) throws IOException {
+        if (!Files.isDirectory(out)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(out)) {
+            return s.filter(p -> p.getParent().getFileName().toString().equals(".done")
+                    && p.toString().endsWith(".json")).count();
+        }
+    }
+
+    /**
+     * Kills a run's driver (SIGKILL) once at least 20 images are done, then runs it again: the rerun finds those
+     * done and explains only the rest.
+     */
+    private void driverKilledThenRerun(List<String> command) throws Exception {
+        Path out = Path.of(command.get(command.indexOf("--out") + 1));
+        Process first = start(command, dir.resolve("killed-driver.log"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (done(out) < 20 && first.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        first.destroyForcibly();
+        assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        long before = done(out);
+        assertThat(before).as("images done when the driver was killed; its log:\n"
+                + Files.readString(dir.resolve("killed-driver.log"))).isBetween(20L, IMAGES - 1L);
+        Process again = start(command, dir.resolve("rerun.log"));
+        assertThat(again.waitFor(300, TimeUnit.SECONDS)).as("the rerun ends").isTrue();
+        String log = Files.readString(dir.resolve("rerun.log"));
+        assertThat(again.exitValue()).as(log).isEqualTo(CamCli.PARTIAL_FAILURE);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\((\\d+) explained, (\\d+) already done\\)")
+                .matcher(log);
+        assertThat(m.find()).as(log).isTrue();
+        long explained = Long.parseLong(m.group(1));
+        long skipped = Long.parseLong(m.group(2));
+        System.out.printf("driver killed with %d of %d images done; the rerun explained %d, skipped %d%n", before,
+                IMAGES, explained, skipped);
+        assertThat(skipped).as("images the killed run finished, not redone").isGreaterThanOrEqualTo(before);
+        assertThat(explained + skipped).as(log).isEqualTo(IMAGES);
+        assertThat(done(out)).isEqualTo(IMAGES);
+    }
+
     @Test
     void aBatchSurvivesAWorkerKilledMidRun() throws Exception {
         Path jar = MODULE.resolve("target/cam-spark.jar");
@@ -93,6 +147,10 @@ class StandaloneClusterTest {
             Path source = sources.get(i % sources.size());
             Files.copy(source, photos.resolve(i + "-" + source.getFileName()));
         }
+        // a poisoned image: a JPEG cut short, which fails its image only
+        byte[] jpeg = Files.readAllBytes(sources.stream().filter(p -> p.toString().endsWith(".jpg")).findFirst()
+                .orElseThrow());
+        Files.write(photos.resolve("poisoned.jpg"), java.util.Arrays.copyOf(jpeg, jpeg.length / 2));
         // the bundled model with its YAML and labels, beside the run's YAML
         try (Stream<Path> s = Files.list(DefaultModel.model().getParent())) {
             for (Path f : s.filter(Files::isRegularFile).toList()) {
@@ -106,7 +164,8 @@ class StandaloneClusterTest {
         StringWriter err = new StringWriter();
         int local = CamCli.execute(new String[] {"batch", yaml.toString(), "--out", dir.resolve("local").toString(),
             "--no-progress"}, new PrintWriter(new StringWriter()), new PrintWriter(err, true));
-        assertThat(local).as(err.toString()).isZero();
+        assertThat(local).as(err.toString()).isEqualTo(CamCli.PARTIAL_FAILURE);
+        assertThat(err.toString()).contains("poisoned.jpg").contains("truncated");
 
         Path cluster = dir.resolve("cluster");
         String started = run(List.of("bash", "local-cluster", "start", "2", cluster.toString()),
@@ -116,11 +175,7 @@ class StandaloneClusterTest {
         try {
             String opens = Files.readString(MODULE.resolve("pom.xml")).replaceAll("(?s).*<spark.opens>(.*)"
                     + "</spark.opens>.*", "$1");
-            List<String> driver = new ArrayList<>(List.of("java"));
-            driver.addAll(List.of(opens.split(" ")));
-            driver.addAll(List.of("-cp", jar + java.io.File.pathSeparator + MODULE.resolve("target/spark-jars/*"),
-                    "org.cam4j.cli.CamCli", "batch", yaml.toString(), "--spark", "--master", master, "--out",
-                    dir.resolve("spark").toString(), "--no-progress"));
+            List<String> driver = driver(opens, jar, yaml, master, dir.resolve("spark"));
             Path driverLog = dir.resolve("driver.log");
             Process job = start(driver, driverLog);
             // kill worker 1 and its executor (SIGKILL) as soon as that executor runs a task
@@ -140,16 +195,19 @@ class StandaloneClusterTest {
 
             assertThat(job.waitFor(300, TimeUnit.SECONDS)).as("the job ends").isTrue();
             String log = Files.readString(driverLog);
-            assertThat(job.exitValue()).as(log).isZero();
-            assertThat(log).contains("explained " + IMAGES + " image(s) with 2 method(s)");
+            assertThat(job.exitValue()).as(log).isEqualTo(CamCli.PARTIAL_FAILURE);
+            assertThat(log).contains("explained " + IMAGES + " image(s) with 2 method(s)").contains("1 failed")
+                    .contains("poisoned.jpg").contains("truncated");
             for (Path executor : executorLogs(worker)) {
                 String text = Files.readString(executor);
                 assertThat(text.split("Running task", -1).length).as("a task of the killed executor never finished")
                         .isGreaterThan(text.split("Finished task", -1).length);
             }
+            driverKilledThenRerun(driver(opens, jar, yaml, master, dir.resolve("resumed")));
         } finally {
             run(List.of("bash", "local-cluster", "stop", cluster.toString()), dir.resolve("stop.log"));
         }
+        assertThat(files(dir.resolve("resumed"))).as("the resumed run's output").isEqualTo(files(dir.resolve("local")));
 
         Path localOut = dir.resolve("local");
         Path sparkOut = dir.resolve("spark");

@@ -60,11 +60,7 @@ class ServeDetectorTest {
             String body = "{\"image\": \"" + Base64.getEncoder().encodeToString(Files.readAllBytes(photo))
                     + "\", \"methods\": [\"HiResCAM\", \"EigenCAM\"], \"format\": \"npy\","
                     + " \"options\": {\"score_threshold\": \"0.9\"}}";
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    "http://127.0.0.1:" + server.port() + "/api/explain")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-            served = JSON.readTree(r.body());
+            served = explain(server, body);
             assertThat(JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                     "http://127.0.0.1:" + server.port() + "/api/models")).build(),
                     HttpResponse.BodyHandlers.ofString()).body()).get(0).get("task").asText()).isEqualTo("detection");
@@ -115,11 +111,7 @@ class ServeDetectorTest {
             String body = "{\"image\": \"" + Base64.getEncoder().encodeToString(Files.readAllBytes(photo))
                     + "\", \"methods\": [\"HiResCAM\"], \"layers\": [\"p3\"], \"format\": \"npy\","
                     + " \"options\": {\"score_threshold\": \"0\"}}";
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    "http://127.0.0.1:" + server.port() + "/api/explain")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-            served = JSON.readTree(r.body());
+            served = explain(server, body);
         }
         JsonNode boxes = served.get("detections");
         assertThat(boxes.size()).as("detections").isGreaterThan(1).isEqualTo(cli.get("detections").size());
@@ -129,6 +121,15 @@ class ServeDetectorTest {
             assertThat(map.maxAbsDiff(Npy.read(out.resolve("2.HiResCAM.box" + k + ".npy")))).as("box " + k + " map")
                     .isLessThanOrEqualTo(1e-6);
         }
+    }
+
+    /** The server's answer to an explain request, which must succeed. */
+    private static JsonNode explain(CamServer server, String body) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + server.port() + "/api/explain")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
     }
 
     private Tensor npy(String base64) throws Exception {
