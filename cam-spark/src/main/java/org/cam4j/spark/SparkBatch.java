@@ -77,8 +77,8 @@ public final class SparkBatch {
             builder.master(master);
             if (!master.startsWith("local")) {
                 // a cluster's executors are other JVMs: they get cam4j (this jar: the engine, the backends, the
-                // methods) from the driver
-                builder.config("spark.jars", ownJar());
+                // methods) and the plugin jars the driver loaded from the driver
+                builder.config("spark.jars", String.join(",", shippedJars()));
             }
         } else if (!new org.apache.spark.SparkConf().contains("spark.master")) {
             builder.master("local[*]");
@@ -140,6 +140,27 @@ public final class SparkBatch {
             t = t.getCause();
         }
         return String.valueOf(t.getMessage()).lines().findFirst().orElse(t.getClass().getSimpleName());
+    }
+
+    /**
+     * What a cluster's executors need from the driver: this jar, then the plugin jars the driver's class loader
+     * reads ({@code plugins/}, {@code cam4j.plugins}, {@code CAM4J_PLUGINS}), so a plugin method runs there too.
+     */
+    static List<String> shippedJars() {
+        List<String> jars = new ArrayList<>(List.of(ownJar()));
+        for (ClassLoader l = Thread.currentThread().getContextClassLoader(); l != null; l = l.getParent()) {
+            if (l instanceof java.net.URLClassLoader urls) {
+                for (java.net.URL u : urls.getURLs()) {
+                    if (u.getProtocol().equals("file") && u.getPath().endsWith(".jar")) {
+                        String jar = Path.of(java.net.URI.create(u.toString())).toString();
+                        if (!jars.contains(jar)) {
+                            jars.add(jar);
+                        }
+                    }
+                }
+            }
+        }
+        return jars;
     }
 
     /** The jar this class was loaded from (cam-spark.jar), for the executors of a cluster. */

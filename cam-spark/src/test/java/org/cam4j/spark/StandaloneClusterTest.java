@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code cam batch --spark} on a real Spark standalone cluster ({@code cam-spark/local-cluster}: a master and two
- * workers, each a JVM of its own, their executors more JVMs): a batch of 200 images and one truncated JPEG with two
- * methods, one worker and its executor killed (SIGKILL) while the executor runs a task. The job finishes on the other
+ * workers, each a JVM of its own, their executors more JVMs): a batch of 200 images and one truncated JPEG with three
+ * methods, one of them a plugin jar's that only the driver is given (Spark ships it), one worker and its executor killed (SIGKILL) while the executor runs a task. The job finishes on the other
  * worker, the truncated JPEG fails alone, and the output is that of a local {@code cam batch} of the same YAML: the
  * same files, every map within 1e-6, one record per image. Then the driver of a second run is killed (SIGKILL) once
  * some images are done: its rerun redoes only the others and ends with the same output. Runs after packaging (it
@@ -80,25 +80,67 @@ class StandaloneClusterTest {
         return false;
     }
 
-    /** The driver's command line: cam-spark.jar's CamCli on the cluster, into {@code out}. */
-    private static List<String> driver(String opens, Path jar, Path yaml, String master, Path out) {
+    /** The driver's command line: cam-spark.jar's CamCli with a plugin jar on the cluster, into {@code out}. */
+    private static List<String> driver(String opens, Path jar, Path plugin, Path yaml, String master, Path out) {
         List<String> driver = new ArrayList<>(List.of("java"));
         driver.addAll(List.of(opens.split(" ")));
+        driver.add("-Dcam4j.plugins=" + plugin);
         driver.addAll(List.of("-cp", jar + java.io.File.pathSeparator + MODULE.resolve("target/spark-jars/*"),
                 "org.cam4j.cli.CamCli", "batch", yaml.toString(), "--spark", "--master", master, "--out",
                 out.toString(), "--no-progress"));
         return driver;
     }
 
-    /** Images with a record in {@code out}: those done. */
+    /** A plugin jar with one method, the channel mean of the activations, compiled here and registered. */
+    private Path pluginJar() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("plugin-src/example")).resolve("MeanActivationCam.java");
+        Files.writeString(src, """
+                package example;
+
+                import java.util.Set;
+                import org.cam4j.math.CamOps;
+                import org.cam4j.model.Capability;
+                import org.cam4j.spi.CamContext;
+                import org.cam4j.spi.CamMethod;
+                import org.cam4j.spi.LayerData;
+                import org.cam4j.tensor.Tensor;
+
+                public final class MeanActivationCam implements CamMethod {
+                    public String name() { return "MeanActivationCAM"; }
+                    public String description() { return "channel mean of the activations"; }
+                    public Set<Capability> needs() { return Set.of(); }
+                    public Tensor camImage(LayerData layer, CamContext context) {
+                        return CamOps.sumChannels(layer.activations());
+                    }
+                }
+                """);
+        Path classes = Files.createDirectories(dir.resolve("plugin-classes"));
+        assertThat(javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-classpath",
+                System.getProperty("java.class.path"), "-d", classes.toString(), src.toString())).isZero();
+        Path jar = dir.resolve("mean-cam.jar");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.jar.JarEntry("example/MeanActivationCam.class"));
+            out.write(Files.readAllBytes(classes.resolve("example/MeanActivationCam.class")));
+            out.putNextEntry(new java.util.jar.JarEntry("META-INF/services/org.cam4j.spi.CamMethod"));
+            out.write("example.MeanActivationCam\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return jar;
+    }
+
+    /** Images with a record in {@code out} (its models' {@code .done} folders, which only gain files): those done. */
     private static long done(Path out) throws IOException {
         if (!Files.isDirectory(out)) {
             return 0;
         }
-        try (Stream<Path> s = Files.walk(out)) {
-            return s.filter(p -> p.getParent().getFileName().toString().equals(".done")
-                    && p.toString().endsWith(".json")).count();
+        long n = 0;
+        try (Stream<Path> models = Files.list(out)) {
+            for (Path records : models.map(m -> m.resolve(".done")).filter(Files::isDirectory).toList()) {
+                try (Stream<Path> s = Files.list(records)) {
+                    n += s.filter(p -> p.toString().endsWith(".json")).count();
+                }
+            }
         }
+        return n;
     }
 
     /**
@@ -159,11 +201,19 @@ class StandaloneClusterTest {
         }
         Path yaml = Files.writeString(dir.resolve("run.yaml"), "output: out\nmodels: [{path: "
                 + DefaultModel.model().getFileName() + "}]\n"
-                + "images: [photos/]\nmethods: [GradCAM, EigenCAM]\ntargets: {top_k: 1}\nformats: [npy, json]\n");
+                + "images: [photos/]\nmethods: [GradCAM, EigenCAM, MeanActivationCAM]\ntargets: {top_k: 1}\n"
+                + "formats: [npy, json]\n");
+        Path plugin = pluginJar();
 
         StringWriter err = new StringWriter();
-        int local = CamCli.execute(new String[] {"batch", yaml.toString(), "--out", dir.resolve("local").toString(),
-            "--no-progress"}, new PrintWriter(new StringWriter()), new PrintWriter(err, true));
+        System.setProperty("cam4j.plugins", plugin.toString());
+        int local;
+        try {
+            local = CamCli.execute(new String[] {"batch", yaml.toString(), "--out", dir.resolve("local").toString(),
+                "--no-progress"}, new PrintWriter(new StringWriter()), new PrintWriter(err, true));
+        } finally {
+            System.clearProperty("cam4j.plugins");
+        }
         assertThat(local).as(err.toString()).isEqualTo(CamCli.PARTIAL_FAILURE);
         assertThat(err.toString()).contains("poisoned.jpg").contains("truncated");
 
@@ -175,7 +225,7 @@ class StandaloneClusterTest {
         try {
             String opens = Files.readString(MODULE.resolve("pom.xml")).replaceAll("(?s).*<spark.opens>(.*)"
                     + "</spark.opens>.*", "$1");
-            List<String> driver = driver(opens, jar, yaml, master, dir.resolve("spark"));
+            List<String> driver = driver(opens, jar, plugin, yaml, master, dir.resolve("spark"));
             Path driverLog = dir.resolve("driver.log");
             Process job = start(driver, driverLog);
             // kill worker 1 and its executor (SIGKILL) as soon as that executor runs a task
@@ -196,14 +246,14 @@ class StandaloneClusterTest {
             assertThat(job.waitFor(300, TimeUnit.SECONDS)).as("the job ends").isTrue();
             String log = Files.readString(driverLog);
             assertThat(job.exitValue()).as(log).isEqualTo(CamCli.PARTIAL_FAILURE);
-            assertThat(log).contains("explained " + IMAGES + " image(s) with 2 method(s)").contains("1 failed")
+            assertThat(log).contains("explained " + IMAGES + " image(s) with 3 method(s)").contains("1 failed")
                     .contains("poisoned.jpg").contains("truncated");
             for (Path executor : executorLogs(worker)) {
                 String text = Files.readString(executor);
                 assertThat(text.split("Running task", -1).length).as("a task of the killed executor never finished")
                         .isGreaterThan(text.split("Finished task", -1).length);
             }
-            driverKilledThenRerun(driver(opens, jar, yaml, master, dir.resolve("resumed")));
+            driverKilledThenRerun(driver(opens, jar, plugin, yaml, master, dir.resolve("resumed")));
         } finally {
             run(List.of("bash", "local-cluster", "stop", cluster.toString()), dir.resolve("stop.log"));
         }
@@ -214,7 +264,7 @@ class StandaloneClusterTest {
         List<Path> expected = files(localOut);
         assertThat(files(sparkOut)).isEqualTo(expected);
         long maps = expected.stream().filter(p -> p.toString().endsWith(".npy")).count();
-        assertThat(maps).isEqualTo(2L * IMAGES);
+        assertThat(maps).isEqualTo(3L * IMAGES);
         for (Path p : expected) {
             if (p.toString().endsWith(".npy")) {
                 assertThat(Npy.read(sparkOut.resolve(p)).maxAbsDiff(Npy.read(localOut.resolve(p))))
