@@ -15,8 +15,9 @@ import java.util.Set;
  * input while each tensor has a single consumer (the head's own conv, norm and activation layers); the tensor
  * where that stops (several consumers: the class head, the box head, the next backbone stage; or a join such as a
  * Concat or SiLU's product) is the pyramid level; when the walk reaches the strided conv of the stage instead (a
- * last stage that feeds only its head), the level is that stage's last activation. Levels are returned finest first
- * (largest map first).
+ * last stage that feeds only its head), the level is that stage's last activation. A two-stage detector's levels
+ * are the maps its RoiAlign nodes pool (its proposal network's convs carry no gradient). Levels are returned finest
+ * first (largest map first).
  */
 public final class DetectorHeads {
     private DetectorHeads() {
@@ -25,9 +26,21 @@ public final class DetectorHeads {
     public static List<String> levels(OnnxGraph graph, TensorFacts facts, Reachability builder) {
         Set<String> reach = new HashSet<>();
         graph.outputs().forEach(o -> reach.addAll(builder.ancestors(o.getName())));
+        // a two-stage detector's proposal network carries no gradient (its proposals are detached): its head convs
+        // are no level; the maps its RoiAlign nodes pool are
+        Set<String> detached = builder.detachedProposals();
         List<NodeProto> convs = graph.nodes().stream()
-                .filter(n -> n.getOpType().equals("Conv") && reach.contains(n.getOutput(0))).toList();
+                .filter(n -> n.getOpType().equals("Conv") && reach.contains(n.getOutput(0))
+                        && !detached.contains(n.getOutput(0))).toList();
         List<String> levels = new ArrayList<>();
+        for (NodeProto n : graph.nodes()) {
+            if (n.getOpType().equals("RoiAlign") && spatial(facts, n.getInput(0)) && !levels.contains(n.getInput(0))) {
+                levels.add(n.getInput(0));
+            }
+        }
+        if (!levels.isEmpty()) {
+            return sortedFinestFirst(facts, levels);
+        }
         for (NodeProto conv : convs) {
             Set<String> downstream = builder.active(List.of(conv.getOutput(0)));
             boolean last = convs.stream().noneMatch(c -> c != conv && downstream.contains(c.getOutput(0)));
@@ -38,6 +51,10 @@ public final class DetectorHeads {
                 }
             }
         }
+        return sortedFinestFirst(facts, levels);
+    }
+
+    private static List<String> sortedFinestFirst(TensorFacts facts, List<String> levels) {
         levels.sort(Comparator.comparingLong((String t) -> -facts.shape(t)[2] * facts.shape(t)[3]));
         return levels;
     }
@@ -61,8 +78,8 @@ public final class DetectorHeads {
                 break;
             }
             List<String> activations = p.getInputList().stream()
-                    .filter(i -> !i.isEmpty() && !graph.isInitializer(i) && graph.producer(i) != null
-                            && !graph.producer(i).getOpType().equals("Constant") || graph.isGraphInput(i)).toList();
+                    .filter(i -> !i.isEmpty() && !constant(graph, i) && graph.producer(i) != null
+                            || graph.isGraphInput(i)).toList();
             if (activations.size() != 1) {
                 break;
             }
@@ -80,6 +97,16 @@ public final class DetectorHeads {
             chain.add(t);
         }
         return t;
+    }
+
+    /**
+     * Weights: initializers, Constant nodes, and their Identity copies (a head shared by every level is exported
+     * with its weights once, read through an Identity per level).
+     */
+    private static boolean constant(OnnxGraph graph, String t) {
+        NodeProto p = graph.producer(t);
+        return graph.isInitializer(t) || p != null && (p.getOpType().equals("Constant")
+                || p.getOpType().equals("Identity") && constant(graph, p.getInput(0)));
     }
 
     private static boolean sameSpatialSize(TensorFacts facts, String a, String b) {

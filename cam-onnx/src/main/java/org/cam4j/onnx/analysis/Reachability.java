@@ -58,7 +58,7 @@ public final class Reachability {
      * torchvision detaches them ({@code pred_bbox_deltas.detach()}), which an ONNX export cannot say, so the
      * reference's gradients reach the backbone through the second stage's features only.
      */
-    private Set<String> detachedProposals() {
+    public Set<String> detachedProposals() {
         Set<String> known = detached;
         if (known == null) {
             Set<String> regions = new HashSet<>();
