@@ -150,17 +150,24 @@ class StandaloneClusterTest {
     private void driverKilledThenRerun(List<String> command) throws Exception {
         Path out = Path.of(command.get(command.indexOf("--out") + 1));
         Process first = start(command, dir.resolve("killed-driver.log"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (done(out) < 20 && first.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+            while (done(out) < 20 && first.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        } finally {
+            first.destroyForcibly();
         }
-        first.destroyForcibly();
         assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
         long before = done(out);
         assertThat(before).as("images done when the driver was killed; its log:\n"
                 + Files.readString(dir.resolve("killed-driver.log"))).isBetween(20L, IMAGES - 1L);
         Process again = start(command, dir.resolve("rerun.log"));
-        assertThat(again.waitFor(300, TimeUnit.SECONDS)).as("the rerun ends").isTrue();
+        try {
+            assertThat(again.waitFor(300, TimeUnit.SECONDS)).as("the rerun ends").isTrue();
+        } finally {
+            again.destroyForcibly();
+        }
         String log = Files.readString(dir.resolve("rerun.log"));
         assertThat(again.exitValue()).as(log).isEqualTo(CamCli.PARTIAL_FAILURE);
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\((\\d+) explained, (\\d+) already done\\)")
