@@ -229,12 +229,13 @@ class StandaloneClusterTest {
                 dir.resolve("start.log"));
         String master = started.strip().lines().reduce((a, b) -> b).orElseThrow();
         assertThat(master).startsWith("spark://");
+        Process job = null;
         try {
             String opens = Files.readString(MODULE.resolve("pom.xml")).replaceAll("(?s).*<spark.opens>(.*)"
                     + "</spark.opens>.*", "$1");
             List<String> driver = driver(opens, jar, plugin, yaml, master, dir.resolve("spark"));
             Path driverLog = dir.resolve("driver.log");
-            Process job = start(driver, driverLog);
+            job = start(driver, driverLog);
             // kill worker 1 and its executor (SIGKILL) as soon as that executor runs a task
             Path worker = cluster.resolve("worker-1");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -262,6 +263,9 @@ class StandaloneClusterTest {
             }
             driverKilledThenRerun(driver(opens, jar, plugin, yaml, master, dir.resolve("resumed")));
         } finally {
+            if (job != null) {
+                job.destroyForcibly();
+            }
             run(List.of("bash", "local-cluster", "stop", cluster.toString()), dir.resolve("stop.log"));
         }
         assertThat(files(dir.resolve("resumed"))).as("the resumed run's output").isEqualTo(files(dir.resolve("local")));
