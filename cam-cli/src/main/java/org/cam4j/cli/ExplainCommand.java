@@ -140,6 +140,9 @@ final class ExplainCommand implements Callable<Integer> {
         boolean demo = npyInput == null && (inputs == null || inputs.images == null);
         List<Path> images = npyInput != null ? List.of() : demo ? List.of(DefaultModel.image())
                 : ImageInputs.expand(inputs.images, Path.of(""));
+        if (images.size() >= org.cam4j.engine.PhotoPathWarmUp.MIN_IMAGES && System.getenv("CAM4J_NO_WARMUP") == null) {
+            org.cam4j.engine.PhotoPathWarmUp.start();
+        }
         try (ExplainableModel model = embeddingOutput == null ? DetectorOpening.forDetectionTargets(modelArgs.open(),
                 modelArgs::open, modelArgs.path(), targetArgs.specs)
                 : modelArgs.open(Map.of(org.cam4j.model.ModelOptions.OUTPUTS, embeddingOutput))) {
