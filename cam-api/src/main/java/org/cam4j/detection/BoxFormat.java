@@ -7,7 +7,12 @@ import org.cam4j.errors.InvalidInputException;
  * {@code XYWH} is the top-left corner and size; {@code CXCYWH} the centre and size (YOLO's "xywh").
  */
 public enum BoxFormat {
-    XYXY, XYWH, CXCYWH;
+    /** Corners: x1, y1, x2, y2. */
+    XYXY,
+    /** Top-left corner, width and height. */
+    XYWH,
+    /** Centre, width and height. */
+    CXCYWH;
 
     /** The corners of a box given as four raw values. */
     public double[] toCorners(double a, double b, double c, double d) {

@@ -10,6 +10,7 @@ public final class Boxes {
         return (b[2] - b[0]) * (b[3] - b[1]);
     }
 
+    /** Intersection over union of two corner boxes, 0 when they do not overlap (or have no area). */
     public static double iou(double[] a, double[] b) {
         double w = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
         double h = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));

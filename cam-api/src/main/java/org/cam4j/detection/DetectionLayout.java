@@ -29,10 +29,12 @@ import org.cam4j.errors.InvalidInputException;
  * @param logits whether the class columns are pre-softmax logits (SSD only)
  */
 public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, boolean logits) {
+    /** A layout reading class probabilities (no logits). */
     public DetectionLayout(Kind kind, BoxFormat format, boolean normalized) {
         this(kind, format, normalized, false);
     }
 
+    /** Refuses logits for any layout but SSD's. */
     public DetectionLayout {
         if (logits && kind != Kind.SSD) {
             throw new InvalidInputException("only the ssd layout reads softmax logits");
@@ -44,7 +46,17 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
         return new DetectionLayout(kind, format, normalized, true);
     }
 
-    public enum Kind { SSD, YOLOV5, YOLOV8, TORCHVISION }
+    /** The detector families whose outputs cam4j reads. */
+    public enum Kind {
+        /** Anchors x (4 box + classes), class 0 the background (UltraFace). */
+        SSD,
+        /** Anchors x (4 box + objectness + classes). */
+        YOLOV5,
+        /** (4 box + classes) x anchors (YOLOv8, YOLO11). */
+        YOLOV8,
+        /** Post-processed detections x (4 box + score + label) (torchvision's detectors). */
+        TORCHVISION
+    }
 
     /**
      * The layout's usual box format: corners, normalised for SSD; centre and size in pixels for YOLO; corners in
@@ -113,6 +125,7 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
         return (int) Math.round(out.at(index(out, row, LABEL_COLUMN)));
     }
 
+    /** Number of anchors (rows; torchvision: detections) in one image's output. */
     public int anchors(Tensor out) {
         check(out);
         return kind == Kind.YOLOV8 ? out.dim(1) : out.dim(0);

@@ -11,8 +11,8 @@ import org.cam4j.errors.InvalidInputException;
  * Which outputs of a detector to explain and how they read: recognised from the output shapes, or from the
  * layout the user names. Two outputs of rank 3 that differ only in the last axis, one of them 4 wide, are SSD
  * boxes and scores (explained joined, boxes first); {@code boxes} [N, K, 4], {@code scores} [N, K] and
- * {@code labels} [N, K] are torchvision's post-processed detections (joined as K x 6 rows); one output [N, A, 5 + K] with more anchors than columns is
- * YOLOv5's; [N, 4 + K, A] is YOLOv8's.
+ * {@code labels} [N, K] are torchvision's post-processed detections (joined as K x 6 rows); one output
+ * [N, A, 5 + K] with more anchors than columns is YOLOv5's; [N, 4 + K, A] is YOLOv8's.
  *
  * @param outputs the outputs to explain, joined along the last axis when there are several
  */

@@ -15,6 +15,7 @@ import java.util.List;
  * @param topK keep at most this many detections, 0 for all
  */
 public record PostProcessing(double scoreThreshold, double iouThreshold, int topK) {
+    /** Refuses an IoU threshold outside [0, 1] and a negative top-k. */
     public PostProcessing {
         if (!(iouThreshold >= 0 && iouThreshold <= 1)) {
             throw new IllegalArgumentException("the IoU threshold must be in [0, 1], got " + iouThreshold);

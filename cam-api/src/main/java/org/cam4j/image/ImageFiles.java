@@ -29,6 +29,7 @@ public final class ImageFiles {
     private ImageFiles() {
     }
 
+    /** Whether the file's name ends in one of the {@link #EXTENSIONS} cam4j reads. */
     public static boolean isImage(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         int dot = name.lastIndexOf('.');

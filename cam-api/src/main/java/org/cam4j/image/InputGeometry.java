@@ -13,11 +13,13 @@ public record InputGeometry(int photoWidth, int photoHeight, int inputWidth, int
     /** Grey of letterbox padding, in [0, 1]. */
     private static final float PAD = 114f / 255f;
 
+    /** A photo stretched to the input size. */
     public static InputGeometry resize(int photoWidth, int photoHeight, int inputWidth, int inputHeight) {
         return new InputGeometry(photoWidth, photoHeight, inputWidth, inputHeight, inputWidth / (double) photoWidth,
                 inputHeight / (double) photoHeight, 0, 0, false);
     }
 
+    /** A photo scaled to fit the input size with its aspect ratio kept, centred and padded with grey. */
     public static InputGeometry letterbox(int photoWidth, int photoHeight, int inputWidth, int inputHeight) {
         double s = Math.min(inputWidth / (double) photoWidth, inputHeight / (double) photoHeight);
         double padX = (inputWidth - Math.round(photoWidth * s)) / 2.0;

@@ -19,6 +19,7 @@ public record Preprocessing(int height, int width, int cropHeight, int cropWidth
                 new float[] {0.229f, 0.224f, 0.225f}, Layout.NCHW);
     }
 
+    /** Refuses mean and std of other than 3 (or 1) values, and a std of 0. */
     public Preprocessing {
         if (mean.length != std.length || (mean.length != 3 && mean.length != 1)) {
             throw new InvalidInputException("mean and std need 3 values (R, G, B), or 1 for a grayscale model; got "
@@ -31,10 +32,12 @@ public record Preprocessing(int height, int width, int cropHeight, int cropWidth
         }
     }
 
+    /** Height of the model input this produces: the crop's, else the resize's. */
     public int outputHeight() {
         return cropHeight > 0 ? cropHeight : height;
     }
 
+    /** Width of the model input this produces: the crop's, else the resize's. */
     public int outputWidth() {
         return cropWidth > 0 ? cropWidth : width;
     }

@@ -4,6 +4,7 @@ import org.cam4j.tensor.Tensor;
 
 /** An RGB image as floats in [0, 1], height x width x 3, row-major. */
 public record RgbImage(Tensor pixels) {
+    /** Refuses pixels that are not H x W x 3. */
     public RgbImage {
         if (pixels.rank() != 3 || pixels.dim(2) != 3) {
             throw new IllegalArgumentException("expected an H x W x 3 RGB image, got "
@@ -11,10 +12,12 @@ public record RgbImage(Tensor pixels) {
         }
     }
 
+    /** Height in pixels. */
     public int height() {
         return pixels.dim(0);
     }
 
+    /** Width in pixels. */
     public int width() {
         return pixels.dim(1);
     }

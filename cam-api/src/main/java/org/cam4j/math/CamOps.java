@@ -20,6 +20,7 @@ public final class CamOps {
         }
     }
 
+    /** max(x, 0) element by element, in place; returns {@code x}. */
     public static Tensor relu(Tensor x) {
         for (int i = 0; i < x.size(); i++) {
             if (!(x.at(i) > 0f)) {

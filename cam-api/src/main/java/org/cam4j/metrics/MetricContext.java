@@ -29,6 +29,7 @@ public record MetricContext(ExplainableModel model, Tensor input, Tensor cams, L
                             List<Double> percentiles, double roadNoise, long seed, Cam explainer,
                             java.util.Map<String, double[]> memo, Tensor groundTruth,
                             java.util.Map<String, String> options) {
+    /** A context without ground truth or metric settings, with a fresh memo. */
     public MetricContext(ExplainableModel model, Tensor input, Tensor cams, List<Target> targets, double percentile,
                          List<Double> percentiles, double roadNoise, long seed, Cam explainer) {
         this(model, input, cams, targets, percentile, percentiles, roadNoise, seed, explainer,
@@ -78,6 +79,7 @@ public record MetricContext(ExplainableModel model, Tensor input, Tensor cams, L
         return c;
     }
 
+    /** Refuses maps or targets that do not match the batch, or maps of another size than the input. */
     public MetricContext {
         if (cams.rank() != 3 || cams.dim(0) != input.dim(0) || targets.size() != input.dim(0)) {
             throw new InvalidInputException("metrics need one N x H x W map and one target per image; got maps "
@@ -112,6 +114,7 @@ public record MetricContext(ExplainableModel model, Tensor input, Tensor cams, L
         return known.clone();
     }
 
+    /** Whether the model's input is N x H x W x C. */
     public boolean nhwc() {
         return model.input().layout() == Layout.NHWC;
     }

@@ -17,6 +17,7 @@ public final class NoisyLinearImputer {
     private final double noise;
     private final Random random;
 
+    /** An imputer adding Gaussian noise of standard deviation {@code noise}, from a seeded random source. */
     public NoisyLinearImputer(double noise, long seed) {
         this.noise = noise;
         this.random = new Random(seed);

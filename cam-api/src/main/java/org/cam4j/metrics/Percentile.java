@@ -7,6 +7,7 @@ public final class Percentile {
     private Percentile() {
     }
 
+    /** The percentile (0 to 100) of the values, interpolated linearly as numpy's default does. */
     public static double of(float[] values, double percentile) {
         double[] sorted = new double[values.length];
         for (int i = 0; i < values.length; i++) {

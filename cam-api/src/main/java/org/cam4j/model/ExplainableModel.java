@@ -13,6 +13,7 @@ import org.cam4j.tensor.Tensor;
  * own layout (token models are folded into a grid by the backend).
  */
 public interface ExplainableModel extends AutoCloseable {
+    /** The model's image input (N x C x H x W or N x H x W x C; symbolic sizes are -1). */
     TensorInfo input();
 
     /** The output that is explained (targets score it). */

@@ -10,6 +10,7 @@ import org.cam4j.tensor.Tensor;
  */
 public record ForwardResult(Tensor output, Map<String, Tensor> activations, Map<String, Tensor> gradients,
                             Object state) {
+    /** A layer's activations, N x C x h x w; refused for a layer the pass did not keep. */
     public Tensor activation(String layer) {
         Tensor a = activations.get(layer);
         if (a == null) {
@@ -18,6 +19,7 @@ public record ForwardResult(Tensor output, Map<String, Tensor> activations, Map<
         return a;
     }
 
+    /** The target scores' gradients at a layer, N x C x h x w; refused when the pass took none. */
     public Tensor gradient(String layer) {
         Tensor g = gradients.get(layer);
         if (g == null) {

@@ -8,6 +8,7 @@ import org.cam4j.tensor.Tensor;
  * gradient of the target scores with respect to its output (N x C x h x w).
  */
 public record FullGradTerms(Tensor inputGradient, List<Bias> biases) {
+    /** One layer's bias (per channel) and the gradient at its output. */
     public record Bias(String name, float[] bias, Tensor gradient) {
     }
 

@@ -25,14 +25,17 @@ public record ModelOptions(String device, int threads, String reshape, boolean i
      */
     public static final String OUTPUTS = "outputs";
 
+    /** Options without backend-specific settings. */
     public ModelOptions(String device, int threads, String reshape, boolean inplaceReluView) {
         this(device, threads, reshape, inplaceReluView, java.util.Map.of());
     }
 
+    /** Options without backend-specific settings, methods seeing an in-place ReLU's output. */
     public ModelOptions(String device, int threads, String reshape) {
         this(device, threads, reshape, true);
     }
 
+    /** CPU, the runtime's own thread count, automatic token reshape, in-place ReLU view. */
     public static ModelOptions defaults() {
         return new ModelOptions("cpu", 0, null, true);
     }
@@ -42,6 +45,7 @@ public record ModelOptions(String device, int threads, String reshape, boolean i
         return backend.getOrDefault(key, fallback);
     }
 
+    /** Defaults a missing device to the CPU and refuses a negative thread count. */
     public ModelOptions {
         if (device == null || device.isBlank()) {
             device = "cpu";

@@ -44,10 +44,15 @@ public final class Cam implements AutoCloseable {
     private final CamOptions options;
     private final boolean ownsModel;
 
+    /** A computation over a model its caller keeps open (closing this one does not close it). */
     public Cam(ExplainableModel model, CamMethod method, List<String> layers, CamOptions options) {
         this(model, method, layers, options, false);
     }
 
+    /**
+     * A computation that closes the model with itself when {@code ownsModel}; refuses an empty layer list and a model
+     * lacking what the method needs.
+     */
     public Cam(ExplainableModel model, CamMethod method, List<String> layers, CamOptions options, boolean ownsModel) {
         if (layers.isEmpty()) {
             throw new InvalidInputException("no target layer given; name at least one (see 'cam layers')");

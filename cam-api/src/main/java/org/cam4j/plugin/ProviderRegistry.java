@@ -22,6 +22,7 @@ public final class ProviderRegistry<T extends Provider> {
     private final List<T> providers;
     private final Map<String, T> byName = new LinkedHashMap<>();
 
+    /** A registry of these providers by name and alias; two with one name are refused. */
     public ProviderRegistry(String kind, Iterable<T> providers) {
         this.kind = kind;
         List<T> list = new ArrayList<>();
@@ -46,6 +47,7 @@ public final class ProviderRegistry<T extends Provider> {
         return new ProviderRegistry<>(kind, ServiceLoader.load(type, loader));
     }
 
+    /** The providers of this type that {@link java.util.ServiceLoader} finds through the context class loader. */
     public static <T extends Provider> ProviderRegistry<T> load(String kind, Class<T> type) {
         return load(kind, type, Thread.currentThread().getContextClassLoader());
     }
@@ -55,10 +57,12 @@ public final class ProviderRegistry<T extends Provider> {
         return name.toLowerCase(Locale.ROOT).replaceAll("[_\\-\\s]", "");
     }
 
+    /** Every provider, in the order they were found. */
     public List<T> all() {
         return providers;
     }
 
+    /** Whether a provider has this name or alias (ignoring case, {@code _}, {@code -} and spaces). */
     public boolean contains(String name) {
         return byName.containsKey(normalize(name));
     }
@@ -74,6 +78,7 @@ public final class ProviderRegistry<T extends Provider> {
         return provider;
     }
 
+    /** The providers' names, comma-separated, for messages. */
     public String names() {
         return providers.stream().map(Provider::name).collect(Collectors.joining(", "));
     }

@@ -15,10 +15,15 @@ public final class Backends {
     private Backends() {
     }
 
+    /** Every backend on the class path (plugins included), by name. */
     public static ProviderRegistry<ModelBackend> registry() {
         return ProviderRegistry.load("backend", ModelBackend.class);
     }
 
+    /**
+     * The backend named {@code requested} (else by the {@code cam4j.backend} property), else the highest-ranked one
+     * that can open the file; refused when none can.
+     */
     public static ModelBackend choose(Path model, String requested) {
         ProviderRegistry<ModelBackend> registry = registry();
         String name = requested != null ? requested : System.getProperty(PROPERTY);

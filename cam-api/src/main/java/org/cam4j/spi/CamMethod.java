@@ -18,6 +18,7 @@ import org.cam4j.tensor.Tensor;
  * resizing, the mean over layers, smoothing).
  */
 public interface CamMethod extends Provider {
+    /** What the method needs from the model beyond the activations (gradients, head runs, ...). */
     Set<Capability> needs();
 
     /**

@@ -24,10 +24,12 @@ public record CamOptions(boolean eigenSmooth, boolean augSmooth, int batchSize, 
         return new CamOptions(false, false, AUTO_BATCH_SIZE, Map.of());
     }
 
+    /** Options refusing non-finite values. */
     public CamOptions(boolean eigenSmooth, boolean augSmooth, int batchSize, Map<String, String> extra) {
         this(eigenSmooth, augSmooth, batchSize, extra, false);
     }
 
+    /** Refuses a negative batch size; copies the method options. */
     public CamOptions {
         if (batchSize < 0) {
             throw new InvalidInputException("batch size must be >= 1 (or 0 for automatic), got " + batchSize);

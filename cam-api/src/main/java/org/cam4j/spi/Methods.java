@@ -7,10 +7,12 @@ public final class Methods {
     private Methods() {
     }
 
+    /** Every CAM method on the class path (plugins included), by name. */
     public static ProviderRegistry<CamMethod> registry() {
         return ProviderRegistry.load("method", CamMethod.class);
     }
 
+    /** The method of this name (or alias); unknown names are refused with the list of known ones. */
     public static CamMethod get(String name) {
         return registry().get(name);
     }

@@ -19,11 +19,13 @@ public interface ModelBackend extends Provider {
         return 0;
     }
 
+    /** What the models this backend opens can do beyond a forward pass with gradients. */
     Set<Capability> capabilities();
 
     /** A cheap look at the path (name, magic bytes); does not load the model. */
     boolean canOpen(Path model);
 
+    /** Opens the model file for explanation; the caller closes it. */
     ExplainableModel open(Path model, ModelOptions options);
 
     /**

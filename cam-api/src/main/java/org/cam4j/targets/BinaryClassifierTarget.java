@@ -8,6 +8,7 @@ import org.cam4j.errors.InvalidInputException;
  * The reference's {@code BinaryClassifierOutputTarget}.
  */
 public record BinaryClassifierTarget(int category) implements Target {
+    /** Refuses a category other than 0 and 1. */
     public BinaryClassifierTarget {
         if (category != 0 && category != 1) {
             throw new InvalidInputException("binary target class must be 0 or 1, got " + category);

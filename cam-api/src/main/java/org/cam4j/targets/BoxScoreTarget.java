@@ -21,6 +21,7 @@ import org.cam4j.errors.InvalidInputException;
  */
 public record BoxScoreTarget(DetectionLayout layout, PostProcessing postProcessing, List<double[]> boxes,
                              int[] labels, double iouThreshold) implements Target {
+    /** Refuses as many boxes as labels differ; copies the boxes. */
     public BoxScoreTarget {
         if (boxes.size() != labels.length) {
             throw new InvalidInputException("got " + boxes.size() + " boxes and " + labels.length + " labels");

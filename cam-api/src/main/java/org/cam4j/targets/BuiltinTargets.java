@@ -25,6 +25,7 @@ public final class BuiltinTargets {
         }
     }
 
+    /** {@code class:C}: the logit of class C. */
     @AutoService(TargetProvider.class)
     public static final class ClassLogit implements TargetProvider {
         public String name() {
@@ -40,6 +41,7 @@ public final class BuiltinTargets {
         }
     }
 
+    /** {@code softmax:C}: the softmax probability of class C. */
     @AutoService(TargetProvider.class)
     public static final class Softmax implements TargetProvider {
         public String name() {
@@ -55,6 +57,7 @@ public final class BuiltinTargets {
         }
     }
 
+    /** {@code rest:C}: the reference's ReST score of class C. */
     @AutoService(TargetProvider.class)
     public static final class ReSt implements TargetProvider {
         public String name() {
@@ -70,6 +73,7 @@ public final class BuiltinTargets {
         }
     }
 
+    /** {@code softmax_output}: the sum of every class probability. */
     @AutoService(TargetProvider.class)
     public static final class SoftmaxOutput implements TargetProvider {
         public String name() {
@@ -85,6 +89,7 @@ public final class BuiltinTargets {
         }
     }
 
+    /** {@code binary:0|1}: a single-output binary classifier's score for that class. */
     @AutoService(TargetProvider.class)
     public static final class Binary implements TargetProvider {
         public String name() {
@@ -100,6 +105,7 @@ public final class BuiltinTargets {
         }
     }
 
+    /** {@code raw}: the sum of every output. */
     @AutoService(TargetProvider.class)
     public static final class Raw implements TargetProvider {
         public String name() {
@@ -137,6 +143,7 @@ public final class BuiltinTargets {
         }
     }
 
+    /** {@code segmentation:C:mask.npy}: class C's scores summed over a mask (reads a file). */
     @AutoService(TargetProvider.class)
     public static final class Segmentation implements TargetProvider {
         public String name() {
@@ -162,6 +169,7 @@ public final class BuiltinTargets {
         }
     }
 
+    /** {@code similarity:concept.npy}: cosine similarity of the output to a concept vector (reads a file). */
     @AutoService(TargetProvider.class)
     public static final class Similarity implements TargetProvider {
         public String name() {
@@ -182,6 +190,7 @@ public final class BuiltinTargets {
         }
     }
 
+    /** {@code detection:LAYOUT:ANCHOR:CLASS}: one detection's evidence. */
     @AutoService(TargetProvider.class)
     public static final class DetectionScore implements TargetProvider {
         public String name() {
@@ -200,6 +209,7 @@ public final class BuiltinTargets {
         }
     }
 
+    /** {@code boxes:LAYOUT:CLASS@x1,y1,x2,y2;...}: the reference's box-score target. */
     @AutoService(TargetProvider.class)
     public static final class BoxScore implements TargetProvider {
         public String name() {

@@ -5,6 +5,7 @@ import org.cam4j.errors.InvalidInputException;
 
 /** The raw logit of one class: score = y[c]. The reference's {@code ClassifierOutputTarget}. */
 public record ClassifierOutputTarget(int category) implements Target {
+    /** Refuses a negative category. */
     public ClassifierOutputTarget {
         if (category < 0) {
             throw new InvalidInputException("class index must be >= 0, got " + category);

@@ -7,6 +7,7 @@ import org.cam4j.plugin.Provider;
  * {@code --target NAME:SPEC} creates a target from its spec string.
  */
 public interface TargetProvider extends Provider {
+    /** The target a spec describes (the part after {@code NAME:}); a malformed spec is refused in one line. */
     Target create(String spec);
 
     /**

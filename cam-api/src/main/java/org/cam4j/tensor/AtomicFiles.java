@@ -17,6 +17,7 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
+    /** Writes the bytes to a temporary sibling, then renames it over {@code file}. */
     public static void write(Path file, byte[] content) {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();

@@ -2,5 +2,8 @@ package org.cam4j.tensor;
 
 /** Axis order of an image batch. */
 public enum Layout {
-    NCHW, NHWC
+    /** Channels first: N x C x H x W. */
+    NCHW,
+    /** Channels last: N x H x W x C. */
+    NHWC
 }

@@ -27,7 +27,12 @@ public final class Npy {
 
     /** Element types this class writes. */
     public enum DType {
-        FLOAT32("<f4", 4), FLOAT16("<f2", 2), INT64("<i8", 8);
+        /** Little-endian float32. */
+        FLOAT32("<f4", 4),
+        /** Little-endian float16 (the reference's CAMs are stored so). */
+        FLOAT16("<f2", 2),
+        /** Little-endian int64. */
+        INT64("<i8", 8);
 
         final String descr;
         final int bytes;
@@ -41,6 +46,7 @@ public final class Npy {
     private Npy() {
     }
 
+    /** Reads a {@code .npy} array of any type listed above as a float {@link Tensor}. */
     public static Tensor read(Path file) {
         byte[] bytes;
         try {
@@ -112,6 +118,7 @@ public final class Npy {
         return m.group(1);
     }
 
+    /** Writes a tensor as a float32 {@code .npy} array (C order), atomically. */
     public static void write(Path file, Tensor tensor) {
         write(file, tensor, DType.FLOAT32);
     }

@@ -11,10 +11,12 @@ public record TensorInfo(String name, long[] shape, Layout layout) {
         return (int) shape[layout == Layout.NHWC ? 1 : 2];
     }
 
+    /** Width of an image input, from its shape and layout, or -1 where symbolic. */
     public int width() {
         return (int) shape[layout == Layout.NHWC ? 2 : 3];
     }
 
+    /** Channels of an image input, from its shape and layout, or -1 where symbolic. */
     public int channels() {
         return (int) shape[layout == Layout.NHWC ? 3 : 1];
     }
