@@ -20,8 +20,11 @@ import picocli.CommandLine.Option;
         exitCodeList = {"0:success", "1:finished, but some inputs failed", "2:bad input or usage",
                 "3:internal error"})
 public final class CamCli implements Runnable {
+    /** Exit code: the run finished, but some inputs failed (each named on stderr). */
     public static final int PARTIAL_FAILURE = 1;
+    /** Exit code: bad input or usage, told in one line on stderr; nothing was written. */
     public static final int BAD_INPUT = 2;
+    /** Exit code: an internal error (a bug; {@code --verbose} shows its stack trace). */
     public static final int INTERNAL = 3;
 
     /** The subcommands, in the order {@code cam --help} lists them. */
@@ -50,6 +53,7 @@ public final class CamCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** The {@code cam} command: runs it with the process's stdout and stderr and exits with its code. */
     public static void main(String[] args) {
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }

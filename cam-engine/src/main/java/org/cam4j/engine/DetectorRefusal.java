@@ -13,7 +13,18 @@ import org.cam4j.targets.Targets;
  */
 public final class DetectorRefusal {
     /** Where the detector was given: each has its own way to explain one. */
-    public enum Where { EXPLAIN, EVALUATE, BATCH, SERVE, DFF }
+    public enum Where {
+        /** {@code cam explain}. */
+        EXPLAIN,
+        /** {@code cam evaluate}. */
+        EVALUATE,
+        /** {@code cam batch} without {@code task: detection}. */
+        BATCH,
+        /** A {@code cam serve} request. */
+        SERVE,
+        /** {@code cam dff}. */
+        DFF
+    }
 
     private static final String TARGETS = "detection:LAYOUT:ANCHOR:CLASS or boxes:LAYOUT:CLASS@x1,y1,x2,y2";
 

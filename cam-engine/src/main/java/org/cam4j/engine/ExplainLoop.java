@@ -35,6 +35,7 @@ public final class ExplainLoop {
      */
     public record Rows(ImagePipeline.Batch batch, List<Row> rows, Tensor input,
                        List<List<ImageExplainer.Prediction>> first) {
+        /** Number of rows. */
         public int size() {
             return rows.size();
         }
@@ -54,6 +55,7 @@ public final class ExplainLoop {
      * mask is taken from its own output); an image without targets has no rows.
      */
     public interface TargetRule {
+        /** The image's targets ({@code outputs} the model's for it when {@link #readsOutputs}, else null). */
         List<Target> targets(ImagePipeline.Loaded image, Tensor outputs);
 
         /** Whether {@link #targets} reads the outputs (one plain inference of the batch first). */

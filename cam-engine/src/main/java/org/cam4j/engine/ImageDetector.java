@@ -31,7 +31,9 @@ import org.cam4j.tensor.Tensor;
 public final class ImageDetector {
     /** Defaults of cam detect's options and of a batch YAML's detection section. */
     public static final String DEFAULT_SCORE_THRESHOLD = "0.5";
+    /** Default IoU above which NMS drops the weaker of two boxes of one class. */
     public static final String DEFAULT_IOU = "0.45";
+    /** Default number of detections kept per photo. */
     public static final String DEFAULT_TOP_K = "100";
 
     /** Post-processing from a user's values, each checked and named in the error as the user wrote it. */
@@ -58,6 +60,10 @@ public final class ImageDetector {
     private final boolean letterbox;
     private final float imageWeight;
 
+    /**
+     * A detector over an opened model reading {@code layout}; refuses a preprocessing that crops (boxes map back to the
+     * whole photo).
+     */
     public ImageDetector(ExplainableModel model, Preprocessing preprocessing, Labels labels, List<String> layers,
                   DetectionLayout layout, PostProcessing postProcessing, boolean letterbox, float imageWeight) {
         if (preprocessing.cropHeight() > 0) {
@@ -74,6 +80,7 @@ public final class ImageDetector {
         this.imageWeight = imageWeight;
     }
 
+    /** The target layers its CAMs are computed at. */
     public List<String> layers() {
         return layers;
     }
@@ -89,6 +96,7 @@ public final class ImageDetector {
     /** A photo decoded and laid out as the model's input, or the one-line reason it could not be read. */
     public record Prepared(Path file, ImageFiles.Decoded decoded, InputGeometry geometry, Tensor input,
                            String error) {
+        /** The decoded photo, or null when it could not be read. */
         public RgbImage photo() {
             return decoded == null ? null : decoded.image();
         }
@@ -151,6 +159,7 @@ public final class ImageDetector {
         return layout.toInputPixels(d.box(), f.geometry().inputWidth(), f.geometry().inputHeight());
     }
 
+    /** A detection's class name (its index without a labels file). */
     public String label(Detection d) {
         return labels.name(d.label());
     }
@@ -243,6 +252,7 @@ public final class ImageDetector {
         return writer(maxPixels, Limits.cores());
     }
 
+    /** Workers that prepare photos ahead of the model and write behind it, this many. */
     public org.cam4j.pipeline.ImagePipeline writer(long maxPixels, int workers) {
         return new org.cam4j.pipeline.ImagePipeline(preprocessing, maxPixels, workers);
     }

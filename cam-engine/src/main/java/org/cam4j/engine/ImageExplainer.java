@@ -30,6 +30,7 @@ public final class ImageExplainer {
     private final List<String> layers;
     private final float imageWeight;
 
+    /** An explainer over an opened model (its caller closes the model). */
     public ImageExplainer(ExplainableModel model, Preprocessing preprocessing, Labels labels, List<String> layers,
                    float imageWeight) {
         this.model = model;
@@ -39,18 +40,22 @@ public final class ImageExplainer {
         this.imageWeight = imageWeight;
     }
 
+    /** The model explained. */
     public ExplainableModel model() {
         return model;
     }
 
+    /** How photos become the model's input. */
     public Preprocessing preprocessing() {
         return preprocessing;
     }
 
+    /** The target layers. */
     public List<String> layers() {
         return layers;
     }
 
+    /** The class names. */
     public Labels labels() {
         return labels;
     }
@@ -60,6 +65,7 @@ public final class ImageExplainer {
         return imageWeight;
     }
 
+    /** One class of an image's prediction: its index, name and softmax probability. */
     public record Prediction(int index, String label, double probability) {
     }
 
@@ -67,10 +73,12 @@ public final class ImageExplainer {
     public record Explained(Tensor cam, Target target) {
     }
 
+    /** The model input for these photos. */
     public Tensor batch(List<RgbImage> images) {
         return preprocessing.batch(images);
     }
 
+    /** Per image, its {@code top} classes by softmax probability of the outputs, best first. */
     public List<List<Prediction>> predictions(Tensor outputs, int top) {
         List<List<Prediction>> out = new ArrayList<>();
         for (int i = 0; i < outputs.dim(0); i++) {
@@ -121,6 +129,7 @@ public final class ImageExplainer {
         }
     }
 
+    /** The CAM over the photo at the photo's size (0..255 RGB), blended with the photo's weight. */
     public Tensor overlay(RgbImage original, Tensor cam) {
         return Overlay.onPhoto(original, cam, preprocessing, imageWeight);
     }

@@ -15,6 +15,10 @@ public final class ImageInputs {
     private ImageInputs() {
     }
 
+    /**
+     * The image files the specs name (relative ones against {@code base}), in order; a missing file is refused, and
+     * so are specs that name no image at all.
+     */
     public static List<Path> expand(List<String> specs, Path base) {
         List<Path> out = new ArrayList<>();
         for (String spec : specs) {

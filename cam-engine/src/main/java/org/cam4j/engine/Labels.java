@@ -20,10 +20,15 @@ public final class Labels {
         this.names = names;
     }
 
+    /** No names: classes are shown as their indices. */
     public static Labels none() {
         return new Labels(List.of());
     }
 
+    /**
+     * Names from a file: one per line, or a JSON object of index to name (or to [id, name], as
+     * imagenet_class_index.json).
+     */
     public static Labels read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new RequestException("labels file " + file + " does not exist");
@@ -50,6 +55,7 @@ public final class Labels {
         return List.copyOf(names);
     }
 
+    /** The class's name, or its index as text without one. */
     public String name(int index) {
         return index >= 0 && index < names.size() ? names.get(index) : String.valueOf(index);
     }

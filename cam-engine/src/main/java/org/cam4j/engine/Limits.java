@@ -13,6 +13,7 @@ public final class Limits {
     private Limits() {
     }
 
+    /** The machine's cores, as the JVM sees them. */
     public static int cores() {
         return Runtime.getRuntime().availableProcessors();
     }
@@ -26,6 +27,7 @@ public final class Limits {
         return n;
     }
 
+    /** A batch size between 1 and the maximum; {@code option} names it in the refusal. */
     public static int batchSize(int n, String option) {
         return range(n, 1, MAX_BATCH_SIZE, option);
     }
@@ -43,6 +45,7 @@ public final class Limits {
         }
     }
 
+    /** {@code n} when it is in [min, max], else refused naming {@code option}. */
     public static int range(int n, int min, int max, String option) {
         if (n < min || n > max) {
             throw new RequestException(option + " must be between " + min + " and " + max + ", got " + n);
@@ -50,6 +53,7 @@ public final class Limits {
         return n;
     }
 
+    /** The photo's weight in an overlay when it is in [0, 1], else refused naming {@code option}. */
     public static float imageWeight(float w, String option) {
         if (!(w >= 0f && w <= 1f)) {
             throw new RequestException(option + " must be in [0, 1] (the photo's weight in the overlay), got " + w);

@@ -16,6 +16,10 @@ public final class MethodOptions {
     private MethodOptions() {
     }
 
+    /**
+     * Each method's options: {@code base} with the given keys that method reads; a key no method reads is refused
+     * naming {@code option}.
+     */
     public static Map<CamMethod, CamOptions> forEach(List<CamMethod> methods, Map<String, String> given, CamOptions base,
                                               String option) {
         Map<String, String> options = given == null ? Map.of() : given;

@@ -15,6 +15,7 @@ public record ModelSettings(PreprocessingSpec preprocessing, String labels, List
                              String layout) {
     }
 
+    /** No settings: every value comes from the command or the defaults. */
     public static ModelSettings none() {
         return new ModelSettings(null, null, null, null, null);
     }
@@ -37,6 +38,7 @@ public record ModelSettings(PreprocessingSpec preprocessing, String labels, List
         return model.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".yaml");
     }
 
+    /** The layers the settings name ({@code layers}, else {@code layer}), or none. */
     public List<String> defaultLayers() {
         if (layers != null && !layers.isEmpty()) {
             return layers;

@@ -9,6 +9,7 @@ import org.cam4j.errors.InvalidInputException;
 public final class RequestException extends InvalidInputException {
     private static final long serialVersionUID = 1L;
 
+    /** A refusal with its one-line message (the problem and the fix). */
     public RequestException(String message) {
         super(message);
     }

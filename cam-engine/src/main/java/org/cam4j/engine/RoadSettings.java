@@ -7,8 +7,11 @@ import java.util.List;
  * imputation, the removal percentiles, the noise's seed. Defaults and rules are the same behind every door.
  */
 public record RoadSettings(double noise, List<Double> percentiles, long seed) {
+    /** The imputation's noise by default, as the reference's ROAD. */
     public static final double DEFAULT_NOISE = 0.01;
+    /** The largest noise accepted. */
     public static final double MAX_NOISE = 1;
+    /** The removal percentiles by default, as the reference's ROADCombined. */
     public static final List<Double> DEFAULT_PERCENTILES = List.of(20.0, 40.0, 60.0, 80.0);
 
     /** The settings given ({@code null}: the default), checked; messages name fields as {@code names} does. */

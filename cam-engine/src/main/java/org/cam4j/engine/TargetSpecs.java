@@ -13,7 +13,12 @@ import org.cam4j.targets.Targets;
  */
 public final class TargetSpecs {
     /** Whether target specs may name files to read: yes on the command line and in a batch YAML, never in a request. */
-    public enum Files { READ, REFUSE }
+    public enum Files {
+        /** Specs may read files (the command line, a batch YAML). */
+        READ,
+        /** A spec naming a file is refused (a server's request). */
+        REFUSE
+    }
 
     private TargetSpecs() {
     }

@@ -38,6 +38,7 @@ public final class Yaml {
         }
     }
 
+    /** Reads a YAML file into {@code type}, unknown keys refused with the file, line and the known keys. */
     public static <T> T read(Path file, Class<T> type) {
         return read(file, type, MAPPER);
     }
@@ -140,6 +141,7 @@ public final class Yaml {
         return after == null ? "" : ":" + after.getLineNr() + ":" + after.getColumnNr();
     }
 
+    /** A JSON mapper writing indented output, as every door prints and records JSON. */
     public static ObjectMapper json() {
         return new ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
     }

@@ -35,6 +35,11 @@ public final class DeepFeatureFactorization {
     private DeepFeatureFactorization() {
     }
 
+    /**
+     * Factorises a layer's activations over the batch into {@code components} concepts (non-negative matrix
+     * factorisation), with each concept's map per image and, when {@code scoreConcepts}, the classifier head's
+     * softmax scores of each concept embedding.
+     */
     public static Factorization compute(ExplainableModel model, Tensor input, String layer, int components,
                                         boolean scoreConcepts) {
         if (components < 1) {

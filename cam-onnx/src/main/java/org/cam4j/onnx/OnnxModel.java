@@ -145,6 +145,7 @@ public final class OnnxModel implements ExplainableModel, HeadForward, SecondOrd
         return new TensorInfo(v.getName(), shape, nhwc ? Layout.NHWC : Layout.NCHW);
     }
 
+    /** The model's graph as opened (unbatched inputs batched, chosen outputs selected). */
     public OnnxGraph graph() {
         return graph;
     }

@@ -16,6 +16,7 @@ public final class OnnxModelFile {
     private OnnxModelFile() {
     }
 
+    /** The model in the file, external data loaded. */
     public static ModelProto read(Path file) {
         return readWithDigest(file).model();
     }

@@ -13,8 +13,14 @@ import org.cam4j.errors.InvalidInputException;
  * @param kind what the raw layout is
  */
 public record TokenReshape(Kind kind, int height, int width, int skip) {
+    /** The raw layout of a layer's tensor. */
     public enum Kind {
-        NCHW, NHWC, TOKENS
+        /** Maps, N x C x h x w, as methods take them. */
+        NCHW,
+        /** Maps with channels last, N x h x w x C (Swin). */
+        NHWC,
+        /** Token sequences, N x T x C (ViT), folded into a grid. */
+        TOKENS
     }
 
     /**

@@ -147,6 +147,7 @@ public final class CamServer implements AutoCloseable {
         http.createContext("/api/", this::api);
     }
 
+    /** Starts a server on {@code host:port} (port 0: any free one) answering to IP addresses and localhost only. */
     public static CamServer start(String host, int port, List<Served> served, Limits limits) throws IOException {
         return start(host, port, served, limits, List.of());
     }
@@ -201,6 +202,7 @@ public final class CamServer implements AutoCloseable {
         return !http.getAddress().getAddress().isLoopbackAddress();
     }
 
+    /** The port the server listens on (the one chosen when started with port 0). */
     public int port() {
         return http.getAddress().getPort();
     }

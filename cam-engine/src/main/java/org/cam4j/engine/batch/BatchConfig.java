@@ -55,11 +55,16 @@ public record BatchConfig(String output, List<String> formats, List<ModelEntry> 
                         Map<String, String> options) {
     }
 
+    /**
+     * One model of the YAML: its name, file, backend options, preprocessing, layers, labels and SavedModel tag and
+     * signature.
+     */
     public record ModelEntry(String name, String path, String backend, String device, Integer threads, String reshape,
                       ModelSettings.PreprocessingSpec preprocessing, List<String> layers, String labels, String tag,
                       String signature) {
     }
 
+    /** One method of the YAML with its options. */
     @com.fasterxml.jackson.annotation.JsonClassDescription(
             "a method name, or a map with keys name, aug_smooth, eigen_smooth, batch_size, options")
     public record MethodEntry(String name, Boolean augSmooth, Boolean eigenSmooth, String batchSize,
@@ -70,6 +75,7 @@ public record BatchConfig(String output, List<String> formats, List<ModelEntry> 
             return new MethodEntry(name, null, null, null, null);
         }
 
+        /** Any combination of keys (missing ones are the defaults). */
         @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.PROPERTIES)
         public MethodEntry {
         }

@@ -24,6 +24,7 @@ public final class BatchDetection {
     private final ObjectMapper json;
     private final List<String> formats;
 
+    /** Detection for one model of a batch run, writing the formats asked for. */
     public BatchDetection(ImageDetector detector, BatchConfig.DetectionSpec spec, ObjectMapper json, List<String> formats) {
         this.detector = detector;
         this.spec = spec;

@@ -34,6 +34,7 @@ import org.cam4j.spi.Methods;
  * {@link BatchWorker}s over their share of the images.
  */
 public final class BatchJob {
+    /** The output formats a YAML may name. */
     public static final List<String> FORMATS = List.of("png", "jpg", "npy", "json", "html");
 
     private final Path yaml;
@@ -134,6 +135,7 @@ public final class BatchJob {
         return road;
     }
 
+    /** A job from a YAML whose models are local files; {@code lister} turns the image specs into images. */
     public static BatchJob load(Path yaml, Function<List<String>, List<Path>> lister) {
         return load(yaml, lister, null);
     }
@@ -174,6 +176,7 @@ public final class BatchJob {
         return text;
     }
 
+    /** The YAML file. */
     public Path yaml() {
         return yaml;
     }
@@ -183,6 +186,7 @@ public final class BatchJob {
         return config.output();
     }
 
+    /** The images, in order. */
     public List<Path> images() {
         return images;
     }
@@ -192,14 +196,17 @@ public final class BatchJob {
         return names;
     }
 
+    /** The models' names (their output folders), in the YAML's order. */
     public List<String> modelNames() {
         return modelNames;
     }
 
+    /** The output formats. */
     public List<String> formats() {
         return formats;
     }
 
+    /** Number of methods. */
     public int methodCount() {
         return methods.size();
     }
@@ -274,26 +281,32 @@ public final class BatchJob {
                 + (failed == 0 ? "" : "; " + failed + " failed");
     }
 
+    /** The YAML's folder, against which its relative paths are read. */
     public Path base() {
         return base;
     }
 
+    /** The YAML as read. */
     public BatchConfig config() {
         return config;
     }
 
+    /** The methods with their options. */
     public List<MethodChoice> methods() {
         return methods;
     }
 
+    /** The photo's weight in overlays. */
     public float imageWeight() {
         return imageWeight;
     }
 
+    /** The metrics of the evaluate section (none without one). */
     public List<org.cam4j.metrics.CamMetric> metrics() {
         return metrics;
     }
 
+    /** Whether the run explains detectors ({@code task: detection}). */
     public boolean detection() {
         return detection;
     }
@@ -303,6 +316,10 @@ public final class BatchJob {
         return segmentation;
     }
 
+    /**
+     * Where a model entry's file is (a local copy of a remote one), or without a path the bundled model's (the
+     * bundled detector's for {@code task: detection}).
+     */
     public Path modelPath(BatchConfig.ModelEntry entry) {
         if (entry.path() != null && namesFileSystem(entry.path())) {
             if (remoteModels == null) {

@@ -80,6 +80,10 @@ public final class BatchWorker implements AutoCloseable {
     /** How records name an image (its path; for Spark, the URI the driver listed). */
     private final Function<Path, String> shown;
 
+    /**
+     * Opens one model of a job for explaining its images into {@code store} ({@code reader} null: local files; {@code
+     * shown} names images in records).
+     */
     public BatchWorker(BatchJob job, BatchConfig.ModelEntry entry, String modelName, OutputStore store,
                 Function<Path, byte[]> reader, int threads, Function<Path, String> shown) {
         this.job = job;
@@ -257,6 +261,7 @@ public final class BatchWorker implements AutoCloseable {
         }
     }
 
+    /** The store name of an image's record, which marks it done. */
     public String recordName(String name) {
         return modelName + "/.done/" + name + ".json";
     }
@@ -421,6 +426,7 @@ public final class BatchWorker implements AutoCloseable {
         };
     }
 
+    /** Writes an image's record (last, after its outputs: a record means the image is done). */
     public void writeRecord(String name, JsonNode record) {
         try {
             store.write(recordName(name), json.writeValueAsBytes(record));

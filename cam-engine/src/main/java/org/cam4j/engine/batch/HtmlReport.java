@@ -14,6 +14,7 @@ public final class HtmlReport {
     private HtmlReport() {
     }
 
+    /** The report's HTML for a run's summary, its image paths relative to {@code out}. */
     public static String render(JsonNode summary, Path out, List<CamMethod> methods) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>cam4j report</title>\n")
@@ -81,6 +82,7 @@ public final class HtmlReport {
         return n;
     }
 
+    /** Text made safe inside HTML elements and attributes. */
     public static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }

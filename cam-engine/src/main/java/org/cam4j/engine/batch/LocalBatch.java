@@ -23,6 +23,7 @@ public final class LocalBatch {
 
     /** Told of every image and model once it is finished (or skipped as finished before) or has failed; any thread. */
     public interface Progress {
+        /** One image and model done (its record) or failed. */
         void step(JsonNode record, boolean failed);
     }
 
@@ -62,6 +63,10 @@ public final class LocalBatch {
         return job.images().size() * job.modelNames().size();
     }
 
+    /**
+     * Runs every model over every image not done before, telling {@code progress} of each; writes the summary and
+     * report.
+     */
     public Outcome run(Progress progress) {
         List<JsonNode> records = Collections.synchronizedList(new ArrayList<>());
         List<String> failures = Collections.synchronizedList(new ArrayList<>());

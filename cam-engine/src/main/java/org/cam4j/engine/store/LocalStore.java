@@ -11,6 +11,7 @@ import org.cam4j.tensor.AtomicFiles;
 public final class LocalStore implements OutputStore {
     private final OutputFolder folder;
 
+    /** A store writing into the folder. */
     public LocalStore(OutputFolder folder) {
         this.folder = folder;
     }

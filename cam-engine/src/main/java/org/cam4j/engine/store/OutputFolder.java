@@ -54,6 +54,7 @@ public final class OutputFolder {
         }
     }
 
+    /** The folder. */
     public Path root() {
         return root;
     }

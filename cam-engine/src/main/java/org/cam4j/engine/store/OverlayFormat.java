@@ -6,8 +6,12 @@ import org.cam4j.tensor.Tensor;
 
 /** The file format of overlay pictures: lossless PNG (default) or JPEG (smaller, faster to write). */
 public enum OverlayFormat {
-    png, jpg;
+    /** Lossless PNG, the default. */
+    png,
+    /** JPEG: smaller and faster to write. */
+    jpg;
 
+    /** The file name extension, without the dot. */
     public String extension() {
         return name();
     }
@@ -17,6 +21,7 @@ public enum OverlayFormat {
         return this == jpg ? ImageFiles.jpeg(rgb255) : ImageFiles.png(rgb255);
     }
 
+    /** Writes the picture (H x W x 3, 0..255) to the file in this format. */
     public void write(Path file, Tensor rgb255) {
         if (this == jpg) {
             ImageFiles.writeJpeg(file, rgb255);

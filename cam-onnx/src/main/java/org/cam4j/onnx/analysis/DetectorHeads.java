@@ -23,6 +23,7 @@ public final class DetectorHeads {
     private DetectorHeads() {
     }
 
+    /** The pyramid levels the detector's heads read, finest first (empty for a model with no head convs). */
     public static List<String> levels(OnnxGraph graph, TensorFacts facts, Reachability builder) {
         Set<String> reach = new HashSet<>();
         graph.outputs().forEach(o -> reach.addAll(builder.ancestors(o.getName())));

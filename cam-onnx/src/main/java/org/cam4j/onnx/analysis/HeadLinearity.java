@@ -22,6 +22,10 @@ public final class HeadLinearity {
     private HeadLinearity() {
     }
 
+    /**
+     * Whether the outputs are a piecewise-linear function of the tensor (so a head's Taylor expansion is exact within a
+     * linear piece).
+     */
     public static boolean isPiecewiseLinear(Reachability builder, String tensor) {
         Set<String> active = builder.active(List.of(tensor));
         for (NodeProto n : builder.path(List.of(tensor))) {

@@ -24,6 +24,7 @@ public final class Reachability {
 
     private final Map<Set<String>, Set<String>> valueDescendants = new ConcurrentHashMap<>();
 
+    /** An analysis of the graph towards {@code output}; paths are computed when first asked for. */
     public Reachability(OnnxGraph graph, String output) {
         this.graph = graph;
         this.output = output;

@@ -30,8 +30,11 @@ import org.cam4j.onnx.grad.GradientRules;
  * head, {@link MaskedInputGraph} makes its input masks in-graph.
  */
 public final class GradientGraphBuilder {
+    /** Input: dS/dy, shaped like the output y. */
     public static final String SEED = "cam4j_seed";
+    /** Input: per image, 1 to add the top class's one-hot to its seed. */
     public static final String TOP_CLASS = "cam4j_top_class";
+    /** Outputs {@code cam4j_grad_<i>}: the gradient with respect to the i-th source. */
     public static final String GRAD_PREFIX = "cam4j_grad_";
 
     private final OnnxGraph graph;
@@ -40,6 +43,7 @@ public final class GradientGraphBuilder {
 
     private final Reachability reach;
 
+    /** A builder with an analysis of its own. */
     public GradientGraphBuilder(OnnxGraph graph, TensorFacts facts, String output) {
         this(graph, facts, output, new Reachability(graph, output));
     }

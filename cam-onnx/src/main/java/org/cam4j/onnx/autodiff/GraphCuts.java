@@ -22,6 +22,7 @@ public final class GraphCuts {
     private final String output;
     private final Reachability reach;
 
+    /** Cuts of this graph towards {@code output}, over an analysis already made. */
     public GraphCuts(OnnxGraph graph, TensorFacts facts, String output, Reachability reach) {
         this.graph = graph;
         this.facts = facts;

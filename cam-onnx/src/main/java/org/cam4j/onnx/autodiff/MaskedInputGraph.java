@@ -13,8 +13,11 @@ import org.cam4j.onnx.graph.OnnxGraph;
 
 /** Masked copies of the input made inside the graph (ScoreCAM's masks), so K masked images never leave the device. */
 public final class MaskedInputGraph {
+    /** Input: the images, N x C x H x W, fed once. */
     public static final String MASK_IMAGES = "cam4j_images";
+    /** Input: the masks, K x H x W. */
     public static final String MASKS = "cam4j_masks";
+    /** Input: the image each mask applies to, K values. */
     public static final String MASK_SOURCE = "cam4j_mask_source";
 
     private MaskedInputGraph() {

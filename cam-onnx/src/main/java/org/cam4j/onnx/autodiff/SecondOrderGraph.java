@@ -24,8 +24,11 @@ import org.cam4j.tensor.Tensor;
 public final class SecondOrderGraph {
     /** The fed vector v, shaped like the layer. */
     public static final String VECTOR = "cam4j_hvp_vector";
+    /** Prefix of the second pass's names. */
     public static final String NAMESPACE = "cam4j_2nd_";
+    /** Output: (sum_k s_k d2y_k/dA2) v. */
     public static final String LAYER_TERM = NAMESPACE + "grad_0";
+    /** Output: J v. */
     public static final String SEED_TERM = NAMESPACE + "grad_1";
 
     private SecondOrderGraph() {

@@ -18,6 +18,7 @@ public final class GradContext {
     private final Set<String> dataDependent;
     private final boolean guided;
 
+    /** A context for one backward pass. */
     public GradContext(Emitter emitter, TensorFacts facts, Set<String> active, Set<String> dataDependent,
                        boolean guided) {
         this.emitter = emitter;
@@ -27,10 +28,12 @@ public final class GradContext {
         this.guided = guided;
     }
 
+    /** Where rules add their nodes. */
     public Emitter emit() {
         return emitter;
     }
 
+    /** Probed shapes and constant values (never for data-dependent tensors, see {@link #dataDependent}). */
     public TensorFacts facts() {
         return facts;
     }
@@ -62,6 +65,7 @@ public final class GradContext {
         return out;
     }
 
+    /** Input gradients with {@code grad} for the node's first input and none for the others. */
     public static List<String> first(NodeProto node, String grad) {
         return only(node.getInputCount(), 0, grad);
     }

@@ -29,10 +29,12 @@ public final class GradientRules {
     private GradientRules() {
     }
 
+    /** The rule of an op type, or null when cam4j cannot differentiate it. */
     public static GradientRule get(String opType) {
         return RULES.get(opType);
     }
 
+    /** Every op type with a rule, sorted. */
     public static Set<String> supported() {
         return RULES.keySet();
     }

@@ -6,6 +6,7 @@ import org.cam4j.errors.UnsupportedModelException;
 public final class UnsupportedGradientException extends UnsupportedModelException {
     private static final long serialVersionUID = 1L;
 
+    /** A refusal naming the op, the node and, where there is one, the fix. */
     public UnsupportedGradientException(String message) {
         super(message);
     }

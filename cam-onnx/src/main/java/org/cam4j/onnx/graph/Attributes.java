@@ -8,6 +8,7 @@ public final class Attributes {
     private Attributes() {
     }
 
+    /** The node's attribute of this name, or null. */
     public static AttributeProto find(NodeProto node, String name) {
         for (AttributeProto a : node.getAttributeList()) {
             if (a.getName().equals(name)) {
@@ -17,16 +18,19 @@ public final class Attributes {
         return null;
     }
 
+    /** An integer attribute, or {@code fallback} when absent. */
     public static long getInt(NodeProto node, String name, long fallback) {
         AttributeProto a = find(node, name);
         return a == null ? fallback : a.getI();
     }
 
+    /** A float attribute, or {@code fallback} when absent. */
     public static float getFloat(NodeProto node, String name, float fallback) {
         AttributeProto a = find(node, name);
         return a == null ? fallback : a.getF();
     }
 
+    /** A string attribute, or {@code fallback} when absent. */
     public static String getString(NodeProto node, String name, String fallback) {
         AttributeProto a = find(node, name);
         return a == null ? fallback : a.getS().toStringUtf8();
@@ -45,6 +49,7 @@ public final class Attributes {
         return out;
     }
 
+    /** An attribute holding a list of integers. */
     public static AttributeProto ints(String name, long... values) {
         AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
         for (long v : values) {
@@ -53,14 +58,17 @@ public final class Attributes {
         return b.build();
     }
 
+    /** An attribute holding one integer. */
     public static AttributeProto integer(String name, long value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
     }
 
+    /** An attribute holding one float. */
     public static AttributeProto real(String name, float value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
     }
 
+    /** An attribute holding one string. */
     public static AttributeProto string(String name, String value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
                 .setS(com.google.protobuf.ByteString.copyFromUtf8(value)).build();

@@ -26,6 +26,7 @@ public final class ElementTypes {
 
     private final Map<String, Integer> types = new HashMap<>();
 
+    /** Infers the types of every tensor of the graph, in one pass over its nodes. */
     public ElementTypes(OnnxGraph graph) {
         for (ValueInfoProto v : graph.graph().getInputList()) {
             types.put(v.getName(), v.getType().getTensorType().getElemType());

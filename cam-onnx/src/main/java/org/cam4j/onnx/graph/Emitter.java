@@ -21,23 +21,28 @@ public final class Emitter {
     private final List<TensorProto> constants = new ArrayList<>();
     private int counter;
 
+    /** An emitter naming what it adds {@code prefix...}, writing ops as {@code opset} defines them. */
     public Emitter(String prefix, int opset) {
         this.prefix = prefix;
         this.opset = opset;
     }
 
+    /** The opset the ops are written for. */
     public int opset() {
         return opset;
     }
 
+    /** The nodes added so far, in order. */
     public List<NodeProto> nodes() {
         return nodes;
     }
 
+    /** The constants (initializers) added so far. */
     public List<TensorProto> constants() {
         return constants;
     }
 
+    /** A new unique tensor or node name built from {@code hint}. */
     public String fresh(String hint) {
         return prefix + hint + "_" + (counter++);
     }
@@ -47,10 +52,12 @@ public final class Emitter {
         return op(type, inputs, 1, attributes).get(0);
     }
 
+    /** Adds a node of one input and one output; returns the output's name. */
     public String op(String type, String input, AttributeProto... attributes) {
         return op(type, List.of(input), attributes);
     }
 
+    /** Adds a node of two inputs and one output; returns the output's name. */
     public String op(String type, String a, String b, AttributeProto... attributes) {
         return op(type, List.of(a, b), attributes);
     }
@@ -76,6 +83,7 @@ public final class Emitter {
         nodes.add(node);
     }
 
+    /** A float32 constant of this shape. */
     public String floats(float[] values, long... dims) {
         ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) {
@@ -89,6 +97,7 @@ public final class Emitter {
         return floats(new float[] {value});
     }
 
+    /** An int64 constant of this shape (no dims: a scalar). */
     public String longs(long[] values, long... dims) {
         ByteBuffer buf = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         for (long v : values) {
@@ -110,22 +119,27 @@ public final class Emitter {
         return longs(values, values.length);
     }
 
+    /** a * b, broadcast. */
     public String mul(String a, String b) {
         return op("Mul", a, b);
     }
 
+    /** a + b, broadcast. */
     public String add(String a, String b) {
         return op("Add", a, b);
     }
 
+    /** a - b, broadcast. */
     public String sub(String a, String b) {
         return op("Sub", a, b);
     }
 
+    /** a / b, broadcast. */
     public String div(String a, String b) {
         return op("Div", a, b);
     }
 
+    /** -a. */
     public String neg(String a) {
         return op("Neg", a);
     }
@@ -135,14 +149,17 @@ public final class Emitter {
         return op("Cast", List.of(bool), Attributes.integer("to", TensorProto.DataType.FLOAT.getNumber()));
     }
 
+    /** The shape of x at run time (int64). */
     public String shape(String x) {
         return op("Shape", x);
     }
 
+    /** x reshaped to the run-time shape of {@code like}. */
     public String reshapeLike(String x, String like) {
         return op("Reshape", x, shape(like));
     }
 
+    /** x reshaped to a constant shape (0 copies an axis, -1 infers one). */
     public String reshape(String x, long... shape) {
         return op("Reshape", x, vector(shape));
     }
@@ -163,6 +180,7 @@ public final class Emitter {
                         .setDataType(TensorProto.DataType.FLOAT.getNumber()).addDims(1).addFloatData(value)).build());
     }
 
+    /** x broadcast to the run-time shape of {@code like}. */
     public String expandLike(String x, String like) {
         return op("Expand", x, shape(like));
     }
@@ -177,18 +195,22 @@ public final class Emitter {
         return op(type, List.of(x), Attributes.ints("axes", axes), keep);
     }
 
+    /** The sum of x over the axes. */
     public String reduceSum(String x, long[] axes, boolean keepdims) {
         return reduce("ReduceSum", x, axes, keepdims);
     }
 
+    /** The mean of x over the axes. */
     public String reduceMean(String x, long[] axes, boolean keepdims) {
         return reduce("ReduceMean", x, axes, keepdims);
     }
 
+    /** x with new axes of size 1 at these positions. */
     public String unsqueeze(String x, long... axes) {
         return opset >= 13 ? op("Unsqueeze", x, vector(axes)) : op("Unsqueeze", List.of(x), Attributes.ints("axes", axes));
     }
 
+    /** x without these axes of size 1. */
     public String squeeze(String x, long... axes) {
         return opset >= 13 ? op("Squeeze", x, vector(axes)) : op("Squeeze", List.of(x), Attributes.ints("axes", axes));
     }

@@ -29,6 +29,7 @@ public final class LayerResolver {
     /** Scope path (segments joined by '/') to its child segments in order of appearance. */
     private final Map<String, Set<String>> children = new LinkedHashMap<>();
 
+    /** A resolver over the graph's tensor names, node names and PyTorch module paths. */
     public LayerResolver(OnnxGraph graph) {
         this.graph = graph;
         for (NodeProto n : graph.nodes()) {

@@ -27,6 +27,7 @@ public final class OnnxGraph {
     private final Set<String> graphInputs = new HashSet<>();
     private final int opset;
 
+    /** Indexes the model's main graph. */
     public OnnxGraph(ModelProto model) {
         this.model = model;
         GraphProto g = model.getGraph();
@@ -106,22 +107,27 @@ public final class OnnxGraph {
 
     private volatile ElementTypes elementTypes;
 
+    /** The model indexed. */
     public ModelProto model() {
         return model;
     }
 
+    /** The model's main graph. */
     public GraphProto graph() {
         return model.getGraph();
     }
 
+    /** The main graph's nodes, in their (topological) order. */
     public List<NodeProto> nodes() {
         return model.getGraph().getNodeList();
     }
 
+    /** The default domain's opset version. */
     public int opset() {
         return opset;
     }
 
+    /** The node computing the tensor, or null for inputs and initializers. */
     public NodeProto producer(String tensor) {
         return producer.get(tensor);
     }
@@ -131,18 +137,22 @@ public final class OnnxGraph {
         return nodeIndex.getOrDefault(tensor, -1);
     }
 
+    /** The nodes reading the tensor (their subgraphs' reads included). */
     public List<NodeProto> consumers(String tensor) {
         return consumers.getOrDefault(tensor, List.of());
     }
 
+    /** Whether the tensor is an initializer (a weight). */
     public boolean isInitializer(String tensor) {
         return initializers.containsKey(tensor);
     }
 
+    /** The initializer of this name, or null. */
     public TensorProto initializer(String tensor) {
         return initializers.get(tensor);
     }
 
+    /** Whether the tensor is a graph input that no initializer backs. */
     public boolean isGraphInput(String tensor) {
         return graphInputs.contains(tensor);
     }
@@ -163,6 +173,7 @@ public final class OnnxGraph {
         return out;
     }
 
+    /** The main graph's outputs. */
     public List<ValueInfoProto> outputs() {
         return model.getGraph().getOutputList();
     }

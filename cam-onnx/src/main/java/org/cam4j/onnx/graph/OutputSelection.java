@@ -23,6 +23,10 @@ public final class OutputSelection {
     /** Suffix of an output name that asks for the logits before its Softmax. */
     public static final String LOGITS = ":logits";
 
+    /**
+     * The model with the requested outputs (names, computed tensors, {@code NAME:logits}) as its only output, joined
+     * when several; {@code file} names the model in refusals.
+     */
     public static ModelProto select(ModelProto model, List<String> requested, String file) {
         List<ValueInfoProto> outputs = model.getGraph().getOutputList();
         List<String> available = outputs.stream().map(ValueInfoProto::getName).toList();

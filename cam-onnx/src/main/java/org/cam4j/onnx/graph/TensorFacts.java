@@ -18,6 +18,7 @@ public final class TensorFacts {
     private final Map<String, long[]> shapes = new HashMap<>();
     private final Map<String, long[]> values = new HashMap<>();
 
+    /** Facts about this graph's tensors, none probed yet. */
     public TensorFacts(OnnxGraph graph) {
         this.graph = graph;
     }
@@ -39,10 +40,12 @@ public final class TensorFacts {
         values.clear();
     }
 
+    /** Records a tensor's probed shape. */
     public void putShape(String tensor, long[] shape) {
         shapes.put(tensor, shape);
     }
 
+    /** Records a small int64 tensor's probed values. */
     public void putValues(String tensor, long[] v) {
         values.put(tensor, v);
     }
@@ -52,10 +55,12 @@ public final class TensorFacts {
         return values.get(tensor);
     }
 
+    /** Whether the tensor's shape is known (probed, an initializer or a constant). */
     public boolean hasShape(String tensor) {
         return shapes.containsKey(tensor) || graph.isInitializer(tensor) || constantNode(tensor) != null;
     }
 
+    /** The tensor's shape; refused when unknown. */
     public long[] shape(String tensor) {
         long[] s = shapes.get(tensor);
         if (s != null) {
@@ -68,6 +73,7 @@ public final class TensorFacts {
         throw new IllegalStateException("no shape known for tensor '" + tensor + "'");
     }
 
+    /** The tensor's number of axes. */
     public int rank(String tensor) {
         return shape(tensor).length;
     }

@@ -200,6 +200,7 @@ public final class OrtRunner implements AutoCloseable {
     public record Probed(long[] shape, long[] longs, boolean isFloat) {
     }
 
+    /** The session's input names. */
     public List<String> inputNames() {
         return List.copyOf(session.getInputNames());
     }
