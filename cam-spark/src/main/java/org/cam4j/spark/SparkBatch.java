@@ -29,6 +29,7 @@ public final class SparkBatch {
     private SparkBatch() {
     }
 
+    /** {@code spark-submit}'s entry: {@code RUN.yaml [--out DIR]}, exits with the run's code. */
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);

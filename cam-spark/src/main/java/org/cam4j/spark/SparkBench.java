@@ -21,6 +21,7 @@ public final class SparkBench {
     private SparkBench() {
     }
 
+    /** Runs the benchmark: {@code [N] [photos folder]}. */
     public static void main(String[] args) throws IOException {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         Path photos = Path.of(args.length > 1 ? args[1] : "examples/photos");

@@ -19,7 +19,9 @@ import org.cam4j.errors.InvalidModelException;
  */
 @AutoService(ModelBackend.class)
 public final class TensorFlowBackend implements ModelBackend {
+    /** Backend option: the meta graph tag to load (default {@code serve}). */
     public static final String TAG = "tag";
+    /** Backend option: the signature to explain (default {@code serving_default}). */
     public static final String SIGNATURE = "signature";
 
     @Override
