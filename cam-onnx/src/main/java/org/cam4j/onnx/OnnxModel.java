@@ -77,7 +77,8 @@ public final class OnnxModel implements ExplainableModel, HeadForward, SecondOrd
         this.softmaxOutputs = allOutputs.stream().map(TensorInfo::name)
                 .filter(o -> OutputSelection.softmaxMaking(original, o) != null).collect(java.util.stream.Collectors.toSet());
         if (chosenOutputs != null) {
-            model = OutputSelection.select(model, List.of(chosenOutputs.split(",")), path.toString());
+            model = OutputSelection.select(model, OutputSelection.byElementType(model,
+                    List.of(chosenOutputs.split(",")), path.toString()), path.toString());
         }
         try (org.cam4j.timing.Timings.Phase t = org.cam4j.timing.Timings.phase("index and check the graph")) {
             this.graph = new OnnxGraph(model);

@@ -24,6 +24,32 @@ public final class OutputSelection {
     public static final String LOGITS = ":logits";
 
     /**
+     * A torchvision detector's {@code boxes,scores,labels} as the model holds them: torchvision's RetinaNet and SSD
+     * return boxes, scores, labels where Faster R-CNN returns boxes, labels, scores, so an export naming its outputs
+     * after the other order has float "labels" and int64 "scores". Then the two are read by their types (what is
+     * float is the score), with a warning; any other request as it is.
+     */
+    public static List<String> byElementType(ModelProto model, List<String> requested, String file) {
+        if (requested.size() != 3) {
+            return requested;
+        }
+        java.util.Map<String, Integer> types = new java.util.HashMap<>();
+        model.getGraph().getOutputList().forEach(o -> types.put(o.getName(), o.getType().getTensorType()
+                .getElemType()));
+        int f = ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT.getNumber();
+        Integer score = types.get(requested.get(1));
+        Integer label = types.get(requested.get(2));
+        if (score == null || label == null || score == f || label != f) {
+            return requested;
+        }
+        System.getLogger("org.cam4j.onnx").log(System.Logger.Level.WARNING, "{0}: output ''{1}'' holds integers"
+                + " and ''{2}'' floats: read as labels and scores (the export named them after the other order;"
+                + " torchvision''s RetinaNet and SSD return boxes, scores, labels)", file, requested.get(1),
+                requested.get(2));
+        return List.of(requested.get(0), requested.get(2), requested.get(1));
+    }
+
+    /**
      * The model with the requested outputs (names, computed tensors, {@code NAME:logits}) as its only output, joined
      * when several; {@code file} names the model in refusals.
      */
