@@ -44,7 +44,14 @@ public final class Cam implements AutoCloseable {
     private final CamOptions options;
     private final boolean ownsModel;
 
-    /** A computation over a model its caller keeps open (closing this one does not close it). */
+    /**
+     * A computation over a model its caller keeps open (closing this one does not close it).
+     *
+     * @param model the opened model
+     * @param method the CAM method
+     * @param layers target layers (tensor names, node names or PyTorch module paths), at least one
+     * @param options smoothing, batch size and the method's own options
+     */
     public Cam(ExplainableModel model, CamMethod method, List<String> layers, CamOptions options) {
         this(model, method, layers, options, false);
     }
@@ -52,6 +59,12 @@ public final class Cam implements AutoCloseable {
     /**
      * A computation that closes the model with itself when {@code ownsModel}; refuses an empty layer list and a model
      * lacking what the method needs.
+     *
+     * @param model the opened model
+     * @param method the CAM method
+     * @param layers target layers, at least one
+     * @param options smoothing, batch size and the method's own options (each must be one the method reads)
+     * @param ownsModel whether {@link #close} closes the model too
      */
     public Cam(ExplainableModel model, CamMethod method, List<String> layers, CamOptions options, boolean ownsModel) {
         if (layers.isEmpty()) {
@@ -84,6 +97,11 @@ public final class Cam implements AutoCloseable {
     /**
      * Opens {@code model} with the backend that fits it (CPU, default options) and explains it with the named method
      * at the given layers; closing the Cam closes the model.
+     *
+     * @param model the model file
+     * @param method the method's name (or alias)
+     * @param layers target layers
+     * @return the computation, owning the model
      */
     public static Cam open(java.nio.file.Path model, String method, String... layers) {
         ExplainableModel opened = org.cam4j.spi.Backends.choose(model, null)
@@ -96,30 +114,50 @@ public final class Cam implements AutoCloseable {
         }
     }
 
-    /** The model this CAM explains. */
+    /**
+     * The model this CAM explains.
+     *
+     * @return the model
+     */
     public ExplainableModel model() {
         return model;
     }
 
-    /** The method that computes the maps. */
+    /**
+     * The method that computes the maps.
+     *
+     * @return the method
+     */
     public CamMethod method() {
         return method;
     }
 
-    /** The target layers, as given (names, or paths the backend resolves). */
+    /**
+     * The target layers, as given (names, or paths the backend resolves).
+     *
+     * @return the layers
+     */
     public List<String> layers() {
         return layers;
     }
 
-    /** The options the maps are computed with. */
+    /**
+     * The options the maps are computed with.
+     *
+     * @return the options
+     */
     public CamOptions options() {
         return options;
     }
 
     /**
-     * CAMs for a batch; {@code targets} has one entry per image, {@code null} meaning the top class. Methods that
-     * need neither gradients nor the output (EigenCAM) run only the network up to the target layers, and their result
-     * has no outputs: see {@link #computeWithOutputs}.
+     * CAMs for a batch; {@code targets} has one entry per image, {@link org.cam4j.targets.Targets#topClass()} meaning
+     * the image's top class. Methods that need neither gradients nor the output (EigenCAM) run only the network up to
+     * the target layers, and their result has no outputs: see {@link #computeWithOutputs}.
+     *
+     * @param input a batch laid out as the model's input says
+     * @param targets one per image
+     * @return the maps (N x H x W in [0, 1]), the targets as resolved, the low-resolution maps per layer
      */
     public CamResult compute(Tensor input, List<Target> targets) {
         return compute(input, targets, false);
@@ -129,6 +167,10 @@ public final class Cam implements AutoCloseable {
      * {@link #compute}, with the model's outputs always in the result (and {@code null} targets resolved to the top
      * class): methods that would run only the prefix of the network run all of it once instead, which is cheaper
      * than a second, plain inference for the outputs.
+     *
+     * @param input a batch laid out as the model's input says
+     * @param targets one per image
+     * @return the maps, the model's outputs for the batch, the targets as resolved, the low-resolution maps
      */
     public CamResult computeWithOutputs(Tensor input, List<Target> targets) {
         return compute(input, targets, true);
@@ -215,7 +257,13 @@ public final class Cam implements AutoCloseable {
         return model.input().layout();
     }
 
-    /** Reverses the width axis of an image batch (a copy). */
+    /**
+     * Reverses the width axis of an image batch (a copy).
+     *
+     * @param batch an image batch
+     * @param layout where its width axis is
+     * @return the mirrored batch
+     */
     public static Tensor flipWidth(Tensor batch, Layout layout) {
         int[] s = batch.shape();
         int wAxis = layout == Layout.NHWC ? 2 : 3;

@@ -12,7 +12,12 @@ import org.cam4j.tensor.Tensor;
  */
 @FunctionalInterface
 public interface Target {
-    /** The score for one image's output (the output without its batch axis). */
+    /**
+     * The score for one image's output.
+     *
+     * @param output the model's output for one image, without its batch axis
+     * @return the score that is explained
+     */
     double score(Tensor output);
 
     /**
@@ -20,6 +25,9 @@ public interface Target {
      * evaluations per output value with a step of 1e-3 of the value's magnitude (at least 1e-3): exact up to
      * rounding for a linear score, so a lambda is a target ({@code Target t = out -> out.at(281) - out.at(282);});
      * every built-in target gives its exact derivative instead.
+     *
+     * @param output the model's output for one image, without its batch axis
+     * @return d(score)/d(output), shaped like the output
      */
     default Tensor seed(Tensor output) {
         Tensor probe = output.copy();
@@ -37,7 +45,11 @@ public interface Target {
         return seed;
     }
 
-    /** True when {@link #seed} is the same for every output. */
+    /**
+     * Whether {@link #seed} is the same for every output (it may then be computed from zeros, before any run).
+     *
+     * @return false by default
+     */
     default boolean isLinear() {
         return false;
     }
@@ -45,6 +57,10 @@ public interface Target {
     /**
      * d2(score)/d(output)2 times {@code vector} (shaped like the output), or null when this target does not know its
      * Hessian. Linear targets give zeros.
+     *
+     * @param output the model's output for one image, without its batch axis
+     * @param vector a direction, shaped like the output
+     * @return the product, shaped like the output, or null
      */
     default Tensor hessianTimes(Tensor output, Tensor vector) {
         return isLinear() ? Tensor.zeros(output.shape()) : null;
