@@ -11,7 +11,13 @@ public final class Targets {
     private Targets() {
     }
 
-    /** Class-logit targets, one per image; a single class applies to every image. */
+    /**
+     * Class-logit targets, one per image; a single class applies to every image.
+     *
+     * @param batch the number of images
+     * @param categories one class per image, or one for all
+     * @return one target per image
+     */
     public static List<Target> classes(int batch, List<Integer> categories) {
         if (categories == null || categories.isEmpty()) {
             return topClass(batch);
@@ -27,17 +33,31 @@ public final class Targets {
         return out;
     }
 
-    /** Each image's own top class (the reference's {@code targets=None}). */
+    /**
+     * Each image's own top class (the reference's {@code targets=None}).
+     *
+     * @return the top-class target
+     */
     public static Target topClass() {
         return TopClassTarget.INSTANCE;
     }
 
-    /** Whether {@code t} is {@link #topClass()}, which backends may resolve inside the run. */
+    /**
+     * Whether {@code t} is {@link #topClass()}, which backends may resolve inside the run.
+     *
+     * @param t a target
+     * @return whether it is the top-class target
+     */
     public static boolean isTopClass(Target t) {
         return t instanceof TopClassTarget;
     }
 
-    /** {@link #topClass()} for each of {@code batch} images (a list the caller may change). */
+    /**
+     * {@link #topClass()} for each of {@code batch} images (a list the caller may change).
+     *
+     * @param batch the number of images
+     * @return one top-class target per image
+     */
     public static List<Target> topClass(int batch) {
         return new ArrayList<>(java.util.Collections.nCopies(batch, topClass()));
     }
@@ -51,12 +71,23 @@ public final class Targets {
         return category;
     }
 
-    /** Whether a target reads a detector's outputs (one detection, or reference boxes) rather than class scores. */
+    /**
+     * Whether a target reads a detector's outputs (one detection, or reference boxes) rather than class scores.
+     *
+     * @param t a target
+     * @return whether it is a detection or box-score target
+     */
     public static boolean isDetection(Target t) {
         return t instanceof DetectionScoreTarget || t instanceof BoxScoreTarget;
     }
 
-    /** Replaces {@link #topClass()} entries by the class of the argmax of each image's output. */
+    /**
+     * Replaces {@link #topClass()} entries by the class of the argmax of each image's output.
+     *
+     * @param targets one per image
+     * @param outputs the model's outputs for the batch
+     * @return the targets with top-class entries made class targets
+     */
     public static List<Target> resolve(List<Target> targets, Tensor outputs) {
         List<Target> out = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
@@ -67,7 +98,13 @@ public final class Targets {
         return out;
     }
 
-    /** The backward seeds of a batch, N x output shape, from each image's output. */
+    /**
+     * The backward seeds of a batch, N x output shape, from each image's output.
+     *
+     * @param targets one per image
+     * @param outputs the model's outputs for the batch
+     * @return d(score)/d(output) of every image, stacked
+     */
     public static Tensor seeds(List<Target> targets, Tensor outputs) {
         List<Tensor> rows = new ArrayList<>();
         List<Target> resolved = resolve(targets, outputs);
@@ -77,7 +114,12 @@ public final class Targets {
         return Tensor.stack(rows);
     }
 
-    /** A target of a user-defined type, {@code name:spec}, from the {@link TargetProvider}s on the classpath. */
+    /**
+     * A target of a user-defined type, {@code name:spec}, from the {@link TargetProvider}s on the classpath.
+     *
+     * @param nameAndSpec the type's name or alias, a colon, and its spec
+     * @return the target; an unknown type or malformed spec is refused in one line
+     */
     public static Target custom(String nameAndSpec) {
         int colon = nameAndSpec.indexOf(':');
         String name = colon < 0 ? nameAndSpec : nameAndSpec.substring(0, colon);
@@ -85,7 +127,11 @@ public final class Targets {
         return types().get(name).create(spec);
     }
 
-    /** The target types on the classpath, by name and alias. */
+    /**
+     * The target types on the classpath, by name and alias.
+     *
+     * @return every target type, plugins included
+     */
     public static ProviderRegistry<TargetProvider> types() {
         return ProviderRegistry.load("target type", TargetProvider.class);
     }

@@ -46,7 +46,12 @@ public final class Npy {
     private Npy() {
     }
 
-    /** Reads a {@code .npy} array of any type listed above as a float {@link Tensor}. */
+    /**
+     * Reads a {@code .npy} array of any type listed above as a float {@link Tensor}.
+     *
+     * @param file a {@code .npy} file
+     * @return its array, as floats, in its shape
+     */
     public static Tensor read(Path file) {
         byte[] bytes;
         try {
@@ -118,17 +123,33 @@ public final class Npy {
         return m.group(1);
     }
 
-    /** Writes a tensor as a float32 {@code .npy} array (C order), atomically. */
+    /**
+     * Writes a tensor as a float32 {@code .npy} array (C order), atomically.
+     *
+     * @param file where to write
+     * @param tensor the array
+     */
     public static void write(Path file, Tensor tensor) {
         write(file, tensor, DType.FLOAT32);
     }
 
-    /** Writes {@code tensor} as the given dtype (int64 rounds to the nearest integer). */
+    /**
+     * Writes {@code tensor} as the given dtype (int64 rounds to the nearest integer).
+     *
+     * @param file where to write
+     * @param tensor the array
+     * @param dtype the element type on disk
+     */
     public static void write(Path file, Tensor tensor, DType dtype) {
         AtomicFiles.write(file, bytes(tensor, dtype));
     }
 
-    /** The .npy file of a tensor (float32), as bytes. */
+    /**
+     * The .npy file of a tensor (float32), as bytes.
+     *
+     * @param tensor the array
+     * @return the file's bytes
+     */
     public static byte[] bytes(Tensor tensor) {
         return bytes(tensor, DType.FLOAT32);
     }

@@ -27,7 +27,13 @@ public final class Tensor {
         this.offset = offset;
     }
 
-    /** Wraps {@code data} (not copied) as a tensor of the given shape. */
+    /**
+     * Wraps {@code data} (not copied) as a tensor of the given shape.
+     *
+     * @param data the values, row-major
+     * @param shape the dimensions; their product must be the values' count
+     * @return the tensor
+     */
     public static Tensor of(float[] data, int... shape) {
         if (sizeOf(shape) != data.length) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + sizeOf(shape)
@@ -36,12 +42,22 @@ public final class Tensor {
         return new Tensor(shape, data, 0);
     }
 
-    /** A tensor of this shape filled with 0. */
+    /**
+     * A tensor of this shape filled with 0.
+     *
+     * @param shape the dimensions
+     * @return the tensor
+     */
     public static Tensor zeros(int... shape) {
         return new Tensor(shape, new float[sizeOf(shape)], 0);
     }
 
-    /** Stacks equally shaped tensors along a new first axis. */
+    /**
+     * Stacks equally shaped tensors along a new first axis.
+     *
+     * @param parts the tensors, at least one
+     * @return the stacked tensor, a copy
+     */
     public static Tensor stack(List<Tensor> parts) {
         if (parts.isEmpty()) {
             throw new IllegalArgumentException("cannot stack an empty list of tensors");
@@ -58,7 +74,12 @@ public final class Tensor {
         return out;
     }
 
-    /** Joins tensors along their first axis; the other axes must agree. */
+    /**
+     * Joins tensors along their first axis; the other axes must agree.
+     *
+     * @param parts the tensors, at least one
+     * @return the joined tensor, a copy
+     */
     public static Tensor concat(List<Tensor> parts) {
         if (parts.isEmpty()) {
             throw new IllegalArgumentException("cannot concatenate an empty list of tensors");
@@ -82,7 +103,12 @@ public final class Tensor {
         return out;
     }
 
-    /** The number of values of a shape (the product of its dimensions). */
+    /**
+     * The number of values of a shape (the product of its dimensions).
+     *
+     * @param shape the dimensions
+     * @return their product
+     */
     public static int sizeOf(int... shape) {
         long n = 1;
         for (int d : shape) {
@@ -97,22 +123,39 @@ public final class Tensor {
         return (int) n;
     }
 
-    /** The dimensions, outermost first (a copy). */
+    /**
+     * The dimensions, outermost first (a copy).
+     *
+     * @return the dimensions
+     */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** The number of dimensions. */
+    /**
+     * The number of dimensions.
+     *
+     * @return the number of dimensions
+     */
     public int rank() {
         return shape.length;
     }
 
-    /** The size of one dimension. */
+    /**
+     * The size of one dimension.
+     *
+     * @param axis the dimension's index
+     * @return its size
+     */
     public int dim(int axis) {
         return shape[axis < 0 ? shape.length + axis : axis];
     }
 
-    /** The number of values. */
+    /**
+     * The number of values.
+     *
+     * @return the number of values
+     */
     public int size() {
         return size;
     }
@@ -134,27 +177,52 @@ public final class Tensor {
         return offset + idx;
     }
 
-    /** The value at these coordinates, one per dimension. */
+    /**
+     * The value at these coordinates, one per dimension.
+     *
+     * @param coords one coordinate per dimension
+     * @return the value
+     */
     public float get(int... coords) {
         return data[index(coords)];
     }
 
-    /** Sets the value at these coordinates, one per dimension. */
+    /**
+     * Sets the value at these coordinates, one per dimension.
+     *
+     * @param value the new value
+     * @param coords one coordinate per dimension
+     */
     public void set(float value, int... coords) {
         data[index(coords)] = value;
     }
 
-    /** Value at a flat row-major position. */
+    /**
+     * Value at a flat row-major position.
+     *
+     * @param flat the row-major index
+     * @return the value
+     */
     public float at(int flat) {
         return data[offset + flat];
     }
 
-    /** Sets the value at a flat (row-major) index. */
+    /**
+     * Sets the value at a flat (row-major) index.
+     *
+     * @param flat the row-major index
+     * @param value the new value
+     */
     public void put(int flat, float value) {
         data[offset + flat] = value;
     }
 
-    /** A view of entry {@code i} of the first axis. */
+    /**
+     * A view of entry {@code i} of the first axis.
+     *
+     * @param i the entry
+     * @return a view sharing this tensor's values
+     */
     public Tensor slice(int i) {
         if (shape.length == 0 || i < 0 || i >= shape[0]) {
             throw new IndexOutOfBoundsException("slice " + i + " outside shape " + Arrays.toString(shape));
@@ -163,7 +231,13 @@ public final class Tensor {
         return new Tensor(inner, data, offset + i * sizeOf(inner));
     }
 
-    /** Entries {@code from} (inclusive) to {@code to} (exclusive) of the first axis, as a view. */
+    /**
+     * Entries {@code from} (inclusive) to {@code to} (exclusive) of the first axis, as a view.
+     *
+     * @param from the first entry
+     * @param to the entry after the last
+     * @return a view sharing this tensor's values
+     */
     public Tensor rows(int from, int to) {
         if (from < 0 || to > shape[0] || from > to) {
             throw new IndexOutOfBoundsException(
@@ -174,7 +248,12 @@ public final class Tensor {
         return new Tensor(s, data, offset + from * (size / Math.max(1, shape[0])));
     }
 
-    /** The same values with another shape (a view); one dimension may be -1. */
+    /**
+     * The same values with another shape (a view); one dimension may be -1.
+     *
+     * @param newShape the dimensions, with as many values in all
+     * @return a view sharing this tensor's values
+     */
     public Tensor reshape(int... newShape) {
         int[] s = newShape.clone();
         int unknown = -1;
@@ -199,22 +278,38 @@ public final class Tensor {
         return new Tensor(s, data, offset);
     }
 
-    /** A copy of the values in row-major order. */
+    /**
+     * A copy of the values in row-major order.
+     *
+     * @return the values
+     */
     public float[] toArray() {
         return Arrays.copyOfRange(data, offset, offset + size);
     }
 
-    /** Puts the values in row-major order into {@code target} at its position (one copy, none in between). */
+    /**
+     * Puts the values in row-major order into {@code target} at its position (one copy, none in between).
+     *
+     * @param target a buffer with room for every value
+     */
     public void writeTo(java.nio.FloatBuffer target) {
         target.put(data, offset, size);
     }
 
-    /** A copy with its own values (views such as {@link #slice} share them). */
+    /**
+     * A copy with its own values (views such as {@link #slice} share them).
+     *
+     * @return the copy
+     */
     public Tensor copy() {
         return new Tensor(shape, toArray(), 0);
     }
 
-    /** Overwrites this tensor's values with {@code source}'s (same size). */
+    /**
+     * Overwrites this tensor's values with {@code source}'s (same size).
+     *
+     * @param source a tensor of as many values
+     */
     public void copyFrom(Tensor source) {
         if (source.size != size) {
             throw new IllegalArgumentException("cannot copy " + Arrays.toString(source.shape) + " into "
@@ -223,7 +318,12 @@ public final class Tensor {
         System.arraycopy(source.data, source.offset, data, offset, size);
     }
 
-    /** Permutes the axes (a copy): {@code out.shape[i] = shape[perm[i]]}. */
+    /**
+     * Permutes the axes (a copy): {@code out.shape[i] = shape[perm[i]]}.
+     *
+     * @param perm a permutation of the axes
+     * @return the permuted copy
+     */
     public Tensor transpose(int... perm) {
         if (perm.length != shape.length) {
             throw new IllegalArgumentException("permutation " + Arrays.toString(perm) + " does not fit shape "
@@ -254,7 +354,12 @@ public final class Tensor {
         return new Tensor(outShape, out, 0);
     }
 
-    /** Row-major strides of a shape, in elements. */
+    /**
+     * Row-major strides of a shape, in elements.
+     *
+     * @param shape the dimensions
+     * @return the step of each axis in the flat order
+     */
     public static int[] strides(int[] shape) {
         int[] stride = new int[shape.length];
         int s = 1;
@@ -265,7 +370,11 @@ public final class Tensor {
         return stride;
     }
 
-    /** The largest value. */
+    /**
+     * The largest value.
+     *
+     * @return the largest value
+     */
     public float max() {
         float m = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < size; i++) {
@@ -274,7 +383,11 @@ public final class Tensor {
         return m;
     }
 
-    /** The smallest value. */
+    /**
+     * The smallest value.
+     *
+     * @return the smallest value
+     */
     public float min() {
         float m = Float.POSITIVE_INFINITY;
         for (int i = 0; i < size; i++) {
@@ -287,6 +400,8 @@ public final class Tensor {
      * The flat index of the first NaN or infinite value, or -1 when every value is finite. Blocks are screened by
      * their largest magnitude (NaN and infinities make it non-finite), a loop the JIT vectorises; only a block that
      * fails is searched value by value.
+     *
+     * @return the index, or -1
      */
     public int firstNonFinite() {
         for (int from = 0; from < size; from += 4096) {
@@ -306,7 +421,11 @@ public final class Tensor {
         return -1;
     }
 
-    /** Index of the largest value (the first one on ties). */
+    /**
+     * Index of the largest value (the first one on ties).
+     *
+     * @return the flat index of the largest value
+     */
     public int argmax() {
         int best = 0;
         for (int i = 1; i < size; i++) {
@@ -317,7 +436,12 @@ public final class Tensor {
         return best;
     }
 
-    /** Fails with a message naming both shapes when this tensor's shape is not {@code expected}. */
+    /**
+     * Fails with a message naming both shapes when this tensor's shape is not {@code expected}.
+     *
+     * @param expected the shape it must have
+     * @return this tensor
+     */
     public Tensor requireShape(int... expected) {
         if (!Arrays.equals(shape, expected)) {
             throw new IllegalArgumentException("expected shape " + Arrays.toString(expected) + ", got "
@@ -326,7 +450,12 @@ public final class Tensor {
         return this;
     }
 
-    /** Largest |this - other| over all entries (shapes must agree). */
+    /**
+     * Largest |this - other| over all entries (shapes must agree).
+     *
+     * @param other a tensor of the same shape
+     * @return the largest absolute difference
+     */
     public double maxAbsDiff(Tensor other) {
         other.requireShape(shape);
         double max = 0;
@@ -336,7 +465,12 @@ public final class Tensor {
         return max;
     }
 
-    /** Pearson correlation of the entries of this and other (shapes must agree); NaN when either is constant. */
+    /**
+     * Pearson correlation of the entries of this and other (shapes must agree); NaN when either is constant.
+     *
+     * @param other a tensor of the same shape
+     * @return the correlation, in [-1, 1], or NaN
+     */
     public double pearson(Tensor other) {
         other.requireShape(shape);
         double ma = 0;
