@@ -59,27 +59,54 @@ public final class Explainer implements AutoCloseable {
         }
     }
 
-    /** An explainer of this model file (ONNX, or a SavedModel folder with the TensorFlow plugin). */
+    /**
+     * An explainer of this model file (ONNX, or a SavedModel folder with the TensorFlow plugin).
+     *
+     * @param model the model file or folder
+     * @return a builder with the defaults
+     */
     public static Builder builder(Path model) {
         return new Builder(model);
     }
 
-    /** The model's own top class of this photo, explained. */
+    /**
+     * The model's own top class of this photo, explained.
+     *
+     * @param photo the photo
+     * @return its map, predictions and overlay
+     */
     public Explanation explain(BufferedImage photo) {
         return explain(ImageFiles.fromImage(photo), Targets.topClass());
     }
 
-    /** {@code target} (a class: {@code new ClassifierOutputTarget(281)}) of this photo, explained. */
+    /**
+     * {@code target} (a class: {@code new ClassifierOutputTarget(281)}) of this photo, explained.
+     *
+     * @param photo the photo
+     * @param target what to explain
+     * @return its map, predictions and overlay
+     */
     public Explanation explain(BufferedImage photo, Target target) {
         return explain(ImageFiles.fromImage(photo), Objects.requireNonNull(target, "target"));
     }
 
-    /** The top class of this image file, explained. */
+    /**
+     * The top class of this image file, explained.
+     *
+     * @param imageFile a PNG, JPEG or BMP file
+     * @return its map, predictions and overlay
+     */
     public Explanation explain(Path imageFile) {
         return explain(ImageFiles.read(imageFile), Targets.topClass());
     }
 
-    /** {@code target} of this image file, explained. */
+    /**
+     * {@code target} of this image file, explained.
+     *
+     * @param imageFile a PNG, JPEG or BMP file
+     * @param target what to explain
+     * @return its map, predictions and overlay
+     */
     public Explanation explain(Path imageFile, Target target) {
         return explain(ImageFiles.read(imageFile), Objects.requireNonNull(target, "target"));
     }
@@ -92,7 +119,12 @@ public final class Explainer implements AutoCloseable {
 
     /**
      * A preprocessed batch (N x C x H x W, or N x H x W x C for such models) explained, one target per image
-     * ({@link Targets#topClass()}: that image's own top class). The explanations have no overlay: there is no photo to draw on.
+     * ({@link Targets#topClass()}: that image's own top class). The explanations have no overlay: there is no photo
+     * to draw on.
+     *
+     * @param input the batch
+     * @param targets one per image
+     * @return one explanation per image
      */
     public List<Explanation> explain(Tensor input, List<Target> targets) {
         CamResult r = images.run(method, options, input, targets);
@@ -104,12 +136,20 @@ public final class Explainer implements AutoCloseable {
         return out;
     }
 
-    /** The layers explained. */
+    /**
+     * The layers explained.
+     *
+     * @return the target layers
+     */
     public List<String> layers() {
         return images.layers();
     }
 
-    /** How photos are turned into the model's input. */
+    /**
+     * How photos are turned into the model's input.
+     *
+     * @return the preprocessing
+     */
     public Preprocessing preprocessing() {
         return images.preprocessing();
     }
@@ -122,7 +162,11 @@ public final class Explainer implements AutoCloseable {
     /** One photo explained: the map, the target it explains, the model's top predictions, the overlay. */
     public record Explanation(Tensor map, Target target, List<ImageExplainer.Prediction> predictions,
                               Tensor overlayPixels) {
-        /** The map as rows of floats in [0, 1], at the model's input size. */
+        /**
+         * The map as rows of floats in [0, 1], at the model's input size.
+         *
+         * @return height rows of width values
+         */
         public float[][] mapRows() {
             float[][] rows = new float[map.dim(0)][map.dim(1)];
             for (int y = 0; y < rows.length; y++) {
@@ -133,7 +177,11 @@ public final class Explainer implements AutoCloseable {
             return rows;
         }
 
-        /** The map on the photo at the photo's own size ({@code show_cam_on_image}), or {@code null} for tensors. */
+        /**
+         * The map on the photo at the photo's own size ({@code show_cam_on_image}), or {@code null} for tensors.
+         *
+         * @return the overlay, or null
+         */
         public BufferedImage overlay() {
             return overlayPixels == null ? null : ImageFiles.toImage(overlayPixels);
         }
@@ -155,55 +203,99 @@ public final class Explainer implements AutoCloseable {
             this.model = Objects.requireNonNull(model, "model");
         }
 
-        /** The CAM method by name ({@code cam methods} lists them; default GradCAM). */
+        /**
+         * The CAM method by name ({@code cam methods} lists them; default GradCAM).
+         *
+         * @param name the method's name or alias
+         * @return this builder
+         */
         public Builder method(String name) {
             this.method = Objects.requireNonNull(name, "method");
             return this;
         }
 
-        /** The method's options (aug smooth, eigen smooth, batch size, method-specific options). */
+        /**
+         * The method's options (aug smooth, eigen smooth, batch size, method-specific options).
+         *
+         * @param value the options
+         * @return this builder
+         */
         public Builder options(CamOptions value) {
             this.options = Objects.requireNonNull(value, "options");
             return this;
         }
 
-        /** Target layers (tensor, node or PyTorch module path, as {@code cam layers} lists them). */
+        /**
+         * Target layers (tensor, node or PyTorch module path, as {@code cam layers} lists them).
+         *
+         * @param names the layers
+         * @return this builder
+         */
         public Builder layers(String... names) {
             this.layers = List.of(names);
             return this;
         }
 
-        /** Class names: an ImageNet JSON index or one name per line (default: the model's YAML's, else none). */
+        /**
+         * Class names: an ImageNet JSON index or one name per line (default: the model's YAML's, else none).
+         *
+         * @param file the labels file
+         * @return this builder
+         */
         public Builder labels(Path file) {
             this.labels = file;
             return this;
         }
 
-        /** {@code cpu} (default) or {@code cuda[:N]}. */
+        /**
+         * {@code cpu} (default) or {@code cuda[:N]}.
+         *
+         * @param value the device
+         * @return this builder
+         */
         public Builder device(String value) {
             this.device = Objects.requireNonNull(value, "device");
             return this;
         }
 
-        /** Intra-op threads of the runtime (0, the default: the runtime's choice). */
+        /**
+         * Intra-op threads of the runtime (0, the default: the runtime's choice).
+         *
+         * @param value the number of threads
+         * @return this builder
+         */
         public Builder threads(int value) {
             this.threads = Limits.threads(value, "threads");
             return this;
         }
 
-        /** Weight of the photo in overlays (default 0.5, as {@code show_cam_on_image}). */
+        /**
+         * Weight of the photo in overlays (default 0.5, as {@code show_cam_on_image}).
+         *
+         * @param value the weight, in [0, 1]
+         * @return this builder
+         */
         public Builder imageWeight(float value) {
             this.imageWeight = Limits.imageWeight(value, "imageWeight");
             return this;
         }
 
-        /** Predictions kept per image (default 5). */
+        /**
+         * Predictions kept per image (default 5).
+         *
+         * @param value how many
+         * @return this builder
+         */
         public Builder top(int value) {
             this.top = Limits.range(value, 0, 1000, "top");
             return this;
         }
 
-        /** Opens the model; the caller closes the explainer. */
+        /**
+         * Opens the model; the caller closes the explainer.
+         *
+         * @return the explainer, its model open
+         */
         public Explainer build() {
             return new Explainer(this);
         }
