@@ -25,22 +25,45 @@ public record ModelOptions(String device, int threads, String reshape, boolean i
      */
     public static final String OUTPUTS = "outputs";
 
-    /** Options without backend-specific settings. */
+    /**
+     * Options without backend-specific settings.
+     *
+     * @param device {@code cpu}, {@code cuda} or {@code cuda:N}
+     * @param threads intra-op threads, 0 for the runtime's default
+     * @param reshape token-to-grid rule, null for automatic
+     * @param inplaceReluView whether methods see an in-place ReLU's output
+     */
     public ModelOptions(String device, int threads, String reshape, boolean inplaceReluView) {
         this(device, threads, reshape, inplaceReluView, java.util.Map.of());
     }
 
-    /** Options without backend-specific settings, methods seeing an in-place ReLU's output. */
+    /**
+     * Options without backend-specific settings, methods seeing an in-place ReLU's output.
+     *
+     * @param device {@code cpu}, {@code cuda} or {@code cuda:N}
+     * @param threads intra-op threads, 0 for the runtime's default
+     * @param reshape token-to-grid rule, null for automatic
+     */
     public ModelOptions(String device, int threads, String reshape) {
         this(device, threads, reshape, true);
     }
 
-    /** CPU, the runtime's own thread count, automatic token reshape, in-place ReLU view. */
+    /**
+     * CPU, the runtime's own thread count, automatic token reshape, in-place ReLU view.
+     *
+     * @return the default options
+     */
     public static ModelOptions defaults() {
         return new ModelOptions("cpu", 0, null, true);
     }
 
-    /** A backend-specific setting, or {@code fallback}. */
+    /**
+     * A backend-specific setting, or {@code fallback}.
+     *
+     * @param key the setting's name
+     * @param fallback the value when it is not set
+     * @return the value
+     */
     public String backendOption(String key, String fallback) {
         return backend.getOrDefault(key, fallback);
     }
@@ -56,7 +79,11 @@ public record ModelOptions(String device, int threads, String reshape, boolean i
         }
     }
 
-    /** The CUDA device index, or -1 for CPU. */
+    /**
+     * The CUDA device index, or -1 for CPU.
+     *
+     * @return the device index
+     */
     public int cudaDevice() {
         if (device.equals("cpu")) {
             return -1;
