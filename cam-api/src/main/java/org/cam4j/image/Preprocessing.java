@@ -13,7 +13,11 @@ import org.cam4j.errors.InvalidInputException;
  */
 public record Preprocessing(int height, int width, int cropHeight, int cropWidth, float scale, float[] mean,
                             float[] std, Layout layout) {
-    /** torchvision's ImageNet normalisation at 224 x 224, NCHW. */
+    /**
+     * torchvision's ImageNet normalisation at 224 x 224, NCHW.
+     *
+     * @return the preprocessing
+     */
     public static Preprocessing imagenet() {
         return new Preprocessing(224, 224, 0, 0, 1f, new float[] {0.485f, 0.456f, 0.406f},
                 new float[] {0.229f, 0.224f, 0.225f}, Layout.NCHW);
@@ -32,17 +36,30 @@ public record Preprocessing(int height, int width, int cropHeight, int cropWidth
         }
     }
 
-    /** Height of the model input this produces: the crop's, else the resize's. */
+    /**
+     * Height of the model input this produces: the crop's, else the resize's.
+     *
+     * @return the height in pixels
+     */
     public int outputHeight() {
         return cropHeight > 0 ? cropHeight : height;
     }
 
-    /** Width of the model input this produces: the crop's, else the resize's. */
+    /**
+     * Width of the model input this produces: the crop's, else the resize's.
+     *
+     * @return the width in pixels
+     */
     public int outputWidth() {
         return cropWidth > 0 ? cropWidth : width;
     }
 
-    /** The image as the model sees it before normalisation (resized and cropped), in [0, 1]. */
+    /**
+     * The image as the model sees it before normalisation (resized and cropped), in [0, 1].
+     *
+     * @param image the photo
+     * @return the resized (and cropped) photo
+     */
     public RgbImage geometry(RgbImage image) {
         RgbImage r = image.resize(height, width);
         return cropHeight > 0 ? r.centerCrop(cropHeight, cropWidth) : r;
@@ -51,22 +68,39 @@ public record Preprocessing(int height, int width, int cropHeight, int cropWidth
     /**
      * How a photo becomes the model input without a crop (each axis resized on its own), and how maps and boxes go
      * back: the same {@link InputGeometry} detectors use.
+     *
+     * @param photo the photo
+     * @return the mapping between its pixels and the input's
      */
     public InputGeometry geometryOf(RgbImage photo) {
         return InputGeometry.resize(photo.width(), photo.height(), outputWidth(), outputHeight());
     }
 
-    /** Input channels: 3 (RGB) or 1 (grayscale). */
+    /**
+     * Input channels: 3 (RGB) or 1 (grayscale).
+     *
+     * @return 3 or 1
+     */
     public int channels() {
         return mean.length;
     }
 
-    /** The model input for a list of images, N x C x H x W (or N x H x W x C). */
+    /**
+     * The model input for a list of images, N x C x H x W (or N x H x W x C).
+     *
+     * @param images the photos
+     * @return the batch, one row per photo
+     */
     public Tensor batch(List<RgbImage> images) {
         return Tensor.stack(images.stream().map(this::tensor).toList());
     }
 
-    /** One image as one row of the model input (C x H x W or H x W x C): geometry, scale, mean and std. */
+    /**
+     * One image as one row of the model input (C x H x W or H x W x C): geometry, scale, mean and std.
+     *
+     * @param image the photo
+     * @return its row of the model input
+     */
     public Tensor tensor(RgbImage image) {
         int h = outputHeight();
         int w = outputWidth();

@@ -11,16 +11,37 @@ public interface MaskedForward {
     /**
      * Model outputs for masked inputs: row r is {@code input[sourceImage[r]] * masks[r]}, the mask (N' x H x W)
      * broadcast over channels.
+     *
+     * @param input the images, N x C x H x W (or N x H x W x C)
+     * @param masks the masks, N' x H x W
+     * @param sourceImage for each mask, the image it applies to
+     * @return the outputs, one row per mask
      */
     Tensor forwardMasked(Tensor input, Tensor masks, int[] sourceImage);
 
-    /** Masked forward passes of any model: its own when it has them, else the masked images through {@code predict}. */
+    /**
+     * Masked forward passes of any model: its own when it has them, else the masked images through {@code predict}.
+     *
+     * @param model the model
+     * @param input the images
+     * @param masks the masks, N' x H x W
+     * @param sourceImage for each mask, the image it applies to
+     * @return the outputs, one row per mask
+     */
     static Tensor run(ExplainableModel model, Tensor input, Tensor masks, int[] sourceImage) {
         return model instanceof MaskedForward m ? m.forwardMasked(input, masks, sourceImage)
                 : byPredict(model, input, masks, sourceImage);
     }
 
-    /** The masked images made on the host and run through {@link ExplainableModel#predict}. */
+    /**
+     * The masked images made on the host and run through {@link ExplainableModel#predict}.
+     *
+     * @param model the model
+     * @param input the images
+     * @param masks the masks, N' x H x W
+     * @param sourceImage for each mask, the image it applies to
+     * @return the outputs, one row per mask
+     */
     static Tensor byPredict(ExplainableModel model, Tensor input, Tensor masks, int[] sourceImage) {
         int n = masks.dim(0);
         int[] shape = input.shape();

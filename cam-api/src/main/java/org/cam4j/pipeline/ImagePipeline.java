@@ -57,7 +57,12 @@ public final class ImagePipeline implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final java.util.function.Function<Path, byte[]> reader;
 
-    /** @param workers decode and encode threads (the model keeps its own intra-op threads) */
+    /**
+     * @param workers decode and encode threads (the model keeps its own intra-op threads)
+     *
+     * @param preprocessing how photos become the model's input
+     * @param maxPixels the largest photo accepted, in pixels (checked from the header)
+     */
     public ImagePipeline(Preprocessing preprocessing, long maxPixels, int workers) {
         this(preprocessing, maxPixels, workers, null);
     }
@@ -65,6 +70,10 @@ public final class ImagePipeline implements AutoCloseable {
     /**
      * @param reader the bytes of an image named by a path (a file system other than the local one, such as
      *     Hadoop's); null reads local files
+     *
+     * @param preprocessing how photos become the model's input
+     * @param maxPixels the largest photo accepted, in pixels (checked from the header)
+     * @param workers decode and encode threads
      */
     public ImagePipeline(Preprocessing preprocessing, long maxPixels, int workers,
                          java.util.function.Function<Path, byte[]> reader) {
@@ -92,7 +101,12 @@ public final class ImagePipeline implements AutoCloseable {
      * {@code max_pixels} limit), that option's name in snake case, else null ({@link CamException#field}).
      */
     public record Failed(Path file, String reason, String field) {
-        /** A failure about no option. */
+        /**
+         * A failure about no option.
+         *
+         * @param file the image
+         * @param reason why it could not be read, one line
+         */
         public Failed(Path file, String reason) {
             this(file, reason, null);
         }
@@ -100,18 +114,31 @@ public final class ImagePipeline implements AutoCloseable {
 
     /** Up to {@code batchSize} decoded images with their stacked model input (null when all failed). */
     public record Batch(List<Loaded> loaded, List<Failed> failed, Tensor input) {
-        /** The number of images decoded in this batch (failed ones not counted). */
+        /**
+         * The number of images decoded in this batch (failed ones not counted).
+         *
+         * @return the number of decoded images
+         */
         public int size() {
             return loaded.size();
         }
 
-        /** The decoded images, in order. */
+        /**
+         * The decoded images, in order.
+         *
+         * @return the photos
+         */
         public List<RgbImage> images() {
             return loaded.stream().map(Loaded::image).toList();
         }
     }
 
-    /** Decodes one file as this pipeline does (limit checked from the header, downscaled where large). */
+    /**
+     * Decodes one file as this pipeline does (limit checked from the header, downscaled where large).
+     *
+     * @param file the image
+     * @return the photo and its row of the model input
+     */
     public Loaded load(Path file) {
         RgbImage image = reader == null
                 ? ImageFiles.read(file, maxPixels, preprocessing.height(), preprocessing.width())
@@ -120,7 +147,13 @@ public final class ImagePipeline implements AutoCloseable {
         return new Loaded(file, image, preprocessing.tensor(image));
     }
 
-    /** The files in order, {@code batchSize} at a time, decoded ahead on the workers; unreadable ones as failed. */
+    /**
+     * The files in order, {@code batchSize} at a time, decoded ahead on the workers; unreadable ones as failed.
+     *
+     * @param files the images
+     * @param batchSize images per batch
+     * @return the batches, in order
+     */
     public Iterator<Batch> batches(List<Path> files, int batchSize) {
         return batched(ordered(files.iterator(), file -> {
             try {
@@ -135,6 +168,10 @@ public final class ImagePipeline implements AutoCloseable {
     /**
      * Images already in memory, in order, {@code batchSize} at a time, preprocessed ahead on the workers; the
      * iterator is read only as far as that look-ahead (two batches), so it may be endless.
+     *
+     * @param images photos already decoded
+     * @param batchSize images per batch
+     * @return the batches, in order
      */
     public Iterator<Batch> batchesOf(Iterator<RgbImage> images, int batchSize) {
         return batched(ordered(images, image -> new Loaded(null, image, preprocessing.tensor(image)),
@@ -180,6 +217,13 @@ public final class ImagePipeline implements AutoCloseable {
     /**
      * {@code map} applied on the workers to at most {@code ahead} items beyond the one being consumed, in order: the
      * decode-ahead of {@link #batches}, for callers whose per-image preparation is their own (detectors letterbox).
+     *
+     * @param <I> the items' type
+     * @param <O> the results' type
+     * @param items the items, in order
+     * @param map the preparation of one item
+     * @param ahead how many items are prepared beyond the one consumed
+     * @return the results, in the items' order
      */
     public <I, O> Iterator<O> ordered(Iterator<I> items, Function<I, O> map, int ahead) {
         Deque<Future<O>> queue = new ArrayDeque<>();
@@ -210,6 +254,8 @@ public final class ImagePipeline implements AutoCloseable {
     /**
      * Runs {@code task} on a worker behind the model; blocks while two tasks per worker are already waiting. The
      * first task failure is thrown by {@link #finish} (and by the next submit).
+     *
+     * @param task the work (its failure, if any, is thrown by {@link #finish})
      */
     public void submit(Runnable task) {
         rethrow();
