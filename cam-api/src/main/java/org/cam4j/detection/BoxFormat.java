@@ -14,7 +14,15 @@ public enum BoxFormat {
     /** Centre, width and height. */
     CXCYWH;
 
-    /** The corners of a box given as four raw values. */
+    /**
+     * The corners of a box given as four raw values.
+     *
+     * @param a the first value
+     * @param b the second value
+     * @param c the third value
+     * @param d the fourth value
+     * @return x1, y1, x2, y2
+     */
     public double[] toCorners(double a, double b, double c, double d) {
         return switch (this) {
             case XYXY -> new double[] {a, b, c, d};
@@ -23,7 +31,12 @@ public enum BoxFormat {
         };
     }
 
-    /** The gradient with respect to the four raw values, given the gradient with respect to the corners. */
+    /**
+     * The gradient with respect to the four raw values, given the gradient with respect to the corners.
+     *
+     * @param dCorners d f / d (x1, y1, x2, y2)
+     * @return d f / d (the four raw values)
+     */
     public double[] cornerGradientToRaw(double[] dCorners) {
         double dx1 = dCorners[0];
         double dy1 = dCorners[1];
@@ -36,7 +49,12 @@ public enum BoxFormat {
         };
     }
 
-    /** By name as users write it: {@code xyxy}, {@code xywh}, {@code cxcywh}. */
+    /**
+     * By name as users write it: {@code xyxy}, {@code xywh}, {@code cxcywh}.
+     *
+     * @param name the format's name
+     * @return the format; an unknown name is refused with the known ones
+     */
     public static BoxFormat parse(String name) {
         return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "xyxy" -> XYXY;

@@ -29,14 +29,24 @@ public final class ImageFiles {
     private ImageFiles() {
     }
 
-    /** Whether the file's name ends in one of the {@link #EXTENSIONS} cam4j reads. */
+    /**
+     * Whether the file's name ends in one of the {@link #EXTENSIONS} cam4j reads.
+     *
+     * @param file a file
+     * @return whether cam4j reads it as an image
+     */
     public static boolean isImage(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         int dot = name.lastIndexOf('.');
         return dot >= 0 && EXTENSIONS.contains(name.substring(dot + 1));
     }
 
-    /** Reads an image with the default limits: at most 250 megapixels, decoded to at most 16 megapixels. */
+    /**
+     * Reads an image with the default limits: at most 250 megapixels, decoded to at most 16 megapixels.
+     *
+     * @param file the image file
+     * @return its pixels
+     */
     public static RgbImage read(Path file) {
         return read(file, DEFAULT_MAX_PIXELS, 0, 0);
     }
@@ -46,12 +56,27 @@ public final class ImageFiles {
      * {@code maxPixels} (width x height) is an error. Images over {@link #DECODE_PIXELS} are decoded subsampled by
      * an integer factor to at most that many pixels, but never below {@code minHeight} x {@code minWidth} (the
      * model's input), so a huge photo costs memory in proportion to what is used of it.
+     *
+     * @param file the image file
+     * @param maxPixels the largest image accepted, in pixels (checked from the header)
+     * @param minHeight the least height a subsampled decode keeps (the model input's)
+     * @param minWidth the least width a subsampled decode keeps
+     * @return its pixels
      */
     public static RgbImage read(Path file, long maxPixels, int minHeight, int minWidth) {
         return decoded(file, maxPixels, minHeight, minWidth).image();
     }
 
-    /** {@link #read(Path, long, int, int)} for an image file's bytes (an upload), named {@code name} in messages. */
+    /**
+     * {@link #read(Path, long, int, int)} for an image file's bytes (an upload), named {@code name} in messages.
+     *
+     * @param bytes the file's content
+     * @param name how messages call it
+     * @param maxPixels the largest image accepted, in pixels (checked from the header)
+     * @param minHeight the least height a subsampled decode keeps (the model input's)
+     * @param minWidth the least width a subsampled decode keeps
+     * @return its pixels
+     */
     public static RgbImage read(byte[] bytes, String name, long maxPixels, int minHeight, int minWidth) {
         return decoded(bytes, name, maxPixels, minHeight, minWidth).image();
     }
@@ -61,18 +86,34 @@ public final class ImageFiles {
      * subsampled (over {@link #DECODE_PIXELS}), so that what is found on it can be reported in the file's pixels.
      */
     public record Decoded(RgbImage image, int sourceWidth, int sourceHeight) {
-        /** The file's pixels per decoded pixel, horizontally. */
+        /**
+         * The file's pixels per decoded pixel, horizontally.
+         *
+         * @return the ratio, 1 when not subsampled
+         */
         public double scaleX() {
             return (double) sourceWidth / image.width();
         }
 
-        /** The file's pixels per decoded pixel, vertically. */
+        /**
+         * The file's pixels per decoded pixel, vertically.
+         *
+         * @return the ratio, 1 when not subsampled
+         */
         public double scaleY() {
             return (double) sourceHeight / image.height();
         }
     }
 
-    /** {@link #read(Path, long, int, int)} with the file's own image size. */
+    /**
+     * {@link #read(Path, long, int, int)} with the file's own image size.
+     *
+     * @param file the image file
+     * @param maxPixels the largest image accepted, in pixels (checked from the header)
+     * @param minHeight the least height a subsampled decode keeps (the model input's)
+     * @param minWidth the least width a subsampled decode keeps
+     * @return its pixels and the file's own size
+     */
     public static Decoded decoded(Path file, long maxPixels, int minHeight, int minWidth) {
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException("image " + file + " does not exist");
@@ -80,7 +121,16 @@ public final class ImageFiles {
         return decode(file.toFile(), file.toString(), maxPixels, minHeight, minWidth);
     }
 
-    /** {@link #read(byte[], String, long, int, int)} with the file's own image size. */
+    /**
+     * {@link #read(byte[], String, long, int, int)} with the file's own image size.
+     *
+     * @param bytes the file's content
+     * @param name how messages call it
+     * @param maxPixels the largest image accepted, in pixels (checked from the header)
+     * @param minHeight the least height a subsampled decode keeps (the model input's)
+     * @param minWidth the least width a subsampled decode keeps
+     * @return its pixels and the file's own size
+     */
     public static Decoded decoded(byte[] bytes, String name, long maxPixels, int minHeight, int minWidth) {
         return decode(new java.io.ByteArrayInputStream(bytes), name, maxPixels, minHeight, minWidth);
     }
@@ -166,7 +216,12 @@ public final class ImageFiles {
         }
     }
 
-    /** A picture already in memory (any {@link BufferedImage} type) as an RGB image in [0, 1]. */
+    /**
+     * A picture already in memory (any {@link BufferedImage} type) as an RGB image in [0, 1].
+     *
+     * @param img the picture
+     * @return its pixels
+     */
     public static RgbImage fromImage(BufferedImage img) {
         return new RgbImage(Tensor.of(rgbFloats(img), img.getHeight(), img.getWidth(), 3));
     }
@@ -211,12 +266,22 @@ public final class ImageFiles {
     /** JPEG quality of overlays (0..1). */
     static final float JPEG_QUALITY = 0.92f;
 
-    /** Writes an H x W x 3 tensor of 0..255 values as an RGB PNG ({@link PngWriter}: fast, Sub filter), atomically. */
+    /**
+     * Writes an H x W x 3 tensor of 0..255 values as an RGB PNG ({@link PngWriter}: fast, Sub filter), atomically.
+     *
+     * @param file where to write
+     * @param rgb255 the picture, H x W x 3, 0..255
+     */
     public static void writePng(Path file, Tensor rgb255) {
         AtomicFiles.write(file, png(rgb255));
     }
 
-    /** The PNG file of an H x W x 3 tensor of 0..255 values, as bytes. */
+    /**
+     * The PNG file of an H x W x 3 tensor of 0..255 values, as bytes.
+     *
+     * @param rgb255 the picture, H x W x 3, 0..255
+     * @return the file's bytes
+     */
     public static byte[] png(Tensor rgb255) {
         int h = rgb255.dim(0);
         int w = rgb255.dim(1);
@@ -227,12 +292,22 @@ public final class ImageFiles {
         return PngWriter.encode(rgb, h, w);
     }
 
-    /** Writes an H x W x 3 tensor of 0..255 values as a baseline RGB JPEG (quality 0.92), atomically. */
+    /**
+     * Writes an H x W x 3 tensor of 0..255 values as a baseline RGB JPEG (quality 0.92), atomically.
+     *
+     * @param file where to write
+     * @param rgb255 the picture, H x W x 3, 0..255
+     */
     public static void writeJpeg(Path file, Tensor rgb255) {
         AtomicFiles.write(file, jpeg(rgb255));
     }
 
-    /** The baseline RGB JPEG (quality 0.92) of an H x W x 3 tensor of 0..255 values, as bytes. */
+    /**
+     * The baseline RGB JPEG (quality 0.92) of an H x W x 3 tensor of 0..255 values, as bytes.
+     *
+     * @param rgb255 the picture, H x W x 3, 0..255
+     * @return the file's bytes
+     */
     public static byte[] jpeg(Tensor rgb255) {
         BufferedImage img = toImage(rgb255);
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
@@ -251,7 +326,12 @@ public final class ImageFiles {
         return bytes.toByteArray();
     }
 
-    /** An 8-bit RGB image (3 bytes per pixel) from an H x W x 3 tensor of 0..255 values (an overlay). */
+    /**
+     * An 8-bit RGB image (3 bytes per pixel) from an H x W x 3 tensor of 0..255 values (an overlay).
+     *
+     * @param rgb255 the picture, H x W x 3, 0..255
+     * @return the image
+     */
     public static BufferedImage toImage(Tensor rgb255) {
         int h = rgb255.dim(0);
         int w = rgb255.dim(1);

@@ -13,13 +13,29 @@ public record InputGeometry(int photoWidth, int photoHeight, int inputWidth, int
     /** Grey of letterbox padding, in [0, 1]. */
     private static final float PAD = 114f / 255f;
 
-    /** A photo stretched to the input size. */
+    /**
+     * A photo stretched to the input size.
+     *
+     * @param photoWidth the photo's width
+     * @param photoHeight the photo's height
+     * @param inputWidth the model input's width
+     * @param inputHeight the model input's height
+     * @return the geometry
+     */
     public static InputGeometry resize(int photoWidth, int photoHeight, int inputWidth, int inputHeight) {
         return new InputGeometry(photoWidth, photoHeight, inputWidth, inputHeight, inputWidth / (double) photoWidth,
                 inputHeight / (double) photoHeight, 0, 0, false);
     }
 
-    /** A photo scaled to fit the input size with its aspect ratio kept, centred and padded with grey. */
+    /**
+     * A photo scaled to fit the input size with its aspect ratio kept, centred and padded with grey.
+     *
+     * @param photoWidth the photo's width
+     * @param photoHeight the photo's height
+     * @param inputWidth the model input's width
+     * @param inputHeight the model input's height
+     * @return the geometry
+     */
     public static InputGeometry letterbox(int photoWidth, int photoHeight, int inputWidth, int inputHeight) {
         double s = Math.min(inputWidth / (double) photoWidth, inputHeight / (double) photoHeight);
         double padX = (inputWidth - Math.round(photoWidth * s)) / 2.0;
@@ -28,7 +44,12 @@ public record InputGeometry(int photoWidth, int photoHeight, int inputWidth, int
                 Math.floor(padY), true);
     }
 
-    /** The photo scaled and padded to the input size (letterbox), in [0, 1]; a plain resize returns it as is. */
+    /**
+     * The photo scaled and padded to the input size (letterbox), in [0, 1]; a plain resize returns it as is.
+     *
+     * @param photo the photo
+     * @return the photo as the model's input size shows it
+     */
     public RgbImage letterboxed(RgbImage photo) {
         if (!letterbox) {
             return photo;
@@ -52,14 +73,24 @@ public record InputGeometry(int photoWidth, int photoHeight, int inputWidth, int
         return new RgbImage(canvas);
     }
 
-    /** Corners in input pixels to photo pixels, clipped to the photo. */
+    /**
+     * Corners in input pixels to photo pixels, clipped to the photo.
+     *
+     * @param box x1, y1, x2, y2 in input pixels
+     * @return the same corners in photo pixels
+     */
     public double[] toPhoto(double[] box) {
         return new double[] {
             clip((box[0] - padX) / scaleX, photoWidth), clip((box[1] - padY) / scaleY, photoHeight),
             clip((box[2] - padX) / scaleX, photoWidth), clip((box[3] - padY) / scaleY, photoHeight)};
     }
 
-    /** Corners in photo pixels to input pixels. */
+    /**
+     * Corners in photo pixels to input pixels.
+     *
+     * @param box x1, y1, x2, y2 in photo pixels
+     * @return the same corners in input pixels
+     */
     public double[] toInput(double[] box) {
         return new double[] {box[0] * scaleX + padX, box[1] * scaleY + padY, box[2] * scaleX + padX,
             box[3] * scaleY + padY};
@@ -68,6 +99,9 @@ public record InputGeometry(int photoWidth, int photoHeight, int inputWidth, int
     /**
      * A map over the model input (input height x width) brought onto the photo: the padding cut off, then
      * bilinear resizing to the photo's size; values clipped to [0, 1] as overlays expect.
+     *
+     * @param map a map over the model input, H x W
+     * @return the map over the photo, photo height x width
      */
     public Tensor mapToPhoto(Tensor map) {
         Tensor inside = map;

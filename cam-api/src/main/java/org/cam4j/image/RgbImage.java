@@ -12,12 +12,20 @@ public record RgbImage(Tensor pixels) {
         }
     }
 
-    /** Height in pixels. */
+    /**
+     * Height in pixels.
+     *
+     * @return the height
+     */
     public int height() {
         return pixels.dim(0);
     }
 
-    /** Width in pixels. */
+    /**
+     * Width in pixels.
+     *
+     * @return the width
+     */
     public int width() {
         return pixels.dim(1);
     }
@@ -26,6 +34,10 @@ public record RgbImage(Tensor pixels) {
      * Resize to height x width, re-quantised to 8 bits: bilinear (OpenCV INTER_LINEAR) when enlarging, an
      * antialiased bilinear (a tent filter as wide as the scale, as Pillow's BILINEAR) when shrinking both sides,
      * so a photo shrunk to a small model's input keeps its content instead of aliasing.
+     *
+     * @param height the new height
+     * @param width the new width
+     * @return the resized image
      */
     public RgbImage resize(int height, int width) {
         if (height == height() && width == width()) {
@@ -138,7 +150,13 @@ public record RgbImage(Tensor pixels) {
         return result;
     }
 
-    /** The centred height x width crop. */
+    /**
+     * The centred height x width crop.
+     *
+     * @param height the crop's height
+     * @param width the crop's width
+     * @return the crop
+     */
     public RgbImage centerCrop(int height, int width) {
         if (height > height() || width > width()) {
             throw new IllegalArgumentException("crop " + height + "x" + width + " is larger than the image "
