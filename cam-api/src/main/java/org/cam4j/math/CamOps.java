@@ -20,7 +20,12 @@ public final class CamOps {
         }
     }
 
-    /** max(x, 0) element by element, in place; returns {@code x}. */
+    /**
+     * max(x, 0) element by element, in place; returns {@code x}.
+     *
+     * @param x any tensor
+     * @return {@code x}
+     */
     public static Tensor relu(Tensor x) {
         for (int i = 0; i < x.size(); i++) {
             if (!(x.at(i) > 0f)) {
@@ -33,6 +38,11 @@ public final class CamOps {
     /**
      * The reference's {@code scale_cam_image}: per image x = x - min; x = x / (1e-7 + max); then, when
      * {@code height > 0}, resized to height x width (OpenCV bilinear).
+     *
+     * @param cams N x h x w maps
+     * @param height the height to resize to, or 0 to keep the size
+     * @param width the width to resize to
+     * @return the scaled maps, a copy
      */
     public static Tensor scale(Tensor cams, int height, int width) {
         if (height <= 0) {
@@ -71,7 +81,12 @@ public final class CamOps {
         }
     }
 
-    /** The reference's {@code aggregate_multi_layers}: ReLU, mean over layers, scale again. */
+    /**
+     * The reference's {@code aggregate_multi_layers}: ReLU, mean over layers, scale again.
+     *
+     * @param perLayer one N x H x W map per layer
+     * @return the combined maps, N x H x W in [0, 1]
+     */
     public static Tensor aggregate(List<Tensor> perLayer) {
         Tensor first = perLayer.get(0);
         Tensor mean = Tensor.zeros(first.shape());
@@ -98,12 +113,24 @@ public final class CamOps {
         return normalizeEach(mean);
     }
 
-    /** sum_c w[n, c] * A[n, c, :, :]: weights N x C, activations N x C x h x w, result N x h x w. */
+    /**
+     * sum_c w[n, c] * A[n, c, :, :]: weights N x C, activations N x C x h x w, result N x h x w.
+     *
+     * @param weights N x C
+     * @param activations N x C x h x w
+     * @return N x h x w
+     */
     public static Tensor weightedSum(Tensor weights, Tensor activations) {
         return sumChannels(weighted(weights, activations));
     }
 
-    /** w[n, c] * A[n, c, :, :], N x C x h x w. */
+    /**
+     * w[n, c] * A[n, c, :, :], N x C x h x w.
+     *
+     * @param weights N x C
+     * @param activations N x C x h x w
+     * @return N x C x h x w
+     */
     public static Tensor weighted(Tensor weights, Tensor activations) {
         int n = activations.dim(0);
         int c = activations.dim(1);
@@ -119,7 +146,12 @@ public final class CamOps {
         return out;
     }
 
-    /** Sum over the channel axis: N x C x h x w to N x h x w. */
+    /**
+     * Sum over the channel axis: N x C x h x w to N x h x w.
+     *
+     * @param x N x C x h x w
+     * @return N x h x w
+     */
     public static Tensor sumChannels(Tensor x) {
         int n = x.dim(0);
         int c = x.dim(1);
@@ -139,12 +171,21 @@ public final class CamOps {
     /**
      * The CAM of per-channel maps: their channel sum, or with {@code eigenSmooth} their projection on the first
      * principal component ({@link EigenProjection}), as the reference's {@code get_cam_image}.
+     *
+     * @param perChannel weighted activations, N x C x h x w
+     * @param eigenSmooth whether to project instead of summing
+     * @return N x h x w
      */
     public static Tensor combineChannels(Tensor perChannel, boolean eigenSmooth) {
         return eigenSmooth ? EigenProjection.project(perChannel) : sumChannels(perChannel);
     }
 
-    /** softmax over all values of {@code logits} (shifted by the max), in double. */
+    /**
+     * softmax over all values of {@code logits} (shifted by the max), in double.
+     *
+     * @param logits any tensor
+     * @return the probabilities, in the values' order
+     */
     public static double[] softmax(Tensor logits) {
         float max = logits.max();
         double[] p = new double[logits.size()];
@@ -159,7 +200,12 @@ public final class CamOps {
         return p;
     }
 
-    /** softmax of each row of an N x K tensor, as floats. */
+    /**
+     * softmax of each row of an N x K tensor, as floats.
+     *
+     * @param logits N x K
+     * @return N x K probabilities
+     */
     public static Tensor softmaxRows(Tensor logits) {
         Tensor out = Tensor.zeros(logits.shape());
         for (int i = 0; i < logits.dim(0); i++) {
@@ -171,7 +217,12 @@ public final class CamOps {
         return out;
     }
 
-    /** Spatial mean per image and channel: N x C x h x w to N x C. */
+    /**
+     * Spatial mean per image and channel: N x C x h x w to N x C.
+     *
+     * @param x N x C x h x w
+     * @return N x C
+     */
     public static Tensor spatialMean(Tensor x) {
         int n = x.dim(0);
         int c = x.dim(1);

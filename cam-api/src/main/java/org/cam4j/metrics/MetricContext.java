@@ -36,7 +36,12 @@ public record MetricContext(ExplainableModel model, Tensor input, Tensor cams, L
                 new java.util.concurrent.ConcurrentHashMap<>(), null, java.util.Map.of());
     }
 
-    /** The same context with object masks (N x H x W) for the pointing games. */
+    /**
+     * The same context with object masks (N x H x W) for the pointing games.
+     *
+     * @param masks N x H x W, 1 on the object
+     * @return the new context
+     */
     public MetricContext withGroundTruth(Tensor masks) {
         if (masks != null && !java.util.Arrays.equals(masks.shape(), cams.shape())) {
             throw new InvalidInputException("ground-truth masks are " + java.util.Arrays.toString(masks.shape())
@@ -46,13 +51,24 @@ public record MetricContext(ExplainableModel model, Tensor input, Tensor cams, L
                 memo, masks, options);
     }
 
-    /** The same context with metric settings. */
+    /**
+     * The same context with metric settings.
+     *
+     * @param settings metric settings by name
+     * @return the new context
+     */
     public MetricContext withOptions(java.util.Map<String, String> settings) {
         return new MetricContext(model, input, cams, targets, percentile, percentiles, roadNoise, seed, explainer,
                 memo, groundTruth, java.util.Map.copyOf(settings));
     }
 
-    /** A numeric metric setting, or {@code fallback}. */
+    /**
+     * A numeric metric setting, or {@code fallback}.
+     *
+     * @param key the setting's name
+     * @param fallback the value when it is not set
+     * @return the value
+     */
     public double option(String key, double fallback) {
         String v = options.get(key);
         try {
@@ -62,12 +78,23 @@ public record MetricContext(ExplainableModel model, Tensor input, Tensor cams, L
         }
     }
 
-    /** The per-image probability of each target's class (softmax), or the target's score for other targets. */
+    /**
+     * The per-image probability of each target's class (softmax), or the target's score for other targets.
+     *
+     * @param batch inputs, one per image of this context
+     * @return one confidence per image
+     */
     public double[] confidences(Tensor batch) {
         return confidences(batch, targets);
     }
 
-    /** {@link #confidences(Tensor)} of a batch with its own targets, one per row. */
+    /**
+     * {@link #confidences(Tensor)} of a batch with its own targets, one per row.
+     *
+     * @param batch inputs
+     * @param rowTargets one target per row
+     * @return one confidence per row
+     */
     public double[] confidences(Tensor batch, List<Target> rowTargets) {
         Tensor out = model.predict(batch);
         double[] c = new double[batch.dim(0)];
@@ -98,13 +125,24 @@ public record MetricContext(ExplainableModel model, Tensor input, Tensor cams, L
         }
     }
 
-    /** The same context at another percentile. */
+    /**
+     * The same context at another percentile.
+     *
+     * @param p the percentile, 0 to 100
+     * @return the new context
+     */
     public MetricContext atPercentile(double p) {
         return new MetricContext(model, input, cams, targets, p, percentiles, roadNoise, seed, explainer, memo,
                 groundTruth, options);
     }
 
-    /** A result computed once per evaluation under {@code key}. */
+    /**
+     * A result computed once per evaluation under {@code key}.
+     *
+     * @param key what the result is
+     * @param compute how to compute it the first time
+     * @return the result
+     */
     public double[] memoized(String key, java.util.function.Supplier<double[]> compute) {
         double[] known = memo.get(key);
         if (known == null) {
@@ -114,12 +152,21 @@ public record MetricContext(ExplainableModel model, Tensor input, Tensor cams, L
         return known.clone();
     }
 
-    /** Whether the model's input is N x H x W x C. */
+    /**
+     * Whether the model's input is N x H x W x C.
+     *
+     * @return whether the input is channels last
+     */
     public boolean nhwc() {
         return model.input().layout() == Layout.NHWC;
     }
 
-    /** Each image's target score of the model's outputs for a batch. */
+    /**
+     * Each image's target score of the model's outputs for a batch.
+     *
+     * @param batch inputs, one per image of this context
+     * @return one score per image
+     */
     public double[] scores(Tensor batch) {
         Tensor out = model.predict(batch);
         double[] s = new double[batch.dim(0)];
