@@ -5,12 +5,23 @@ public final class Boxes {
     private Boxes() {
     }
 
-    /** Area (x2 - x1)(y2 - y1), unclamped as torchvision's {@code box_area}. */
+    /**
+     * Area (x2 - x1)(y2 - y1), unclamped as torchvision's {@code box_area}.
+     *
+     * @param b x1, y1, x2, y2
+     * @return its area (negative for an inverted box)
+     */
     public static double area(double[] b) {
         return (b[2] - b[0]) * (b[3] - b[1]);
     }
 
-    /** Intersection over union of two corner boxes, 0 when they do not overlap (or have no area). */
+    /**
+     * Intersection over union of two corner boxes, 0 when they do not overlap (or have no area).
+     *
+     * @param a x1, y1, x2, y2
+     * @param b x1, y1, x2, y2
+     * @return the IoU, in [0, 1]
+     */
     public static double iou(double[] a, double[] b) {
         double w = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
         double h = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
@@ -22,6 +33,10 @@ public final class Boxes {
     /**
      * d IoU(a, b) / d a: with inter = w h and union = |a| + |b| - inter,
      * dIoU = (d inter * union - inter * (d|a| - d inter)) / union^2 (zero where the boxes do not overlap).
+     *
+     * @param a the box the gradient is taken at
+     * @param b the other box
+     * @return d IoU / d (a's x1, y1, x2, y2)
      */
     public static double[] iouGradient(double[] a, double[] b) {
         double w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);

@@ -25,7 +25,13 @@ public record PostProcessing(double scoreThreshold, double iouThreshold, int top
         }
     }
 
-    /** The detections of one image's output, best first. */
+    /**
+     * The detections of one image's output, best first.
+     *
+     * @param out one image's output, without the batch axis
+     * @param layout how it reads
+     * @return the detections kept
+     */
     public List<Detection> detect(org.cam4j.tensor.Tensor out, DetectionLayout layout) {
         if (layout.kind() == DetectionLayout.Kind.TORCHVISION) {
             return alreadySuppressed(out, layout);

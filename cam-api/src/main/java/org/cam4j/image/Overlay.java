@@ -16,6 +16,7 @@ public final class Overlay {
     /**
      * @param rgb H x W x 3 image in [0, 1]
      * @param mask H x W CAM in [0, 1]
+     * @param imageWeight the photo's weight, in [0, 1] (the map's is 1 minus it)
      * @return H x W x 3 values 0..255 (whole numbers)
      */
     public static Tensor showCamOnImage(Tensor rgb, Tensor mask, float imageWeight) {
@@ -69,6 +70,8 @@ public final class Overlay {
      *
      * @param photo the image as read, before preprocessing
      * @param cam   its CAM, {@code pre.outputHeight() x pre.outputWidth()}, in [0, 1]
+     * @param pre   how the photo became the model's input
+     * @param imageWeight the photo's weight, in [0, 1]
      * @return H x W x 3 values 0..255
      */
     public static Tensor onPhoto(RgbImage photo, Tensor cam, Preprocessing pre, float imageWeight) {
@@ -79,7 +82,11 @@ public final class Overlay {
         return showCamOnImage(photo.pixels(), mask, imageWeight);
     }
 
-    /** OpenCV's COLORMAP_JET as RGB, 256 entries. */
+    /**
+     * OpenCV's COLORMAP_JET as RGB, 256 entries.
+     *
+     * @return 256 RGB triples, 0..255
+     */
     public static int[][] jet() {
         int[][] copy = new int[256][];
         for (int i = 0; i < 256; i++) {

@@ -10,7 +10,12 @@ import org.cam4j.tensor.Tensor;
  */
 public record ForwardResult(Tensor output, Map<String, Tensor> activations, Map<String, Tensor> gradients,
                             Object state) {
-    /** A layer's activations, N x C x h x w; refused for a layer the pass did not keep. */
+    /**
+     * A layer's activations, N x C x h x w; refused for a layer the pass did not keep.
+     *
+     * @param layer the layer, as given to the pass
+     * @return its activations
+     */
     public Tensor activation(String layer) {
         Tensor a = activations.get(layer);
         if (a == null) {
@@ -19,7 +24,12 @@ public record ForwardResult(Tensor output, Map<String, Tensor> activations, Map<
         return a;
     }
 
-    /** The target scores' gradients at a layer, N x C x h x w; refused when the pass took none. */
+    /**
+     * The target scores' gradients at a layer, N x C x h x w; refused when the pass took none.
+     *
+     * @param layer the layer, as given to the pass
+     * @return its gradients
+     */
     public Tensor gradient(String layer) {
         Tensor g = gradients.get(layer);
         if (g == null) {

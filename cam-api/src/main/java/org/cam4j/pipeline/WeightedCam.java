@@ -12,7 +12,13 @@ import org.cam4j.tensor.Tensor;
  * its weights are computed.
  */
 public abstract class WeightedCam implements CamMethod {
-    /** The reference's {@code get_cam_weights}: N x C. */
+    /**
+     * The reference's {@code get_cam_weights}: N x C.
+     *
+     * @param layer the layer's activations and gradients
+     * @param context the batch, targets, options and model
+     * @return the channel weights, N x C
+     */
     public abstract Tensor weights(LayerData layer, CamContext context);
 
     @Override

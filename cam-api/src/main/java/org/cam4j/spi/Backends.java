@@ -15,7 +15,11 @@ public final class Backends {
     private Backends() {
     }
 
-    /** Every backend on the class path (plugins included), by name. */
+    /**
+     * Every backend on the class path (plugins included), by name.
+     *
+     * @return the registry
+     */
     public static ProviderRegistry<ModelBackend> registry() {
         return ProviderRegistry.load("backend", ModelBackend.class);
     }
@@ -23,6 +27,10 @@ public final class Backends {
     /**
      * The backend named {@code requested} (else by the {@code cam4j.backend} property), else the highest-ranked one
      * that can open the file; refused when none can.
+     *
+     * @param model the model file or folder
+     * @param requested a backend's name, or null
+     * @return the backend
      */
     public static ModelBackend choose(Path model, String requested) {
         ProviderRegistry<ModelBackend> registry = registry();

@@ -13,7 +13,13 @@ import org.cam4j.tensor.Tensor;
  */
 public record CamContext(Tensor input, List<Target> targets, ForwardResult forward, ExplainableModel model,
                          CamOptions options) {
-    /** Target score of image {@code image} for one output row. */
+    /**
+     * Target score of image {@code image} for one output row.
+     *
+     * @param image the image's index in the batch
+     * @param outputRow an output for that image, without the batch axis
+     * @return its target's score
+     */
     public double score(int image, Tensor outputRow) {
         return targets.get(image).score(outputRow);
     }

@@ -7,17 +7,29 @@ import org.cam4j.tensor.Tensor;
  * {@code null} when the method does not need them).
  */
 public record LayerData(String name, Tensor activations, Tensor gradients) {
-    /** Number of images, N. */
+    /**
+     * Number of images, N.
+     *
+     * @return N
+     */
     public int batch() {
         return activations.dim(0);
     }
 
-    /** Number of channels, C. */
+    /**
+     * Number of channels, C.
+     *
+     * @return C
+     */
     public int channels() {
         return activations.dim(1);
     }
 
-    /** The gradients, which the method needs: refused when the layer was run without them. */
+    /**
+     * The gradients, which the method needs: refused when the layer was run without them.
+     *
+     * @return the gradients, N x C x h x w
+     */
     public Tensor requireGradients() {
         if (gradients == null) {
             throw new IllegalStateException("layer '" + name + "' was run without gradients");
