@@ -29,7 +29,13 @@ import org.cam4j.errors.InvalidInputException;
  * @param logits whether the class columns are pre-softmax logits (SSD only)
  */
 public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, boolean logits) {
-    /** A layout reading class probabilities (no logits). */
+    /**
+     * A layout reading class probabilities (no logits).
+     *
+     * @param kind the detector family
+     * @param format how the four box values read
+     * @param normalized whether boxes are in [0, 1] of the input size
+     */
     public DetectionLayout(Kind kind, BoxFormat format, boolean normalized) {
         this(kind, format, normalized, false);
     }
@@ -41,7 +47,11 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
         }
     }
 
-    /** The same layout reading the logits before the model's softmax. */
+    /**
+     * The same layout reading the logits before the model's softmax.
+     *
+     * @return the layout with {@code logits} set
+     */
     public DetectionLayout withLogits() {
         return new DetectionLayout(kind, format, normalized, true);
     }
@@ -61,6 +71,9 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
     /**
      * The layout's usual box format: corners, normalised for SSD; centre and size in pixels for YOLO; corners in
      * pixels for torchvision.
+     *
+     * @param kind the detector family
+     * @return its layout
      */
     public static DetectionLayout of(Kind kind) {
         return switch (kind) {
@@ -73,6 +86,9 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
     /**
      * A layout by name with optional box format and units: {@code ssd}, {@code yolov5}, {@code yolov8},
      * {@code yolov8,xyxy}, {@code ssd,xyxy,pixels}.
+     *
+     * @param spec the layout's name, then optional box format, units and {@code logits}, comma-separated
+     * @return the layout; an unknown name is refused with the known ones
      */
     public static DetectionLayout parse(String spec) {
         String[] parts = spec.trim().toLowerCase(Locale.ROOT).split("[,/]");
@@ -101,7 +117,11 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
         return layout;
     }
 
-    /** The layout as {@link #parse} reads it. */
+    /**
+     * The layout as {@link #parse} reads it.
+     *
+     * @return the spec
+     */
     public String spec() {
         return kind.name().toLowerCase(Locale.ROOT) + "," + format.name().toLowerCase(Locale.ROOT) + ","
                 + (normalized ? "normalized" : "pixels") + (logits ? ",logits" : "");
@@ -115,17 +135,32 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
     /** Torchvision's label column, after the box and the score. */
     private static final int LABEL_COLUMN = 5;
 
-    /** The first class that is an object (SSD's class 0 is the background). */
+    /**
+     * The first class that is an object (SSD's class 0 is the background).
+     *
+     * @return 1 for SSD, else 0
+     */
     public int firstLabel() {
         return kind == Kind.SSD ? 1 : 0;
     }
 
-    /** The class of one row of a torchvision layout's output. */
+    /**
+     * The class of one row of a torchvision layout's output.
+     *
+     * @param out one image's output, without the batch axis
+     * @param row the detection
+     * @return its class
+     */
     public int rowLabel(Tensor out, int row) {
         return (int) Math.round(out.at(index(out, row, LABEL_COLUMN)));
     }
 
-    /** Number of anchors (rows; torchvision: detections) in one image's output. */
+    /**
+     * Number of anchors (rows; torchvision: detections) in one image's output.
+     *
+     * @param out one image's output, without the batch axis
+     * @return the count
+     */
     public int anchors(Tensor out) {
         check(out);
         return kind == Kind.YOLOV8 ? out.dim(1) : out.dim(0);
@@ -134,6 +169,9 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
     /**
      * Number of classes, background included for SSD; for torchvision one more than the largest label among the
      * rows (its classes are values, not columns).
+     *
+     * @param out one image's output, without the batch axis
+     * @return the count
      */
     public int classes(Tensor out) {
         check(out);
@@ -166,13 +204,26 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
         return kind == Kind.YOLOV8 ? column * out.dim(1) + anchor : anchor * out.dim(1) + column;
     }
 
-    /** One anchor's box as corners, in the output's own units. */
+    /**
+     * One anchor's box as corners, in the output's own units.
+     *
+     * @param out one image's output, without the batch axis
+     * @param anchor the anchor (row; torchvision: the detection)
+     * @return x1, y1, x2, y2
+     */
     public double[] box(Tensor out, int anchor) {
         return format.toCorners(out.at(index(out, anchor, 0)), out.at(index(out, anchor, 1)),
                 out.at(index(out, anchor, 2)), out.at(index(out, anchor, 3)));
     }
 
-    /** One anchor's confidence for one class (YOLOv5: objectness x class score; logits: the row's softmax). */
+    /**
+     * One anchor's confidence for one class (YOLOv5: objectness x class score; logits: the row's softmax).
+     *
+     * @param out one image's output, without the batch axis
+     * @param anchor the anchor (row; torchvision: the detection)
+     * @param label the class
+     * @return the confidence
+     */
     public double score(Tensor out, int anchor, int label) {
         if (logits) {
             return Math.exp(logit(out, anchor, label) - logSumExp(out, anchor, -1));
@@ -187,12 +238,22 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
     /**
      * Whether {@link #score} is linear in the output and its seed known without running the model (neither YOLOv5's
      * product nor a softmax, nor torchvision's rows, whose number and classes the run decides).
+     *
+     * @return whether it is
      */
     public boolean scoreIsLinear() {
         return kind != Kind.YOLOV5 && kind != Kind.TORCHVISION && !logits;
     }
 
-    /** Adds {@code weight} d score(anchor, label) / d out to {@code seed}. */
+    /**
+     * Adds {@code weight} d score(anchor, label) / d out to {@code seed}.
+     *
+     * @param out one image's output, without the batch axis
+     * @param anchor the anchor (row; torchvision: the detection)
+     * @param label the class
+     * @param weight the factor of this score in the target
+     * @param seed the gradient being summed, shaped like {@code out}
+     */
     public void addScoreGradient(Tensor out, int anchor, int label, double weight, Tensor seed) {
         if (kind == Kind.TORCHVISION) {
             if (rowLabel(out, anchor) == label) {
@@ -223,17 +284,34 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
     /**
      * The evidence for one class that a per-detection CAM explains: the confidence, or with logits the log-odds
      * l_c - log sum_{j != c} exp(l_j).
+     *
+     * @param out one image's output, without the batch axis
+     * @param anchor the anchor (row; torchvision: the detection)
+     * @param label the class
+     * @return the evidence
      */
     public double evidence(Tensor out, int anchor, int label) {
         return logits ? logit(out, anchor, label) - logSumExp(out, anchor, label) : score(out, anchor, label);
     }
 
-    /** Whether {@link #evidence} is linear in the output. */
+    /**
+     * Whether {@link #evidence} is linear in the output.
+     *
+     * @return whether it is
+     */
     public boolean evidenceIsLinear() {
         return scoreIsLinear();
     }
 
-    /** Adds {@code weight} d evidence(anchor, label) / d out to {@code seed}. */
+    /**
+     * Adds {@code weight} d evidence(anchor, label) / d out to {@code seed}.
+     *
+     * @param out one image's output, without the batch axis
+     * @param anchor the anchor (row; torchvision: the detection)
+     * @param label the class
+     * @param weight the factor of this evidence in the target
+     * @param seed the gradient being summed, shaped like {@code out}
+     */
     public void addEvidenceGradient(Tensor out, int anchor, int label, double weight, Tensor seed) {
         if (!logits) {
             addScoreGradient(out, anchor, label, weight, seed);
@@ -268,7 +346,14 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
         return max + Math.log(sum);
     }
 
-    /** Adds the gradient of a function of one anchor's corners, given d f / d corners, to {@code seed}. */
+    /**
+     * Adds the gradient of a function of one anchor's corners, given d f / d corners, to {@code seed}.
+     *
+     * @param out one image's output, without the batch axis
+     * @param anchor the anchor (row; torchvision: the detection)
+     * @param dCorners d f / d (x1, y1, x2, y2)
+     * @param seed the gradient being summed, shaped like {@code out}
+     */
     public void addBoxGradient(Tensor out, int anchor, double[] dCorners, Tensor seed) {
         double[] raw = format.cornerGradientToRaw(dCorners);
         for (int k = 0; k < 4; k++) {
@@ -277,7 +362,14 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
         }
     }
 
-    /** Corners in the output's units to input pixels (x times width, y times height when normalised). */
+    /**
+     * Corners in the output's units to input pixels (x times width, y times height when normalised).
+     *
+     * @param corners x1, y1, x2, y2 in the output's units
+     * @param inputWidth the model input's width
+     * @param inputHeight the model input's height
+     * @return the corners in input pixels
+     */
     public double[] toInputPixels(double[] corners, int inputWidth, int inputHeight) {
         if (!normalized) {
             return corners.clone();
@@ -286,7 +378,14 @@ public record DetectionLayout(Kind kind, BoxFormat format, boolean normalized, b
             corners[3] * inputHeight};
     }
 
-    /** Corners in input pixels to the output's units. */
+    /**
+     * Corners in input pixels to the output's units.
+     *
+     * @param corners x1, y1, x2, y2 in input pixels
+     * @param inputWidth the model input's width
+     * @param inputHeight the model input's height
+     * @return the corners in the output's units
+     */
     public double[] fromInputPixels(double[] corners, int inputWidth, int inputHeight) {
         if (!normalized) {
             return corners.clone();
