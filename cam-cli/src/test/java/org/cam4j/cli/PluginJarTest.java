@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.cam4j.tensor.Npy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,53 +14,12 @@ class PluginJarTest {
     @TempDir
     Path dir;
 
-    private static final String SOURCE = """
-            package example;
-
-            import java.util.Set;
-            import org.cam4j.spi.CamContext;
-            import org.cam4j.math.CamOps;
-            import org.cam4j.spi.LayerData;
-            import org.cam4j.spi.CamMethod;
-            import org.cam4j.model.Capability;
-            import org.cam4j.tensor.Tensor;
-
-            /** Mean activation over channels: the simplest possible CAM. */
-            public final class MeanActivationCam implements CamMethod {
-                public String name() { return "MeanActivationCAM"; }
-                public String description() { return "channel mean of the activations"; }
-                public Set<Capability> needs() { return Set.of(); }
-                public Tensor camImage(LayerData layer, CamContext context) {
-                    return CamOps.sumChannels(layer.activations());
-                }
-            }
-            """;
-
-    private Path buildPluginJar() throws Exception {
-        return buildPluginJar(true);
+    private Path buildPluginJar() {
+        return org.cam4j.testdata.PluginJars.meanActivationCam(dir, true);
     }
 
-    /** @param registered whether the jar lists the method in META-INF/services (as @AutoService would write it) */
-    private Path buildPluginJar(boolean registered) throws Exception {
-        Path src = Files.createDirectories(dir.resolve("src/example")).resolve("MeanActivationCam.java");
-        Files.writeString(src, SOURCE);
-        Path classes = Files.createDirectories(dir.resolve("classes"));
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int rc = javac.run(null, null, null, "-classpath", System.getProperty("java.class.path"), "-d",
-                classes.toString(), src.toString());
-        assertThat(rc).isZero();
-        Path jar = dir.resolve("plugins/mean-cam.jar");
-        Files.createDirectories(jar.getParent());
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            out.putNextEntry(new JarEntry("example/MeanActivationCam.class"));
-            out.write(Files.readAllBytes(classes.resolve("example/MeanActivationCam.class")));
-            if (registered) {
-                out.putNextEntry(new JarEntry("META-INF/services/org.cam4j.spi.CamMethod"));
-                out.write("example.MeanActivationCam\n".getBytes());
-            }
-            out.closeEntry();
-        }
-        return jar;
+    private Path buildPluginJar(boolean registered) {
+        return org.cam4j.testdata.PluginJars.meanActivationCam(dir, registered);
     }
 
     @Test

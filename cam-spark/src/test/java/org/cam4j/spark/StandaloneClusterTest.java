@@ -91,42 +91,6 @@ class StandaloneClusterTest {
         return driver;
     }
 
-    /** A plugin jar with one method, the channel mean of the activations, compiled here and registered. */
-    private Path pluginJar() throws Exception {
-        Path src = Files.createDirectories(dir.resolve("plugin-src/example")).resolve("MeanActivationCam.java");
-        Files.writeString(src, """
-                package example;
-
-                import java.util.Set;
-                import org.cam4j.math.CamOps;
-                import org.cam4j.model.Capability;
-                import org.cam4j.spi.CamContext;
-                import org.cam4j.spi.CamMethod;
-                import org.cam4j.spi.LayerData;
-                import org.cam4j.tensor.Tensor;
-
-                public final class MeanActivationCam implements CamMethod {
-                    public String name() { return "MeanActivationCAM"; }
-                    public String description() { return "channel mean of the activations"; }
-                    public Set<Capability> needs() { return Set.of(); }
-                    public Tensor camImage(LayerData layer, CamContext context) {
-                        return CamOps.sumChannels(layer.activations());
-                    }
-                }
-                """);
-        Path classes = Files.createDirectories(dir.resolve("plugin-classes"));
-        assertThat(javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-classpath",
-                System.getProperty("java.class.path"), "-d", classes.toString(), src.toString())).isZero();
-        Path jar = dir.resolve("mean-cam.jar");
-        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
-            out.putNextEntry(new java.util.jar.JarEntry("example/MeanActivationCam.class"));
-            out.write(Files.readAllBytes(classes.resolve("example/MeanActivationCam.class")));
-            out.putNextEntry(new java.util.jar.JarEntry("META-INF/services/org.cam4j.spi.CamMethod"));
-            out.write("example.MeanActivationCam\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        return jar;
-    }
-
     /** Images with a record in {@code out} (its models' {@code .done} folders, which only gain files): those done. */
     private static long done(Path out) throws IOException {
         if (!Files.isDirectory(out)) {
@@ -210,7 +174,7 @@ class StandaloneClusterTest {
                 + DefaultModel.model().getFileName() + "}]\n"
                 + "images: [photos/]\nmethods: [GradCAM, EigenCAM, MeanActivationCAM]\ntargets: {top_k: 1}\n"
                 + "formats: [npy, json]\n");
-        Path plugin = pluginJar();
+        Path plugin = org.cam4j.testdata.PluginJars.meanActivationCam(dir, true);
 
         StringWriter err = new StringWriter();
         System.setProperty("cam4j.plugins", plugin.toString());
