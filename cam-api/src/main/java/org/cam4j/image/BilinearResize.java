@@ -11,7 +11,14 @@ public final class BilinearResize {
     private BilinearResize() {
     }
 
-    /** Resizes one h x w map to height x width. */
+    /**
+     * Resizes one h x w map to height x width.
+     *
+     * @param map an h x w map
+     * @param height the new height
+     * @param width the new width
+     * @return the height x width map
+     */
     public static Tensor resize(Tensor map, int height, int width) {
         int h = map.dim(0);
         int w = map.dim(1);
@@ -47,6 +54,11 @@ public final class BilinearResize {
     /**
      * Bilinear resizing with aligned corners ({@code src = dst * (in - 1) / (out - 1)}), as torch's
      * {@code UpsamplingBilinear2d}.
+     *
+     * @param map an h x w map
+     * @param height the new height
+     * @param width the new width
+     * @return the height x width map
      */
     public static Tensor resizeAlignCorners(Tensor map, int height, int width) {
         int h = map.dim(0);

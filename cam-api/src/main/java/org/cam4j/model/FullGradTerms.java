@@ -12,7 +12,16 @@ public record FullGradTerms(Tensor inputGradient, List<Bias> biases) {
     public record Bias(String name, float[] bias, Tensor gradient) {
     }
 
-    /** An inference batch norm's bias as FullGrad counts it: beta - mean * gamma / sqrt(var + eps), per channel. */
+    /**
+     * An inference batch norm's bias as FullGrad counts it: beta - mean * gamma / sqrt(var + eps), per channel.
+     *
+     * @param gamma the scale per channel
+     * @param beta the shift per channel
+     * @param mean the running mean per channel
+     * @param var the running variance per channel
+     * @param eps the variance's epsilon
+     * @return the bias per channel
+     */
     public static float[] batchNormBias(float[] gamma, float[] beta, float[] mean, float[] var, float eps) {
         float[] out = new float[beta.length];
         for (int c = 0; c < out.length; c++) {

@@ -18,8 +18,16 @@ public final class TargetCurvature {
     /**
      * Adds J^T u to {@code hvp} (N x C x h x w, in place) and returns it.
      *
+     * @param model the model's head runs
+     * @param layer the target layer
+     * @param activations the rows evaluated at, N' x C x h x w
+     * @param sourceImage for each row, the image of {@code prefix} it belongs to
+     * @param prefix a forward pass of the model at that layer
+     * @param targets one per row
      * @param outputs the head's outputs at the activations, one row per activation row
      * @param jv J v, one row per activation row
+     * @param hvp the product so far, changed in place
+     * @return {@code hvp}
      * @throws UnsupportedOperationException when a target does not know its Hessian
      */
     public static Tensor add(HeadForward model, String layer, Tensor activations, int[] sourceImage,

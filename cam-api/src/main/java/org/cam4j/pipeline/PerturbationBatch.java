@@ -22,6 +22,13 @@ public final class PerturbationBatch {
     /**
      * The batch for {@code inputs} perturbed copies of images like {@code input} (one image's H x W mask each) within
      * {@code budgetBytes}; at least 1.
+     *
+     * @param model the model, which tells what one more image costs
+     * @param input images like those perturbed
+     * @param maskPixels pixels of one mask
+     * @param budgetBytes the memory the batch may use
+     * @param inputs how many perturbed inputs there are in all
+     * @return the batch size, between 1 and {@link #MAX_BATCH}
      */
     public static int size(ExplainableModel model, Tensor input, int maskPixels, long budgetBytes, int inputs) {
         long perImage = model.activationBytesPerImage(input);

@@ -59,6 +59,9 @@ public record BoxScoreTarget(DetectionLayout layout, PostProcessing postProcessi
     /**
      * Why each reference box that counts nothing in this output does not match: no detection at all, its best
      * overlap under the threshold, or its best overlap of another class. Empty when every reference matches.
+     *
+     * @param output one image's output, without the batch axis
+     * @return one reason per unmatched reference box
      */
     public List<String> unmatched(Tensor output) {
         List<Detection> detections = postProcessing.detect(output, layout);

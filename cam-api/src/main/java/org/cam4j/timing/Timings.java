@@ -33,19 +33,36 @@ public final class Timings {
         }
     }
 
-    /** Starts timing a phase: {@code try (var t = Timings.phase("read model")) { ... }}. */
+    /**
+     * Starts timing a phase: {@code try (var t = Timings.phase("read model")) { ... }}.
+     *
+     * @param name the phase
+     * @return the phase's timer, closed when it ends
+     */
     public static Phase phase(String name) {
         return new Phase(name);
     }
 
-    /** The value of {@code work}, its time added to the phase. */
+    /**
+     * The value of {@code work}, its time added to the phase.
+     *
+     * @param <T> the value's type
+     * @param name the phase
+     * @param work what to time
+     * @return its value
+     */
     public static <T> T time(String name, Supplier<T> work) {
         try (Phase p = phase(name)) {
             return work.get();
         }
     }
 
-    /** Adds time measured elsewhere to a phase. */
+    /**
+     * Adds time measured elsewhere to a phase.
+     *
+     * @param name the phase
+     * @param nanos the time, in nanoseconds
+     */
     public static void add(String name, long nanos) {
         synchronized (PHASES) {
             long[] v = PHASES.computeIfAbsent(name, k -> new long[2]);
@@ -54,7 +71,12 @@ public final class Timings {
         }
     }
 
-    /** How many times a phase ran so far. */
+    /**
+     * How many times a phase ran so far.
+     *
+     * @param name the phase
+     * @return the count
+     */
     public static long count(String name) {
         synchronized (PHASES) {
             long[] v = PHASES.get(name);
@@ -62,7 +84,11 @@ public final class Timings {
         }
     }
 
-    /** One line per phase: seconds, count, name. */
+    /**
+     * One line per phase: seconds, count, name.
+     *
+     * @return the lines, in the order the phases first ran
+     */
     public static List<String> report() {
         List<String> lines = new ArrayList<>();
         synchronized (PHASES) {
