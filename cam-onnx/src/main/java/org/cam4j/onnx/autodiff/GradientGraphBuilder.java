@@ -201,8 +201,7 @@ public final class GradientGraphBuilder {
         String depth = reach.dataDependent().contains(output)
                 ? e.slice(e.shape(flat), new long[] {1}, new long[] {2}, new long[] {0})
                 : e.longs(new long[] {classes}, 1);
-        String onehot = e.op("OneHot", List.of(argmax, depth,
-                e.floats(new float[] {0f, 1f}, 2)), Attributes.integer("axis", -1));
+        String onehot = e.oneHot(argmax, depth);
         long[] column = new long[ys.length];
         column[0] = -1;
         for (int i = 1; i < ys.length; i++) {

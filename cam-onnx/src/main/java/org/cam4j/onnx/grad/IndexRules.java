@@ -3,7 +3,6 @@ package org.cam4j.onnx.grad;
 import static org.cam4j.onnx.grad.GradContext.first;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
 import java.util.List;
 import java.util.Map;
 import org.cam4j.onnx.graph.Attributes;
@@ -37,7 +36,7 @@ final class IndexRules {
         String after = e.slice(shape, new long[] {axis + 1}, new long[] {Long.MAX_VALUE}, new long[] {0});
         String flatShape = e.op("Concat", List.of(before, e.vector(-1), after), Attributes.integer("axis", 0));
         String grad = e.op("Reshape", g.get(0), flatShape);
-        String flat = e.reshape(int64(e, node.getInput(1)), -1);
+        String flat = e.reshape(e.toInt64(node.getInput(1)), -1);
         // a negative index counts from the end: i + size where i < 0
         String size = e.slice(shape, new long[] {axis}, new long[] {axis + 1}, new long[] {0});
         String negative = e.op("Less", flat, e.longs(new long[] {0}));
@@ -78,10 +77,6 @@ final class IndexRules {
         String op = e.opset() >= 11 ? "ScatterElements" : "Scatter";
         return first(node, e.op(op, List.of(e.zerosLike(x), node.getOutput(1), g.get(0)),
                 Attributes.integer("axis", axis)));
-    }
-
-    private static String int64(Emitter e, String indices) {
-        return e.op("Cast", List.of(indices), Attributes.integer("to", TensorProto.DataType.INT64.getNumber()));
     }
 
     private static void requireOpset16(Emitter e, NodeProto node, String needs) {

@@ -3,7 +3,6 @@ package org.cam4j.onnx.grad;
 import static org.cam4j.onnx.grad.GradContext.first;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
 import java.util.List;
 import org.cam4j.onnx.graph.Attributes;
 import org.cam4j.onnx.graph.Emitter;
@@ -30,11 +29,6 @@ final class RoiAlignRule implements GradientRule {
                     + " and sampling_ratio " + ratio + "; only average mode with a fixed sampling ratio (torchvision's"
                     + " 2) is differentiated");
         }
-        if (e.opset() < 16) {
-            throw new UnsupportedGradientException("RoiAlign node '" + node.getName() + "': its gradient adds the"
-                    + " regions' gradients with ScatterElements reduction=add, which needs opset 16 (the model has "
-                    + e.opset() + "): re-export with opset >= 16");
-        }
         boolean halfPixel = Attributes.getString(node, "coordinate_transformation_mode", "half_pixel")
                 .equals("half_pixel");
         float scale = Attributes.getFloat(node, "spatial_scale", 1f);
@@ -49,10 +43,10 @@ final class RoiAlignRule implements GradientRule {
         // [R, 1, H, oh] @ [R, C, oh, ow] @ [R, 1, ow, W]
         String perRegion = e.op("MatMul", e.op("MatMul", e.unsqueeze(e.op("Transpose", List.of(my),
                 Attributes.ints("perm", 0, 2, 1)), 1), g.get(0)), e.unsqueeze(mx, 1));
-        String regionImage = e.reshape(e.op("Cast", List.of(node.getInput(2)), Attributes.integer("to",
-                TensorProto.DataType.INT64.getNumber())), -1, 1, 1, 1);
-        return first(node, e.op("ScatterElements", List.of(e.zerosLike(x), e.expandLike(regionImage, perRegion),
-                perRegion), Attributes.integer("axis", 0), Attributes.string("reduction", "add")));
+        String regionImage = e.reshape(e.toInt64(node.getInput(2)), -1, 1, 1, 1);
+        // regions of one image add up: ScatterElements with reduction add (opset 16; scatterAdd refuses older ones)
+        return first(node, ShapeRules.scatterAdd(e, e.zerosLike(x), e.expandLike(regionImage, perRegion), perRegion,
+                0, true, node));
     }
 
     /**
@@ -75,7 +69,7 @@ final class RoiAlignRule implements GradientRule {
         }
         // [R, out * ratio] sample coordinates
         String at = e.add(start, e.mul(extent, e.floats(steps, 1, steps.length)));
-        String size = e.op("Cast", List.of(sizeLong), Attributes.integer("to", TensorProto.DataType.FLOAT.getNumber()));
+        String size = e.toFloat(sizeLong);
         String last = e.sub(size, e.scalar(1f));
         String inside = e.toFloat(e.op("And", e.op("Not", e.op("Less", at, e.scalar(-1f))),
                 e.op("Not", e.op("Greater", at, size))));
@@ -86,8 +80,8 @@ final class RoiAlignRule implements GradientRule {
         String high = e.op("Where", List.of(atEnd, last, e.add(low, e.scalar(1f))));
         String frac = e.sub(e.op("Where", List.of(atEnd, low, clamped)), low);
         String weights = e.add(
-                e.mul(oneHot(e, low, sizeLong), e.unsqueeze(e.mul(e.sub(e.scalar(1f), frac), inside), 2)),
-                e.mul(oneHot(e, high, sizeLong), e.unsqueeze(e.mul(frac, inside), 2)));
+                e.mul(e.oneHot(e.toInt64(low), sizeLong), e.unsqueeze(e.mul(e.sub(e.scalar(1f), frac), inside), 2)),
+                e.mul(e.oneHot(e.toInt64(high), sizeLong), e.unsqueeze(e.mul(frac, inside), 2)));
         // [R, out, ratio, size] summed over the samples of each output position
         String perPosition = e.reduceSum(e.op("Reshape", weights, e.op("Concat", List.of(e.vector(0, out, ratio),
                 sizeLong), Attributes.integer("axis", 0))), new long[] {2}, false);
@@ -97,12 +91,5 @@ final class RoiAlignRule implements GradientRule {
     /** Rows of a [R, 4] region tensor's column, [R, 1]. */
     private static String column(Emitter e, String rois, int c) {
         return e.slice(rois, new long[] {c}, new long[] {c + 1}, new long[] {1});
-    }
-
-    private static String oneHot(Emitter e, String position, String depth) {
-        String index = e.op("Cast", List.of(position), Attributes.integer("to",
-                TensorProto.DataType.INT64.getNumber()));
-        return e.op("OneHot", List.of(index, depth, e.floats(new float[] {0f, 1f}, 2)),
-                Attributes.integer("axis", -1));
     }
 }

@@ -144,9 +144,19 @@ public final class Emitter {
         return op("Neg", a);
     }
 
-    /** 1.0 where the condition (bool) holds, else 0.0. */
-    public String toFloat(String bool) {
-        return op("Cast", List.of(bool), Attributes.integer("to", TensorProto.DataType.FLOAT.getNumber()));
+    /** x as float32 (a condition: 1.0 where it holds, else 0.0). */
+    public String toFloat(String x) {
+        return op("Cast", List.of(x), Attributes.integer("to", TensorProto.DataType.FLOAT.getNumber()));
+    }
+
+    /** x as int64 (indices of any integer type, or whole-number floats). */
+    public String toInt64(String x) {
+        return op("Cast", List.of(x), Attributes.integer("to", TensorProto.DataType.INT64.getNumber()));
+    }
+
+    /** One-hot rows of {@code depth} float values (1 at the index, 0 elsewhere) on a new last axis. */
+    public String oneHot(String indices, String depth) {
+        return op("OneHot", List.of(indices, depth, floats(new float[] {0f, 1f}, 2)), Attributes.integer("axis", -1));
     }
 
     /** The shape of x at run time (int64). */

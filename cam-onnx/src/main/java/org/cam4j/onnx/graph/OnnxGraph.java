@@ -53,13 +53,18 @@ public final class OnnxGraph {
                 }
             }
         }
+        this.opset = opsetOf(model);
+    }
+
+    /** The default domain's opset version a model imports (0 when it imports none). */
+    public static int opsetOf(ModelProto model) {
         int version = 0;
         for (OperatorSetIdProto op : model.getOpsetImportList()) {
             if (op.getDomain().isEmpty() || op.getDomain().equals("ai.onnx")) {
                 version = (int) op.getVersion();
             }
         }
-        this.opset = version;
+        return version;
     }
 
     /**

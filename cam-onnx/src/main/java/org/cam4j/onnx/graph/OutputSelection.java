@@ -114,7 +114,7 @@ public final class OutputSelection {
                         ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT.getNumber()));
             }
             if (column) {
-                part = unsqueezeLast(g, part, JOINED + "_column_" + i, rank - 1, new OnnxGraph(model).opset());
+                part = AxisNodes.add(g, "Unsqueeze", part, JOINED + "_column_" + i, rank - 1, OnnxGraph.opsetOf(model));
             }
             parts.add(part);
         }
@@ -136,21 +136,6 @@ public final class OutputSelection {
                                   ai.onnx.proto.OnnxMl.AttributeProto attribute) {
         g.addNode(NodeProto.newBuilder().setOpType(op).setName(out).addInput(in).addOutput(out)
                 .addAttribute(attribute));
-        return out;
-    }
-
-    /** {@code in} with a new last axis of size 1 (at position {@code axis}), in the opset's form. */
-    private static String unsqueezeLast(ai.onnx.proto.OnnxMl.GraphProto.Builder g, String in, String out, int axis,
-                                        int opset) {
-        NodeProto.Builder n = NodeProto.newBuilder().setOpType("Unsqueeze").setName(out).addInput(in).addOutput(out);
-        if (opset >= 13) {
-            g.addInitializer(ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setName(out + "_axes").setDataType(
-                    ai.onnx.proto.OnnxMl.TensorProto.DataType.INT64.getNumber()).addDims(1).addInt64Data(axis));
-            n.addInput(out + "_axes");
-        } else {
-            n.addAttribute(Attributes.ints("axes", axis));
-        }
-        g.addNode(n);
         return out;
     }
 

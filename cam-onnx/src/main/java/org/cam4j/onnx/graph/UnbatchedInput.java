@@ -4,7 +4,6 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import java.util.HashSet;
@@ -48,7 +47,7 @@ public final class UnbatchedInput {
     /** The model with a batch axis of one on its input and on every output. */
     public static ModelProto batched(ModelProto model) {
         GraphProto g = model.getGraph();
-        int opset = new OnnxGraph(model).opset();
+        int opset = OnnxGraph.opsetOf(model);
         String input = graphInputs(g).get(0).getName();
         Map<String, String> renamed = new java.util.HashMap<>();
         renamed.put(input, input + SUFFIX);
@@ -64,27 +63,12 @@ public final class UnbatchedInput {
         g.getOutputList().forEach(o -> b.addOutput(withBatchAxis(o)));
         List<NodeProto> nodes = new java.util.ArrayList<>(b.getNodeList());
         b.clearNode();
-        b.addNode(axisOp("Squeeze", input, input + SUFFIX, opset, b));
+        AxisNodes.add(b, "Squeeze", input, input + SUFFIX, 0, opset);
         b.addAllNode(nodes);
         for (ValueInfoProto o : g.getOutputList()) {
-            b.addNode(axisOp("Unsqueeze", o.getName() + SUFFIX, o.getName(), opset, b));
+            AxisNodes.add(b, "Unsqueeze", o.getName() + SUFFIX, o.getName(), 0, opset);
         }
         return model.toBuilder().setGraph(b).build();
-    }
-
-    /** Squeeze or Unsqueeze over axis 0 in the opset's form (axes an input from opset 13). */
-    private static NodeProto axisOp(String op, String in, String out, int opset, GraphProto.Builder g) {
-        NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(out + "_" + op.toLowerCase()).addInput(in)
-                .addOutput(out);
-        if (opset >= 13) {
-            String axes = out + "_cam4j_axes";
-            g.addInitializer(TensorProto.newBuilder().setName(axes).setDataType(TensorProto.DataType.INT64.getNumber())
-                    .addDims(1).addInt64Data(0));
-            n.addInput(axes);
-        } else {
-            n.addAttribute(Attributes.ints("axes", 0));
-        }
-        return n.build();
     }
 
     private static ValueInfoProto withBatchAxis(ValueInfoProto v) {
