@@ -183,10 +183,7 @@ final class DetectCommand implements Callable<Integer> {
                 double[] b = layout.toInputPixels(d.box(), width, height);
                 ObjectNode o = shown.addObject().put("label", detector.label(d)).put("class", d.label())
                         .put("score", d.score()).put("anchor", d.anchor());
-                ArrayNode box = o.putArray("box");
-                for (double v : b) {
-                    box.add(Math.round(v * 100) / 100.0);
-                }
+                ImageDetector.putBox(o, b);
                 if (!json) {
                     stdout.println(String.format(java.util.Locale.ROOT, "  box%d %s %.4f [%.2f, %.2f, %.2f, %.2f]",
                             k, detector.label(d), d.score(), b[0], b[1], b[2], b[3]));

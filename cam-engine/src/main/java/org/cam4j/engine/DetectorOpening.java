@@ -90,10 +90,7 @@ public final class DetectorOpening {
                                                                ExplainableModel> opener,
                                                        Path path, List<String> targetSpecs) {
         var recognised = recognise(model);
-        boolean detectionTargets = targetSpecs != null && !targetSpecs.isEmpty()
-                && targetSpecs.stream().allMatch(t -> org.cam4j.targets.Targets.isDetection(
-                org.cam4j.targets.Targets.custom(t)));
-        if (recognised.isEmpty() || !detectionTargets
+        if (recognised.isEmpty() || !DetectorRefusal.allDetectionTargets(targetSpecs)
                 || recognised.get().layout().kind() != DetectionLayout.Kind.TORCHVISION) {
             return model;
         }

@@ -31,6 +31,17 @@ public final class DetectorRefusal {
     private DetectorRefusal() {
     }
 
+    /**
+     * Whether target specs are given and all of them are detection targets (any name or alias of such a type).
+     *
+     * @param targetSpecs the specs, or null
+     * @return whether they read a detector's outputs
+     */
+    static boolean allDetectionTargets(List<String> targetSpecs) {
+        return targetSpecs != null && !targetSpecs.isEmpty()
+                && targetSpecs.stream().allMatch(t -> Targets.isDetection(Targets.custom(t)));
+    }
+
     /** Throws when {@code model} is a detector and {@code targetSpecs} (null: none) are not all detection targets. */
     public static void check(ExplainableModel model, String name, List<String> targetSpecs, Where where) {
         var recognised = DetectorOpening.recognise(model);
@@ -44,9 +55,7 @@ public final class DetectorRefusal {
                 || model.outputs().stream().noneMatch(o -> o.name().equals(model.output().name()))
                 || d.layout().kind() == org.cam4j.detection.DetectionLayout.Kind.TORCHVISION && where != Where.SERVE;
         // the targets as their providers make them (any name or alias of a detection target type)
-        boolean detectionTargets = targetSpecs != null && !targetSpecs.isEmpty()
-                && targetSpecs.stream().allMatch(t -> Targets.isDetection(Targets.custom(t)));
-        if (detectionTargets && oneOutput && where != Where.BATCH) {
+        if (allDetectionTargets(targetSpecs) && oneOutput && where != Where.BATCH) {
             return;
         }
         String detector = name + " is an object detector (" + d.layout().kind().name().toLowerCase(Locale.ROOT)

@@ -167,11 +167,21 @@ public final class ImageDetector {
     /** Puts a detection's label, score and box (photo pixels, two decimals) into its JSON entry. */
     public com.fasterxml.jackson.databind.node.ObjectNode describe(Found f, Detection d,
                                                            com.fasterxml.jackson.databind.node.ObjectNode entry) {
-        var box = entry.put("label", label(d)).put("score", d.score()).putArray("box");
-        for (double v : photoBox(f, d)) {
+        putBox(entry.put("label", label(d)).put("score", d.score()), photoBox(f, d));
+        return entry;
+    }
+
+    /**
+     * Puts a box's corners, two decimals, into a JSON entry as {@code box}.
+     *
+     * @param entry the detection's entry
+     * @param corners x1, y1, x2, y2
+     */
+    public static void putBox(com.fasterxml.jackson.databind.node.ObjectNode entry, double[] corners) {
+        var box = entry.putArray("box");
+        for (double v : corners) {
             box.add(Math.round(v * 100) / 100.0);
         }
-        return entry;
     }
 
     /**
