@@ -3,9 +3,11 @@ package org.cam4j.cli;
 import org.cam4j.engine.FieldNames;
 import org.cam4j.engine.RequestException;
 import org.cam4j.engine.DefaultModel;
+import org.cam4j.engine.DetectionLoop;
 import org.cam4j.engine.DetectorOpening;
 import org.cam4j.engine.ImageDetector;
 import org.cam4j.engine.ImageInputs;
+import org.cam4j.engine.MethodChoice;
 import org.cam4j.engine.ModelSettings;
 import org.cam4j.engine.NpyInputs;
 import org.cam4j.engine.Yaml;
@@ -21,11 +23,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.cam4j.detection.Detection;
 import org.cam4j.detection.DetectionLayout;
-import org.cam4j.detection.DetectorOutputs;
 import org.cam4j.detection.PostProcessing;
-import org.cam4j.image.ImageFiles;
 import org.cam4j.pipeline.ImagePipeline;
-import org.cam4j.model.ExplainableModel;
 import org.cam4j.spi.CamOptions;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.tensor.Npy;
@@ -153,7 +152,8 @@ final class DetectCommand implements Callable<Integer> {
                             + " one box");
                 }
             }
-            return run(detector, photos, OutputNames.assign(photos), folder, chosen, options, demo);
+            return run(detector, photos, OutputNames.assign(photos), folder,
+                    chosen.stream().map(m -> new MethodChoice(m, options.get(m))).toList(), demo);
         }
     }
 
@@ -197,7 +197,7 @@ final class DetectCommand implements Callable<Integer> {
     }
 
     private int run(ImageDetector detector, List<Path> photos, Map<Path, String> names, OutputFolder folder,
-                    List<CamMethod> chosen, Map<CamMethod, CamOptions> options, boolean demo) {
+                    List<MethodChoice> methods, boolean demo) {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         ObjectNode summary = Yaml.json().createObjectNode();
@@ -206,24 +206,26 @@ final class DetectCommand implements Callable<Integer> {
         // photos are decoded and letterboxed ahead of the model, overlays blended and encoded behind it, on one
         // worker per core (bounded, as in cam explain)
         try (ImagePipeline writer = detector.writer(overlayArgs.maxPixels)) {
-            for (java.util.Iterator<ImageDetector.Prepared> it = detector.ahead(writer, photos, Path::toString,
-                    overlayArgs.maxPixels, null); it.hasNext(); ) {
-                ImageDetector.Prepared prepared = it.next();
-                Path photo = prepared.file();
-                if (prepared.error() != null) {
-                    failures.add(photo + ": " + prepared.error());
-                    rows.addObject().put("image", photo.toString()).put("error", prepared.error());
-                    continue;
-                }
-                ImageDetector.Found found = detector.detect(prepared);
-                String shown = demo ? photo.getFileName().toString() : photo.toString();
-                ObjectNode row = rows.addObject().put("image", shown);
-                explain(detector, found, names.get(photo), folder, chosen, options, row, writer);
-                if (!json) {
-                    report(detector, found, shown, row, stdout, stderr);
-                }
-            }
-            writer.finish();
+            new DetectionLoop(detector, writer, perBox, renormalize).run(photos, Path::toString,
+                    overlayArgs.maxPixels, null, methods, new DetectionLoop.Results() {
+                        @Override
+                        public void failed(ImageDetector.Prepared failed) {
+                            failures.add(failed.file() + ": " + failed.error());
+                            rows.addObject().put("image", failed.file().toString()).put("error", failed.error());
+                        }
+
+                        @Override
+                        public DetectionLoop.PhotoResults photo(ImageDetector.Found found) {
+                            Path photo = found.file();
+                            String shown = demo ? photo.getFileName().toString() : photo.toString();
+                            ObjectNode row = rows.addObject().put("image", shown);
+                            return new WrittenPhoto(detector, found, names.get(photo), folder, row, writer, () -> {
+                                if (!json) {
+                                    report(detector, found, shown, row, stdout, stderr);
+                                }
+                            });
+                        }
+                    });
         }
         if (failures.size() == photos.size()) {
             throw new RequestException(photos.size() == 1 ? failures.get(0) : "none of the " + photos.size()
@@ -240,40 +242,57 @@ final class DetectCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Writes every method's overlays (and maps) for one photo and records them in its JSON row. */
-    private void explain(ImageDetector detector, ImageDetector.Found found, String name, OutputFolder folder,
-                         List<CamMethod> chosen, Map<CamMethod, CamOptions> options, ObjectNode row,
-                         ImagePipeline writer) {
-        List<Detection> detections = found.detections();
-        ArrayNode shownDetections = row.putArray("detections");
-        List<ArrayNode> boxFiles = new ArrayList<>();
-        for (Detection d : detections) {
-            ObjectNode o = detector.describe(found, d, shownDetections.addObject()).put("class", d.label())
-                    .put("anchor", d.anchor());
-            boxFiles.add(o.putArray("files"));
-        }
-        ArrayNode files = row.putArray("files");
-        for (CamMethod method : chosen) {
-            String base = name + "." + OutputFolder.safeName(method.name());
-            if (!ImageDetector.perBox(method, perBox)) {
-                Tensor cam = detector.onPhoto(found, detector.cams(method, options.get(method), found, false,
-                        renormalize).slice(0));
-                overlayArgs.write(writer, folder, base, () -> detector.overlay(found, cam, detections),
-                        saveNpy ? cam : null, files);
-                continue;
+    /** One photo's overlays (and maps), written behind as computed and listed in its JSON row. */
+    private final class WrittenPhoto implements DetectionLoop.PhotoResults {
+        private final ImageDetector detector;
+        private final ImageDetector.Found found;
+        private final String name;
+        private final OutputFolder folder;
+        private final ImagePipeline writer;
+        private final ArrayNode files;
+        private final List<ArrayNode> boxFiles = new ArrayList<>();
+        private final Runnable done;
+
+        WrittenPhoto(ImageDetector detector, ImageDetector.Found found, String name, OutputFolder folder,
+                     ObjectNode row, ImagePipeline writer, Runnable done) {
+            this.detector = detector;
+            this.found = found;
+            this.name = name;
+            this.folder = folder;
+            this.writer = writer;
+            this.done = done;
+            ArrayNode shownDetections = row.putArray("detections");
+            for (Detection d : found.detections()) {
+                ObjectNode o = detector.describe(found, d, shownDetections.addObject()).put("class", d.label())
+                        .put("anchor", d.anchor());
+                boxFiles.add(o.putArray("files"));
             }
-            // box by box as computed: the maps of one model run at a time are in memory, however many boxes
-            detector.forEachCam(method, options.get(method), found, true, renormalize, (map, k) -> {
-                Tensor cam = detector.onPhoto(found, map);
-                List<Detection> drawn = List.of(detections.get(k));
-                overlayArgs.write(writer, folder, base + ".box" + k, () -> detector.overlay(found, cam, drawn),
-                        saveNpy ? cam : null, boxFiles.get(k));
-            });
-            if (detections.isEmpty()) {
+            this.files = row.putArray("files");
+        }
+
+        private String base(MethodChoice method) {
+            return name + "." + OutputFolder.safeName(method.method().name());
+        }
+
+        @Override
+        public void map(DetectionLoop.PhotoMap map) {
+            String base = base(map.method()) + (map.perBox() ? ".box" + map.box() : "");
+            overlayArgs.write(writer, folder, base, () -> detector.overlay(found, map.map(), map.drawn()),
+                    saveNpy ? map.map() : null, map.perBox() ? boxFiles.get(map.box()) : files);
+        }
+
+        @Override
+        public void methodDone(MethodChoice method, int maps, double seconds) {
+            if (maps == 0) {
                 // nothing to explain box by box: the photo with no boxes, so the run still shows what it saw
-                overlayArgs.write(writer, folder, base, () -> detector.overlay(found,
+                overlayArgs.write(writer, folder, base(method), () -> detector.overlay(found,
                         Tensor.zeros(found.photo().height(), found.photo().width()), List.of()), null, files);
             }
+        }
+
+        @Override
+        public void done() {
+            done.run();
         }
     }
 

@@ -89,7 +89,7 @@ public final class ImageDetector {
      * One photo as the model saw it and what it found there; {@code decoded} says the size of the photo's file
      * (larger than {@code photo} when it was decoded subsampled), in which boxes are reported.
      */
-    public record Found(RgbImage photo, ImageFiles.Decoded decoded, InputGeometry geometry, Tensor input,
+    public record Found(Path file, RgbImage photo, ImageFiles.Decoded decoded, InputGeometry geometry, Tensor input,
                         List<Detection> detections) {
     }
 
@@ -130,7 +130,7 @@ public final class ImageDetector {
 
     /** Runs the model on a prepared photo and post-processes its output. */
     public Found detect(Prepared p) {
-        return new Found(p.photo(), p.decoded(), p.geometry(), p.input(), detect(p.input()));
+        return new Found(p.file(), p.photo(), p.decoded(), p.geometry(), p.input(), detect(p.input()));
     }
 
     /** The detections of a batch of one preprocessed image, boxes in the model output's units. */

@@ -5,6 +5,7 @@ import org.cam4j.detection.PostProcessing;
 import org.cam4j.detection.DetectionLayout;
 import org.cam4j.detection.Detection;
 import org.cam4j.engine.ImageDetector;
+import org.cam4j.engine.DetectionLoop;
 import org.cam4j.engine.DetectorOpening;
 import org.cam4j.engine.DefaultModel;
 import org.cam4j.engine.DetectorRefusal;
@@ -109,6 +110,8 @@ public final class CamServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ServedPage PAGE = ServedPage.load("/org/cam4j/cli/serve/index.html");
     private static final int TOP = 5;
+    /** How messages name a request's image (read from the request, never from a file). */
+    private static final Path UPLOAD = Path.of("the uploaded image");
 
     private final HttpServer http;
     private final ThreadPoolExecutor workers;
@@ -602,7 +605,7 @@ public final class CamServer implements AutoCloseable {
                                        java.util.function.Consumer<ExplainLoop.Maps>> batch) {
         try (ImagePipeline pipeline = new ImagePipeline(req.model().preprocessing(), limits.maxPixels(), 1,
                 file -> req.image())) {
-            new ExplainLoop(explainer, pipeline).run(List.of(Path.of("the uploaded image")), targets, methods, TOP,
+            new ExplainLoop(explainer, pipeline).run(List.of(UPLOAD), targets, methods, TOP,
                     new ExplainLoop.Results() {
                         @Override
                         public void failed(ImagePipeline.Failed failed) {
@@ -663,14 +666,31 @@ public final class CamServer implements AutoCloseable {
                 : req.layers();
         ImageDetector detector = new ImageDetector(s.model(), s.preprocessing(), s.labels(), layers, s.detection(),
                 post, DetectorOpening.letterbox(null, s.detection()), weight);
-        Path upload = Path.of("the uploaded image");
-        ImageDetector.Prepared prepared = detector.prepare(upload, upload.toString(), limits.maxPixels(),
-                p -> req.image());
-        if (prepared.error() != null) {
-            throw new HttpError(400, prepared.error());
-        }
-        ImageDetector.Found found = detector.detect(prepared);
         ObjectNode out = JSON.createObjectNode().put("model", s.id()).put("task", "detection");
+        List<MethodChoice> methods = req.methods().stream().map(m -> new MethodChoice(m, perMethod.get(m))).toList();
+        try (ImagePipeline pipeline = detector.writer(limits.maxPixels(), 1)) {
+            new DetectionLoop(detector, pipeline, true, false).run(List.of(UPLOAD), Path::toString,
+                    limits.maxPixels(), file -> req.image(), methods, new DetectionLoop.Results() {
+                        @Override
+                        public void failed(ImageDetector.Prepared failed) {
+                            throw new HttpError(400, failed.error());
+                        }
+
+                        @Override
+                        public DetectionLoop.PhotoResults photo(ImageDetector.Found found) {
+                            return detectionAnswer(detector, found, req.format(), out, progress);
+                        }
+                    });
+        }
+        return out;
+    }
+
+    /**
+     * Fills a detector's answer: the detections with their own maps, the maps of all detections, each method's
+     * seconds.
+     */
+    private static DetectionLoop.PhotoResults detectionAnswer(ImageDetector detector, ImageDetector.Found found,
+                                                              String format, ObjectNode out, Progress progress) {
         out.putObject("image").put("width", found.decoded().sourceWidth()).put("height", found.decoded().sourceHeight());
         ArrayNode detections = out.putArray("detections");
         List<ObjectNode> boxCams = new ArrayList<>();
@@ -679,19 +699,19 @@ public final class CamServer implements AutoCloseable {
         }
         ObjectNode cams = out.putObject("cams");
         ObjectNode seconds = out.putObject("seconds");
-        for (CamMethod m : req.methods()) {
-            long start = System.nanoTime();
-            boolean perBox = ImageDetector.perBox(m, true);
-            detector.forEachCam(m, perMethod.get(m), found, perBox, false, (map, k) -> {
-                Tensor photoCam = detector.onPhoto(found, map);
-                List<Detection> drawn = perBox ? List.of(found.detections().get(k)) : found.detections();
-                (perBox ? boxCams.get(k) : cams).put(m.name(), encoded(req.format(), photoCam,
-                        () -> detector.overlay(found, photoCam, drawn)));
-            });
-            seconds.put(m.name(), (System.nanoTime() - start) / 1e9);
-            progress.done.incrementAndGet();
-        }
-        return out;
+        return new DetectionLoop.PhotoResults() {
+            @Override
+            public void map(DetectionLoop.PhotoMap map) {
+                (map.perBox() ? boxCams.get(map.box()) : cams).put(map.method().method().name(), encoded(format,
+                        map.map(), () -> detector.overlay(found, map.map(), map.drawn())));
+            }
+
+            @Override
+            public void methodDone(MethodChoice method, int maps, double time) {
+                seconds.put(method.method().name(), time);
+                progress.done.incrementAndGet();
+            }
+        };
     }
 
     /** A map as the answer carries it: base64 {@code .npy}, or its overlay (made only then) as a PNG data URL. */

@@ -1,18 +1,23 @@
 package org.cam4j.engine.batch;
 
+import org.cam4j.engine.DetectionLoop;
 import org.cam4j.engine.ImageDetector;
 import org.cam4j.engine.MethodChoice;
 import org.cam4j.engine.store.OutputFolder;
 import org.cam4j.engine.store.OutputStore;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.cam4j.detection.Detection;
 import org.cam4j.detection.PostProcessing;
 import org.cam4j.image.ImageFiles;
-import org.cam4j.tensor.Tensor;
 
 /**
  * The detection task of a batch run ({@code task: detection}): per image the detections and, per method, one CAM
@@ -37,13 +42,6 @@ public final class BatchDetection {
         return detector.writer(ImageFiles.DEFAULT_MAX_PIXELS, workers);
     }
 
-    /** The images prepared on {@code writer}'s workers ahead of the model. */
-    public java.util.Iterator<ImageDetector.Prepared> ahead(org.cam4j.pipeline.ImagePipeline writer, List<Path> images,
-                                                    java.util.function.Function<Path, String> shown,
-                                                    java.util.function.Function<Path, byte[]> reader) {
-        return detector.ahead(writer, images, shown, ImageFiles.DEFAULT_MAX_PIXELS, reader);
-    }
-
     /** The post-processing the spec asks for, checked as cam detect checks its options. */
     public static PostProcessing postProcessing(BatchConfig.DetectionSpec spec, Path yaml) {
         return ImageDetector.postProcessing(
@@ -55,61 +53,95 @@ public final class BatchDetection {
     }
 
     /**
-     * Explains one image with every method: maps computed here, overlays blended, encoded and written behind on
-     * {@code writer}'s workers; the record is written (by {@code records}, under the image's name) by the last of
-     * the image's writes, once every output is in place.
+     * Detects and explains the images with every method on the engine's detection loop: maps computed here,
+     * overlays blended, encoded and written behind on {@code writer}'s workers; an image's record is written (by
+     * {@code records}, under the image's name) by the last of the image's writes, once every output is in place.
+     *
+     * @param writer the workers that prepare images ahead and write behind
+     * @param images the images, in order
+     * @param shown how records name an image
+     * @param reader an image's bytes, or null to read local files
+     * @param model the model's name in the run
+     * @param names each image's output name
+     * @param methods the methods, in order
+     * @param store where outputs go
+     * @param records writes an image's record under its name
+     * @param listener told of each finished or failed image
      */
-    public void explain(ImageDetector.Prepared prepared, String shown, String model, String name,
-                 List<MethodChoice> methods, OutputStore store,
-                 java.util.function.BiConsumer<String, com.fasterxml.jackson.databind.JsonNode> records,
-                 BatchWorker.Listener listener, org.cam4j.pipeline.ImagePipeline writer) {
-        if (prepared.error() != null) {
-            listener.failed(json.createObjectNode().put("model", model).put("image", shown)
-                    .put("error", prepared.error()));
-            return;
+    public void run(org.cam4j.pipeline.ImagePipeline writer, List<Path> images, Function<Path, String> shown,
+                    Function<Path, byte[]> reader, String model, Map<Path, String> names, List<MethodChoice> methods,
+                    OutputStore store, BiConsumer<String, JsonNode> records, BatchWorker.Listener listener) {
+        new DetectionLoop(detector, writer, Boolean.TRUE.equals(spec.perBox()), Boolean.TRUE.equals(spec.renormalize()))
+                .run(images, shown, ImageFiles.DEFAULT_MAX_PIXELS, reader, methods, new DetectionLoop.Results() {
+                    @Override
+                    public void failed(ImageDetector.Prepared failed) {
+                        listener.failed(json.createObjectNode().put("model", model)
+                                .put("image", shown.apply(failed.file())).put("error", failed.error()));
+                    }
+
+                    @Override
+                    public DetectionLoop.PhotoResults photo(ImageDetector.Found found) {
+                        return new RecordedPhoto(writer, found, model, shown.apply(found.file()),
+                                names.get(found.file()), methods, store, records, listener);
+                    }
+                });
+    }
+
+    /**
+     * One image's outputs, each written behind as soon as its map is computed, and its record, written by the last
+     * of them (a record means its outputs are in place).
+     */
+    private final class RecordedPhoto implements DetectionLoop.PhotoResults {
+        private final org.cam4j.pipeline.ImagePipeline writer;
+        private final ImageDetector.Found found;
+        private final String base;
+        private final OutputStore store;
+        private final ArrayNode cams;
+        private final Runnable writeRecord;
+        private final AtomicInteger pending;
+
+        RecordedPhoto(org.cam4j.pipeline.ImagePipeline writer, ImageDetector.Found found, String model, String shown,
+                      String name, List<MethodChoice> methods, OutputStore store,
+                      BiConsumer<String, JsonNode> records, BatchWorker.Listener listener) {
+            this.writer = writer;
+            this.found = found;
+            this.base = model + "/" + name + ".";
+            this.store = store;
+            ObjectNode record = json.createObjectNode().put("model", model).put("image", shown);
+            List<Detection> boxes = found.detections();
+            ArrayNode listed = record.putArray("detections");
+            for (Detection d : boxes) {
+                detector.describe(found, d, listed.addObject());
+            }
+            this.cams = record.putArray("cams");
+            this.writeRecord = () -> {
+                records.accept(name, record);
+                listener.finished(record, false);
+            };
+            int total = 0;
+            for (MethodChoice m : methods) {
+                total += ImageDetector.perBox(m.method(), Boolean.TRUE.equals(spec.perBox())) ? boxes.size() : 1;
+            }
+            this.pending = new AtomicInteger(total);
+            if (total == 0) {
+                writer.submit(writeRecord);
+            }
         }
-        ImageDetector.Found found = detector.detect(prepared);
-        ObjectNode record = json.createObjectNode().put("model", model).put("image", shown);
-        List<Detection> boxes = found.detections();
-        ArrayNode listed = record.putArray("detections");
-        for (Detection d : boxes) {
-            detector.describe(found, d, listed.addObject());
-        }
-        ArrayNode cams = record.putArray("cams");
-        Runnable writeRecord = () -> {
-            records.accept(name, record);
-            listener.finished(record, false);
-        };
-        // each map is written as soon as it is computed (memory flat in the number of boxes); the record by the
-        // last write, so a record means its outputs are in place
-        int total = 0;
-        for (MethodChoice m : methods) {
-            total += ImageDetector.perBox(m.method(), Boolean.TRUE.equals(spec.perBox())) ? boxes.size() : 1;
-        }
-        if (total == 0) {
-            writer.submit(writeRecord);
-            return;
-        }
-        java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger(total);
-        for (MethodChoice m : methods) {
-            boolean perBox = ImageDetector.perBox(m.method(), Boolean.TRUE.equals(spec.perBox()));
-            String base = model + "/" + name + "." + OutputFolder.safeName(m.method().name());
-            detector.forEachCam(m.method(), m.options(), found, perBox, Boolean.TRUE.equals(spec.renormalize()),
-                    (map, k) -> {
-                        Tensor cam = detector.onPhoto(found, map);
-                        List<Detection> drawn = perBox ? List.of(boxes.get(k)) : boxes;
-                        String file = perBox ? base + ".box" + k : base;
-                        ObjectNode entry = cams.addObject().put("method", m.method().name()).put("label", perBox
-                                ? "box" + k + " " + detector.label(boxes.get(k)) : "all detections");
-                        Runnable write = BatchWorker.outputs(entry, file, formats,
-                                () -> detector.overlay(found, cam, drawn), cam, store);
-                        writer.submit(() -> {
-                            write.run();
-                            if (pending.decrementAndGet() == 0) {
-                                writeRecord.run();
-                            }
-                        });
-                    });
+
+        @Override
+        public void map(DetectionLoop.PhotoMap map) {
+            String method = map.method().method().name();
+            String file = base + OutputFolder.safeName(method) + (map.perBox() ? ".box" + map.box() : "");
+            ObjectNode entry = cams.addObject().put("method", method).put("label", map.perBox()
+                    ? "box" + map.box() + " " + detector.label(map.drawn().get(0)) : "all detections");
+            Runnable write = BatchWorker.outputs(entry, file, formats,
+                    () -> detector.overlay(found, map.map(), map.drawn()), map.map(), store);
+            writer.submit(() -> {
+                write.run();
+                if (pending.decrementAndGet() == 0) {
+                    writeRecord.run();
+                }
+            });
         }
     }
 }

@@ -32,7 +32,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -165,14 +164,8 @@ public final class BatchWorker implements AutoCloseable {
         }
         if (detection != null) {
             try (ImagePipeline writer = detection.writer(workers)) {
-                for (Iterator<ImageDetector.Prepared> it = detection.ahead(writer, todo, shown, reader);
-                     it.hasNext(); ) {
-                    ImageDetector.Prepared prepared = it.next();
-                    Path image = prepared.file();
-                    detection.explain(prepared, shown.apply(image), modelName, names.get(image), job.methods(),
-                            store, this::writeRecord, listener, writer);
-                }
-                writer.finish();
+                detection.run(writer, todo, shown, reader, modelName, names, job.methods(), store,
+                        this::writeRecord, listener);
             }
             return;
         }
