@@ -502,44 +502,66 @@ public final class CamServer implements AutoCloseable {
         DetectorRefusal.check(s.model(), "model '" + s.id() + "'", req.targets(), DetectorRefusal.Where.SERVE);
         List<CamMetric> metrics = metrics(req.metrics());
         // one rule with the CLI's, except that a request never names a file on the server
-        Target target = req.targets().isEmpty() ? org.cam4j.targets.Targets.topClass()
-                : TargetSpecs.parse(req.targets().get(0), s.labels(), s.model().output().valuesPerImage(),
-                TargetSpecs.Files.REFUSE);
+        List<Target> targets = req.targets().isEmpty() ? List.of(org.cam4j.targets.Targets.topClass())
+                : req.targets().stream().map(t -> TargetSpecs.parse(t, s.labels(), s.model().output().valuesPerImage(),
+                TargetSpecs.Files.REFUSE)).toList();
         ImageExplainer explainer = new ImageExplainer(s.model(), s.preprocessing(), s.labels(), layers, weight);
         ObjectNode out = JSON.createObjectNode().put("model", s.id());
-        ObjectNode cams = JSON.createObjectNode();
+        // the first target's maps at the top (one target: the whole answer); every target's in "targets" when
+        // several are asked for, in the request's order
+        List<ObjectNode> perTarget = new ArrayList<>();
+        for (int k = 0; k < targets.size(); k++) {
+            perTarget.add(k == 0 ? out : JSON.createObjectNode());
+        }
         ObjectNode seconds = JSON.createObjectNode();
-        ObjectNode scores = JSON.createObjectNode();
         List<MethodChoice> methods = req.methods().stream().map(m -> new MethodChoice(m, perMethod.get(m))).toList();
-        explainUpload(req, explainer, ExplainLoop.TargetRule.byFile(file -> List.of(target)), methods, rows -> {
+        explainUpload(req, explainer, ExplainLoop.TargetRule.byFile(file -> targets), methods, rows -> {
             RgbImage photo = rows.image(0).image();
             out.putObject("image").put("width", photo.width()).put("height", photo.height());
             return maps -> {
                 CamResult r = maps.result();
                 String name = maps.method().method().name();
-                Tensor cam = r.cams().slice(0);
                 if (!out.has("predictions")) {
                     ArrayNode p = out.putArray("predictions");
                     explainer.predictions(r.outputs(), TOP).get(0).forEach(x -> p.addObject()
                             .put("class", x.index()).put("label", x.label())
                             .put("probability", x.probability()));
-                    out.put("target", TargetNames.targetLabel(r.targets().get(0), s.labels()));
+                    for (int k = 0; k < perTarget.size(); k++) {
+                        ObjectNode answer = perTarget.get(k);
+                        answer.put("target", TargetNames.targetLabel(r.targets().get(k), s.labels()));
+                        answer.putObject("cams");
+                        if (k == 0) {
+                            answer.set("seconds", seconds);
+                        }
+                        if (!metrics.isEmpty()) {
+                            answer.putObject("metrics");
+                        }
+                    }
                 }
-                cams.put(name, encoded(req.format(), cam, () -> explainer.overlay(photo, cam)));
+                Map<String, double[]> scores = MetricScores.scores(metrics, explainer, maps.method(), rows.input(), r,
+                        road, Map.of());
+                for (int k = 0; k < perTarget.size(); k++) {
+                    ObjectNode answer = perTarget.get(k);
+                    Tensor cam = r.cams().slice(k);
+                    ((ObjectNode) answer.get("cams")).put(name, encoded(req.format(), cam,
+                            () -> explainer.overlay(photo, cam)));
+                    if (!metrics.isEmpty()) {
+                        int row = k;
+                        ObjectNode methodScores = ((ObjectNode) answer.get("metrics")).putObject(name);
+                        scores.forEach((metric, v) -> methodScores.put(metric, v[row]));
+                    }
+                }
                 seconds.put(name, maps.seconds());
-                ObjectNode methodScores = JSON.createObjectNode();
-                MetricScores.scores(metrics, explainer, maps.method(), rows.input(), r, road,
-                        Map.of()).forEach((metric, v) -> methodScores.put(metric, v[0]));
-                if (!metrics.isEmpty()) {
-                    scores.set(name, methodScores);
-                }
                 progress.done.incrementAndGet();
             };
         });
-        out.set("cams", cams);
-        out.set("seconds", seconds);
-        if (!metrics.isEmpty()) {
-            out.set("metrics", scores);
+        if (perTarget.size() > 1) {
+            ArrayNode all = out.putArray("targets");
+            all.addObject().put("target", out.get("target").asText()).set("cams", out.get("cams"));
+            if (out.has("metrics")) {
+                ((ObjectNode) all.get(0)).set("metrics", out.get("metrics"));
+            }
+            perTarget.subList(1, perTarget.size()).forEach(all::add);
         }
         return out;
     }
@@ -558,6 +580,10 @@ public final class CamServer implements AutoCloseable {
                 "option");
         if (!req.metrics().isEmpty()) {
             throw new HttpError(400, "a segmenter's request takes no metrics here; use cam evaluate --own-mask");
+        }
+        if (req.targets().size() > 1) {
+            throw new HttpError(400, "a segmenter's request takes one target, the class whose mask is explained; got "
+                    + req.targets().size());
         }
         ImageSegmenter segmenter = new ImageSegmenter(explainer, "model '" + s.id() + "'", req.targets().isEmpty()
                 ? null : req.targets().get(0), threshold, null, field -> field.equals("class") ? "targets"

@@ -155,6 +155,42 @@ class CamServerTest {
     }
 
     @Test
+    void everyTargetOfARequestHasItsOwnMapsAndMetrics() throws Exception {
+        start(new CamServer.Limits(8, 120, 1 << 20, 10_000_000));
+        Path photo = CliTestFiles.photo(dir.resolve("photo.png"), 5, 24, 20);
+        HttpResponse<String> r = post(explainJson(photo, "\"GradCAM\", \"EigenCAM\"",
+                ", \"targets\": [\"1\", \"3\"], \"metrics\": [\"Complexity\"]"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(r.body());
+        JsonNode targets = body.get("targets");
+        assertThat(targets).hasSize(2);
+        // the first target's maps are also the answer's own, as for a request with one target
+        assertThat(body.get("target").asText()).isEqualTo("1");
+        assertThat(targets.get(0).get("cams")).isEqualTo(body.get("cams"));
+        assertThat(targets.get(0).get("metrics")).isEqualTo(body.get("metrics"));
+        Path out = dir.resolve("cli-targets");
+        CliRun cli = CliRun.of("explain", "--model", model.toString(), "--layer", "block_out", "--image",
+                photo.toString(), "--method", "GradCAM", "--class", "1,3", "--out", out.toString(), "--save-npy");
+        assertThat(cli.exit()).as(cli.err()).isZero();
+        for (int k = 0; k < 2; k++) {
+            String cls = k == 0 ? "1" : "3";
+            JsonNode t = targets.get(k);
+            assertThat(t.get("target").asText()).isEqualTo(cls);
+            Tensor served = npy(t.get("cams").get("GradCAM").asText());
+            Tensor explained = org.cam4j.tensor.Npy.read(out.resolve(OutputNames.base(photo) + ".GradCAM." + cls
+                    + ".npy"));
+            assertThat(served.maxAbsDiff(explained)).as("class " + cls).isLessThan(1e-6);
+            assertThat(t.get("metrics").get("GradCAM").get("Complexity").asDouble()).isPositive();
+        }
+        // the two classes' GradCAM maps differ; EigenCAM reads no target, so its maps are equal
+        assertThat(targets.get(1).get("cams").get("GradCAM")).isNotEqualTo(targets.get(0).get("cams").get("GradCAM"));
+        assertThat(targets.get(1).get("cams").get("EigenCAM")).isEqualTo(targets.get(0).get("cams").get("EigenCAM"));
+        // one target: no list
+        assertThat(JSON.readTree(post(explainJson(photo, "\"GradCAM\"", ", \"targets\": [\"3\"]")).body())
+                .has("targets")).isFalse();
+    }
+
+    @Test
     void metricsAreCamEvaluatesNumbersForEachMethod() throws Exception {
         start(new CamServer.Limits(8, 120, 1 << 20, 10_000_000));
         Path photo = CliTestFiles.photo(dir.resolve("photo.png"), 5, 24, 20);

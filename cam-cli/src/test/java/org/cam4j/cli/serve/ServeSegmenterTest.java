@@ -76,6 +76,13 @@ class ServeSegmenterTest {
                     .POST(HttpRequest.BodyPublishers.ofString(body.replace("[\"2\"]", "[\"9\"]"))).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
+            // one class per request: a second target is refused, not ignored
+            HttpResponse<String> two = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + server.port() + "/api/explain")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.replace("[\"2\"]", "[\"2\", \"1\"]"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(two.statusCode()).as(two.body()).isEqualTo(400);
+            assertThat(JSON.readTree(two.body()).get("error").asText()).contains("takes one target");
         }
     }
 }
