@@ -1,23 +1,8 @@
 package org.cam4j.cli.serve;
 
-import org.cam4j.engine.TargetSpecs;
-import org.cam4j.detection.PostProcessing;
 import org.cam4j.detection.DetectionLayout;
-import org.cam4j.detection.Detection;
-import org.cam4j.engine.ImageDetector;
-import org.cam4j.engine.DetectionLoop;
-import org.cam4j.engine.DetectorOpening;
 import org.cam4j.engine.DefaultModel;
-import org.cam4j.engine.DetectorRefusal;
-import org.cam4j.engine.ExplainLoop;
-import org.cam4j.engine.MethodChoice;
-import org.cam4j.engine.MetricScores;
-import org.cam4j.engine.RoadSettings;
-import org.cam4j.engine.ImageExplainer;
 import org.cam4j.engine.ImageSegmenter;
-import org.cam4j.engine.MethodOptions;
-import org.cam4j.engine.ModelOpening;
-import org.cam4j.engine.TargetNames;
 import org.cam4j.engine.RequestException;
 import org.cam4j.engine.Labels;
 import org.cam4j.engine.Limits;
@@ -29,14 +14,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,21 +32,10 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.cam4j.image.ImageFiles;
 import org.cam4j.image.Preprocessing;
-import org.cam4j.image.RgbImage;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.LayerInfo;
-import org.cam4j.spi.CamOptions;
-import org.cam4j.pipeline.CamResult;
-import org.cam4j.spi.CamMethod;
 import org.cam4j.spi.Methods;
-import org.cam4j.metrics.CamMetric;
-import org.cam4j.metrics.Metrics;
-import org.cam4j.pipeline.ImagePipeline;
-import org.cam4j.targets.Target;
-import org.cam4j.tensor.Npy;
-import org.cam4j.tensor.Tensor;
 
 /**
  * The HTTP side of {@code cam serve}, on the JDK's HTTP server. The page ({@code /}) and the JSON API:
@@ -78,6 +47,9 @@ import org.cam4j.tensor.Tensor;
  * (then 503); bodies and images are size-limited (413); each request has a time limit (504, and it is cancelled);
  * requests name models by id and carry images as bytes, so nothing from a request reaches the file system. Errors
  * are JSON {@code {"error": "..."}} with the CLI's one-line messages and 400 for bad input.
+ *
+ * <p>This class is the HTTP plumbing only: a request is read by {@link ServeRequest}, answered by the engine's loops
+ * through the answer of the model's task ({@link ClassifierAnswer}, {@link SegmenterAnswer}, {@link DetectorAnswer}).
  */
 public final class CamServer implements AutoCloseable {
     /**
@@ -107,11 +79,9 @@ public final class CamServer implements AutoCloseable {
     /** Seconds a client may take to send a request's headers and body, by default. */
     public static final int SEND_SECONDS = 20;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The JSON of answers and errors. */
+    static final ObjectMapper JSON = new ObjectMapper();
     private static final ServedPage PAGE = ServedPage.load("/org/cam4j/cli/serve/index.html");
-    private static final int TOP = 5;
-    /** How messages name a request's image (read from the request, never from a file). */
-    private static final Path UPLOAD = Path.of("the uploaded image");
 
     private final HttpServer http;
     private final ThreadPoolExecutor workers;
@@ -121,18 +91,6 @@ public final class CamServer implements AutoCloseable {
     private final RequestGuard guard;
     private final Map<String, Progress> requests = new ConcurrentHashMap<>();
     private final AtomicInteger requestIds = new AtomicInteger();
-
-    /** A running request: methods done of the total, and its computation for cancelling. */
-    private static final class Progress {
-        final int total;
-        final AtomicInteger done = new AtomicInteger();
-        volatile Future<?> future;
-        volatile String state = "queued";
-
-        Progress(int total) {
-            this.total = total;
-        }
-    }
 
     private CamServer(HttpServer http, List<Served> served, Limits limits, RequestGuard guard) {
         this.guard = guard;
@@ -351,14 +309,9 @@ public final class CamServer implements AutoCloseable {
                 .put("state", p.state));
     }
 
-    /** What a request asks for, parsed before any work is queued. */
-    private record ExplainRequest(byte[] image, Served model, List<CamMethod> methods, List<String> layers,
-                                  List<String> targets, Map<String, String> options, String format, String id,
-                                  List<String> metrics) {
-    }
-
     private void explain(HttpExchange ex) throws IOException {
-        ExplainRequest req = parse(ex);
+        ServeRequest req = ServeRequest.read(ex, limits, id -> id == null ? models.values().iterator().next()
+                : served(id), () -> "r" + requestIds.incrementAndGet());
         Progress progress = new Progress(req.methods().size());
         if (requests.putIfAbsent(req.id(), progress) != null) {
             // a second request under the same id would take over the first one's progress and cancel
@@ -371,7 +324,7 @@ public final class CamServer implements AutoCloseable {
                 f = workers.submit(() -> {
                     progress.state = "running";
                     synchronized (req.model()) {
-                        return compute(req, progress);
+                        return answer(req, progress);
                     }
                 });
             } catch (RejectedExecutionException e) {
@@ -407,417 +360,16 @@ public final class CamServer implements AutoCloseable {
         }
     }
 
-    private ExplainRequest parse(HttpExchange ex) throws IOException {
-        long length = ex.getRequestHeaders().getFirst("Content-Length") == null ? -1
-                : Long.parseLong(ex.getRequestHeaders().getFirst("Content-Length"));
-        if (length > limits.maxBody()) {
-            discard(ex.getRequestBody(), DRAIN_LIMIT);
-            throw new HttpError(413, "request of " + length + " bytes is larger than the limit of " + limits.maxBody()
-                    + " (--max-request-mb)");
-        }
-        byte[] body = BodyReader.read(ex, limits.sendSeconds(), in -> readLimited(in, limits.maxBody()));
-        String type = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type"));
-        Map<String, String> fields = new HashMap<>();
-        byte[] image;
-        if (type.startsWith("multipart/form-data")) {
-            Map<String, byte[]> parts = Multipart.parse(body, type);
-            image = parts.get("image");
-            parts.forEach((k, v) -> {
-                if (!k.equals("image")) {
-                    fields.put(k, new String(v, StandardCharsets.UTF_8));
-                }
-            });
-            return request(image, fields.get("model"), split(fields.get("methods")), split(fields.get("layers")),
-                    split(fields.get("targets")), Map.of(), fields.get("format"), fields.get("request_id"),
-                    split(fields.get("metrics")));
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new HttpError(400, "malformed JSON body (" + e.getOriginalMessage() + "); send {\"image\": \"<base64>\","
-                    + " ...} or multipart form data");
-        }
-        if (root == null || !root.isObject()) {
-            throw new HttpError(400, "the body must be a JSON object with an \"image\" field");
-        }
-        try {
-            image = root.hasNonNull("image") ? Base64.getDecoder().decode(root.get("image").asText()) : null;
-        } catch (IllegalArgumentException e) {
-            throw new HttpError(400, "\"image\" is not base64 (" + e.getMessage() + ")");
-        }
-        Map<String, String> options = new HashMap<>();
-        root.path("options").fields().forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
-        return request(image, root.path("model").asText(null), strings(root.path("methods")),
-                strings(root.path("layers")), strings(root.path("targets")), options, root.path("format").asText(null),
-                root.path("request_id").asText(null), strings(root.path("metrics")));
-    }
-
-    private ExplainRequest request(byte[] image, String modelId, List<String> methods, List<String> layers,
-                                   List<String> targets, Map<String, String> options, String format, String id,
-                                   List<String> metrics) {
-        if (image == null || image.length == 0) {
-            throw new HttpError(400, "no image: send its file's bytes as \"image\" (base64) or a multipart part"
-                    + " named image");
-        }
-        Served model = modelId == null ? models.values().iterator().next() : served(modelId);
-        String f = format == null ? "png" : format;
-        if (!f.equals("png") && !f.equals("npy")) {
-            throw new HttpError(400, "unknown format '" + f + "'; use png or npy");
-        }
-        List<CamMethod> chosen = Methods.distinct(methods.isEmpty() ? List.of("GradCAM") : methods);
-        String requestId = id == null || id.isBlank() ? "r" + requestIds.incrementAndGet() : id;
-        if (!requestId.matches("[A-Za-z0-9_-]{1,64}")) {
-            throw new HttpError(400, "request_id must be 1-64 letters, digits, '-' or '_'");
-        }
-        return new ExplainRequest(image, model, chosen, layers, targets, options, f, requestId, metrics);
-    }
-
-    /**
-     * The explanation of one image, through the engine's loop as {@code cam explain} runs it, with the metrics the
-     * request names computed on each method's map as {@code cam evaluate} does.
-     */
-    private ObjectNode compute(ExplainRequest req, Progress progress) {
+    /** The answer the served model's task gives. */
+    private ObjectNode answer(ServeRequest req, Progress progress) {
         Served s = req.model();
         if (s.detection() != null) {
-            return detect(req, progress);
+            return DetectorAnswer.answer(req, limits.maxPixels(), progress);
         }
-        List<String> layers = req.layers().isEmpty() ? ModelOpening.layersOrDefault(null, s.settings(), s.model())
-                : req.layers();
-        Map<String, String> options = new HashMap<>(req.options());
-        float weight = imageWeight(options);
         if (ImageSegmenter.isSegmenter(s.model())) {
-            options.remove("image_weight");
-            return segment(req, new ImageExplainer(s.model(), s.preprocessing(), s.labels(), layers, weight), options,
-                    progress);
+            return SegmenterAnswer.answer(req, limits.maxPixels(), progress);
         }
-        int batch = org.cam4j.engine.Limits.batchSize(options.getOrDefault("batch_size", "auto"), "options.batch_size");
-        CamOptions base = new CamOptions(flag(options, "eigen_smooth"), flag(options, "aug_smooth"), batch, Map.of());
-        RoadSettings road = RoadSettings.of(optionalNumber(options, "road_noise"), null,
-                options.containsKey("seed") ? (long) number(options, "seed", null) : null,
-                field -> "options." + field);
-        options.keySet().removeAll(List.of("image_weight", "batch_size", "eigen_smooth", "aug_smooth", "road_noise",
-                "seed"));
-        Map<CamMethod, CamOptions> perMethod = MethodOptions.forEach(req.methods(), options, base, "option");
-        DetectorRefusal.check(s.model(), "model '" + s.id() + "'", req.targets(), DetectorRefusal.Where.SERVE);
-        List<CamMetric> metrics = metrics(req.metrics());
-        // one rule with the CLI's, except that a request never names a file on the server
-        List<Target> targets = req.targets().isEmpty() ? List.of(org.cam4j.targets.Targets.topClass())
-                : req.targets().stream().map(t -> TargetSpecs.parse(t, s.labels(), s.model().output().valuesPerImage(),
-                TargetSpecs.Files.REFUSE)).toList();
-        ImageExplainer explainer = new ImageExplainer(s.model(), s.preprocessing(), s.labels(), layers, weight);
-        ObjectNode out = JSON.createObjectNode().put("model", s.id());
-        // the first target's maps at the top (one target: the whole answer); every target's in "targets" when
-        // several are asked for, in the request's order
-        List<ObjectNode> perTarget = new ArrayList<>();
-        for (int k = 0; k < targets.size(); k++) {
-            perTarget.add(k == 0 ? out : JSON.createObjectNode());
-        }
-        ObjectNode seconds = JSON.createObjectNode();
-        List<MethodChoice> methods = req.methods().stream().map(m -> new MethodChoice(m, perMethod.get(m))).toList();
-        explainUpload(req, explainer, ExplainLoop.TargetRule.byFile(file -> targets), methods, rows -> {
-            RgbImage photo = rows.image(0).image();
-            out.putObject("image").put("width", photo.width()).put("height", photo.height());
-            return maps -> {
-                CamResult r = maps.result();
-                String name = maps.method().method().name();
-                if (!out.has("predictions")) {
-                    ArrayNode p = out.putArray("predictions");
-                    explainer.predictions(r.outputs(), TOP).get(0).forEach(x -> p.addObject()
-                            .put("class", x.index()).put("label", x.label())
-                            .put("probability", x.probability()));
-                    for (int k = 0; k < perTarget.size(); k++) {
-                        ObjectNode answer = perTarget.get(k);
-                        answer.put("target", TargetNames.targetLabel(r.targets().get(k), s.labels()));
-                        answer.putObject("cams");
-                        if (k == 0) {
-                            answer.set("seconds", seconds);
-                        }
-                        if (!metrics.isEmpty()) {
-                            answer.putObject("metrics");
-                        }
-                    }
-                }
-                Map<String, double[]> scores = MetricScores.scores(metrics, explainer, maps.method(), rows.input(), r,
-                        road, Map.of());
-                for (int k = 0; k < perTarget.size(); k++) {
-                    ObjectNode answer = perTarget.get(k);
-                    Tensor cam = r.cams().slice(k);
-                    ((ObjectNode) answer.get("cams")).put(name, encoded(req.format(), cam,
-                            () -> explainer.overlay(photo, cam)));
-                    if (!metrics.isEmpty()) {
-                        int row = k;
-                        ObjectNode methodScores = ((ObjectNode) answer.get("metrics")).putObject(name);
-                        scores.forEach((metric, v) -> methodScores.put(metric, v[row]));
-                    }
-                }
-                seconds.put(name, maps.seconds());
-                progress.done.incrementAndGet();
-            };
-        });
-        if (perTarget.size() > 1) {
-            ArrayNode all = out.putArray("targets");
-            all.addObject().put("target", out.get("target").asText()).set("cams", out.get("cams"));
-            if (out.has("metrics")) {
-                ((ObjectNode) all.get(0)).set("metrics", out.get("metrics"));
-            }
-            perTarget.subList(1, perTarget.size()).forEach(all::add);
-        }
-        return out;
-    }
-
-    /**
-     * A segmenter's answer, as {@code cam segment} computes it: the class over the model's own mask (the request's
-     * first target names the class, else the largest one other than the background; {@code options.threshold} for a
-     * one-channel output), the mask and each method's map at the photo's size.
-     */
-    private ObjectNode segment(ExplainRequest req, ImageExplainer explainer, Map<String, String> options,
-                               Progress progress) {
-        Served s = req.model();
-        double threshold = number(options, "threshold", String.valueOf(ImageSegmenter.DEFAULT_THRESHOLD));
-        options.remove("threshold");
-        Map<CamMethod, CamOptions> perMethod = MethodOptions.forEach(req.methods(), options, CamOptions.defaults(),
-                "option");
-        if (!req.metrics().isEmpty()) {
-            throw new HttpError(400, "a segmenter's request takes no metrics here; use cam evaluate --own-mask");
-        }
-        if (req.targets().size() > 1) {
-            throw new HttpError(400, "a segmenter's request takes one target, the class whose mask is explained; got "
-                    + req.targets().size());
-        }
-        ImageSegmenter segmenter = new ImageSegmenter(explainer, "model '" + s.id() + "'", req.targets().isEmpty()
-                ? null : req.targets().get(0), threshold, null, field -> field.equals("class") ? "targets"
-                : "options." + field);
-        ObjectNode out = JSON.createObjectNode().put("model", s.id()).put("task", "segmentation");
-        ObjectNode cams = JSON.createObjectNode();
-        ObjectNode seconds = JSON.createObjectNode();
-        List<MethodChoice> methods = req.methods().stream().map(m -> new MethodChoice(m, perMethod.get(m))).toList();
-        explainUpload(req, explainer, segmenter, methods, rows -> {
-            ImagePipeline.Loaded image = rows.batch().loaded().get(0);
-            RgbImage photo = image.image();
-            ImageSegmenter.Mask mask = segmenter.mask(image);
-            String label = s.labels().name(mask.category());
-            if (mask.fraction() == 0) {
-                throw new HttpError(400, "the mask of class " + label + " is empty; choose another"
-                        + " class (targets) or options.threshold");
-            }
-            Tensor onPhoto = segmenter.maskOnPhoto(photo, mask);
-            out.putObject("image").put("width", photo.width()).put("height", photo.height());
-            out.put("class", mask.category()).put("label", label).put("mask_fraction",
-                    mask.fraction());
-            out.put("mask", encoded(req.format(), onPhoto, () -> segmenter.maskPicture(photo,
-                    onPhoto)));
-            return maps -> {
-                String name = maps.method().method().name();
-                Tensor map = segmenter.onPhoto(photo, maps.result().cams().slice(0));
-                cams.put(name, encoded(req.format(), map, () -> org.cam4j.image.Overlay
-                        .showCamOnImage(segmenter.picture(photo), map, explainer.imageWeight())));
-                seconds.put(name, maps.seconds());
-                progress.done.incrementAndGet();
-            };
-        });
-        out.set("cams", cams);
-        out.set("seconds", seconds);
-        return out;
-    }
-
-    /**
-     * The engine's loop over the request's one image (read from the request, never from a file): an unreadable
-     * image is a 400; {@code batch} takes the image's rows and returns what takes each method's maps.
-     */
-    private void explainUpload(ExplainRequest req, ImageExplainer explainer, ExplainLoop.TargetRule targets,
-                               List<MethodChoice> methods,
-                               java.util.function.Function<ExplainLoop.Rows,
-                                       java.util.function.Consumer<ExplainLoop.Maps>> batch) {
-        try (ImagePipeline pipeline = new ImagePipeline(req.model().preprocessing(), limits.maxPixels(), 1,
-                file -> req.image())) {
-            new ExplainLoop(explainer, pipeline).run(List.of(UPLOAD), targets, methods, TOP,
-                    new ExplainLoop.Results() {
-                        @Override
-                        public void failed(ImagePipeline.Failed failed) {
-                            throw new HttpError(400, failed.reason());
-                        }
-
-                        @Override
-                        public java.util.function.Consumer<ExplainLoop.Maps> batch(ExplainLoop.Rows rows) {
-                            return batch.apply(rows);
-                        }
-                    });
-        }
-    }
-
-    /**
-     * The metrics a request names, {@code all} for every one that needs no ground truth (a request carries none), as
-     * {@code cam evaluate} defaults to; none when it names none.
-     */
-    private static List<CamMetric> metrics(List<String> names) {
-        if (names.equals(List.of("all"))) {
-            return Metrics.registry().all().stream().filter(m -> !m.needsGroundTruth()).toList();
-        }
-        List<CamMetric> metrics = names.stream().distinct().map(Metrics::get).toList();
-        for (CamMetric m : metrics) {
-            if (m.needsGroundTruth()) {
-                throw new HttpError(400, m.name() + " needs ground-truth masks, which cam serve does not take; use"
-                        + " cam evaluate --masks");
-            }
-        }
-        return metrics;
-    }
-
-    /**
-     * A detector's answer, as {@code cam detect --per-box} computes it: the detections (label, score, box in photo
-     * pixels), each with its own map per method that reads the target, and one map for all detections of the methods
-     * that do not (EigenCAM); maps at the photo's resolution. Options: {@code score_threshold}, {@code iou},
-     * {@code top_k}, {@code image_weight}.
-     */
-    private ObjectNode detect(ExplainRequest req, Progress progress) {
-        Served s = req.model();
-        Map<String, String> options = new HashMap<>(req.options());
-        float weight = imageWeight(options);
-        PostProcessing post = ImageDetector.postProcessing(number(options, "score_threshold",
-                ImageDetector.DEFAULT_SCORE_THRESHOLD), number(options, "iou", ImageDetector.DEFAULT_IOU),
-                (int) Math.min(Integer.MAX_VALUE, Math.max(Integer.MIN_VALUE, number(options, "top_k",
-                ImageDetector.DEFAULT_TOP_K))),
-                "options.score_threshold", "options.iou", "options.top_k");
-        options.keySet().removeAll(List.of("image_weight", "score_threshold", "iou", "top_k"));
-        Map<CamMethod, CamOptions> perMethod = MethodOptions.forEach(req.methods(), options, CamOptions.defaults(),
-                "option");
-        if (!req.targets().isEmpty()) {
-            throw new HttpError(400, "a detector's request takes no targets: every detection is explained");
-        }
-        if (!req.metrics().isEmpty()) {
-            throw new HttpError(400, "a detector's request takes no metrics: cam evaluate's metrics read class scores");
-        }
-        List<String> layers = req.layers().isEmpty() ? DetectorOpening.layers(null, s.settings(), s.model())
-                : req.layers();
-        ImageDetector detector = new ImageDetector(s.model(), s.preprocessing(), s.labels(), layers, s.detection(),
-                post, DetectorOpening.letterbox(null, s.detection()), weight);
-        ObjectNode out = JSON.createObjectNode().put("model", s.id()).put("task", "detection");
-        List<MethodChoice> methods = req.methods().stream().map(m -> new MethodChoice(m, perMethod.get(m))).toList();
-        try (ImagePipeline pipeline = detector.writer(limits.maxPixels(), 1)) {
-            new DetectionLoop(detector, pipeline, true, false).run(List.of(UPLOAD), Path::toString,
-                    limits.maxPixels(), file -> req.image(), methods, new DetectionLoop.Results() {
-                        @Override
-                        public void failed(ImageDetector.Prepared failed) {
-                            throw new HttpError(400, failed.error());
-                        }
-
-                        @Override
-                        public DetectionLoop.PhotoResults photo(ImageDetector.Found found) {
-                            return detectionAnswer(detector, found, req.format(), out, progress);
-                        }
-                    });
-        }
-        return out;
-    }
-
-    /**
-     * Fills a detector's answer: the detections with their own maps, the maps of all detections, each method's
-     * seconds.
-     */
-    private static DetectionLoop.PhotoResults detectionAnswer(ImageDetector detector, ImageDetector.Found found,
-                                                              String format, ObjectNode out, Progress progress) {
-        out.putObject("image").put("width", found.decoded().sourceWidth()).put("height", found.decoded().sourceHeight());
-        ArrayNode detections = out.putArray("detections");
-        List<ObjectNode> boxCams = new ArrayList<>();
-        for (Detection d : found.detections()) {
-            boxCams.add(detector.describe(found, d, detections.addObject()).putObject("cams"));
-        }
-        ObjectNode cams = out.putObject("cams");
-        ObjectNode seconds = out.putObject("seconds");
-        return new DetectionLoop.PhotoResults() {
-            @Override
-            public void map(DetectionLoop.PhotoMap map) {
-                (map.perBox() ? boxCams.get(map.box()) : cams).put(map.method().method().name(), encoded(format,
-                        map.map(), () -> detector.overlay(found, map.map(), map.drawn())));
-            }
-
-            @Override
-            public void methodDone(MethodChoice method, int maps, double time) {
-                seconds.put(method.method().name(), time);
-                progress.done.incrementAndGet();
-            }
-        };
-    }
-
-    /** A map as the answer carries it: base64 {@code .npy}, or its overlay (made only then) as a PNG data URL. */
-    private static String encoded(String format, Tensor map, java.util.function.Supplier<Tensor> overlay) {
-        return format.equals("npy") ? Base64.getEncoder().encodeToString(Npy.bytes(map))
-                : "data:image/png;base64," + Base64.getEncoder().encodeToString(ImageFiles.png(overlay.get()));
-    }
-
-    /** The overlays' photo weight option, checked. */
-    private static float imageWeight(Map<String, String> options) {
-        return org.cam4j.engine.Limits.imageWeight((float) number(options, "image_weight", "0.5"),
-                "options.image_weight");
-    }
-
-    /** A number option, or a 400 naming it: "x" was "For input string", a fraction for top_k was cut silently. */
-    /** An option's number, or null when the request does not give it. */
-    private static Double optionalNumber(Map<String, String> options, String key) {
-        return options.containsKey(key) ? number(options, key, null) : null;
-    }
-
-    private static double number(Map<String, String> options, String key, String fallback) {
-        String v = options.getOrDefault(key, fallback).trim();
-        boolean whole = key.equals("top_k") || key.equals("seed");
-        try {
-            double d = Double.parseDouble(v);
-            if (!Double.isFinite(d) || whole && d != Math.rint(d)) {
-                throw new NumberFormatException(v);
-            }
-            return d;
-        } catch (NumberFormatException e) {
-            throw new HttpError(400, "options." + key + " must be a " + (whole ? "whole " : "")
-                    + "number, got '" + v + "'");
-        }
-    }
-
-    /** A true/false option, or a 400 naming it (anything but "true" was silently false). */
-    private static boolean flag(Map<String, String> options, String key) {
-        String v = options.getOrDefault(key, "false").trim();
-        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-            throw new HttpError(400, "options." + key + " must be true or false, got '" + v + "'");
-        }
-        return Boolean.parseBoolean(v);
-    }
-
-    private static List<String> strings(JsonNode node) {
-        List<String> out = new ArrayList<>();
-        if (node.isArray()) {
-            node.forEach(n -> out.add(n.asText()));
-        } else if (node.isTextual()) {
-            out.addAll(split(node.asText()));
-        }
-        return out;
-    }
-
-    private static List<String> split(String s) {
-        if (s == null || s.isBlank()) {
-            return List.of();
-        }
-        return java.util.Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
-    }
-
-    /** Oversized bodies are read (to this many bytes) and dropped, so the client sees the 413, not a reset. */
-    private static final long DRAIN_LIMIT = 256L << 20;
-
-    private static void discard(InputStream in, long limit) throws IOException {
-        byte[] buffer = new byte[1 << 16];
-        long total = 0;
-        int n;
-        while (total < limit && (n = in.read(buffer)) > 0) {
-            total += n;
-        }
-    }
-
-    private static byte[] readLimited(InputStream in, long max) throws IOException {
-        byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-        if (data.length > max) {
-            discard(in, DRAIN_LIMIT);
-            throw new HttpError(413, "request body larger than the limit of " + max + " bytes (--max-request-mb)");
-        }
-        return data;
+        return ClassifierAnswer.answer(req, limits.maxPixels(), progress);
     }
 
     private static void sendJson(HttpExchange ex, int status, JsonNode body) throws IOException {

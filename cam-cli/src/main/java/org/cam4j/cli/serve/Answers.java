@@ -1,0 +1,61 @@
+package org.cam4j.cli.serve;
+
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import org.cam4j.engine.ExplainLoop;
+import org.cam4j.engine.ImageExplainer;
+import org.cam4j.engine.MethodChoice;
+import org.cam4j.engine.ModelOpening;
+import org.cam4j.image.ImageFiles;
+import org.cam4j.pipeline.ImagePipeline;
+import org.cam4j.tensor.Npy;
+import org.cam4j.tensor.Tensor;
+
+/** What the answers of {@code POST /api/explain} share: the request's image on the engine's loop, maps inline. */
+final class Answers {
+    /** Predictions an answer lists. */
+    static final int TOP = 5;
+    /** How messages name a request's image (read from the request, never from a file). */
+    static final Path UPLOAD = Path.of("the uploaded image");
+
+    private Answers() {
+    }
+
+    /**
+     * The engine's loop over the request's one image (read from the request, never from a file): an unreadable
+     * image is a 400; {@code batch} takes the image's rows and returns what takes each method's maps.
+     */
+    static void explainUpload(ServeRequest req, long maxPixels, ImageExplainer explainer,
+                              ExplainLoop.TargetRule targets, List<MethodChoice> methods,
+                               java.util.function.Function<ExplainLoop.Rows,
+                                       java.util.function.Consumer<ExplainLoop.Maps>> batch) {
+        try (ImagePipeline pipeline = new ImagePipeline(req.model().preprocessing(), maxPixels, 1,
+                file -> req.image())) {
+            new ExplainLoop(explainer, pipeline).run(List.of(UPLOAD), targets, methods, TOP,
+                    new ExplainLoop.Results() {
+                        @Override
+                        public void failed(ImagePipeline.Failed failed) {
+                            throw new HttpError(400, failed.reason());
+                        }
+
+                        @Override
+                        public java.util.function.Consumer<ExplainLoop.Maps> batch(ExplainLoop.Rows rows) {
+                            return batch.apply(rows);
+                        }
+                    });
+        }
+    }
+
+    /** The request's layers, else the served model's suggested ones. */
+    static List<String> layers(ServeRequest req) {
+        CamServer.Served s = req.model();
+        return req.layers().isEmpty() ? ModelOpening.layersOrDefault(null, s.settings(), s.model()) : req.layers();
+    }
+
+    /** A map as the answer carries it: base64 {@code .npy}, or its overlay (made only then) as a PNG data URL. */
+    static String encoded(String format, Tensor map, java.util.function.Supplier<Tensor> overlay) {
+        return format.equals("npy") ? Base64.getEncoder().encodeToString(Npy.bytes(map))
+                : "data:image/png;base64," + Base64.getEncoder().encodeToString(ImageFiles.png(overlay.get()));
+    }
+}

@@ -1,0 +1,103 @@
+package org.cam4j.cli.serve;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.nio.file.Path;
+import org.cam4j.detection.Detection;
+import org.cam4j.detection.PostProcessing;
+import org.cam4j.engine.DetectionLoop;
+import org.cam4j.engine.DetectorOpening;
+import org.cam4j.engine.ImageDetector;
+import org.cam4j.engine.MethodChoice;
+import org.cam4j.engine.MethodOptions;
+import org.cam4j.pipeline.ImagePipeline;
+import org.cam4j.spi.CamMethod;
+import org.cam4j.spi.CamOptions;
+
+/** A detector's answer to {@code POST /api/explain}. */
+final class DetectorAnswer {
+    private DetectorAnswer() {
+    }
+
+    /**
+     * A detector's answer, as {@code cam detect --per-box} computes it: the detections (label, score, box in photo
+     * pixels), each with its own map per method that reads the target, and one map for all detections of the methods
+     * that do not (EigenCAM); maps at the photo's resolution. Options: {@code score_threshold}, {@code iou},
+     * {@code top_k}, {@code image_weight}.
+     */
+    static ObjectNode answer(ServeRequest req, long maxPixels, Progress progress) {
+        CamServer.Served s = req.model();
+        Map<String, String> options = new HashMap<>(req.options());
+        float weight = RequestOptions.imageWeight(options);
+        double score = RequestOptions.number(options, "score_threshold", ImageDetector.DEFAULT_SCORE_THRESHOLD);
+        double iou = RequestOptions.number(options, "iou", ImageDetector.DEFAULT_IOU);
+        double topK = RequestOptions.number(options, "top_k", ImageDetector.DEFAULT_TOP_K);
+        PostProcessing post = ImageDetector.postProcessing(score, iou,
+                (int) Math.min(Integer.MAX_VALUE, Math.max(Integer.MIN_VALUE, topK)),
+                "options.score_threshold", "options.iou", "options.top_k");
+        options.keySet().removeAll(List.of("image_weight", "score_threshold", "iou", "top_k"));
+        Map<CamMethod, CamOptions> perMethod = MethodOptions.forEach(req.methods(), options, CamOptions.defaults(),
+                "option");
+        if (!req.targets().isEmpty()) {
+            throw new HttpError(400, "a detector's request takes no targets: every detection is explained");
+        }
+        if (!req.metrics().isEmpty()) {
+            throw new HttpError(400, "a detector's request takes no metrics: cam evaluate's metrics read class scores");
+        }
+        List<String> layers = req.layers().isEmpty() ? DetectorOpening.layers(null, s.settings(), s.model())
+                : req.layers();
+        ImageDetector detector = new ImageDetector(s.model(), s.preprocessing(), s.labels(), layers, s.detection(),
+                post, DetectorOpening.letterbox(null, s.detection()), weight);
+        ObjectNode out = CamServer.JSON.createObjectNode().put("model", s.id()).put("task", "detection");
+        List<MethodChoice> methods = req.methods().stream().map(m -> new MethodChoice(m, perMethod.get(m))).toList();
+        try (ImagePipeline pipeline = detector.writer(maxPixels, 1)) {
+            new DetectionLoop(detector, pipeline, true, false).run(List.of(Answers.UPLOAD), Path::toString,
+                    maxPixels, file -> req.image(), methods, new DetectionLoop.Results() {
+                        @Override
+                        public void failed(ImageDetector.Prepared failed) {
+                            throw new HttpError(400, failed.error());
+                        }
+
+                        @Override
+                        public DetectionLoop.PhotoResults photo(ImageDetector.Found found) {
+                            return photoAnswer(detector, found, req.format(), out, progress);
+                        }
+                    });
+        }
+        return out;
+    }
+
+    /**
+     * Fills a detector's answer: the detections with their own maps, the maps of all detections, each method's
+     * seconds.
+     */
+    private static DetectionLoop.PhotoResults photoAnswer(ImageDetector detector, ImageDetector.Found found,
+                                                              String format, ObjectNode out, Progress progress) {
+        out.putObject("image").put("width", found.decoded().sourceWidth())
+                .put("height", found.decoded().sourceHeight());
+        ArrayNode detections = out.putArray("detections");
+        List<ObjectNode> boxCams = new ArrayList<>();
+        for (Detection d : found.detections()) {
+            boxCams.add(detector.describe(found, d, detections.addObject()).putObject("cams"));
+        }
+        ObjectNode cams = out.putObject("cams");
+        ObjectNode seconds = out.putObject("seconds");
+        return new DetectionLoop.PhotoResults() {
+            @Override
+            public void map(DetectionLoop.PhotoMap map) {
+                (map.perBox() ? boxCams.get(map.box()) : cams).put(map.method().method().name(), Answers.encoded(format,
+                        map.map(), () -> detector.overlay(found, map.map(), map.drawn())));
+            }
+
+            @Override
+            public void methodDone(MethodChoice method, int maps, double time) {
+                seconds.put(method.method().name(), time);
+                progress.done.incrementAndGet();
+            }
+        };
+    }
+}
