@@ -45,6 +45,29 @@ class PluginJarTest {
     }
 
     @Test
+    void aPluginJarMissingAClassItNeedsIsAOneLineError() throws Exception {
+        Path jar = org.cam4j.testdata.PluginJars.meanActivationCamWithoutItsHelper(dir);
+        Path npy = dir.resolve("x.npy");
+        Npy.write(npy, org.cam4j.tensor.Tensor.zeros(1, 3, 16, 16));
+        Path model = CliTestFiles.cnn(dir);
+        System.setProperty("cam4j.plugins", jar.toString());
+        try {
+            CliRun run = CliRun.of("explain", "--model", model.toString(), "--input", npy.toString(), "--method",
+                    "MeanActivationCAM", "--save-npy", dir.resolve("cam.npy").toString());
+            assertThat(run.exit()).isEqualTo(CamCli.BAD_INPUT);
+            assertThat(run.err().lines().toList()).hasSize(1);
+            assertThat(run.err()).startsWith("cam: error: a class a plugin needs cannot load (NoClassDefFoundError:"
+                    + " example.Helper)").contains("add the missing jar");
+            assertThat(dir.resolve("cam.npy")).doesNotExist();
+            assertThat(CliRun.of("explain", "--model", model.toString(), "--input", npy.toString(), "--method",
+                    "MeanActivationCAM", "--save-npy", dir.resolve("cam.npy").toString(), "--verbose").err())
+                    .contains("at example.MeanActivationCam.camImage");
+        } finally {
+            System.clearProperty("cam4j.plugins");
+        }
+    }
+
+    @Test
     void aPluginJarThatRegistersNothingIsNamedInAWarning() throws Exception {
         Path jar = buildPluginJar(false);
         System.setProperty("cam4j.plugins", jar.toString());

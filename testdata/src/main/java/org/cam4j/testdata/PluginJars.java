@@ -40,6 +40,34 @@ public final class PluginJars {
             }
             """;
 
+    /** The same method computing its map through a helper class of its own (left out of the broken jar). */
+    private static final String SOURCE_WITH_HELPER = """
+            package example;
+
+            import java.util.Set;
+            import org.cam4j.model.Capability;
+            import org.cam4j.spi.CamContext;
+            import org.cam4j.spi.CamMethod;
+            import org.cam4j.spi.LayerData;
+            import org.cam4j.tensor.Tensor;
+
+            /** Mean activation over channels, through a helper. */
+            public final class MeanActivationCam implements CamMethod {
+                public String name() { return "MeanActivationCAM"; }
+                public String description() { return "channel mean of the activations"; }
+                public Set<Capability> needs() { return Set.of(); }
+                public Tensor camImage(LayerData layer, CamContext context) {
+                    return Helper.sum(layer.activations());
+                }
+            }
+
+            final class Helper {
+                static Tensor sum(Tensor activations) {
+                    return org.cam4j.math.CamOps.sumChannels(activations);
+                }
+            }
+            """;
+
     private PluginJars() {
     }
 
@@ -52,9 +80,24 @@ public final class PluginJars {
      * @return the jar
      */
     public static Path meanActivationCam(Path dir, boolean registered) {
+        return jar(dir, SOURCE, registered);
+    }
+
+    /**
+     * Writes {@code dir/plugins/mean-cam.jar} as a build that forgot a class would: the registered method is there,
+     * the helper class its map needs is not, so computing a map fails with {@link NoClassDefFoundError}.
+     *
+     * @param dir a scratch folder (sources and classes go there too)
+     * @return the jar
+     */
+    public static Path meanActivationCamWithoutItsHelper(Path dir) {
+        return jar(dir, SOURCE_WITH_HELPER, true);
+    }
+
+    private static Path jar(Path dir, String source, boolean registered) {
         try {
             Path src = Files.createDirectories(dir.resolve("plugin-src/example")).resolve("MeanActivationCam.java");
-            Files.writeString(src, SOURCE);
+            Files.writeString(src, source);
             Path classes = Files.createDirectories(dir.resolve("plugin-classes"));
             int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-classpath",
                     System.getProperty("java.class.path"), "-d", classes.toString(), src.toString());
