@@ -60,8 +60,17 @@ public final class OnnxModel implements ExplainableModel, HeadForward, SecondOrd
     private final List<TensorInfo> allOutputs;
     private final Set<String> softmaxOutputs;
     private final Reachability reach;
+    /** The model file as read: its weights are views of its pages. */
+    private final OnnxModelFile.Stamp stamp;
+    private final Runnable onClose;
 
     OnnxModel(Path path, ModelOptions options) {
+        this(path, options, () -> { });
+    }
+
+    /** A model whose {@link #close} also runs {@code onClose} (a temporary file it was read from is deleted). */
+    private OnnxModel(Path path, ModelOptions options, Runnable onClose) {
+        this.onClose = onClose;
         this.path = path;
         this.options = options;
         OrtRunner.warmUp();
@@ -91,8 +100,9 @@ public final class OnnxModel implements ExplainableModel, HeadForward, SecondOrd
         this.reach = new Reachability(graph, declared.name());
         options.cudaDevice();
         String identity = read.digest() + "|" + (chosenOutputs == null ? "" : chosenOutputs);
+        this.stamp = read.stamp();
         this.sessions = new OnnxSessions(graph, facts, input, new FactsCache(identity),
-                new GraphCache(identity, options));
+                new GraphCache(identity, options), stamp::requireUnchanged);
         this.heads = new HeadRunner(graph, facts, declared.name(), reach, resolver, sessions);
         // the plain session is made when first needed (inference, the floor of cam bench): an explain run with
         // gradients never uses it, and making it cost a serialisation of the model and a session
@@ -118,18 +128,28 @@ public final class OnnxModel implements ExplainableModel, HeadForward, SecondOrd
     /** A copy of this model with its last {@code layers} parameterised layers randomised ({@link WeightRandomizer}). */
     @Override
     public ExplainableModel withRandomizedLayers(int layers, long seed) {
+        stamp.requireUnchanged();
         ModelProto randomised = WeightRandomizer.randomize(graph, facts, layers, seed);
         try {
             Path file = java.nio.file.Files.createTempFile("cam4j-randomised", ".onnx");
+            // the copy's weights are views of the file's pages, so the file lives as long as the copy
+            Runnable delete = () -> {
+                try {
+                    java.nio.file.Files.deleteIfExists(file);
+                } catch (java.io.IOException e) {
+                    file.toFile().deleteOnExit();
+                }
+            };
             try {
                 java.nio.file.Files.write(file, randomised.toByteArray());
                 // the copy already has the chosen output only
                 java.util.Map<String, String> backend = new HashMap<>(options.backend());
                 backend.remove(ModelOptions.OUTPUTS);
                 return new OnnxModel(file, new ModelOptions(options.device(), options.threads(), options.reshape(),
-                        options.inplaceReluView(), backend));
-            } finally {
-                java.nio.file.Files.deleteIfExists(file);
+                        options.inplaceReluView(), backend), delete);
+            } catch (RuntimeException | java.io.IOException e) {
+                delete.run();
+                throw e;
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write the randomised model: " + e.getMessage(), e);
@@ -474,6 +494,7 @@ public final class OnnxModel implements ExplainableModel, HeadForward, SecondOrd
     @Override
     public void close() {
         sessions.close();
+        onClose.run();
     }
 
     /** A graph builder over this model's one analysis (paths found for one batch are kept for the next). */

@@ -40,7 +40,12 @@ final class OnnxSessions implements AutoCloseable {
     /** Input dimensions after the batch that the probed facts and built graphs are for. */
     private int[] builtFor;
 
-    OnnxSessions(OnnxGraph graph, TensorFacts facts, TensorInfo input, FactsCache cache, GraphCache graphs) {
+    /** Checks, before a graph is built or probed, that the model file its weights alias is as it was read. */
+    private final Runnable fileUnchanged;
+
+    OnnxSessions(OnnxGraph graph, TensorFacts facts, TensorInfo input, FactsCache cache, GraphCache graphs,
+                 Runnable fileUnchanged) {
+        this.fileUnchanged = fileUnchanged;
         this.cache = cache;
         this.graphs = graphs;
         this.graph = graph;
@@ -52,7 +57,10 @@ final class OnnxSessions implements AutoCloseable {
     OrtRunner get(String key, Supplier<ModelProto> build) {
         return sessions.computeIfAbsent(key, k -> {
             boolean sized = !k.equals(PLAIN) && !k.equals(MASKED);
-            return graphs.session(k, sized ? builtFor : null, build);
+            return graphs.session(k, sized ? builtFor : null, () -> {
+                fileUnchanged.run();
+                return build.get();
+            });
         });
     }
 
@@ -119,6 +127,7 @@ final class OnnxSessions implements AutoCloseable {
             });
             probed.addAll(cached.get().keySet());
         } else {
+            fileUnchanged.run();
             probed.addAll(ShapeProbe.run(graph, missing, Map.of(input.name(), probeBatch(sample)), facts));
             cache.store(size, probed, facts);
         }
