@@ -1,7 +1,7 @@
 package org.cam4j.image;
 
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
+import java.nio.ByteBuffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.zip.CRC32;
@@ -29,28 +29,39 @@ final class PngWriter {
     private PngWriter() {
     }
 
-    /** The PNG file of an h x w image given as {@code rgb} bytes, row-major, three per pixel. */
+    /**
+     * The PNG file of an h x w image given as {@code rgb} bytes, row-major, three per pixel. The compressed rows are
+     * copied once, into a file array of the exact size (no second stream and copies of the whole file).
+     */
     static byte[] encode(byte[] rgb, int height, int width) {
         try {
-            ByteArrayOutputStream file = new ByteArrayOutputStream(rgb.length / 2 + 1024);
-            DataOutputStream out = new DataOutputStream(file);
-            out.write(SIGNATURE);
-            ByteArrayOutputStream header = new ByteArrayOutputStream();
-            DataOutputStream h = new DataOutputStream(header);
-            h.writeInt(width);
-            h.writeInt(height);
-            h.write(new byte[] {8, 2, 0, 0, 0}); // 8 bits, truecolour, deflate, adaptive filtering, no interlace
-            chunk(out, "IHDR", header.toByteArray());
-            chunk(out, "IDAT", deflateRows(rgb, height, width));
-            chunk(out, "IEND", new byte[0]);
-            return file.toByteArray();
+            Compressed idat = deflateRows(rgb, height, width);
+            ByteBuffer file = ByteBuffer.allocate(SIGNATURE.length + 3 * 12 + 13 + idat.size());
+            file.put(SIGNATURE);
+            ByteBuffer header = ByteBuffer.allocate(13).putInt(width).putInt(height)
+                    .put(new byte[] {8, 2, 0, 0, 0}); // 8 bits, truecolour, deflate, adaptive filtering, no interlace
+            chunk(file, "IHDR", header.array(), 13);
+            chunk(file, "IDAT", idat.bytes(), idat.size());
+            chunk(file, "IEND", new byte[0], 0);
+            return file.array();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static byte[] deflateRows(byte[] rgb, int height, int width) throws IOException {
-        ByteArrayOutputStream data = new ByteArrayOutputStream(rgb.length / 2 + 1024);
+    /** A byte buffer whose bytes are read in place (no copy as {@code toByteArray} makes). */
+    private static final class Compressed extends ByteArrayOutputStream {
+        Compressed(int capacity) {
+            super(capacity);
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
+    }
+
+    private static Compressed deflateRows(byte[] rgb, int height, int width) throws IOException {
+        Compressed data = new Compressed(rgb.length / 2 + 1024);
         Deflater deflater = new Deflater(Deflater.BEST_SPEED);
         if (!mostlyFlat(rgb, height, width)) {
             deflater.setStrategy(Deflater.HUFFMAN_ONLY);
@@ -70,7 +81,7 @@ final class PngWriter {
         } finally {
             deflater.end();
         }
-        return data.toByteArray();
+        return data;
     }
 
     /** Whether at least half of the Sub-filtered bytes are zero, counted on every eighth row. */
@@ -88,14 +99,14 @@ final class PngWriter {
         return 2 * zeros >= counted;
     }
 
-    private static void chunk(DataOutputStream out, String type, byte[] data) throws IOException {
+    private static void chunk(ByteBuffer out, String type, byte[] data, int length) {
         byte[] name = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         CRC32 crc = new CRC32();
         crc.update(name);
-        crc.update(data);
-        out.writeInt(data.length);
-        out.write(name);
-        out.write(data);
-        out.writeInt((int) crc.getValue());
+        crc.update(data, 0, length);
+        out.putInt(length);
+        out.put(name);
+        out.put(data, 0, length);
+        out.putInt((int) crc.getValue());
     }
 }
