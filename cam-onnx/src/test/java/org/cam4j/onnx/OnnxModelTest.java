@@ -210,6 +210,16 @@ class OnnxModelTest {
     }
 
     @Test
+    void theImageBeforeTheFirstLearnedLayerIsNoCandidate() throws Exception {
+        // torchvision's detectors batch and normalise the image inside the graph: those tensors are no layers
+        try (OnnxModel detector = open(org.cam4j.testdata.SyntheticDetectors.torchvision(1), "tv.onnx")) {
+            List<String> names = detector.layers().stream().map(LayerInfo::name).toList();
+            assertThat(names).doesNotContain("batched").contains(org.cam4j.testdata.SyntheticDetectors.P3);
+            assertThat(detector.resolve("batched")).isEqualTo("batched");
+        }
+    }
+
+    @Test
     void badInputsGetOneLineErrors() throws Exception {
         try (OnnxModel model = open(SyntheticModels.cnn(1), "cnn.onnx")) {
             assertThatThrownBy(() -> model.resolve("relu_2")).hasMessageContaining("unknown layer 'relu_2'")

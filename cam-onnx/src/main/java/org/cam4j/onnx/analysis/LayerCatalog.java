@@ -10,7 +10,8 @@ import org.cam4j.model.LayerInfo;
 
 /**
  * The candidate target layers of a probed graph: every spatial map (N x C x h x w, h and w > 1) and token sequence
- * on the way to the output, in graph order, one of them suggested: the last spatial map before global pooling (a
+ * on the way to the output that is computed from a learned layer's output (not the input's own preprocessing), in
+ * graph order, one of them suggested: the last spatial map before global pooling (a
  * CNN; pools that keep the size, as VGG's adaptive pooling of a 7 x 7 map, do not count), or for transformers the
  * input of the last attention block: the last LayerNormalization output that still feeds a Softmax. A model whose
  * output is itself a map (a segmenter) gets the last map of features before its head: at least
@@ -30,11 +31,16 @@ public final class LayerCatalog {
         Reachability builder = new Reachability(graph, output);
         Set<String> reach = builder.ancestors(output);
         String suggested = suggested(graph, facts, probed, reach, builder, output);
+        Set<String> features = builder.active(graph.nodes().stream()
+                .filter(n -> LEARNED.contains(n.getOpType()) && n.getOutputCount() > 0).map(n -> n.getOutput(0))
+                .toList());
         List<LayerInfo> out = new ArrayList<>();
         for (NodeProto n : graph.nodes()) {
             String t = n.getOutputCount() > 0 ? n.getOutput(0) : "";
-            // the unbatched image cam4j squeezes out of a batch of one is no layer of the model
-            if (!probed.contains(t) || !reach.contains(t) || t.equals(output)
+            // the unbatched image cam4j squeezes out of a batch of one is no layer of the model, and nor is the image
+            // before the first learned layer (a detector's own resizing and normalisation: [1, 320, 320] channels
+            // were listed as token sequences)
+            if (!probed.contains(t) || !reach.contains(t) || t.equals(output) || !features.contains(t)
                     || t.endsWith(org.cam4j.onnx.graph.UnbatchedInput.SUFFIX)) {
                 continue;
             }
@@ -50,6 +56,10 @@ public final class LayerCatalog {
         }
         return out;
     }
+
+    /** Operators with learned weights: layers are the tensors computed from their outputs. */
+    private static final Set<String> LEARNED = Set.of("Conv", "ConvTranspose", "ConvInteger", "QLinearConv",
+            "MatMul", "MatMulInteger", "QLinearMatMul", "Gemm", "Einsum");
 
     /** Channels a segmenter's suggested feature map has at least. */
     static final int MIN_FEATURE_CHANNELS = 16;
