@@ -206,7 +206,7 @@ final class DetectCommand implements Callable<Integer> {
         // photos are decoded and letterboxed ahead of the model, overlays blended and encoded behind it, on one
         // worker per core (bounded, as in cam explain)
         try (ImagePipeline writer = detector.writer(overlayArgs.maxPixels)) {
-            new DetectionLoop(detector, writer, perBox, renormalize).run(photos, Path::toString,
+            new DetectionLoop(detector, perBox, renormalize).run(writer, photos, Path::toString,
                     overlayArgs.maxPixels, null, methods, new DetectionLoop.Results() {
                         @Override
                         public void failed(ImageDetector.Prepared failed) {

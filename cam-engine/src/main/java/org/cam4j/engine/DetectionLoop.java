@@ -80,29 +80,27 @@ public final class DetectionLoop {
     }
 
     private final ImageDetector detector;
-    private final ImagePipeline pipeline;
     private final boolean perBox;
     private final boolean renormalize;
 
     /**
-     * A loop of this detector over photos decoded (and outputs written) by this pipeline.
+     * A loop of this detector.
      *
      * @param detector the detector
-     * @param pipeline the workers that prepare photos ahead and write behind
      * @param perBox one map per detection for the methods that read the target
      * @param renormalize each map scaled inside its boxes and zeroed outside
      */
-    public DetectionLoop(ImageDetector detector, ImagePipeline pipeline, boolean perBox, boolean renormalize) {
+    public DetectionLoop(ImageDetector detector, boolean perBox, boolean renormalize) {
         this.detector = detector;
-        this.pipeline = pipeline;
         this.perBox = perBox;
         this.renormalize = renormalize;
     }
 
     /**
-     * Detects and explains the photos with every method; returns after every write submitted to the pipeline has
-     * finished.
+     * Detects and explains the photos with every method, decoding them ahead on {@code pipeline}'s workers; returns
+     * after every write submitted to the pipeline has finished.
      *
+     * @param pipeline the workers that prepare photos ahead and write behind
      * @param photos the photos, in order
      * @param shown how messages name a photo
      * @param maxPixels the decoded size above which a photo is decoded subsampled
@@ -110,8 +108,8 @@ public final class DetectionLoop {
      * @param methods the methods, in order
      * @param results where the door takes the results
      */
-    public void run(List<Path> photos, Function<Path, String> shown, long maxPixels, Function<Path, byte[]> reader,
-                    List<MethodChoice> methods, Results results) {
+    public void run(ImagePipeline pipeline, List<Path> photos, Function<Path, String> shown, long maxPixels,
+                    Function<Path, byte[]> reader, List<MethodChoice> methods, Results results) {
         for (Iterator<ImageDetector.Prepared> it = detector.ahead(pipeline, photos, shown, maxPixels, reader);
              it.hasNext(); ) {
             long start = System.nanoTime();
@@ -121,15 +119,22 @@ public final class DetectionLoop {
                 results.failed(prepared);
                 continue;
             }
-            explain(detector.detect(prepared), methods, results);
+            ImageDetector.Found found = detector.detect(prepared);
+            explain(found, methods, results.photo(found));
         }
         try (Timings.Phase t = Timings.phase("wait for the last writes")) {
             pipeline.finish();
         }
     }
 
-    private void explain(ImageDetector.Found found, List<MethodChoice> methods, Results results) {
-        PhotoResults sink = results.photo(found);
+    /**
+     * Explains one detected photo with every method, handing each map to {@code sink} as it is computed.
+     *
+     * @param found the photo and its detections ({@link ImageDetector#detect})
+     * @param methods the methods, in order
+     * @param sink what takes the maps
+     */
+    public void explain(ImageDetector.Found found, List<MethodChoice> methods, PhotoResults sink) {
         List<Detection> detections = found.detections();
         for (MethodChoice m : methods) {
             long start = System.nanoTime();

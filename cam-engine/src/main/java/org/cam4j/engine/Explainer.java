@@ -189,15 +189,18 @@ public final class Explainer implements AutoCloseable {
 
     /** Settings of an {@link Explainer}; every one has a default. */
     public static final class Builder {
-        private final Path model;
-        private String method = "GradCAM";
-        private CamOptions options = CamOptions.defaults();
-        private List<String> layers;
-        private Path labels;
-        private String device = "cpu";
-        private int threads;
-        private float imageWeight = 0.5f;
-        private int top = 5;
+        final Path model;
+        String method = "GradCAM";
+        CamOptions options = CamOptions.defaults();
+        List<String> layers;
+        Path labels;
+        String device = "cpu";
+        int threads;
+        float imageWeight = 0.5f;
+        int top = 5;
+        org.cam4j.detection.PostProcessing detections = ImageDetector.postProcessing(
+                Double.parseDouble(ImageDetector.DEFAULT_SCORE_THRESHOLD), Double.parseDouble(ImageDetector.DEFAULT_IOU),
+                Integer.parseInt(ImageDetector.DEFAULT_TOP_K), "scoreThreshold", "iou", "topK");
 
         private Builder(Path model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -292,12 +295,38 @@ public final class Explainer implements AutoCloseable {
         }
 
         /**
+         * A detector's post-processing ({@link #buildDetector}): detections scoring above {@code scoreThreshold}
+         * (default 0.5), class-wise NMS dropping a box that overlaps a better one above {@code iou} (default 0.45), at
+         * most {@code topK} per photo (default 100, 0 for all).
+         *
+         * @param scoreThreshold the least score kept, in [0, 1]
+         * @param iou the NMS overlap threshold, in [0, 1]
+         * @param topK the most detections per photo
+         * @return this builder
+         */
+        public Builder detections(double scoreThreshold, double iou, int topK) {
+            this.detections = ImageDetector.postProcessing(scoreThreshold, iou, topK, "scoreThreshold", "iou", "topK");
+            return this;
+        }
+
+        /**
          * Opens the model; the caller closes the explainer.
          *
          * @return the explainer, its model open
          */
         public Explainer build() {
             return new Explainer(this);
+        }
+
+        /**
+         * Opens the model as an object detector ({@link DetectionExplainer}, as {@code cam detect} runs it): its
+         * output layout recognised from the output shapes, detections above a score of 0.5 after class-wise NMS at
+         * IoU 0.45, at most 100 per photo; the caller closes the explainer.
+         *
+         * @return the detection explainer, its model open
+         */
+        public DetectionExplainer buildDetector() {
+            return new DetectionExplainer(this);
         }
     }
 }

@@ -107,17 +107,31 @@ public final class ImageDetector {
         try {
             ImageFiles.Decoded decoded = reader == null ? ImageFiles.decoded(file, maxPixels, 1, 1)
                     : ImageFiles.decoded(reader.apply(file), shown, maxPixels, 1, 1);
-            RgbImage photo = decoded.image();
-            int h = preprocessing.height();
-            int w = preprocessing.width();
-            InputGeometry geometry = letterbox ? InputGeometry.letterbox(photo.width(), photo.height(), w, h)
-                    : InputGeometry.resize(photo.width(), photo.height(), w, h);
-            Tensor input = Tensor.stack(List.of(preprocessing.tensor(geometry.letterboxed(photo))));
-            return new Prepared(file, decoded, geometry, input, null);
+            return layOut(file, decoded);
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             return new Prepared(file, null, null, null, String.valueOf(e.getMessage()).lines().findFirst()
                     .orElse(""));
         }
+    }
+
+    /**
+     * A photo already in memory, resized or letterboxed as the model's input.
+     *
+     * @param photo the photo
+     * @return it prepared, with no file
+     */
+    public Prepared prepare(RgbImage photo) {
+        return layOut(null, new ImageFiles.Decoded(photo, photo.width(), photo.height()));
+    }
+
+    private Prepared layOut(Path file, ImageFiles.Decoded decoded) {
+        RgbImage photo = decoded.image();
+        int h = preprocessing.height();
+        int w = preprocessing.width();
+        InputGeometry geometry = letterbox ? InputGeometry.letterbox(photo.width(), photo.height(), w, h)
+                : InputGeometry.resize(photo.width(), photo.height(), w, h);
+        Tensor input = Tensor.stack(List.of(preprocessing.tensor(geometry.letterboxed(photo))));
+        return new Prepared(file, decoded, geometry, input, null);
     }
 
     /** The photos prepared in order on {@code pipeline}'s workers, a few ahead of the model (bounded). */

@@ -93,7 +93,7 @@ class DetectionLoopTest {
     private Recorded run(List<Path> photos, boolean perBox, boolean renormalize) {
         Recorded recorded = new Recorded();
         try (ImagePipeline pipeline = detector.writer(ImageFiles.DEFAULT_MAX_PIXELS, 2)) {
-            new DetectionLoop(detector, pipeline, perBox, renormalize).run(photos, Path::toString,
+            new DetectionLoop(detector, perBox, renormalize).run(pipeline, photos, Path::toString,
                     ImageFiles.DEFAULT_MAX_PIXELS, null, List.of(HIRES, EIGEN), recorded);
         }
         return recorded;
@@ -173,7 +173,7 @@ class DetectionLoopTest {
         AtomicInteger written = new AtomicInteger();
         int[] submitted = {0};
         try (ImagePipeline pipeline = detector.writer(ImageFiles.DEFAULT_MAX_PIXELS, 2)) {
-            new DetectionLoop(detector, pipeline, false, false).run(List.of(PHOTO, PHOTO), Path::toString,
+            new DetectionLoop(detector, false, false).run(pipeline, List.of(PHOTO, PHOTO), Path::toString,
                     ImageFiles.DEFAULT_MAX_PIXELS, null, List.of(HIRES), new DetectionLoop.Results() {
                         @Override
                         public void failed(ImageDetector.Prepared failed) {

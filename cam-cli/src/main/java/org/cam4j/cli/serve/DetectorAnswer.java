@@ -55,7 +55,7 @@ final class DetectorAnswer {
         ObjectNode out = CamServer.JSON.createObjectNode().put("model", s.id()).put("task", "detection");
         List<MethodChoice> methods = req.methods().stream().map(m -> new MethodChoice(m, perMethod.get(m))).toList();
         try (ImagePipeline pipeline = detector.writer(maxPixels, 1)) {
-            new DetectionLoop(detector, pipeline, true, false).run(List.of(Answers.UPLOAD), Path::toString,
+            new DetectionLoop(detector, true, false).run(pipeline, List.of(Answers.UPLOAD), Path::toString,
                     maxPixels, file -> req.image(), methods, new DetectionLoop.Results() {
                         @Override
                         public void failed(ImageDetector.Prepared failed) {

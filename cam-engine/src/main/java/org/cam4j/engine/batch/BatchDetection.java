@@ -71,8 +71,8 @@ public final class BatchDetection {
     public void run(org.cam4j.pipeline.ImagePipeline writer, List<Path> images, Function<Path, String> shown,
                     Function<Path, byte[]> reader, String model, Map<Path, String> names, List<MethodChoice> methods,
                     OutputStore store, BiConsumer<String, JsonNode> records, BatchWorker.Listener listener) {
-        new DetectionLoop(detector, writer, Boolean.TRUE.equals(spec.perBox()), Boolean.TRUE.equals(spec.renormalize()))
-                .run(images, shown, ImageFiles.DEFAULT_MAX_PIXELS, reader, methods, new DetectionLoop.Results() {
+        new DetectionLoop(detector, Boolean.TRUE.equals(spec.perBox()), Boolean.TRUE.equals(spec.renormalize()))
+                .run(writer, images, shown, ImageFiles.DEFAULT_MAX_PIXELS, reader, methods, new DetectionLoop.Results() {
                     @Override
                     public void failed(ImageDetector.Prepared failed) {
                         listener.failed(json.createObjectNode().put("model", model)
