@@ -5,13 +5,10 @@ import org.cam4j.engine.DefaultModel;
 import org.cam4j.engine.Labels;
 import org.cam4j.engine.Limits;
 import org.cam4j.engine.ModelOpening;
+import org.cam4j.engine.ModelRequest;
 import org.cam4j.engine.ModelSettings;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.cam4j.model.ExplainableModel;
-import org.cam4j.model.ModelOptions;
-import org.cam4j.spi.Backends;
 import picocli.CommandLine.Option;
 
 /** How commands open a model: the file (default: the bundled CIFAR-10 ResNet-8), backend, device, threads. */
@@ -82,14 +79,8 @@ final class ModelArgs {
             throw new RequestException("--use-cuda conflicts with --device " + device);
         }
         String dev = useCuda && device.equals("cpu") ? "cuda" : device;
-        Path p = path();
-        String rule = reshape != null ? reshape : settings().reshape();
-        java.util.Map<String, String> backendSettings = ModelOpening.backendOptions(tag, signature);
-        backendSettings.putAll(extraBackend);
-        try (org.cam4j.timing.Timings.Phase t = org.cam4j.timing.Timings.phase("open the model")) {
-            return Backends.choose(p, backend).open(p, new ModelOptions(dev, threads, rule, !noInplaceReluView,
-                    backendSettings));
-        }
+        return new ModelRequest(path(), backend, dev, threads, reshape, tag, signature, !noInplaceReluView)
+                .open(extraBackend);
     }
 
 }

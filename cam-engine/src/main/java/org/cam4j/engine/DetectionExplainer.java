@@ -8,8 +8,6 @@ import org.cam4j.detection.Detection;
 import org.cam4j.detection.DetectionLayout;
 import org.cam4j.image.ImageFiles;
 import org.cam4j.image.RgbImage;
-import org.cam4j.model.ModelOptions;
-import org.cam4j.spi.Backends;
 import org.cam4j.spi.Methods;
 import org.cam4j.tensor.Tensor;
 
@@ -29,8 +27,7 @@ public final class DetectionExplainer implements AutoCloseable {
         Path file = ModelOpening.existing(b.model);
         ModelSettings beside = ModelSettings.beside(file);
         this.method = new MethodChoice(Methods.get(b.method), b.options);
-        this.opened = DetectorOpening.open(extra -> Backends.choose(file, null).open(file,
-                new ModelOptions(b.device, b.threads, beside.reshape(), true, extra)), file, "auto");
+        this.opened = new ModelRequest(file, null, b.device, b.threads, null, null, null, true).openDetector("auto");
         try {
             DetectionLayout layout = opened.outputs().layout();
             this.detector = new ImageDetector(opened.model(), DetectorOpening.preprocessing(PreprocessingRequest.NONE,

@@ -9,9 +9,7 @@ import org.cam4j.image.ImageFiles;
 import org.cam4j.image.Preprocessing;
 import org.cam4j.image.RgbImage;
 import org.cam4j.model.ExplainableModel;
-import org.cam4j.model.ModelOptions;
 import org.cam4j.pipeline.CamResult;
-import org.cam4j.spi.Backends;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.spi.CamOptions;
 import org.cam4j.spi.Methods;
@@ -46,8 +44,7 @@ public final class Explainer implements AutoCloseable {
         this.top = b.top;
         Path file = ModelOpening.existing(b.model);
         ModelSettings beside = ModelSettings.beside(file);
-        this.model = Backends.choose(file, null).open(file, new ModelOptions(b.device, b.threads,
-                beside.reshape(), true));
+        this.model = new ModelRequest(file, null, b.device, b.threads, null, null, null, true).open();
         try {
             Labels labels = b.labels != null ? Labels.read(b.labels) : beside.labels(file);
             Preprocessing preprocessing = PreprocessingRequest.NONE.resolve(beside, model, FieldNames.PLAIN);

@@ -12,10 +12,8 @@ import org.cam4j.detection.Detection;
 import org.cam4j.detection.DetectionLayout;
 import org.cam4j.detection.PostProcessing;
 import org.cam4j.image.ImageFiles;
-import org.cam4j.model.ModelOptions;
 import org.cam4j.pipeline.Cam;
 import org.cam4j.pipeline.ImagePipeline;
-import org.cam4j.spi.Backends;
 import org.cam4j.spi.CamOptions;
 import org.cam4j.spi.Methods;
 import org.cam4j.targets.DetectionScoreTarget;
@@ -40,8 +38,7 @@ class DetectionLoopTest {
 
     @BeforeAll
     static void open() {
-        opened = DetectorOpening.open(extra -> Backends.choose(MODEL, null).open(MODEL,
-                new ModelOptions("cpu", 0, null, true, extra)), MODEL, "auto");
+        opened = ModelRequest.of(MODEL).openDetector("auto");
         ModelSettings settings = ModelSettings.beside(MODEL);
         DetectionLayout layout = opened.outputs().layout();
         detector = new ImageDetector(opened.model(), DetectorOpening.preprocessing(PreprocessingRequest.NONE,

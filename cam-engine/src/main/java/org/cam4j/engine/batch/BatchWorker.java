@@ -19,6 +19,7 @@ import org.cam4j.engine.Limits;
 import org.cam4j.engine.MethodChoice;
 import org.cam4j.engine.MetricScores;
 import org.cam4j.engine.ModelOpening;
+import org.cam4j.engine.ModelRequest;
 import org.cam4j.engine.ModelSettings;
 import org.cam4j.engine.PreprocessingRequest;
 import org.cam4j.engine.Yaml;
@@ -39,10 +40,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.cam4j.image.ImageFiles;
 import org.cam4j.model.ExplainableModel;
-import org.cam4j.model.ModelOptions;
 import org.cam4j.pipeline.CamResult;
 import org.cam4j.pipeline.ImagePipeline;
-import org.cam4j.spi.Backends;
 import org.cam4j.targets.ClassifierOutputTarget;
 import org.cam4j.targets.Target;
 import org.cam4j.targets.Targets;
@@ -104,14 +103,10 @@ public final class BatchWorker implements AutoCloseable {
         FieldNames preprocessingNames = entry.preprocessing() != null
                 ? FieldNames.yaml(job.yaml(), "models[].preprocessing")
                 : FieldNames.yaml(ModelSettings.fileBeside(modelPath), "preprocessing");
-        ModelOptions options = new ModelOptions(entry.device(), entry.threads() == null ? threads : entry.threads(),
-                settings.reshape(), true, ModelOpening.backendOptions(entry.tag(), entry.signature()));
-        Function<Map<String, String>, ExplainableModel> opener = extra -> {
-            Map<String, String> backendSettings = new HashMap<>(options.backend());
-            backendSettings.putAll(extra);
-            return Backends.choose(modelPath, entry.backend()).open(modelPath, new ModelOptions(options.device(),
-                    options.threads(), options.reshape(), options.inplaceReluView(), backendSettings));
-        };
+        ModelRequest request = new ModelRequest(modelPath, entry.backend(), entry.device(),
+                entry.threads() == null ? threads : entry.threads(), settings.reshape(), entry.tag(), entry.signature(),
+                true);
+        Function<Map<String, String>, ExplainableModel> opener = request::open;
         if (job.detection()) {
             BatchConfig.DetectionSpec spec = job.config().detection() == null
                     ? BatchConfig.DetectionSpec.defaults() : job.config().detection();
