@@ -4,6 +4,7 @@ import org.cam4j.engine.FieldNames;
 import org.cam4j.engine.RequestException;
 import org.cam4j.engine.DefaultModel;
 import org.cam4j.engine.DetectionLoop;
+import org.cam4j.engine.DetectionRequest;
 import org.cam4j.engine.DetectorOpening;
 import org.cam4j.engine.ImageDetector;
 import org.cam4j.engine.ImageInputs;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.cam4j.detection.Detection;
 import org.cam4j.detection.DetectionLayout;
-import org.cam4j.detection.PostProcessing;
 import org.cam4j.pipeline.ImagePipeline;
 import org.cam4j.spi.CamOptions;
 import org.cam4j.spi.CamMethod;
@@ -118,8 +118,8 @@ final class DetectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PostProcessing post = ImageDetector.postProcessing(scoreThreshold, iou, topK, "--score-threshold", "--iou",
-                "--top-k");
+        DetectionRequest request = DetectionRequest.of(layout, scoreThreshold, iou, topK, letterbox, perBox,
+                renormalize, FieldNames.CLI);
         overlayArgs.check();
         List<CamMethod> chosen = methodArgs.chosen();
         Map<CamMethod, CamOptions> options = methodArgs.options(false, false, false);
@@ -132,13 +132,13 @@ final class DetectCommand implements Callable<Integer> {
         }
         List<Path> photos = demo ? List.of(DefaultModel.detectorImage()) : npyInput != null ? List.of()
                 : ImageInputs.expand(images, Path.of(""));
-        try (DetectorOpening.Opened opened = open(modelArgs, layout)) {
+        try (DetectorOpening.Opened opened = open(modelArgs, request.layout())) {
             ModelSettings settings = modelArgs.settings();
             DetectionLayout layout = opened.outputs().layout();
-            ImageDetector detector = new ImageDetector(opened.model(), DetectorOpening.preprocessing(
+            ImageDetector detector = request.detector(opened, DetectorOpening.preprocessing(
                     preprocessingArgs.request(), settings, opened.model(), layout, FieldNames.CLI),
                     modelArgs.labels(labelsFile, settings), DetectorOpening.layers(layers, settings, opened.model()),
-                    layout, post, DetectorOpening.letterbox(letterbox, layout), overlayArgs.imageWeight);
+                    overlayArgs.imageWeight);
             if (npyInput != null) {
                 return listDetections(detector, NpyInputs.batch(Npy.read(npyInput), opened.model()), layout);
             }
@@ -152,7 +152,7 @@ final class DetectCommand implements Callable<Integer> {
                             + " one box");
                 }
             }
-            return run(detector, photos, OutputNames.assign(photos), folder,
+            return run(request.loop(detector), detector, photos, OutputNames.assign(photos), folder,
                     chosen.stream().map(m -> new MethodChoice(m, options.get(m))).toList(), demo);
         }
     }
@@ -196,8 +196,8 @@ final class DetectCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int run(ImageDetector detector, List<Path> photos, Map<Path, String> names, OutputFolder folder,
-                    List<MethodChoice> methods, boolean demo) {
+    private int run(DetectionLoop loop, ImageDetector detector, List<Path> photos, Map<Path, String> names,
+                    OutputFolder folder, List<MethodChoice> methods, boolean demo) {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         ObjectNode summary = Yaml.json().createObjectNode();
@@ -206,7 +206,7 @@ final class DetectCommand implements Callable<Integer> {
         // photos are decoded and letterboxed ahead of the model, overlays blended and encoded behind it, on one
         // worker per core (bounded, as in cam explain)
         try (ImagePipeline writer = detector.writer(overlayArgs.maxPixels)) {
-            new DetectionLoop(detector, perBox, renormalize).run(writer, photos, Path::toString,
+            loop.run(writer, photos, Path::toString,
                     overlayArgs.maxPixels, null, methods, new DetectionLoop.Results() {
                         @Override
                         public void failed(ImageDetector.Prepared failed) {

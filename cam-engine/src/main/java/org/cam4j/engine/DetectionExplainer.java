@@ -27,13 +27,13 @@ public final class DetectionExplainer implements AutoCloseable {
         Path file = ModelOpening.existing(b.model);
         ModelSettings beside = ModelSettings.beside(file);
         this.method = new MethodChoice(Methods.get(b.method), b.options);
-        this.opened = new ModelRequest(file, null, b.device, b.threads, null, null, null, true).openDetector("auto");
+        this.opened = new ModelRequest(file, null, b.device, b.threads, null, null, null, true)
+                .openDetector(b.detections.layout());
         try {
             DetectionLayout layout = opened.outputs().layout();
-            this.detector = new ImageDetector(opened.model(), DetectorOpening.preprocessing(PreprocessingRequest.NONE,
+            this.detector = b.detections.detector(opened, DetectorOpening.preprocessing(PreprocessingRequest.NONE,
                     beside, opened.model(), layout, FieldNames.PLAIN), b.labels != null ? Labels.read(b.labels)
-                    : beside.labels(file), DetectorOpening.layers(b.layers, beside, opened.model()), layout,
-                    b.detections, DetectorOpening.letterbox(null, layout), b.imageWeight);
+                    : beside.labels(file), DetectorOpening.layers(b.layers, beside, opened.model()), b.imageWeight);
         } catch (RuntimeException e) {
             opened.close();
             throw e;

@@ -184,6 +184,13 @@ public final class Explainer implements AutoCloseable {
         }
     }
 
+    /** The builder's names of detection settings, in messages. */
+    private static final FieldNames JAVA_NAMES = field -> switch (field) {
+        case "score_threshold" -> "scoreThreshold";
+        case "top_k" -> "topK";
+        default -> field;
+    };
+
     /** Settings of an {@link Explainer}; every one has a default. */
     public static final class Builder {
         final Path model;
@@ -195,9 +202,7 @@ public final class Explainer implements AutoCloseable {
         int threads;
         float imageWeight = 0.5f;
         int top = 5;
-        org.cam4j.detection.PostProcessing detections = ImageDetector.postProcessing(
-                Double.parseDouble(ImageDetector.DEFAULT_SCORE_THRESHOLD), Double.parseDouble(ImageDetector.DEFAULT_IOU),
-                Integer.parseInt(ImageDetector.DEFAULT_TOP_K), "scoreThreshold", "iou", "topK");
+        DetectionRequest detections = DetectionRequest.of(null, null, null, null, null, null, null, FieldNames.PLAIN);
 
         private Builder(Path model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -302,7 +307,7 @@ public final class Explainer implements AutoCloseable {
          * @return this builder
          */
         public Builder detections(double scoreThreshold, double iou, int topK) {
-            this.detections = ImageDetector.postProcessing(scoreThreshold, iou, topK, "scoreThreshold", "iou", "topK");
+            this.detections = DetectionRequest.of(null, scoreThreshold, iou, topK, null, null, null, JAVA_NAMES);
             return this;
         }
 

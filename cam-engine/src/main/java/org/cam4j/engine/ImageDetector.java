@@ -36,18 +36,6 @@ public final class ImageDetector {
     /** Default number of detections kept per photo. */
     public static final String DEFAULT_TOP_K = "100";
 
-    /** Post-processing from a user's values, each checked and named in the error as the user wrote it. */
-    public static PostProcessing postProcessing(double score, double iou, int topK, String scoreName, String iouName,
-                                         String topKName) {
-        if (!(score >= 0 && score <= 1)) {
-            throw new RequestException(scoreName + " must be in [0, 1], got " + score);
-        }
-        if (!(iou >= 0 && iou <= 1)) {
-            throw new RequestException(iouName + " must be in [0, 1], got " + iou);
-        }
-        return new PostProcessing(score, iou, Limits.range(topK, 0, 10_000, topKName));
-    }
-
     /** IoU above which a detection matches a reference box in the box-score target (the reference's default). */
     public static final double MATCH_IOU = 0.5;
 

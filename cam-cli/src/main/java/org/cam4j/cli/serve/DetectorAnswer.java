@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.nio.file.Path;
 import org.cam4j.detection.Detection;
-import org.cam4j.detection.PostProcessing;
 import org.cam4j.engine.DetectionLoop;
+import org.cam4j.engine.DetectionRequest;
 import org.cam4j.engine.DetectorOpening;
 import org.cam4j.engine.ImageDetector;
 import org.cam4j.engine.MethodChoice;
@@ -36,9 +36,10 @@ final class DetectorAnswer {
         double score = RequestOptions.number(options, "score_threshold", ImageDetector.DEFAULT_SCORE_THRESHOLD);
         double iou = RequestOptions.number(options, "iou", ImageDetector.DEFAULT_IOU);
         double topK = RequestOptions.number(options, "top_k", ImageDetector.DEFAULT_TOP_K);
-        PostProcessing post = ImageDetector.postProcessing(score, iou,
-                (int) Math.min(Integer.MAX_VALUE, Math.max(Integer.MIN_VALUE, topK)),
-                "options.score_threshold", "options.iou", "options.top_k");
+        // the served model's own layout and letterboxing; every detection with its own map
+        DetectionRequest request = DetectionRequest.of(null, score, iou,
+                (int) Math.min(Integer.MAX_VALUE, Math.max(Integer.MIN_VALUE, topK)), null, true, false,
+                field -> "options." + field);
         options.keySet().removeAll(List.of("image_weight", "score_threshold", "iou", "top_k"));
         Map<CamMethod, CamOptions> perMethod = MethodOptions.forEach(req.methods(), options, CamOptions.defaults(),
                 "option");
@@ -51,11 +52,11 @@ final class DetectorAnswer {
         List<String> layers = req.layers().isEmpty() ? DetectorOpening.layers(null, s.settings(), s.model())
                 : req.layers();
         ImageDetector detector = new ImageDetector(s.model(), s.preprocessing(), s.labels(), layers, s.detection(),
-                post, DetectorOpening.letterbox(null, s.detection()), weight);
+                request.postProcessing(), DetectorOpening.letterbox(request.letterbox(), s.detection()), weight);
         ObjectNode out = CamServer.JSON.createObjectNode().put("model", s.id()).put("task", "detection");
         List<MethodChoice> methods = req.methods().stream().map(m -> new MethodChoice(m, perMethod.get(m))).toList();
         try (ImagePipeline pipeline = detector.writer(maxPixels, 1)) {
-            new DetectionLoop(detector, true, false).run(pipeline, List.of(Answers.UPLOAD), Path::toString,
+            request.loop(detector).run(pipeline, List.of(Answers.UPLOAD), Path::toString,
                     maxPixels, file -> req.image(), methods, new DetectionLoop.Results() {
                         @Override
                         public void failed(ImageDetector.Prepared failed) {

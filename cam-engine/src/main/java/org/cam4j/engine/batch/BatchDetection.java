@@ -1,6 +1,8 @@
 package org.cam4j.engine.batch;
 
 import org.cam4j.engine.DetectionLoop;
+import org.cam4j.engine.DetectionRequest;
+import org.cam4j.engine.FieldNames;
 import org.cam4j.engine.ImageDetector;
 import org.cam4j.engine.MethodChoice;
 import org.cam4j.engine.store.OutputFolder;
@@ -16,7 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.cam4j.detection.Detection;
-import org.cam4j.detection.PostProcessing;
 import org.cam4j.image.ImageFiles;
 
 /**
@@ -25,14 +26,14 @@ import org.cam4j.image.ImageFiles;
  */
 public final class BatchDetection {
     private final ImageDetector detector;
-    private final BatchConfig.DetectionSpec spec;
+    private final DetectionRequest request;
     private final ObjectMapper json;
     private final List<String> formats;
 
-    /** Detection for one model of a batch run, writing the formats asked for. */
-    public BatchDetection(ImageDetector detector, BatchConfig.DetectionSpec spec, ObjectMapper json, List<String> formats) {
+    /** Detection for one model of a batch run, as the YAML's section asks, writing the formats asked for. */
+    public BatchDetection(ImageDetector detector, DetectionRequest request, ObjectMapper json, List<String> formats) {
         this.detector = detector;
-        this.spec = spec;
+        this.request = request;
         this.json = json;
         this.formats = formats;
     }
@@ -42,14 +43,18 @@ public final class BatchDetection {
         return detector.writer(ImageFiles.DEFAULT_MAX_PIXELS, workers);
     }
 
-    /** The post-processing the spec asks for, checked as cam detect checks its options. */
-    public static PostProcessing postProcessing(BatchConfig.DetectionSpec spec, Path yaml) {
-        return ImageDetector.postProcessing(
-                spec.scoreThreshold() == null ? Double.parseDouble(ImageDetector.DEFAULT_SCORE_THRESHOLD)
-                        : spec.scoreThreshold(),
-                spec.iou() == null ? Double.parseDouble(ImageDetector.DEFAULT_IOU) : spec.iou(),
-                spec.topK() == null ? Integer.parseInt(ImageDetector.DEFAULT_TOP_K) : spec.topK(),
-                yaml + ": detection.score_threshold", yaml + ": detection.iou", yaml + ": detection.top_k");
+    /**
+     * The detection request of a YAML's {@code detection} section (defaults where it is left out), checked as cam
+     * detect checks its options and named by the YAML's keys.
+     *
+     * @param spec the section, or null
+     * @param yaml the YAML file
+     * @return the request
+     */
+    public static DetectionRequest request(BatchConfig.DetectionSpec spec, Path yaml) {
+        BatchConfig.DetectionSpec s = spec == null ? BatchConfig.DetectionSpec.defaults() : spec;
+        return DetectionRequest.of(s.layout(), s.scoreThreshold(), s.iou(), s.topK(), s.letterbox(), s.perBox(),
+                s.renormalize(), FieldNames.yaml(yaml, "detection"));
     }
 
     /**
@@ -71,8 +76,7 @@ public final class BatchDetection {
     public void run(org.cam4j.pipeline.ImagePipeline writer, List<Path> images, Function<Path, String> shown,
                     Function<Path, byte[]> reader, String model, Map<Path, String> names, List<MethodChoice> methods,
                     OutputStore store, BiConsumer<String, JsonNode> records, BatchWorker.Listener listener) {
-        new DetectionLoop(detector, Boolean.TRUE.equals(spec.perBox()), Boolean.TRUE.equals(spec.renormalize()))
-                .run(writer, images, shown, ImageFiles.DEFAULT_MAX_PIXELS, reader, methods, new DetectionLoop.Results() {
+        request.loop(detector).run(writer, images, shown, ImageFiles.DEFAULT_MAX_PIXELS, reader, methods, new DetectionLoop.Results() {
                     @Override
                     public void failed(ImageDetector.Prepared failed) {
                         listener.failed(json.createObjectNode().put("model", model)
@@ -120,7 +124,7 @@ public final class BatchDetection {
             };
             int total = 0;
             for (MethodChoice m : methods) {
-                total += ImageDetector.perBox(m.method(), Boolean.TRUE.equals(spec.perBox())) ? boxes.size() : 1;
+                total += ImageDetector.perBox(m.method(), request.perBox()) ? boxes.size() : 1;
             }
             this.pending = new AtomicInteger(total);
             if (total == 0) {

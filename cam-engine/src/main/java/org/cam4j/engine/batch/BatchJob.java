@@ -85,8 +85,7 @@ public final class BatchJob {
                     + " section)");
         }
         if (detection) {
-            BatchDetection.postProcessing(config.detection() == null ? BatchConfig.DetectionSpec.defaults()
-                    : config.detection(), yaml);
+            BatchDetection.request(config.detection(), yaml);
         }
         this.imageWeight = Limits.imageWeight(config.imageWeight() == null ? 0.5f : config.imageWeight(),
                 yaml + ": image_weight");

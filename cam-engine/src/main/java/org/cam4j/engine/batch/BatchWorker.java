@@ -9,6 +9,7 @@ import org.cam4j.engine.store.OutputFolder;
 import org.cam4j.engine.store.OverlayFormat;
 import org.cam4j.engine.RequestException;
 import org.cam4j.engine.DetectorOpening;
+import org.cam4j.engine.DetectionRequest;
 import org.cam4j.engine.DetectorRefusal;
 import org.cam4j.engine.ExplainLoop;
 import org.cam4j.engine.ImageDetector;
@@ -108,18 +109,14 @@ public final class BatchWorker implements AutoCloseable {
                 true);
         Function<Map<String, String>, ExplainableModel> opener = request::open;
         if (job.detection()) {
-            BatchConfig.DetectionSpec spec = job.config().detection() == null
-                    ? BatchConfig.DetectionSpec.defaults() : job.config().detection();
-            DetectorOpening.Opened opened = DetectorOpening.open(opener, modelPath, spec.layout());
+            DetectionRequest detect = BatchDetection.request(job.config().detection(), job.yaml());
+            DetectorOpening.Opened opened = request.openDetector(detect.layout());
             this.model = opened.model();
             try {
-                org.cam4j.detection.DetectionLayout layout = opened.outputs().layout();
-                ImageDetector detector = new ImageDetector(model, DetectorOpening.preprocessing(PreprocessingRequest.NONE,
-                        settings, model, layout, preprocessingNames), labels,
-                        DetectorOpening.layers(null, settings, model), layout,
-                        BatchDetection.postProcessing(spec, job.yaml()), DetectorOpening.letterbox(spec.letterbox(),
-                        layout), job.imageWeight());
-                this.detection = new BatchDetection(detector, spec, json, job.formats());
+                ImageDetector detector = detect.detector(opened, DetectorOpening.preprocessing(
+                        PreprocessingRequest.NONE, settings, model, opened.outputs().layout(), preprocessingNames),
+                        labels, DetectorOpening.layers(null, settings, model), job.imageWeight());
+                this.detection = new BatchDetection(detector, detect, json, job.formats());
                 this.explainer = null;
                 this.segmentation = null;
             } catch (RuntimeException e) {
