@@ -26,28 +26,25 @@ import org.junit.jupiter.api.Test;
  * against the same maps computed one level down: the detector's own detections and {@link Cam} on their targets.
  */
 class DetectionExplainerTest {
-    private static final Path MODEL = DefaultModel.detector();
-    private static final Path PHOTO = DefaultModel.detectorImage();
+    private static final Path MODEL = BundledDetector.MODEL;
+    private static final Path PHOTO = BundledDetector.PHOTO;
 
+    private static BundledDetector bundled;
     private static DetectorOpening.Opened opened;
     private static ImageDetector detector;
     private static ImageDetector.Found found;
 
     @BeforeAll
     static void lowerLevel() {
-        opened = ModelRequest.of(MODEL).openDetector("auto");
-        ModelSettings settings = ModelSettings.beside(MODEL);
-        DetectionLayout layout = opened.outputs().layout();
-        detector = new ImageDetector(opened.model(), DetectorOpening.preprocessing(PreprocessingRequest.NONE,
-                settings, opened.model(), layout, FieldNames.CLI), Labels.none(),
-                DetectorOpening.layers(null, settings, opened.model()), layout, new PostProcessing(0.99, 0.45, 100),
-                DetectorOpening.letterbox(null, layout), 0.5f);
+        bundled = new BundledDetector();
+        opened = bundled.opened;
+        detector = bundled.detector;
         found = detector.detect(detector.prepare(PHOTO, PHOTO.toString(), ImageFiles.DEFAULT_MAX_PIXELS, null));
     }
 
     @AfterAll
     static void close() {
-        opened.close();
+        bundled.close();
     }
 
     private static DetectionExplainer open(String method) {

@@ -6,11 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.cam4j.detection.Detection;
-import org.cam4j.detection.DetectionLayout;
-import org.cam4j.detection.PostProcessing;
 import org.cam4j.image.ImageFiles;
 import org.cam4j.pipeline.Cam;
 import org.cam4j.pipeline.ImagePipeline;
@@ -25,11 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The detection loop on the bundled UltraFace detector and its group photo (eleven faces score above 0.99). */
 class DetectionLoopTest {
-    private static final Path MODEL = DefaultModel.detector();
-    private static final Path PHOTO = DefaultModel.detectorImage();
+    private static final Path MODEL = BundledDetector.MODEL;
+    private static final Path PHOTO = BundledDetector.PHOTO;
     private static final MethodChoice HIRES = new MethodChoice(Methods.get("HiResCAM"), CamOptions.defaults());
     private static final MethodChoice EIGEN = new MethodChoice(Methods.get("EigenCAM"), CamOptions.defaults());
 
+    private static BundledDetector bundled;
     private static DetectorOpening.Opened opened;
     private static ImageDetector detector;
 
@@ -38,18 +36,14 @@ class DetectionLoopTest {
 
     @BeforeAll
     static void open() {
-        opened = ModelRequest.of(MODEL).openDetector("auto");
-        ModelSettings settings = ModelSettings.beside(MODEL);
-        DetectionLayout layout = opened.outputs().layout();
-        detector = new ImageDetector(opened.model(), DetectorOpening.preprocessing(PreprocessingRequest.NONE,
-                settings, opened.model(), layout, FieldNames.CLI), Labels.none(),
-                DetectorOpening.layers(null, settings, opened.model()), layout, new PostProcessing(0.99, 0.45, 100),
-                DetectorOpening.letterbox(null, layout), 0.5f);
+        bundled = new BundledDetector();
+        opened = bundled.opened;
+        detector = bundled.detector;
     }
 
     @AfterAll
     static void close() {
-        opened.close();
+        bundled.close();
     }
 
     /** Everything the loop handed over, in order. */

@@ -47,30 +47,35 @@ class ReadmeJavaExampleTest {
                 "MyCam.java"))).isEqualTo("package example;\n\n" + plugin.group(1));
     }
 
-    @Test
-    void readmeProgramCompilesRunsAndDrawsTheMapOnThePhoto(@TempDir Path dir) throws Exception {
+    /** The README's program {@code name}, taken from it as it is, compiled into {@code dir} and run: its output. */
+    private String runReadmeProgram(String name, Path dir, String... args) throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
-        Matcher m = Pattern.compile("```java\n(import [^`]*?public class ExplainPhoto [^`]*?)```").matcher(readme);
-        assertThat(m.find()).as("the README's ExplainPhoto program").isTrue();
-        Path source = dir.resolve("ExplainPhoto.java");
+        Matcher m = Pattern.compile("```java\n(import [^`]*?public class " + name + " [^`]*?)```").matcher(readme);
+        assertThat(m.find()).as("the README's " + name + " program").isTrue();
+        Path source = dir.resolve(name + ".java");
         Files.writeString(source, m.group(1));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         int compiled = javac.run(null, null, null, "-d", dir.toString(), "-cp",
                 System.getProperty("java.class.path"), source.toString());
         assertThat(compiled).as("javac exit code").isZero();
-
-        Path overlay = dir.resolve("overlay.png");
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream stdout = System.out;
         try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
             System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-            loader.loadClass("ExplainPhoto").getMethod("main", String[].class).invoke(null, (Object) new String[] {
-                DefaultModel.model().toString(), DefaultModel.image().toString(), overlay.toString()});
+            loader.loadClass(name).getMethod("main", String[].class).invoke(null, (Object) args);
         } finally {
             System.setOut(stdout);
         }
+        return printed.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void readmeProgramCompilesRunsAndDrawsTheMapOnThePhoto(@TempDir Path dir) throws Exception {
+        Path overlay = dir.resolve("overlay.png");
+        String printed = runReadmeProgram("ExplainPhoto", dir, DefaultModel.model().toString(),
+                DefaultModel.image().toString(), overlay.toString());
         // the bundled ResNet-8's top class of the dog-and-cat photo is dog (index 5), at its YAML's layer
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Prediction[index=5, label=dog")
+        assertThat(printed).contains("Prediction[index=5, label=dog")
                 .contains("at layers [activation_6]");
 
         // the same map drawn through the library's lower level, with the model YAML's preprocessing written out
@@ -94,26 +99,11 @@ class ReadmeJavaExampleTest {
 
     @Test
     void readmeDetectorProgramCompilesRunsAndDrawsTheBestBoxsMap(@TempDir Path dir) throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
-        Matcher m = Pattern.compile("```java\n(import [^`]*?public class DetectFaces [^`]*?)```").matcher(readme);
-        assertThat(m.find()).as("the README's DetectFaces program").isTrue();
-        Path source = dir.resolve("DetectFaces.java");
-        Files.writeString(source, m.group(1));
-        int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", dir.toString(), "-cp",
-                System.getProperty("java.class.path"), source.toString());
-        assertThat(compiled).as("javac exit code").isZero();
         Path overlay = dir.resolve("box0.png");
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
-            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-            loader.loadClass("DetectFaces").getMethod("main", String[].class).invoke(null, (Object) new String[] {
-                DefaultModel.detector().toString(), DefaultModel.detectorImage().toString(), overlay.toString()});
-        } finally {
-            System.setOut(stdout);
-        }
+        String printed = runReadmeProgram("DetectFaces", dir, DefaultModel.detector().toString(),
+                DefaultModel.detectorImage().toString(), overlay.toString());
         // cam detect finds 49 faces above 0.5 on the bundled group photo, the best at [251, 55, 273, 84]
-        List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
+        List<String> lines = printed.lines().toList();
         assertThat(lines).hasSize(49).allMatch(l -> l.startsWith("face "));
         assertThat(lines.get(0)).startsWith("face 1.00 [251.");
         RgbImage photo = ImageFiles.read(DefaultModel.detectorImage());
