@@ -38,7 +38,7 @@ public final class Explainer implements AutoCloseable {
     private final ImageExplainer images;
     private final int top;
 
-    private Explainer(Builder b) {
+    Explainer(Builder b) {
         this.method = Methods.get(b.method);
         this.options = b.options;
         this.top = b.top;
@@ -191,6 +191,11 @@ public final class Explainer implements AutoCloseable {
         default -> field;
     };
 
+    /** The photo explainer this explainer runs (for the segmentation entry point). */
+    ImageExplainer images() {
+        return images;
+    }
+
     /** Settings of an {@link Explainer}; every one has a default. */
     public static final class Builder {
         final Path model;
@@ -318,6 +323,19 @@ public final class Explainer implements AutoCloseable {
          */
         public Explainer build() {
             return new Explainer(this);
+        }
+
+        /**
+         * Opens the model as a segmenter ({@link SegmentationExplainer}, as {@code cam segment} runs it): each photo's
+         * class over the model's own mask explained.
+         *
+         * @param classSpec the class (index or label), or null for the largest one other than the background
+         * @param threshold a one-channel output's mask threshold, strictly between 0 and 1 (cam segment's default:
+         *     0.5)
+         * @return the segmentation explainer, its model open
+         */
+        public SegmentationExplainer buildSegmenter(String classSpec, double threshold) {
+            return new SegmentationExplainer(this, classSpec, threshold);
         }
 
         /**
