@@ -47,8 +47,8 @@ public final class ModelOpening {
         }
         List<String> suggested = model.layers().stream().filter(org.cam4j.model.LayerInfo::suggested)
                 .map(org.cam4j.model.LayerInfo::name).findFirst().map(List::of)
-                .orElseThrow(() -> new RequestException("no --layer given and no spatial layer found; list candidates"
-                        + " with 'cam layers --model FILE'"));
+                .orElseThrow(() -> new RequestException("no target layer given and the model has no spatial layer to"
+                        + " suggest; name one (cam layers --model FILE lists the candidates)"));
         LOG.log(System.Logger.Level.DEBUG, "layers {0}: the model''s suggested layer", suggested);
         return suggested;
     }
