@@ -14,7 +14,8 @@ import org.cam4j.errors.InvalidModelException;
 /**
  * Reads an ONNX file into a {@link ModelProto}, with any external-data tensors loaded inline. The file is memory-mapped
  * and parsed with aliasing, so a model's weights are views of the file's pages, read when a graph is serialised,
- * never copied into the Java heap: resnet50's 100 MB parse takes 0.13 s in a new JVM instead of 0.45 s with the copy.
+ * never copied into the Java heap: resnet50's (100 MB) read and parse takes 0.18-0.22 s of a {@code cam explain} run
+ * instead of 0.44-0.46 s with the copy.
  * A file rewritten while a model read from it is open is noticed ({@link Stamp}) before its pages are read again.
  */
 public final class OnnxModelFile {
