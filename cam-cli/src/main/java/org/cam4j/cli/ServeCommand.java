@@ -100,9 +100,8 @@ final class ServeCommand implements Callable<Integer> {
                 ModelSettings settings = args.settings();
                 ExplainableModel model = args.open();
                 if (DetectorOpening.recognise(model).isPresent()) {
-                    // reopened on the outputs its layout reads, as cam detect opens it
-                    model.close();
-                    DetectorOpening.Opened opened = DetectorOpening.open(args::open, args.path(), "auto");
+                    // reopened on the outputs its layout reads (when not its first), as cam detect opens it
+                    DetectorOpening.Opened opened = DetectorOpening.open(model, args::open, args.path(), "auto");
                     DetectionLayout layout = opened.outputs().layout();
                     served.add(new CamServer.Served(id, args.path(), opened.model(), settings,
                             args.labels(null, settings), DetectorOpening.preprocessing(PreprocessingRequest.NONE,

@@ -33,7 +33,23 @@ public final class DetectorOpening {
      */
     public static Opened open(java.util.function.Function<Map<String, String>, ExplainableModel> opener, Path path,
                        String layout) {
-        ExplainableModel model = opener.apply(Map.of());
+        return open(opener.apply(Map.of()), opener, path, layout);
+    }
+
+    /**
+     * {@link #open(java.util.function.Function, Path, String)} for a model already opened on its first output
+     * ({@code first}, which this takes over: kept, or closed when the layout reads other outputs).
+     *
+     * @param first the model as opened on its first output
+     * @param opener opens it again with extra backend settings
+     * @param path the model file, for messages
+     * @param layout the layout spec ({@code auto}: recognised)
+     * @return the opened detector
+     */
+    public static Opened open(ExplainableModel first,
+                              java.util.function.Function<Map<String, String>, ExplainableModel> opener, Path path,
+                              String layout) {
+        ExplainableModel model = first;
         try {
             DetectorOutputs outputs;
             try {
@@ -52,10 +68,13 @@ public final class DetectorOpening {
                 return new Opened(model, outputs);
             }
             model.close();
+            model = null;
             model = opener.apply(Map.of(org.cam4j.model.ModelOptions.OUTPUTS, String.join(",", explained)));
             return new Opened(model, outputs);
         } catch (RuntimeException e) {
-            model.close();
+            if (model != null) {
+                model.close();
+            }
             throw e;
         }
     }
