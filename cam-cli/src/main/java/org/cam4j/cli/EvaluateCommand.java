@@ -1,5 +1,6 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.EvaluationRequest;
 import org.cam4j.engine.FieldNames;
 import org.cam4j.engine.evaluation.GroundTruth;
 import org.cam4j.engine.RoadSettings;
@@ -16,7 +17,6 @@ import org.cam4j.engine.ModelOpening;
 import org.cam4j.engine.ModelSettings;
 import org.cam4j.engine.Yaml;
 import org.cam4j.engine.store.OutputFolder;
-import org.cam4j.engine.store.OutputNames;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -84,7 +84,8 @@ final class EvaluateCommand implements Callable<Integer> {
     Path cams;
 
     @Option(names = "--metric", arity = "1..*", paramLabel = "NAME",
-            description = "Metrics (default: every one on the classpath; see 'cam metrics').")
+            description = "Metrics (default, or 'all': every one on the classpath the run can compute; see 'cam"
+                    + " metrics').")
     List<String> metricNames;
 
     @Option(names = "--road-noise", defaultValue = "0.01", paramLabel = "X",
@@ -131,7 +132,6 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int perturbationBatch = Limits.batchSize(batchSize, "--batch-size");
-        RoadSettings road = RoadSettings.of(roadNoise, percentiles, seed, FieldNames.CLI);
         List<CamMethod> chosen = Methods.distinct(methods);
         if ((masks != null ? 1 : 0) + (boxes != null ? 1 : 0) + (ownMask ? 1 : 0) > 1) {
             throw new RequestException("--masks, --boxes and --own-mask conflict; give one of them");
@@ -140,15 +140,11 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new RequestException("--own-mask makes the targets (the model's own masks); leave out --target");
         }
         boolean truth = masks != null || boxes != null || ownMask;
-        List<CamMetric> metrics = metricNames == null
-                ? Metrics.registry().all().stream().filter(m -> truth || !m.needsGroundTruth()).toList()
-                : metricNames.stream().distinct().map(Metrics::get).toList();
-        for (CamMetric m : metrics) {
-            if (m.needsGroundTruth() && !truth) {
-                throw new RequestException(m.name() + " needs ground truth: give object masks with --masks DIR or boxes"
-                        + " with --boxes FILE, or --own-mask for a segmentation model");
-            }
-        }
+        EvaluationRequest evaluation = EvaluationRequest.of(metricNames, truth, name -> name + " needs ground truth:"
+                + " give object masks with --masks DIR or boxes with --boxes FILE, or --own-mask for a segmentation"
+                + " model", roadNoise, percentiles, seed, FieldNames.CLI);
+        List<CamMetric> metrics = evaluation.metrics();
+        RoadSettings road = evaluation.road();
         Tensor given = cams == null ? null : Npy.read(cams);
         if (given != null) {
             // metrics read the maps as relevance in [0, 1]: a NaN or a value outside would rank pixels arbitrarily

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.cam4j.engine.DetectorRefusal;
+import org.cam4j.engine.EvaluationRequest;
 import org.cam4j.engine.ExplainLoop;
 import org.cam4j.engine.ImageExplainer;
 import org.cam4j.engine.MethodChoice;
@@ -20,7 +21,6 @@ import org.cam4j.metrics.CamMetric;
 import org.cam4j.pipeline.CamResult;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.spi.CamOptions;
-import org.cam4j.metrics.Metrics;
 import org.cam4j.targets.Target;
 import org.cam4j.tensor.Tensor;
 
@@ -44,14 +44,18 @@ final class ClassifierAnswer {
         int batch = org.cam4j.engine.Limits.batchSize(options.getOrDefault("batch_size", "auto"), "options.batch_size");
         CamOptions base = new CamOptions(RequestOptions.flag(options, "eigen_smooth"),
                 RequestOptions.flag(options, "aug_smooth"), batch, Map.of());
-        RoadSettings road = RoadSettings.of(RequestOptions.optionalNumber(options, "road_noise"), null,
-                options.containsKey("seed") ? (long) RequestOptions.number(options, "seed", null) : null,
+        Double roadNoise = RequestOptions.optionalNumber(options, "road_noise");
+        Long seed = options.containsKey("seed") ? (long) RequestOptions.number(options, "seed", null) : null;
+        // "all": every metric that needs no ground truth (a request carries none); none when it names none
+        EvaluationRequest evaluation = EvaluationRequest.of(req.metrics(), false, name -> name + " needs ground-truth"
+                + " masks, which cam serve does not take; use cam evaluate --masks", roadNoise, null, seed,
                 field -> "options." + field);
+        RoadSettings road = evaluation.road();
         options.keySet().removeAll(List.of("image_weight", "batch_size", "eigen_smooth", "aug_smooth", "road_noise",
                 "seed"));
         Map<CamMethod, CamOptions> perMethod = MethodOptions.forEach(req.methods(), options, base, "option");
         DetectorRefusal.check(s.model(), "model '" + s.id() + "'", req.targets(), DetectorRefusal.Where.SERVE);
-        List<CamMetric> metrics = metrics(req.metrics());
+        List<CamMetric> metrics = evaluation.metrics();
         // one rule with the CLI's, except that a request never names a file on the server
         List<Target> targets = req.targets().isEmpty() ? List.of(org.cam4j.targets.Targets.topClass())
                 : req.targets().stream().map(t -> TargetSpecs.parse(t, s.labels(), s.model().output().valuesPerImage(),
@@ -116,23 +120,5 @@ final class ClassifierAnswer {
             perTarget.subList(1, perTarget.size()).forEach(all::add);
         }
         return out;
-    }
-
-    /**
-     * The metrics a request names, {@code all} for every one that needs no ground truth (a request carries none), as
-     * {@code cam evaluate} defaults to; none when it names none.
-     */
-    private static List<CamMetric> metrics(List<String> names) {
-        if (names.equals(List.of("all"))) {
-            return Metrics.registry().all().stream().filter(m -> !m.needsGroundTruth()).toList();
-        }
-        List<CamMetric> metrics = names.stream().distinct().map(Metrics::get).toList();
-        for (CamMetric m : metrics) {
-            if (m.needsGroundTruth()) {
-                throw new HttpError(400, m.name() + " needs ground-truth masks, which cam serve does not take; use"
-                        + " cam evaluate --masks");
-            }
-        }
-        return metrics;
     }
 }

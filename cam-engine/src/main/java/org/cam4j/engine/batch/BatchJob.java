@@ -1,6 +1,7 @@
 package org.cam4j.engine.batch;
 
 import org.cam4j.engine.DefaultModel;
+import org.cam4j.engine.EvaluationRequest;
 import org.cam4j.engine.FieldNames;
 import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.MethodOptions;
@@ -112,17 +113,13 @@ public final class BatchJob {
             throw new RequestException(yaml + ": targets.csv file " + base.resolve(config.targets().csv())
                     + " does not exist");
         }
-        this.metrics = config.evaluate() == null ? List.of()
-                : required(config.evaluate().metrics(), "evaluate.metrics").stream().distinct()
-                .map(org.cam4j.metrics.Metrics::get).toList();
-        this.road = config.evaluate() == null ? null : RoadSettings.of(config.evaluate().roadNoise(),
-                config.evaluate().roadPercentiles(), config.evaluate().seed(), FieldNames.yaml(yaml, "evaluate"));
-        for (org.cam4j.metrics.CamMetric m : metrics) {
-            if (m.needsGroundTruth()) {
-                throw new RequestException(yaml + ": evaluate.metrics: " + m.name() + " needs ground-truth masks, which"
-                        + " batch runs do not take; use 'cam evaluate --masks'");
-            }
-        }
+        BatchConfig.EvaluateSpec evaluate = config.evaluate();
+        EvaluationRequest evaluation = evaluate == null ? null : EvaluationRequest.of(required(evaluate.metrics(),
+                "evaluate.metrics"), false, name -> yaml + ": evaluate.metrics: " + name + " needs ground-truth masks,"
+                + " which batch runs do not take; use 'cam evaluate --masks'", evaluate.roadNoise(),
+                evaluate.roadPercentiles(), evaluate.seed(), FieldNames.yaml(yaml, "evaluate"));
+        this.metrics = evaluation == null ? List.of() : evaluation.metrics();
+        this.road = evaluation == null ? null : evaluation.road();
     }
 
     /**
