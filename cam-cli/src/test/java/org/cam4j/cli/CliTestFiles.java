@@ -2,9 +2,6 @@ package org.cam4j.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
-import org.cam4j.image.ImageFiles;
-import org.cam4j.tensor.Tensor;
 import org.cam4j.testdata.SyntheticModels;
 
 /** Files the CLI tests use: the generated models and small random photos. */
@@ -25,12 +22,6 @@ public final class CliTestFiles {
     }
 
     public static Path photo(Path file, long seed, int h, int w) {
-        Random r = new Random(seed);
-        Tensor px = Tensor.zeros(h, w, 3);
-        for (int i = 0; i < px.size(); i++) {
-            px.put(i, r.nextInt(256));
-        }
-        ImageFiles.writePng(file, px);
-        return file;
+        return org.cam4j.testdata.TestFiles.randomPhoto(file, seed, h, w);
     }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import javax.imageio.ImageIO;
 import org.cam4j.image.ImageFiles;
 import org.cam4j.model.ExplainableModel;
@@ -27,14 +26,7 @@ class SegmentationExplainerTest {
     Path dir;
 
     private Path photo() {
-        Random r = new Random(4);
-        Tensor px = Tensor.zeros(20, 24, 3);
-        for (int i = 0; i < px.size(); i++) {
-            px.put(i, r.nextInt(256));
-        }
-        Path file = dir.resolve("p.png");
-        ImageFiles.writePng(file, px);
-        return file;
+        return org.cam4j.testdata.TestFiles.randomPhoto(dir.resolve("p.png"), 4, 20, 24);
     }
 
     @Test

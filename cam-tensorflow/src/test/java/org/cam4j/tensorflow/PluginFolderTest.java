@@ -8,9 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.cam4j.image.ImageFiles;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 import org.cam4j.testdata.SyntheticModels;
@@ -67,13 +65,7 @@ class PluginFolderTest {
         assertThat(version.out()).contains("backend tensorflow: TensorFlow").doesNotContain("cannot load");
 
         Path saved = TwinSavedModel.write(SyntheticModels.cnn(8), dir.resolve("cnn_saved"));
-        Random r = new Random(1);
-        Tensor px = Tensor.zeros(24, 20, 3);
-        for (int i = 0; i < px.size(); i++) {
-            px.put(i, r.nextInt(256));
-        }
-        Path photo = dir.resolve("photo.png");
-        ImageFiles.writePng(photo, px);
+        Path photo = org.cam4j.testdata.TestFiles.randomPhoto(dir.resolve("photo.png"), 1, 24, 20);
         Run explain = cam("explain", "--model", saved.toString(), "--image", photo.toString(), "--layer", "block_out",
                 "--method", "GradCAM", "--out", dir.resolve("plugin").toString(), "--save-npy");
         assertThat(explain.exit()).as(explain.out()).isZero();

@@ -8,9 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import org.cam4j.cli.CamCli;
-import org.cam4j.image.ImageFiles;
 import org.cam4j.tensor.Tensor;
 import org.cam4j.testdata.SyntheticModels;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,13 +40,7 @@ class SavedModelCliTest {
     @BeforeEach
     void files() {
         saved = TwinSavedModel.write(SyntheticModels.cnn(8), dir.resolve("cnn_saved"));
-        Random r = new Random(1);
-        Tensor px = Tensor.zeros(24, 20, 3);
-        for (int i = 0; i < px.size(); i++) {
-            px.put(i, r.nextInt(256));
-        }
-        photo = dir.resolve("photo.png");
-        ImageFiles.writePng(photo, px);
+        photo = org.cam4j.testdata.TestFiles.randomPhoto(dir.resolve("photo.png"), 1, 24, 20);
     }
 
     @Test

@@ -55,4 +55,34 @@ public final class TestFiles {
         ULTRAFACE_PHOTOS.forEach(p -> copy("ultraface/" + p, dir));
         return copy(ULTRAFACE, dir);
     }
+
+    /**
+     * Writes a photo of random pixels as a PNG: the same seed and size, the same pixels.
+     *
+     * @param file where to write it
+     * @param seed the pixels' seed
+     * @param height its height
+     * @param width its width
+     * @return the file
+     */
+    public static Path randomPhoto(Path file, long seed, int height, int width) {
+        java.util.Random r = new java.util.Random(seed);
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(width, height,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        // row by row, red, green then blue, as cam4j's H x W x 3 tensors are laid out
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int red = r.nextInt(256);
+                int green = r.nextInt(256);
+                int blue = r.nextInt(256);
+                image.setRGB(x, y, red << 16 | green << 8 | blue);
+            }
+        }
+        try {
+            javax.imageio.ImageIO.write(image, "png", file.toFile());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return file;
+    }
 }
