@@ -1,8 +1,10 @@
 package org.cam4j.engine;
 
 import java.util.List;
+import org.cam4j.detection.DetectionLayout;
 import org.cam4j.detection.PostProcessing;
 import org.cam4j.image.Preprocessing;
+import org.cam4j.model.ExplainableModel;
 
 /**
  * A detection task as every door asks for it, its words mapped ({@code cam detect}'s flags, a batch YAML's
@@ -64,8 +66,24 @@ public record DetectionRequest(String layout, PostProcessing postProcessing, Boo
      */
     public ImageDetector detector(DetectorOpening.Opened opened, Preprocessing preprocessing, Labels labels,
                                   List<String> layers, float imageWeight) {
-        return new ImageDetector(opened.model(), preprocessing, labels, layers, opened.outputs().layout(),
-                postProcessing, DetectorOpening.letterbox(letterbox, opened.outputs().layout()), imageWeight);
+        return detector(opened.model(), opened.outputs().layout(), preprocessing, labels, layers, imageWeight);
+    }
+
+    /**
+     * The detector this request asks for, over a model opened for {@code layout} (a served model, opened once).
+     *
+     * @param model the model, its explained output the one the layout reads
+     * @param layout its output layout
+     * @param preprocessing how photos become its input
+     * @param labels its class names
+     * @param layers the target layers
+     * @param imageWeight the photo's weight in overlays
+     * @return the detector
+     */
+    public ImageDetector detector(ExplainableModel model, DetectionLayout layout, Preprocessing preprocessing,
+                                  Labels labels, List<String> layers, float imageWeight) {
+        return new ImageDetector(model, preprocessing, labels, layers, layout, postProcessing,
+                DetectorOpening.letterbox(letterbox, layout), imageWeight);
     }
 
     /**

@@ -49,7 +49,7 @@ final class ClassifierAnswer {
         // "all": every metric that needs no ground truth (a request carries none); none when it names none
         EvaluationRequest evaluation = EvaluationRequest.of(req.metrics(), false, name -> name + " needs ground-truth"
                 + " masks, which cam serve does not take; use cam evaluate --masks", roadNoise, null, seed,
-                field -> "options." + field);
+                RequestOptions.FIELDS);
         RoadSettings road = evaluation.road();
         options.keySet().removeAll(List.of("image_weight", "batch_size", "eigen_smooth", "aug_smooth", "road_noise",
                 "seed"));

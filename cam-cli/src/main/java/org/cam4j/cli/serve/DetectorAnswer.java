@@ -39,7 +39,7 @@ final class DetectorAnswer {
         // the served model's own layout and letterboxing; every detection with its own map
         DetectionRequest request = DetectionRequest.of(null, score, iou,
                 (int) Math.min(Integer.MAX_VALUE, Math.max(Integer.MIN_VALUE, topK)), null, true, false,
-                field -> "options." + field);
+                RequestOptions.FIELDS);
         options.keySet().removeAll(List.of("image_weight", "score_threshold", "iou", "top_k"));
         Map<CamMethod, CamOptions> perMethod = MethodOptions.forEach(req.methods(), options, CamOptions.defaults(),
                 "option");
@@ -51,13 +51,13 @@ final class DetectorAnswer {
         }
         List<String> layers = req.layers().isEmpty() ? DetectorOpening.layers(null, s.settings(), s.model())
                 : req.layers();
-        ImageDetector detector = new ImageDetector(s.model(), s.preprocessing(), s.labels(), layers, s.detection(),
-                request.postProcessing(), DetectorOpening.letterbox(request.letterbox(), s.detection()), weight);
+        ImageDetector detector = request.detector(s.model(), s.detection(), s.preprocessing(), s.labels(), layers,
+                weight);
         ObjectNode out = CamServer.JSON.createObjectNode().put("model", s.id()).put("task", "detection");
         List<MethodChoice> methods = req.methods().stream().map(m -> new MethodChoice(m, perMethod.get(m))).toList();
         try (ImagePipeline pipeline = detector.writer(maxPixels, 1)) {
-            request.loop(detector).run(pipeline, List.of(Answers.UPLOAD), Path::toString,
-                    maxPixels, file -> req.image(), methods, new DetectionLoop.Results() {
+            request.loop(detector).run(pipeline, List.of(Answers.UPLOAD), Path::toString, maxPixels,
+                    file -> req.image(), methods, new DetectionLoop.Results() {
                         @Override
                         public void failed(ImageDetector.Prepared failed) {
                             throw new HttpError(400, failed.error());
@@ -77,7 +77,7 @@ final class DetectorAnswer {
      * seconds.
      */
     private static DetectionLoop.PhotoResults photoAnswer(ImageDetector detector, ImageDetector.Found found,
-                                                              String format, ObjectNode out, Progress progress) {
+                                                          String format, ObjectNode out, Progress progress) {
         out.putObject("image").put("width", found.decoded().sourceWidth())
                 .put("height", found.decoded().sourceHeight());
         ArrayNode detections = out.putArray("detections");

@@ -4,6 +4,9 @@ import java.util.Map;
 
 /** A request's {@code options}, as strings: each read as the number or flag it must be, or a 400 naming it. */
 final class RequestOptions {
+    /** How a request's options are named in messages: {@code options.top_k}. */
+    static final org.cam4j.engine.FieldNames FIELDS = field -> "options." + field;
+
     private RequestOptions() {
     }
 
@@ -29,7 +32,7 @@ final class RequestOptions {
             }
             return d;
         } catch (NumberFormatException e) {
-            throw new HttpError(400, "options." + key + " must be a " + (whole ? "whole " : "")
+            throw new HttpError(400, FIELDS.of(key) + " must be a " + (whole ? "whole " : "")
                     + "number, got '" + v + "'");
         }
     }
@@ -38,7 +41,7 @@ final class RequestOptions {
     static boolean flag(Map<String, String> options, String key) {
         String v = options.getOrDefault(key, "false").trim();
         if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-            throw new HttpError(400, "options." + key + " must be true or false, got '" + v + "'");
+            throw new HttpError(400, FIELDS.of(key) + " must be true or false, got '" + v + "'");
         }
         return Boolean.parseBoolean(v);
     }

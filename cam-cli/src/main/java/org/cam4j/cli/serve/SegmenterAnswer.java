@@ -45,7 +45,7 @@ final class SegmenterAnswer {
         }
         ImageSegmenter segmenter = new ImageSegmenter(explainer, "model '" + s.id() + "'", req.targets().isEmpty()
                 ? null : req.targets().get(0), threshold, null, field -> field.equals("class") ? "targets"
-                : "options." + field);
+                : RequestOptions.FIELDS.of(field));
         ObjectNode out = CamServer.JSON.createObjectNode().put("model", s.id()).put("task", "segmentation");
         ObjectNode cams = CamServer.JSON.createObjectNode();
         ObjectNode seconds = CamServer.JSON.createObjectNode();

@@ -76,19 +76,20 @@ public final class BatchDetection {
     public void run(org.cam4j.pipeline.ImagePipeline writer, List<Path> images, Function<Path, String> shown,
                     Function<Path, byte[]> reader, String model, Map<Path, String> names, List<MethodChoice> methods,
                     OutputStore store, BiConsumer<String, JsonNode> records, BatchWorker.Listener listener) {
-        request.loop(detector).run(writer, images, shown, ImageFiles.DEFAULT_MAX_PIXELS, reader, methods, new DetectionLoop.Results() {
-                    @Override
-                    public void failed(ImageDetector.Prepared failed) {
-                        listener.failed(json.createObjectNode().put("model", model)
-                                .put("image", shown.apply(failed.file())).put("error", failed.error()));
-                    }
+        DetectionLoop.Results results = new DetectionLoop.Results() {
+            @Override
+            public void failed(ImageDetector.Prepared failed) {
+                listener.failed(json.createObjectNode().put("model", model)
+                        .put("image", shown.apply(failed.file())).put("error", failed.error()));
+            }
 
-                    @Override
-                    public DetectionLoop.PhotoResults photo(ImageDetector.Found found) {
-                        return new RecordedPhoto(writer, found, model, shown.apply(found.file()),
-                                names.get(found.file()), methods, store, records, listener);
-                    }
-                });
+            @Override
+            public DetectionLoop.PhotoResults photo(ImageDetector.Found found) {
+                return new RecordedPhoto(writer, found, model, shown.apply(found.file()), names.get(found.file()),
+                        methods, store, records, listener);
+            }
+        };
+        request.loop(detector).run(writer, images, shown, ImageFiles.DEFAULT_MAX_PIXELS, reader, methods, results);
     }
 
     /**

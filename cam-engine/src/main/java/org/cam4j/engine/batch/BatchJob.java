@@ -1,6 +1,7 @@
 package org.cam4j.engine.batch;
 
 import org.cam4j.engine.DefaultModel;
+import org.cam4j.engine.DetectionRequest;
 import org.cam4j.engine.EvaluationRequest;
 import org.cam4j.engine.FieldNames;
 import org.cam4j.engine.RoadSettings;
@@ -49,6 +50,7 @@ public final class BatchJob {
     private final List<String> modelNames;
     private final List<org.cam4j.metrics.CamMetric> metrics;
     private final boolean detection;
+    private final DetectionRequest detectionRequest;
     private final boolean segmentation;
     /** ROAD's settings of the evaluate section, or null without one. */
     private final RoadSettings road;
@@ -85,9 +87,7 @@ public final class BatchJob {
                     + " segmentation' the target is the class over the model's own mask (see the 'segmentation'"
                     + " section)");
         }
-        if (detection) {
-            BatchDetection.request(config.detection(), yaml);
-        }
+        this.detectionRequest = detection ? BatchDetection.request(config.detection(), yaml) : null;
         this.imageWeight = Limits.imageWeight(config.imageWeight() == null ? 0.5f : config.imageWeight(),
                 yaml + ": image_weight");
         this.methods = methods(required(config.methods(), "methods"));
@@ -305,6 +305,15 @@ public final class BatchJob {
     /** Whether the run explains detectors ({@code task: detection}). */
     public boolean detection() {
         return detection;
+    }
+
+    /**
+     * The {@code detection} section as a request, checked at load.
+     *
+     * @return the request, or null when the run does not explain detectors
+     */
+    public DetectionRequest detectionRequest() {
+        return detectionRequest;
     }
 
     /** Whether the run explains segmenters ({@code task: segmentation}). */

@@ -107,9 +107,8 @@ public final class BatchWorker implements AutoCloseable {
         ModelRequest request = new ModelRequest(modelPath, entry.backend(), entry.device(),
                 entry.threads() == null ? threads : entry.threads(), settings.reshape(), entry.tag(), entry.signature(),
                 true);
-        Function<Map<String, String>, ExplainableModel> opener = request::open;
         if (job.detection()) {
-            DetectionRequest detect = BatchDetection.request(job.config().detection(), job.yaml());
+            DetectionRequest detect = job.detectionRequest();
             DetectorOpening.Opened opened = request.openDetector(detect.layout());
             this.model = opened.model();
             try {
@@ -124,7 +123,7 @@ public final class BatchWorker implements AutoCloseable {
                 throw e;
             }
         } else {
-            this.model = opener.apply(Map.of());
+            this.model = request.open();
             try {
                 DetectorRefusal.check(model, job.yaml() + ": model " + modelName, null, DetectorRefusal.Where.BATCH);
                 this.explainer = new ImageExplainer(model,
