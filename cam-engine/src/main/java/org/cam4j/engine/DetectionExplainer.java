@@ -24,16 +24,14 @@ public final class DetectionExplainer implements AutoCloseable {
     private final MethodChoice method;
 
     DetectionExplainer(Explainer.Builder b) {
-        Path file = ModelOpening.existing(b.model);
-        ModelSettings beside = ModelSettings.beside(file);
+        ModelSettings beside = b.settings();
         this.method = new MethodChoice(Methods.get(b.method), b.options);
-        this.opened = new ModelRequest(file, null, b.device, b.threads, null, null, null, true)
-                .openDetector(b.detections.layout());
+        this.opened = b.modelRequest().openDetector(b.detections.layout());
         try {
             DetectionLayout layout = opened.outputs().layout();
             this.detector = b.detections.detector(opened, DetectorOpening.preprocessing(PreprocessingRequest.NONE,
-                    beside, opened.model(), layout, FieldNames.PLAIN), b.labels != null ? Labels.read(b.labels)
-                    : beside.labels(file), DetectorOpening.layers(b.layers, beside, opened.model()), b.imageWeight);
+                    beside, opened.model(), layout, FieldNames.PLAIN), b.labels(beside),
+                    DetectorOpening.layers(b.layers, beside, opened.model()), b.imageWeight);
         } catch (RuntimeException e) {
             opened.close();
             throw e;

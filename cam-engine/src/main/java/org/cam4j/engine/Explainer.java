@@ -42,11 +42,10 @@ public final class Explainer implements AutoCloseable {
         this.method = Methods.get(b.method);
         this.options = b.options;
         this.top = b.top;
-        Path file = ModelOpening.existing(b.model);
-        ModelSettings beside = ModelSettings.beside(file);
-        this.model = new ModelRequest(file, null, b.device, b.threads, null, null, null, true).open();
+        ModelSettings beside = b.settings();
+        this.model = b.modelRequest().open();
         try {
-            Labels labels = b.labels != null ? Labels.read(b.labels) : beside.labels(file);
+            Labels labels = b.labels(beside);
             Preprocessing preprocessing = PreprocessingRequest.NONE.resolve(beside, model, FieldNames.PLAIN);
             List<String> layers = ModelOpening.layersOrDefault(b.layers, beside, model);
             this.images = new ImageExplainer(model, preprocessing, labels, layers, b.imageWeight);
@@ -124,7 +123,7 @@ public final class Explainer implements AutoCloseable {
      * @return one explanation per image
      */
     public List<Explanation> explain(Tensor input, List<Target> targets) {
-        CamResult r = images.run(method, options, input, targets);
+        CamResult r = run(input, targets);
         List<List<ImageExplainer.Prediction>> predictions = images.predictions(r.outputs(), top);
         List<Explanation> out = new ArrayList<>();
         for (int i = 0; i < input.dim(0); i++) {
@@ -190,6 +189,11 @@ public final class Explainer implements AutoCloseable {
         case "top_k" -> "topK";
         default -> field;
     };
+
+    /** The method's maps of a batch, one target per row (for the segmentation entry point too). */
+    CamResult run(Tensor input, List<Target> targets) {
+        return images.run(method, options, input, targets);
+    }
 
     /** The photo explainer this explainer runs (for the segmentation entry point). */
     ImageExplainer images() {
@@ -314,6 +318,21 @@ public final class Explainer implements AutoCloseable {
         public Builder detections(double scoreThreshold, double iou, int topK) {
             this.detections = DetectionRequest.of(null, scoreThreshold, iou, topK, null, null, null, JAVA_NAMES);
             return this;
+        }
+
+        /** The model's request: its file, device and threads. */
+        ModelRequest modelRequest() {
+            return new ModelRequest(model, null, device, threads, null, null, null, true);
+        }
+
+        /** The model YAML beside the model file (none: every setting left out). */
+        ModelSettings settings() {
+            return ModelSettings.beside(ModelOpening.existing(model));
+        }
+
+        /** The labels given, else the model YAML's. */
+        Labels labels(ModelSettings beside) {
+            return labels != null ? Labels.read(labels) : beside.labels(model);
         }
 
         /**

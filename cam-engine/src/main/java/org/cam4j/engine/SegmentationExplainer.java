@@ -6,11 +6,7 @@ import java.util.List;
 import org.cam4j.image.ImageFiles;
 import org.cam4j.image.Overlay;
 import org.cam4j.image.RgbImage;
-import org.cam4j.pipeline.CamResult;
 import org.cam4j.pipeline.ImagePipeline;
-import org.cam4j.spi.CamMethod;
-import org.cam4j.spi.CamOptions;
-import org.cam4j.spi.Methods;
 import org.cam4j.targets.Target;
 import org.cam4j.tensor.Tensor;
 
@@ -23,12 +19,8 @@ import org.cam4j.tensor.Tensor;
 public final class SegmentationExplainer implements AutoCloseable {
     private final Explainer explainer;
     private final ImageSegmenter segmenter;
-    private final CamMethod method;
-    private final CamOptions options;
 
     SegmentationExplainer(Explainer.Builder b, String classSpec, double threshold) {
-        this.method = Methods.get(b.method);
-        this.options = b.options;
         this.explainer = new Explainer(b);
         try {
             this.segmenter = new ImageSegmenter(explainer.images(), "model " + b.model, classSpec, threshold, null,
@@ -70,8 +62,7 @@ public final class SegmentationExplainer implements AutoCloseable {
             throw new RequestException("the mask of class " + label + " is empty on this photo; choose another class or"
                     + " threshold");
         }
-        CamResult r = images.run(method, options, input, targets);
-        Tensor map = segmenter.onPhoto(photo, r.cams().slice(0));
+        Tensor map = segmenter.onPhoto(photo, explainer.run(input, targets).cams().slice(0));
         return new Segmentation(mask.category(), label, mask.fraction(), segmenter.maskOnPhoto(photo, mask), map,
                 Overlay.showCamOnImage(segmenter.picture(photo), map, images.imageWeight()));
     }
