@@ -25,7 +25,6 @@ import java.util.concurrent.Callable;
 import org.cam4j.detection.Detection;
 import org.cam4j.detection.DetectionLayout;
 import org.cam4j.pipeline.ImagePipeline;
-import org.cam4j.spi.CamOptions;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
@@ -121,8 +120,7 @@ final class DetectCommand implements Callable<Integer> {
         DetectionRequest request = DetectionRequest.of(layout, scoreThreshold, iou, topK, letterbox, perBox,
                 renormalize, FieldNames.CLI);
         overlayArgs.check();
-        List<CamMethod> chosen = methodArgs.chosen();
-        Map<CamMethod, CamOptions> options = methodArgs.options(false, false, false);
+        List<MethodChoice> methods = methodArgs.choices(false, false, false);
         if (npyInput != null && images != null) {
             throw new RequestException("give --image or --input, not both");
         }
@@ -146,14 +144,14 @@ final class DetectCommand implements Callable<Integer> {
             if (!json) {
                 spec.commandLine().getOut().println("layout " + opened.outputs().layout().spec() + ", layers "
                         + String.join(", ", detector.layers()));
-                if (perBox && chosen.stream().anyMatch(m -> POOLED_WEIGHTS.contains(m.name()))) {
+                if (perBox && methods.stream().anyMatch(m -> POOLED_WEIGHTS.contains(m.method().name()))) {
                     spec.commandLine().getErr().println("cam: note: Grad-CAM-style weights are gradients averaged over"
                             + " the map, so one box's map lights every similar object; HiResCAM or LayerCAM localise"
                             + " one box");
                 }
             }
             return run(request.loop(detector), detector, photos, OutputNames.assign(photos), folder,
-                    chosen.stream().map(m -> new MethodChoice(m, options.get(m))).toList(), demo);
+                    methods, demo);
         }
     }
 

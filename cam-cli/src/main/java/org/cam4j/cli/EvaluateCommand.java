@@ -29,11 +29,10 @@ import java.util.concurrent.Callable;
 import org.cam4j.metrics.MetricContext;
 import org.cam4j.model.ExplainableModel;
 import org.cam4j.pipeline.Cam;
-import org.cam4j.spi.CamOptions;
+import org.cam4j.engine.MethodChoice;
 import org.cam4j.pipeline.ImagePipeline;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.metrics.CamMetric;
-import org.cam4j.spi.Methods;
 import org.cam4j.metrics.Metrics;
 import org.cam4j.targets.Target;
 import org.cam4j.targets.Targets;
@@ -71,9 +70,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     ExplainCommand.Inputs inputs;
 
-    @Option(names = "--method", arity = "1..*", defaultValue = "GradCAM", paramLabel = "NAME",
-            description = "Methods to evaluate. Default: ${DEFAULT-VALUE}.")
-    List<String> methods;
+    @Mixin
+    MethodArgs methodArgs = new MethodArgs();
 
     @Option(names = "--layer", arity = "1..*", paramLabel = "LAYER", description = "Target layers (default: suggested).")
     List<String> layers;
@@ -117,10 +115,6 @@ final class EvaluateCommand implements Callable<Integer> {
             + " baseline=0|blur for Deletion and Insertion.")
     Map<String, String> metricOptions = new java.util.HashMap<>();
 
-    @Option(names = "--batch-size", defaultValue = "auto", paramLabel = "K|auto",
-            description = "Perturbed inputs per run (ScoreCAM, AblationCAM). Default: ${DEFAULT-VALUE}.")
-    String batchSize;
-
     @Option(names = "--out", paramLabel = "DIR", description = "Write evaluation.json, .csv and .md there.")
     Path out;
 
@@ -131,8 +125,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int perturbationBatch = Limits.batchSize(batchSize, "--batch-size");
-        List<CamMethod> chosen = Methods.distinct(methods);
+        List<MethodChoice> methods = methodArgs.choices(false, false, false);
         if ((masks != null ? 1 : 0) + (boxes != null ? 1 : 0) + (ownMask ? 1 : 0) > 1) {
             throw new RequestException("--masks, --boxes and --own-mask conflict; give one of them");
         }
@@ -176,11 +169,12 @@ final class EvaluateCommand implements Callable<Integer> {
             Map<String, Map<String, double[]>> results = new LinkedHashMap<>();
             Map<String, double[]> deletionCurves = new LinkedHashMap<>();
             Map<String, double[]> insertionCurves = new LinkedHashMap<>();
-            int steps = (given != null ? 1 : chosen.size()) * metrics.size();
+            int steps = (given != null ? 1 : methods.size()) * metrics.size();
             try (me.tongfei.progressbar.ProgressBar bar = ProgressBars.create("evaluating", steps, "metric", json)) {
-                for (CamMethod method : chosen) {
-                    try (Cam cam = new Cam(model, method, targetLayers, CamOptions.defaults().withBatchSize(perturbationBatch))) {
-                        Tensor maps = given != null && method == chosen.get(0) ? given : cam.compute(input, targets).cams();
+                for (MethodChoice choice : methods) {
+                    CamMethod method = choice.method();
+                    try (Cam cam = new Cam(model, method, targetLayers, choice.options())) {
+                        Tensor maps = given != null && choice == methods.get(0) ? given : cam.compute(input, targets).cams();
                         MetricContext context = new MetricContext(model, input, maps, targets,
                                 road.percentiles().get(0), road.percentiles(), road.noise(), road.seed(), cam).withGroundTruth(groundTruth).withOptions(metricOptions);
                         if (folder != null) {

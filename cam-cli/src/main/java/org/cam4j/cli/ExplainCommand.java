@@ -20,7 +20,6 @@ import org.cam4j.engine.store.OutputNames;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +32,6 @@ import org.cam4j.image.ImageFiles;
 import org.cam4j.pipeline.ImagePipeline;
 import org.cam4j.targets.ClassifierOutputTarget;
 import org.cam4j.model.ExplainableModel;
-import org.cam4j.spi.CamOptions;
 import org.cam4j.pipeline.CamResult;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.targets.Target;
@@ -134,8 +132,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (npyInput != null && (saveNpy == null || saveNpy.isEmpty())) {
             throw new RequestException("--input needs --save-npy FILE for the N x H x W CAM batch");
         }
-        List<CamMethod> chosen = methodArgs.chosen();
-        Map<CamMethod, CamOptions> options = methodArgs.options(eigenSmooth, augSmooth, allowNonFinite);
+        List<MethodChoice> methods = methodArgs.choices(eigenSmooth, augSmooth, allowNonFinite);
         PrintWriter stdout = spec.commandLine().getOut();
         boolean demo = npyInput == null && (inputs == null || inputs.images == null);
         List<Path> images = npyInput != null ? List.of() : demo ? List.of(DefaultModel.image())
@@ -154,15 +151,14 @@ final class ExplainCommand implements Callable<Integer> {
                     preprocessingArgs.resolve(settings, model), labels, targetLayers, overlayArgs.imageWeight);
             targetArgs.embedding = explainer::embedding;
             if (npyInput != null) {
-                return explainTensor(explainer, Npy.read(npyInput), chosen, options, labels, Path.of(saveNpy), stdout);
+                return explainTensor(explainer, Npy.read(npyInput), methods, labels, Path.of(saveNpy), stdout);
             }
             if (demo && modelArgs.isDefault() && !targetArgs.given()) {
                 targetArgs.classes = List.of("dog", "cat");
             }
             Map<Path, List<Job>> jobs = jobs(images, labels, model.output().valuesPerImage());
             OutputFolder folder = OutputFolder.create(out, "--out");
-            return explainImages(explainer, jobs, OutputNames.assign(images), folder, chosen, options, labels, demo,
-                    stdout);
+            return explainImages(explainer, jobs, OutputNames.assign(images), folder, methods, labels, demo, stdout);
         }
     }
 
@@ -192,14 +188,15 @@ final class ExplainCommand implements Callable<Integer> {
         return jobs;
     }
 
-    private int explainTensor(ImageExplainer explainer, Tensor input, List<CamMethod> chosen,
-                              Map<CamMethod, CamOptions> options, Labels labels, Path file, PrintWriter stdout) {
+    private int explainTensor(ImageExplainer explainer, Tensor input, List<MethodChoice> methods, Labels labels,
+                              Path file, PrintWriter stdout) {
         input = NpyInputs.batch(input, explainer.model());
         List<Target> targets = targetArgs.targets(input.dim(0), labels, explainer.model().output().valuesPerImage());
         ArrayNode summary = Yaml.json().createArrayNode();
-        for (CamMethod method : chosen) {
-            CamResult r = explainer.run(method, options.get(method), input, targets);
-            Path target = chosen.size() == 1 ? file : withSuffix(file, "." + method.name());
+        for (MethodChoice choice : methods) {
+            CamMethod method = choice.method();
+            CamResult r = explainer.run(method, choice.options(), input, targets);
+            Path target = methods.size() == 1 ? file : withSuffix(file, "." + method.name());
             Npy.write(target, r.cams());
             ObjectNode row = summary.addObject().put("method", method.name()).put("npy", target.toString());
             java.util.Arrays.stream(r.cams().shape()).forEach(row.withArray("shape")::add);
@@ -224,12 +221,11 @@ final class ExplainCommand implements Callable<Integer> {
 
 
     private int explainImages(ImageExplainer explainer, Map<Path, List<Job>> jobs, Map<Path, String> names,
-                              OutputFolder folder, List<CamMethod> chosen, Map<CamMethod, CamOptions> options,
-                              Labels labels, boolean demo, PrintWriter stdout) {
+                              OutputFolder folder, List<MethodChoice> methods, Labels labels, boolean demo,
+                              PrintWriter stdout) {
         ArrayNode summary = Yaml.json().createArrayNode();
         List<String> failures = new ArrayList<>();
         List<Path> files = new ArrayList<>(jobs.keySet());
-        List<MethodChoice> methods = chosen.stream().map(m -> new MethodChoice(m, options.get(m))).toList();
         // a progress bar on the terminal (stderr) for a folder of images; none when piped, with --json or asked
         try (ImagePipeline pipeline = explainer.pipeline(overlayArgs.maxPixels);
              me.tongfei.progressbar.ProgressBar bar = ProgressBars.create("explaining", files.size(), "img",

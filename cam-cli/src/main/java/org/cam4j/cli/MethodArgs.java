@@ -1,18 +1,19 @@
 package org.cam4j.cli;
 
-import org.cam4j.engine.Limits;
-import org.cam4j.engine.MethodOptions;
+import org.cam4j.engine.FieldNames;
+import org.cam4j.engine.MethodChoice;
+import org.cam4j.engine.MethodRequest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.cam4j.spi.CamOptions;
-import org.cam4j.spi.CamMethod;
-import org.cam4j.spi.Methods;
 import picocli.CommandLine.Option;
 
-/** Which methods run and how, shared by cam explain and cam detect: names, perturbation batch, method options. */
+/**
+ * Which methods run and how, shared by cam explain, detect, segment and evaluate: names, perturbation batch, method
+ * options; the command line's words for the engine's {@link MethodRequest}.
+ */
 final class MethodArgs {
-    @Option(names = "--method", arity = "1..*", defaultValue = "GradCAM", paramLabel = "NAME",
+    @Option(names = "--method", arity = "1..*", defaultValue = MethodRequest.DEFAULT_METHOD, paramLabel = "NAME",
             description = "CAM methods (see 'cam methods'). Default: ${DEFAULT-VALUE}.")
     List<String> methods;
 
@@ -25,20 +26,9 @@ final class MethodArgs {
             + " ratio_channels_to_ablate=0.5 or k=2.")
     Map<String, String> methodOptions = new HashMap<>();
 
-    private List<CamMethod> chosen;
-
-    /** The methods, each once, in the order given (the same instances on every call: they key the options). */
-    List<CamMethod> chosen() {
-        if (chosen == null) {
-            chosen = Methods.distinct(methods);
-        }
-        return chosen;
-    }
-
-    /** Each chosen method's options: the shared ones and its --option values, checked against its option names. */
-    Map<CamMethod, CamOptions> options(boolean eigenSmooth, boolean augSmooth, boolean allowNonFinite) {
-        int batch = Limits.batchSize(batchSize, "--batch-size");
-        return MethodOptions.forEach(chosen(), methodOptions,
-                new CamOptions(eigenSmooth, augSmooth, batch, Map.of(), allowNonFinite), "--option");
+    /** The methods, each once in the order given, with their options, checked; the flags apply to every method. */
+    List<MethodChoice> choices(boolean eigenSmooth, boolean augSmooth, boolean allowNonFinite) {
+        return new MethodRequest(MethodRequest.methods(methods), batchSize, eigenSmooth, augSmooth, allowNonFinite,
+                methodOptions).choices(FieldNames.CLI);
     }
 }

@@ -27,7 +27,6 @@ import org.cam4j.model.ModelOptions;
 import org.cam4j.pipeline.ImagePipeline;
 import org.cam4j.image.Overlay;
 import org.cam4j.spi.CamMethod;
-import org.cam4j.spi.CamOptions;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -99,8 +98,7 @@ final class SegmentCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         overlayArgs.check();
-        List<CamMethod> chosen = methodArgs.chosen();
-        Map<CamMethod, CamOptions> options = methodArgs.options(false, false, false);
+        List<MethodChoice> methods = methodArgs.choices(false, false, false);
         double[] box = region == null ? null : region.stream().mapToDouble(Double::doubleValue).toArray();
         if (box != null && box.length != 4) {
             throw new RequestException("--region takes x0,y0,x1,y1, got " + box.length + " numbers");
@@ -116,7 +114,7 @@ final class SegmentCommand implements Callable<Integer> {
                     box, FieldNames.CLI);
             OutputFolder folder = OutputFolder.create(out, "--out");
             return run(explainer, segmenter, photos, OutputNames.assign(photos), folder,
-                    chosen.stream().map(m -> new MethodChoice(m, options.get(m))).toList());
+                    methods);
         }
     }
 

@@ -57,6 +57,40 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void methodOptionsReachTheEvaluatedMethodAsInCamExplain() throws Exception {
+        Path model = CliTestFiles.cnn(dir);
+        Path x = dir.resolve("x.npy");
+        Tensor batch = Tensor.zeros(2, 3, 16, 16);
+        for (int i = 0; i < batch.size(); i++) {
+            batch.put(i, (float) Math.cos(i * 0.11));
+        }
+        Npy.write(x, batch);
+        double[] complexity = new double[2];
+        for (int k = 1; k <= 2; k++) {
+            Path maps = dir.resolve("fem" + k + ".npy");
+            CliRun explain = CliRun.of("explain", "--model", model.toString(), "--layer", "block_out", "--input",
+                    x.toString(), "--method", "FEM", "--option", "k=" + k, "--save-npy", maps.toString());
+            assertThat(explain.exit()).as(explain.err()).isZero();
+            CliRun r = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--input",
+                    x.toString(), "--method", "FEM", "--option", "k=" + k, "--metric", "Complexity", "--json");
+            assertThat(r.exit()).as(r.err()).isZero();
+            complexity[k - 1] = new ObjectMapper().readTree(r.out()).at("/metrics/Complexity/FEM/0").asDouble();
+            CliRun given = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--input",
+                    x.toString(), "--cams", maps.toString(), "--method", "FEM", "--metric", "Complexity", "--json");
+            assertThat(given.exit()).as(given.err()).isZero();
+            // the maps evaluate computed with the option are the ones cam explain wrote with it
+            assertThat(complexity[k - 1]).isEqualTo(new ObjectMapper().readTree(given.out())
+                    .at("/metrics/Complexity/FEM/0").asDouble());
+        }
+        assertThat(complexity[0]).isNotEqualTo(complexity[1]);
+        CliRun unknown = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--input",
+                x.toString(), "--method", "GradCAM", "--option", "k=2", "--metric", "Complexity");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err().strip()).isEqualTo("cam: error: unknown --option 'k' for GradCAM; these methods take"
+                + " no options");
+    }
+
+    @Test
     void groundTruthBoxesAndMasksPointingGamesAndPlots() throws Exception {
         Path model = CliTestFiles.cnn(dir);
         Path photos = Files.createDirectories(dir.resolve("photos"));

@@ -11,7 +11,6 @@ import org.cam4j.engine.EvaluationRequest;
 import org.cam4j.engine.ExplainLoop;
 import org.cam4j.engine.ImageExplainer;
 import org.cam4j.engine.MethodChoice;
-import org.cam4j.engine.MethodOptions;
 import org.cam4j.engine.MetricScores;
 import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.TargetNames;
@@ -41,9 +40,6 @@ final class ClassifierAnswer {
         List<String> layers = Answers.layers(req);
         Map<String, String> options = new HashMap<>(req.options());
         float weight = RequestOptions.imageWeight(options);
-        int batch = org.cam4j.engine.Limits.batchSize(options.getOrDefault("batch_size", "auto"), "options.batch_size");
-        CamOptions base = new CamOptions(RequestOptions.flag(options, "eigen_smooth"),
-                RequestOptions.flag(options, "aug_smooth"), batch, Map.of());
         Double roadNoise = RequestOptions.optionalNumber(options, "road_noise");
         Long seed = options.containsKey("seed") ? (long) RequestOptions.number(options, "seed", null) : null;
         // "all": every metric that needs no ground truth (a request carries none); none when it names none
@@ -51,9 +47,8 @@ final class ClassifierAnswer {
                 + " masks, which cam serve does not take; use cam evaluate --masks", roadNoise, null, seed,
                 RequestOptions.FIELDS);
         RoadSettings road = evaluation.road();
-        options.keySet().removeAll(List.of("image_weight", "batch_size", "eigen_smooth", "aug_smooth", "road_noise",
-                "seed"));
-        Map<CamMethod, CamOptions> perMethod = MethodOptions.forEach(req.methods(), options, base, "option");
+        options.keySet().removeAll(List.of("image_weight", "road_noise", "seed"));
+        List<MethodChoice> methods = RequestOptions.methods(req.methods(), options, true);
         DetectorRefusal.check(s.model(), "model '" + s.id() + "'", req.targets(), DetectorRefusal.Where.SERVE);
         List<CamMetric> metrics = evaluation.metrics();
         // one rule with the CLI's, except that a request never names a file on the server
@@ -69,7 +64,6 @@ final class ClassifierAnswer {
             perTarget.add(k == 0 ? out : CamServer.JSON.createObjectNode());
         }
         ObjectNode seconds = CamServer.JSON.createObjectNode();
-        List<MethodChoice> methods = req.methods().stream().map(m -> new MethodChoice(m, perMethod.get(m))).toList();
         ExplainLoop.TargetRule rule = ExplainLoop.TargetRule.byFile(file -> targets);
         Answers.explainUpload(req, maxPixels, explainer, rule, methods, rows -> {
             RgbImage photo = rows.image(0).image();

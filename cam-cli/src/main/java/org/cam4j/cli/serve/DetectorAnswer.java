@@ -13,7 +13,6 @@ import org.cam4j.engine.DetectionRequest;
 import org.cam4j.engine.DetectorOpening;
 import org.cam4j.engine.ImageDetector;
 import org.cam4j.engine.MethodChoice;
-import org.cam4j.engine.MethodOptions;
 import org.cam4j.pipeline.ImagePipeline;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.spi.CamOptions;
@@ -41,8 +40,7 @@ final class DetectorAnswer {
                 (int) Math.min(Integer.MAX_VALUE, Math.max(Integer.MIN_VALUE, topK)), null, true, false,
                 RequestOptions.FIELDS);
         options.keySet().removeAll(List.of("image_weight", "score_threshold", "iou", "top_k"));
-        Map<CamMethod, CamOptions> perMethod = MethodOptions.forEach(req.methods(), options, CamOptions.defaults(),
-                "option");
+        List<MethodChoice> methods = RequestOptions.methods(req.methods(), options, false);
         if (!req.targets().isEmpty()) {
             throw new HttpError(400, "a detector's request takes no targets: every detection is explained");
         }
@@ -54,7 +52,6 @@ final class DetectorAnswer {
         ImageDetector detector = request.detector(s.model(), s.detection(), s.preprocessing(), s.labels(), layers,
                 weight);
         ObjectNode out = CamServer.JSON.createObjectNode().put("model", s.id()).put("task", "detection");
-        List<MethodChoice> methods = req.methods().stream().map(m -> new MethodChoice(m, perMethod.get(m))).toList();
         try (ImagePipeline pipeline = detector.writer(maxPixels, 1)) {
             request.loop(detector).run(pipeline, List.of(Answers.UPLOAD), Path::toString, maxPixels,
                     file -> req.image(), methods, new DetectionLoop.Results() {

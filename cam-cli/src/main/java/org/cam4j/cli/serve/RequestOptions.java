@@ -1,11 +1,20 @@
 package org.cam4j.cli.serve;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.cam4j.engine.FieldNames;
+import org.cam4j.engine.MethodChoice;
+import org.cam4j.engine.MethodRequest;
+import org.cam4j.spi.CamMethod;
 
 /** A request's {@code options}, as strings: each read as the number or flag it must be, or a 400 naming it. */
 final class RequestOptions {
     /** How a request's options are named in messages: {@code options.top_k}. */
-    static final org.cam4j.engine.FieldNames FIELDS = field -> "options." + field;
+    static final FieldNames FIELDS = field -> "options." + field;
+
+    /** The same for the method options' settings; a method option's key is an "option". */
+    private static final FieldNames METHOD_FIELDS = field -> field.equals("option") ? "option" : FIELDS.of(field);
 
     private RequestOptions() {
     }
@@ -14,6 +23,22 @@ final class RequestOptions {
     static float imageWeight(Map<String, String> options) {
         return org.cam4j.engine.Limits.imageWeight((float) number(options, "image_weight", "0.5"),
                 "options.image_weight");
+    }
+
+    /**
+     * The request's methods with their options, by the engine's rule: {@code batch_size} (and, when the task takes
+     * them, {@code eigen_smooth} and {@code aug_smooth}) for every method; the other keys of {@code options} (the
+     * answer's own removed) are method options, each read by some chosen method.
+     */
+    static List<MethodChoice> methods(List<CamMethod> methods, Map<String, String> options, boolean smoothing) {
+        Map<String, String> own = new HashMap<>(options);
+        String batchSize = own.remove("batch_size");
+        boolean eigenSmooth = smoothing && flag(options, "eigen_smooth");
+        boolean augSmooth = smoothing && flag(options, "aug_smooth");
+        if (smoothing) {
+            own.keySet().removeAll(List.of("eigen_smooth", "aug_smooth"));
+        }
+        return new MethodRequest(methods, batchSize, eigenSmooth, augSmooth, false, own).choices(METHOD_FIELDS);
     }
 
     /** An option's number, or null when the request does not give it. */

@@ -7,7 +7,6 @@ import java.util.Map;
 import org.cam4j.engine.ImageExplainer;
 import org.cam4j.engine.ImageSegmenter;
 import org.cam4j.engine.MethodChoice;
-import org.cam4j.engine.MethodOptions;
 import org.cam4j.image.RgbImage;
 import org.cam4j.pipeline.ImagePipeline;
 import org.cam4j.spi.CamMethod;
@@ -34,8 +33,7 @@ final class SegmenterAnswer {
         double threshold = RequestOptions.number(options, "threshold",
                 String.valueOf(ImageSegmenter.DEFAULT_THRESHOLD));
         options.remove("threshold");
-        Map<CamMethod, CamOptions> perMethod = MethodOptions.forEach(req.methods(), options, CamOptions.defaults(),
-                "option");
+        List<MethodChoice> methods = RequestOptions.methods(req.methods(), options, false);
         if (!req.metrics().isEmpty()) {
             throw new HttpError(400, "a segmenter's request takes no metrics here; use cam evaluate --own-mask");
         }
@@ -49,7 +47,6 @@ final class SegmenterAnswer {
         ObjectNode out = CamServer.JSON.createObjectNode().put("model", s.id()).put("task", "segmentation");
         ObjectNode cams = CamServer.JSON.createObjectNode();
         ObjectNode seconds = CamServer.JSON.createObjectNode();
-        List<MethodChoice> methods = req.methods().stream().map(m -> new MethodChoice(m, perMethod.get(m))).toList();
         Answers.explainUpload(req, maxPixels, explainer, segmenter, methods, rows -> {
             ImagePipeline.Loaded image = rows.batch().loaded().get(0);
             RgbImage photo = image.image();

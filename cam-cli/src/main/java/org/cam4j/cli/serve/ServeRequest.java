@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.cam4j.spi.CamMethod;
-import org.cam4j.spi.Methods;
+import org.cam4j.engine.MethodRequest;
 
 /**
  * What a {@code POST /api/explain} asks for, read from its JSON or multipart body and checked before any work is
@@ -86,7 +86,7 @@ record ServeRequest(byte[] image, CamServer.Served model, List<CamMethod> method
         if (!f.equals("png") && !f.equals("npy")) {
             throw new HttpError(400, "unknown format '" + f + "'; use png or npy");
         }
-        List<CamMethod> chosen = Methods.distinct(methods.isEmpty() ? List.of("GradCAM") : methods);
+        List<CamMethod> chosen = MethodRequest.methods(methods);
         String requestId = id == null || id.isBlank() ? freshId.get() : id;
         if (!requestId.matches("[A-Za-z0-9_-]{1,64}")) {
             throw new HttpError(400, "request_id must be 1-64 letters, digits, '-' or '_'");

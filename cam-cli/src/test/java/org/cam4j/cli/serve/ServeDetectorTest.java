@@ -43,7 +43,8 @@ class ServeDetectorTest {
         StringWriter printed = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = CamCli.execute(new String[] {"detect", "--model", model.toString(), "--image", photo.toString(),
-            "--method", "HiResCAM", "EigenCAM", "--per-box", "--score-threshold", "0.9", "--save-npy", "--json",
+            "--method", "HiResCAM", "EigenCAM", "--per-box", "--score-threshold", "0.9", "--batch-size", "8",
+            "--save-npy", "--json",
             "--out", out.toString()}, new PrintWriter(printed, true), new PrintWriter(err, true));
         assertThat(exit).as(err.toString()).isZero();
         JsonNode cli = JSON.readTree(printed.toString()).get("images").get(0);
@@ -59,7 +60,7 @@ class ServeDetectorTest {
                      new CamServer.Limits(4, 120, 1 << 23, 10_000_000))) {
             String body = "{\"image\": \"" + Base64.getEncoder().encodeToString(Files.readAllBytes(photo))
                     + "\", \"methods\": [\"HiResCAM\", \"EigenCAM\"], \"format\": \"npy\","
-                    + " \"options\": {\"score_threshold\": \"0.9\"}}";
+                    + " \"options\": {\"score_threshold\": \"0.9\", \"batch_size\": \"8\"}}";
             served = explain(server, body);
             assertThat(JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                     "http://127.0.0.1:" + server.port() + "/api/models")).build(),

@@ -5,7 +5,7 @@ import org.cam4j.engine.DetectionRequest;
 import org.cam4j.engine.EvaluationRequest;
 import org.cam4j.engine.FieldNames;
 import org.cam4j.engine.RoadSettings;
-import org.cam4j.engine.MethodOptions;
+import org.cam4j.engine.MethodRequest;
 import org.cam4j.engine.ModelOpening;
 import org.cam4j.engine.store.OutputFolder;
 import org.cam4j.engine.RequestException;
@@ -38,6 +38,10 @@ import org.cam4j.spi.Methods;
 public final class BatchJob {
     /** The output formats a YAML may name. */
     public static final List<String> FORMATS = List.of("png", "jpg", "npy", "json", "html");
+
+    /** How a {@code methods[]} entry's keys are named in messages (the file's name is put before the message). */
+    private static final FieldNames METHOD_FIELDS = field -> field.equals("option") ? "methods[].options key"
+            : "methods[]." + field;
 
     private final Path yaml;
     private final String text;
@@ -372,12 +376,10 @@ public final class BatchJob {
         Map<String, MethodChoice> out = new LinkedHashMap<>();
         for (BatchConfig.MethodEntry e : entries) {
             CamMethod m = Methods.get(required(e.name(), "methods[].name"));
-            int batchSize = Limits.batchSize(e.batchSize(), yaml + ": methods[].batch_size");
-            CamOptions base = new CamOptions(Boolean.TRUE.equals(e.eigenSmooth()), Boolean.TRUE.equals(e.augSmooth()),
-                    batchSize, Map.of());
             CamOptions options;
             try {
-                options = MethodOptions.forEach(List.of(m), e.options(), base, "methods[].options key").get(m);
+                options = new MethodRequest(List.of(m), e.batchSize(), Boolean.TRUE.equals(e.eigenSmooth()),
+                        Boolean.TRUE.equals(e.augSmooth()), false, e.options()).choices(METHOD_FIELDS).get(0).options();
             } catch (RequestException x) {
                 throw new RequestException(yaml + ": " + x.getMessage());
             }
