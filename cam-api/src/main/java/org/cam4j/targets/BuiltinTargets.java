@@ -160,12 +160,17 @@ public final class BuiltinTargets {
         }
 
         public Target create(String spec) {
+            return create(spec, Path.of(""));
+        }
+
+        @Override
+        public Target create(String spec, Path folder) {
             int colon = spec.indexOf(':');
             if (colon < 0) {
                 throw new InvalidInputException("segmentation takes CLASS:mask.npy, got '" + spec + "'");
             }
             return new SemanticSegmentationTarget(integer(spec.substring(0, colon), "segmentation:"),
-                    Npy.read(Path.of(spec.substring(colon + 1))));
+                    Npy.read(folder.resolve(spec.substring(colon + 1))));
         }
     }
 
@@ -186,7 +191,12 @@ public final class BuiltinTargets {
         }
 
         public Target create(String spec) {
-            return new SimilarityTarget(Npy.read(Path.of(spec)));
+            return create(spec, Path.of(""));
+        }
+
+        @Override
+        public Target create(String spec, Path folder) {
+            return new SimilarityTarget(Npy.read(folder.resolve(spec)));
         }
     }
 

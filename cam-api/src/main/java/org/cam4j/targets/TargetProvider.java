@@ -16,6 +16,18 @@ public interface TargetProvider extends Provider {
     Target create(String spec);
 
     /**
+     * The target a spec describes, a relative file name in it read from {@code folder} (a batch YAML's folder, whose
+     * relative paths all mean files beside it); types that read no files need not override it.
+     *
+     * @param spec   the part after {@code NAME:}, empty for none
+     * @param folder where relative file names in the spec are found
+     * @return the target
+     */
+    default Target create(String spec, java.nio.file.Path folder) {
+        return create(spec);
+    }
+
+    /**
      * Whether specs of this type name files that {@link #create} reads (a concept {@code .npy}, a mask): a server
      * refuses such specs, since no request may name a path on the server.
      *

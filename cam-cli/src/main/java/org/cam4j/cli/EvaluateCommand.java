@@ -164,6 +164,8 @@ final class EvaluateCommand implements Callable<Integer> {
                 throw new RequestException("--cams " + cams + " holds " + java.util.Arrays.toString(given.shape())
                         + "; give one H x W map per image (" + input.dim(0) + " x H x W)");
             }
+            org.cam4j.image.Preprocessing pre = preprocessingArgs.resolve(settings, model);
+            targetArgs.embedding = photo -> org.cam4j.engine.ImageExplainer.embedding(model, pre, photo);
             List<Target> targets = own != null ? own.targets() : Targets.resolve(targetArgs.targets(input.dim(0), labels,
                     model.output().valuesPerImage()), model.predict(input));
             Map<String, Map<String, double[]>> results = new LinkedHashMap<>();

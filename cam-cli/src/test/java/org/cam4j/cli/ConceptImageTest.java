@@ -67,6 +67,59 @@ class ConceptImageTest {
         assertThat(bySpec.maxAbsDiff(fromLeft)).isZero();
     }
 
+    /**
+     * A batch YAML takes the same target, its photo found beside the YAML as the YAML's other relative paths are (a
+     * concept or mask file was read from the working folder), and cam evaluate takes it too (it was refused, naming
+     * cam evaluate as the place to give it).
+     */
+    @Test
+    void aBatchYamlAndCamEvaluateTakeAConceptPhotoToo() throws Exception {
+        Path photo = DefaultModel.image();
+        Path left = half(ImageIO.read(photo.toFile()), true, "left.png");
+        Tensor explained = map("explain", "--concept-image", left.toString(), "--image", photo.toString(), "--method",
+                "GradCAM", "--save-npy", "--out", dir.resolve("e").toString());
+        Path yamlFolder = Files.createDirectories(dir.resolve("yaml"));
+        Files.copy(left, yamlFolder.resolve("concept.png"));
+        Path run = Files.writeString(yamlFolder.resolve("run.yaml"), "output: out\nformats: [npy]\nmodels: [{name: m}]\n"
+                + "methods: [GradCAM]\nimages: [" + photo + "]\ntargets: {specs: ['similarity-image:concept.png']}\n");
+        CliRun batch = CliRun.of("batch", run.toString(), "--no-progress");
+        assertThat(batch.exit()).as(batch.err()).isZero();
+        try (java.util.stream.Stream<Path> files = Files.walk(yamlFolder.resolve("out"))) {
+            Path npy = files.filter(f -> f.getFileName().toString().startsWith("both.GradCAM.")).findFirst().orElseThrow();
+            assertThat(Npy.read(npy).maxAbsDiff(explained)).as("the YAML's map").isLessThanOrEqualTo(1e-6);
+        }
+
+        // a concept vector's file, named relative to the YAML as well
+        Tensor concept = Tensor.zeros(10);
+        concept.put(3, 1f);
+        Npy.write(yamlFolder.resolve("concept.npy"), concept);
+        Path byVector = Files.writeString(yamlFolder.resolve("vector.yaml"), "output: out-vector\nformats: [npy]\n"
+                + "models: [{name: m}]\nmethods: [GradCAM]\nimages: [" + photo + "]\n"
+                + "targets: {specs: ['similarity:concept.npy']}\n");
+        CliRun vector = CliRun.of("batch", byVector.toString(), "--no-progress");
+        assertThat(vector.exit()).as(vector.err()).isZero();
+
+        Path x = dir.resolve("x.npy");
+        Tensor input = Tensor.zeros(1, 3, 32, 32);
+        for (int i = 0; i < input.size(); i++) {
+            input.put(i, (float) Math.sin(i * 0.05));
+        }
+        Npy.write(x, input);
+        Path maps = dir.resolve("maps.npy");
+        CliRun explain = CliRun.of("explain", "--input", x.toString(), "--concept-image", left.toString(),
+                "--save-npy", maps.toString());
+        assertThat(explain.exit()).as(explain.err()).isZero();
+        CliRun computed = CliRun.of("evaluate", "--input", x.toString(), "--concept-image", left.toString(),
+                "--metric", "Complexity", "--json");
+        assertThat(computed.exit()).as(computed.err()).isZero();
+        CliRun given = CliRun.of("evaluate", "--input", x.toString(), "--concept-image", left.toString(), "--cams",
+                maps.toString(), "--metric", "Complexity", "--json");
+        assertThat(given.exit()).as(given.err()).isZero();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(json.readTree(computed.out()).at("/metrics/Complexity/GradCAM/0").asDouble())
+                .isEqualTo(json.readTree(given.out()).at("/metrics/Complexity/GradCAM/0").asDouble());
+    }
+
     @Test
     void badConceptsAreOneLine() throws Exception {
         Path photo = DefaultModel.image();

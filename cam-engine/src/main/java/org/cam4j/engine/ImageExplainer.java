@@ -164,6 +164,11 @@ public final class ImageExplainer {
      * reference's embeddings tutorial takes another photo's embedding through the same model).
      */
     public Tensor embedding(java.nio.file.Path photo) {
+        return embedding(model, preprocessing, photo);
+    }
+
+    /** {@code model}'s output for one photo preprocessed by {@code preprocessing}, as {@link #embedding(java.nio.file.Path)}. */
+    public static Tensor embedding(ExplainableModel model, Preprocessing preprocessing, java.nio.file.Path photo) {
         RgbImage image;
         try {
             image = org.cam4j.image.ImageFiles.read(photo, org.cam4j.image.ImageFiles.DEFAULT_MAX_PIXELS,

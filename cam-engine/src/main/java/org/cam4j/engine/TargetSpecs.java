@@ -12,12 +12,23 @@ import org.cam4j.targets.Targets;
  * ({@code 281}, {@code dog}); a bare type name is the type without a spec ({@code raw}).
  */
 public final class TargetSpecs {
-    /** Whether target specs may name files to read: yes on the command line and in a batch YAML, never in a request. */
-    public enum Files {
-        /** Specs may read files (the command line, a batch YAML). */
-        READ,
+    /**
+     * Whether target specs may name files to read, and where a relative name is found: on the command line from the
+     * working folder, in a batch YAML from the YAML's folder, never in a server's request.
+     *
+     * @param read   whether a spec may name a file
+     * @param folder where relative file names are found (when {@code read})
+     */
+    public record Files(boolean read, java.nio.file.Path folder) {
+        /** Specs may read files, relative names from the working folder (the command line). */
+        public static final Files READ = new Files(true, java.nio.file.Path.of(""));
         /** A spec naming a file is refused (a server's request). */
-        REFUSE
+        public static final Files REFUSE = new Files(false, null);
+
+        /** Specs may read files, relative names from {@code folder} (a batch YAML's). */
+        public static Files from(java.nio.file.Path folder) {
+            return new Files(true, folder);
+        }
     }
 
     private TargetSpecs() {
@@ -45,14 +56,14 @@ public final class TargetSpecs {
             throw new RequestException("empty target; give a class (281 or a label name) or TYPE:SPEC");
         }
         if (t.startsWith(CONCEPT_IMAGE + ":")) {
-            if (files == Files.REFUSE) {
+            if (!files.read()) {
                 throw new RequestException("target '" + t + "' names a file to read, which a request may not");
             }
             if (embedding == null) {
                 throw new RequestException(CONCEPT_IMAGE + " targets need the model to embed the photo; give them to"
                         + " cam explain or cam evaluate");
             }
-            return new org.cam4j.targets.SimilarityTarget(embedding.apply(java.nio.file.Path.of(
+            return new org.cam4j.targets.SimilarityTarget(embedding.apply(files.folder().resolve(
                     t.substring(CONCEPT_IMAGE.length() + 1))));
         }
         ProviderRegistry<TargetProvider> types = Targets.types();
@@ -66,12 +77,13 @@ public final class TargetSpecs {
         } catch (IllegalArgumentException e) {
             throw new RequestException(e.getMessage());
         }
-        if (files == Files.REFUSE && provider.readsFiles()) {
+        if (!files.read() && provider.readsFiles()) {
             throw new RequestException("target '" + t + "' names a file to read, which a request may not: "
                     + provider.name() + " targets are given on the command line or in a batch YAML");
         }
         try {
-            return provider.create(colon < 0 ? "" : t.substring(colon + 1));
+            String spec = colon < 0 ? "" : t.substring(colon + 1);
+            return files.read() ? provider.create(spec, files.folder()) : provider.create(spec);
         } catch (IllegalArgumentException e) {
             throw new RequestException(e.getMessage());
         }

@@ -188,7 +188,10 @@ public final class BatchWorker implements AutoCloseable {
         }
     }
 
-    /** The YAML's {@code targets.specs}, read by the CLI's rule (one target each, for every image). */
+    /**
+     * The YAML's {@code targets.specs}, read by the CLI's rule (one target each, for every image); files they name
+     * (a concept, a mask, a concept photo) are found beside the YAML, as its other relative paths are.
+     */
     private List<Target> typedTargets(BatchConfig.TargetSpec spec, int classes) {
         if (spec.classes() != null || spec.csv() != null || spec.topK() != null) {
             throw new RequestException(job.yaml() + ": targets.specs conflicts with targets.classes, csv and top_k;"
@@ -197,7 +200,8 @@ public final class BatchWorker implements AutoCloseable {
         if (spec.specs().isEmpty()) {
             throw new RequestException(job.yaml() + ": targets.specs is empty; give TYPE:SPEC targets or leave it out");
         }
-        return spec.specs().stream().map(x -> TargetSpecs.parse(x, labels, classes, TargetSpecs.Files.READ)).toList();
+        return spec.specs().stream().map(x -> TargetSpecs.parse(x, labels, classes,
+                TargetSpecs.Files.from(job.base()), explainer::embedding)).toList();
     }
 
     /**
