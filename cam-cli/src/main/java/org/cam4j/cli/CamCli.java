@@ -119,7 +119,7 @@ public final class CamCli implements Runnable {
             return cli.execute(args);
         } catch (LinkageError e) {
             // picocli passes Errors on: a plugin whose folder lacks a jar it needs fails here, as it links
-            err.println("cam: error: " + missingClass(e));
+            err.println("cam: error: " + org.cam4j.plugin.PluginLinkage.describe(e));
             if (words.contains("--verbose")) {
                 e.printStackTrace(err);
             }
@@ -138,17 +138,6 @@ public final class CamCli implements Runnable {
                 printTimings(err);
             }
         }
-    }
-
-    /**
-     * The one-line error for a class that cannot link: a plugin folder (or a class path) that lacks one of the jars
-     * its classes need.
-     */
-    static String missingClass(LinkageError e) {
-        String what = String.valueOf(e.getMessage()).lines().findFirst().orElse("").replace('/', '.');
-        return "a class a plugin needs cannot load (" + e.getClass().getSimpleName() + ": " + what + "): its folder"
-                + " lacks a jar it needs; rebuild the plugin folder (for TensorFlow: ./mvnw -B -DskipTests package -pl"
-                + " cam-tensorflow -am, then copy cam-tensorflow/target/plugin/*.jar) or add the missing jar beside it";
     }
 
     /**

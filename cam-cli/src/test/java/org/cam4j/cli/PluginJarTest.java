@@ -67,6 +67,45 @@ class PluginJarTest {
         }
     }
 
+    /** cam serve says the same as a 500 (it said "internal error" with the JVM's message) and stays up. */
+    @Test
+    void aServedPluginMissingAClassItNeedsIsNamedInThe500AndTheServerStaysUp() throws Exception {
+        Path jar = org.cam4j.testdata.PluginJars.meanActivationCamWithoutItsHelper(dir);
+        Path model = CliTestFiles.cnn(dir);
+        Path photo = org.cam4j.testdata.TestFiles.randomPhoto(dir.resolve("photo.png"), 1, 16, 16);
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        System.setProperty("cam4j.plugins", jar.toString());
+        thread.setContextClassLoader(Plugins.loader(previous, new java.io.PrintWriter(new java.io.StringWriter())));
+        org.cam4j.engine.ModelSettings settings = org.cam4j.engine.ModelSettings.beside(model);
+        try (org.cam4j.model.ExplainableModel served = org.cam4j.spi.Backends.choose(model, null).open(model,
+                org.cam4j.model.ModelOptions.defaults());
+             org.cam4j.cli.serve.CamServer server = org.cam4j.cli.serve.CamServer.start("127.0.0.1", 0, List.of(
+                     new org.cam4j.cli.serve.CamServer.Served("cnn", model, served, settings,
+                             org.cam4j.engine.Labels.none(), org.cam4j.engine.PreprocessingRequest.NONE.resolve(
+                                     settings, served, org.cam4j.engine.FieldNames.CLI))),
+                     new org.cam4j.cli.serve.CamServer.Limits(2, 60, 1 << 22, 10_000_000))) {
+            java.net.http.HttpResponse<String> broken = post(server, photo, "MeanActivationCAM");
+            assertThat(broken.statusCode()).isEqualTo(500);
+            assertThat(broken.body()).contains("a class a plugin needs cannot load (NoClassDefFoundError:"
+                    + " example.Helper)").contains("add the missing jar");
+            assertThat(post(server, photo, "GradCAM").statusCode()).isEqualTo(200);
+        } finally {
+            thread.setContextClassLoader(previous);
+            System.clearProperty("cam4j.plugins");
+        }
+    }
+
+    private static java.net.http.HttpResponse<String> post(org.cam4j.cli.serve.CamServer server, Path photo,
+                                                           String method) throws Exception {
+        String body = "{\"image\": \"" + java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(photo))
+                + "\", \"methods\": [\"" + method + "\"], \"layers\": [\"block_out\"]}";
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://127.0.0.1:" + server.port() + "/api/explain")).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void aPluginJarThatRegistersNothingIsNamedInAWarning() throws Exception {
         Path jar = buildPluginJar(false);

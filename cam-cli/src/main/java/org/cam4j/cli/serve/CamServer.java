@@ -3,6 +3,7 @@ package org.cam4j.cli.serve;
 import org.cam4j.detection.DetectionLayout;
 import org.cam4j.engine.DefaultModel;
 import org.cam4j.engine.ImageSegmenter;
+import org.cam4j.plugin.PluginLinkage;
 import org.cam4j.engine.RequestException;
 import org.cam4j.engine.Labels;
 import org.cam4j.engine.Limits;
@@ -244,6 +245,9 @@ public final class CamServer implements AutoCloseable {
             error(ex, 400, String.valueOf(e.getMessage()).lines().findFirst().orElse("bad request"));
         } catch (RuntimeException e) {
             error(ex, 500, "internal error: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        } catch (LinkageError e) {
+            // a plugin whose folder lacks a jar: the server's to fix, said as the command line says it
+            error(ex, 500, PluginLinkage.describe(e));
         }
     }
 
@@ -350,6 +354,9 @@ public final class CamServer implements AutoCloseable {
                 }
                 if (c instanceof RuntimeException r) {
                     throw r;
+                }
+                if (c instanceof LinkageError l) {
+                    throw l;
                 }
                 throw new IllegalStateException(c);
             }

@@ -114,7 +114,20 @@ public final class OrtRunner implements AutoCloseable {
      */
     public static void warmUp() {
         if (WARMED.compareAndSet(false, true)) {
-            LargeStack.submit(() -> Native.ENV.getVersion());
+            LargeStack.submit(OrtRunner::loadQuietly);
+        }
+    }
+
+    /**
+     * The warm-up's load: a failure is left to the first real use of ONNX Runtime, which reports it where it
+     * matters; here it would only print a stray "Exception in thread" line (seen when a bad request ended the
+     * process while the library was still loading).
+     */
+    private static void loadQuietly() {
+        try {
+            Native.ENV.getVersion();
+        } catch (RuntimeException | LinkageError e) {
+            System.getLogger("org.cam4j.onnx").log(System.Logger.Level.DEBUG, "ONNX Runtime's warm-up load failed", e);
         }
     }
 
