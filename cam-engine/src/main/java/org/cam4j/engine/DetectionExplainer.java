@@ -8,7 +8,6 @@ import org.cam4j.detection.Detection;
 import org.cam4j.detection.DetectionLayout;
 import org.cam4j.image.ImageFiles;
 import org.cam4j.image.RgbImage;
-import org.cam4j.spi.Methods;
 import org.cam4j.tensor.Tensor;
 
 /**
@@ -25,7 +24,7 @@ public final class DetectionExplainer implements AutoCloseable {
 
     DetectionExplainer(Explainer.Builder b) {
         ModelSettings beside = b.settings();
-        this.method = new MethodChoice(Methods.get(b.method), b.options);
+        this.method = b.methodChoice();
         this.opened = b.modelRequest().openDetector(b.detections.layout());
         try {
             DetectionLayout layout = opened.outputs().layout();

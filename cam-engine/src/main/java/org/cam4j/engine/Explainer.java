@@ -12,7 +12,6 @@ import org.cam4j.model.ExplainableModel;
 import org.cam4j.pipeline.CamResult;
 import org.cam4j.spi.CamMethod;
 import org.cam4j.spi.CamOptions;
-import org.cam4j.spi.Methods;
 import org.cam4j.targets.Target;
 import org.cam4j.targets.Targets;
 import org.cam4j.tensor.Tensor;
@@ -39,8 +38,9 @@ public final class Explainer implements AutoCloseable {
     private final int top;
 
     Explainer(Builder b) {
-        this.method = Methods.get(b.method);
-        this.options = b.options;
+        MethodChoice choice = b.methodChoice();
+        this.method = choice.method();
+        this.options = choice.options();
         this.top = b.top;
         ModelSettings beside = b.settings();
         this.model = b.modelRequest().open();
@@ -187,6 +187,7 @@ public final class Explainer implements AutoCloseable {
     private static final FieldNames JAVA_NAMES = field -> switch (field) {
         case "score_threshold" -> "scoreThreshold";
         case "top_k" -> "topK";
+        case "batch_size" -> "batchSize";
         default -> field;
     };
 
@@ -318,6 +319,11 @@ public final class Explainer implements AutoCloseable {
         public Builder detections(double scoreThreshold, double iou, int topK) {
             this.detections = DetectionRequest.of(null, scoreThreshold, iou, topK, null, null, null, JAVA_NAMES);
             return this;
+        }
+
+        /** The method and its options, checked by the rule of every door. */
+        MethodChoice methodChoice() {
+            return MethodRequest.of(method, options).choices(JAVA_NAMES).get(0);
         }
 
         /** The model's request: its file, device and threads. */

@@ -34,6 +34,16 @@ public record MethodRequest(List<CamMethod> methods, String batchSize, boolean e
         options = options == null ? Map.of() : Map.copyOf(options);
     }
 
+    /**
+     * One method with its options already typed (the Java entry points), to be read by the same rule: an option key
+     * the method does not read is refused there as at every other door.
+     */
+    public static MethodRequest of(String name, CamOptions options) {
+        return new MethodRequest(methods(List.of(name)), options.batchSize() == CamOptions.AUTO_BATCH_SIZE ? "auto"
+                : String.valueOf(options.batchSize()), options.eigenSmooth(), options.augSmooth(),
+                options.allowNonFinite(), options.extra());
+    }
+
     /** The methods of {@code names}, each once in the order given, {@value #DEFAULT_METHOD} when none; unknown refused. */
     public static List<CamMethod> methods(List<String> names) {
         return Methods.distinct(names == null || names.isEmpty() ? List.of(DEFAULT_METHOD) : names);

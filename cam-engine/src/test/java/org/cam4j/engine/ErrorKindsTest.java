@@ -52,6 +52,25 @@ class ErrorKindsTest {
         }
     }
 
+    /** The Java door reads a method's options by the rule of the others: a key the method does not read is refused. */
+    @Test
+    void anOptionTheMethodDoesNotReadIsAnInvalidInput() throws Exception {
+        Path model = cnn();
+        assertThatThrownBy(() -> Explainer.builder(model).layers(SyntheticModels.CNN_LAYER).method("GradCAM")
+                .options(org.cam4j.spi.CamOptions.defaults().withExtra(java.util.Map.of("k", "2"))).build())
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("unknown option 'k' for GradCAM; these methods take no options");
+        assertThatThrownBy(() -> Explainer.builder(model).layers(SyntheticModels.CNN_LAYER).method("FEM")
+                .options(org.cam4j.spi.CamOptions.defaults().withBatchSize(5000)).buildDetector())
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("batchSize must be between 1 and 1024, got 5000");
+        try (Explainer fem = Explainer.builder(model).layers(SyntheticModels.CNN_LAYER).method("FEM")
+                .options(org.cam4j.spi.CamOptions.defaults().withExtra(java.util.Map.of("k", "1"))).build()) {
+            org.assertj.core.api.Assertions.assertThat(fem.explain(Tensor.zeros(1, 3, 16, 16),
+                    List.of(Targets.topClass()))).hasSize(1);
+        }
+    }
+
     @Test
     void nonFiniteValuesAreAFailedMethod() throws Exception {
         Tensor input = Tensor.zeros(1, 3, 16, 16);
