@@ -73,6 +73,13 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     MethodArgs methodArgs = new MethodArgs();
 
+    @Option(names = "--aug-smooth", description = "Average each map over flips and brightness changes, as cam explain.")
+    boolean augSmooth;
+
+    @Option(names = "--eigen-smooth", description = "Project each map on its first principal component, as cam"
+            + " explain.")
+    boolean eigenSmooth;
+
     @Option(names = "--layer", arity = "1..*", paramLabel = "LAYER", description = "Target layers (default: suggested).")
     List<String> layers;
 
@@ -125,7 +132,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<MethodChoice> methods = methodArgs.choices(false, false, false);
+        List<MethodChoice> methods = methodArgs.choices(eigenSmooth, augSmooth, false);
         if ((masks != null ? 1 : 0) + (boxes != null ? 1 : 0) + (ownMask ? 1 : 0) > 1) {
             throw new RequestException("--masks, --boxes and --own-mask conflict; give one of them");
         }

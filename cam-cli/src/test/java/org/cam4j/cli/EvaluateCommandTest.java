@@ -83,6 +83,22 @@ class EvaluateCommandTest {
                     .at("/metrics/Complexity/FEM/0").asDouble());
         }
         assertThat(complexity[0]).isNotEqualTo(complexity[1]);
+        // the smoothing flags too: the same maps as cam explain's with them
+        Path smoothed = dir.resolve("smoothed.npy");
+        CliRun explain = CliRun.of("explain", "--model", model.toString(), "--layer", "block_out", "--input",
+                x.toString(), "--eigen-smooth", "--save-npy", smoothed.toString());
+        assertThat(explain.exit()).as(explain.err()).isZero();
+        CliRun computed = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--input",
+                x.toString(), "--eigen-smooth", "--metric", "Complexity", "--json");
+        CliRun given = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--input",
+                x.toString(), "--cams", smoothed.toString(), "--metric", "Complexity", "--json");
+        assertThat(computed.exit()).as(computed.err()).isZero();
+        assertThat(new ObjectMapper().readTree(computed.out()).at("/metrics/Complexity/GradCAM/1").asDouble())
+                .isEqualTo(new ObjectMapper().readTree(given.out()).at("/metrics/Complexity/GradCAM/1").asDouble());
+        CliRun plain = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--input",
+                x.toString(), "--metric", "Complexity", "--json");
+        assertThat(new ObjectMapper().readTree(plain.out()).at("/metrics/Complexity/GradCAM/1").asDouble())
+                .isNotEqualTo(new ObjectMapper().readTree(computed.out()).at("/metrics/Complexity/GradCAM/1").asDouble());
         CliRun unknown = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--input",
                 x.toString(), "--method", "GradCAM", "--option", "k=2", "--metric", "Complexity");
         assertThat(unknown.exit()).isEqualTo(2);
