@@ -171,8 +171,12 @@ final class ExplainCommand implements Callable<Integer> {
         Map<Path, List<Job>> jobs = new LinkedHashMap<>();
         if (images.size() == 1 && targetArgs.classes != null && targetArgs.classes.size() > 1) {
             List<Job> perClass = new ArrayList<>();
+            java.util.Set<Integer> seen = new java.util.HashSet<>();
             for (String c : targetArgs.classes) {
                 int index = labels.index(c, outputs);
+                if (!seen.add(index)) {
+                    continue; // a class named twice (3,cat) is one job, as a batch YAML's classes are
+                }
                 perClass.add(new Job("." + OutputFolder.safeName(labels.name(index)),
                         new ClassifierOutputTarget(index), labels.name(index)));
             }

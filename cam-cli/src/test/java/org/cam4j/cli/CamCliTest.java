@@ -98,6 +98,17 @@ class CamCliTest {
         assertThat(out.resolve("both.GradCAM.cat.png")).isRegularFile();
     }
 
+    /** A class named twice, by index and by label, is explained once (it was computed and written twice). */
+    @Test
+    void aClassNamedTwiceIsExplainedOnce() {
+        Path out = dir.resolve("twice");
+        CliRun r = CliRun.of("explain", "--class", "5,dog,cat", "--out", out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().lines().filter(l -> l.contains("GradCAM for"))).containsExactly(
+                "  GradCAM for dog -> " + out.resolve("both.GradCAM.dog.png"),
+                "  GradCAM for cat -> " + out.resolve("both.GradCAM.cat.png"));
+    }
+
     @Test
     void explainImagesWithSeveralMethodsNpyGuidedAndJson() throws Exception {
         Path model = CliTestFiles.cnn(dir);
