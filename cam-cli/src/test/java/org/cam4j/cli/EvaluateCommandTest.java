@@ -16,15 +16,21 @@ class EvaluateCommandTest {
     @TempDir
     Path dir;
 
+    /** A batch of {@code images} 3 x 16 x 16 inputs, sin(i * step) over the flat index, as {@code x.npy}. */
+    private Path waves(int images, double step) {
+        Path x = dir.resolve("x.npy");
+        Tensor batch = Tensor.zeros(images, 3, 16, 16);
+        for (int i = 0; i < batch.size(); i++) {
+            batch.put(i, (float) Math.sin(i * step));
+        }
+        Npy.write(x, batch);
+        return x;
+    }
+
     @Test
     void everyMetricForEveryMethodAndImage() throws Exception {
         Path model = CliTestFiles.cnn(dir);
-        Path x = dir.resolve("x.npy");
-        Tensor batch = Tensor.zeros(3, 3, 16, 16);
-        for (int i = 0; i < batch.size(); i++) {
-            batch.put(i, (float) Math.sin(i * 0.37));
-        }
-        Npy.write(x, batch);
+        Path x = waves(3, 0.37);
         CliRun r = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--input", x.toString(),
                 "--method", "GradCAM", "RandomCAM", "--road-percentiles", "20,80", "--road-noise", "0", "--json",
                 "--out", dir.resolve("eval").toString());
@@ -59,12 +65,7 @@ class EvaluateCommandTest {
     @Test
     void methodOptionsReachTheEvaluatedMethodAsInCamExplain() throws Exception {
         Path model = CliTestFiles.cnn(dir);
-        Path x = dir.resolve("x.npy");
-        Tensor batch = Tensor.zeros(2, 3, 16, 16);
-        for (int i = 0; i < batch.size(); i++) {
-            batch.put(i, (float) Math.cos(i * 0.11));
-        }
-        Npy.write(x, batch);
+        Path x = waves(2, 0.11);
         double[] complexity = new double[2];
         for (int k = 1; k <= 2; k++) {
             Path maps = dir.resolve("fem" + k + ".npy");
