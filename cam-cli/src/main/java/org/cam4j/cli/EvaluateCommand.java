@@ -183,9 +183,11 @@ final class EvaluateCommand implements Callable<Integer> {
                 for (MethodChoice choice : methods) {
                     CamMethod method = choice.method();
                     try (Cam cam = new Cam(model, method, targetLayers, choice.options())) {
-                        Tensor maps = given != null && choice == methods.get(0) ? given : cam.compute(input, targets).cams();
+                        Tensor maps = given != null && choice == methods.get(0) ? given
+                                : cam.compute(input, targets).cams();
                         MetricContext context = new MetricContext(model, input, maps, targets,
-                                road.percentiles().get(0), road.percentiles(), road.noise(), road.seed(), cam).withGroundTruth(groundTruth).withOptions(metricOptions);
+                                road.percentiles().get(0), road.percentiles(), road.noise(), road.seed(), cam)
+                                .withGroundTruth(groundTruth).withOptions(metricOptions);
                         if (folder != null) {
                             deletionCurves.put(method.name(), meanCurve(context, false));
                             insertionCurves.put(method.name(), meanCurve(context, true));

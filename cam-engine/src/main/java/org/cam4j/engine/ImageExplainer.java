@@ -167,7 +167,10 @@ public final class ImageExplainer {
         return embedding(model, preprocessing, photo);
     }
 
-    /** {@code model}'s output for one photo preprocessed by {@code preprocessing}, as {@link #embedding(java.nio.file.Path)}. */
+    /**
+     * {@code model}'s output for one photo preprocessed by {@code preprocessing}, as {@link
+     * #embedding(java.nio.file.Path)}.
+     */
     public static Tensor embedding(ExplainableModel model, Preprocessing preprocessing, java.nio.file.Path photo) {
         RgbImage image;
         try {

@@ -44,7 +44,7 @@ public record MethodRequest(List<CamMethod> methods, String batchSize, boolean e
                 options.allowNonFinite(), options.extra());
     }
 
-    /** The methods of {@code names}, each once in the order given, {@value #DEFAULT_METHOD} when none; unknown refused. */
+    /** The methods of {@code names}, each once in the order given, {@value #DEFAULT_METHOD} when none. */
     public static List<CamMethod> methods(List<String> names) {
         return Methods.distinct(names == null || names.isEmpty() ? List.of(DEFAULT_METHOD) : names);
     }
@@ -54,8 +54,8 @@ public record MethodRequest(List<CamMethod> methods, String batchSize, boolean e
      * {@code option} (a method option's key) in the door's words.
      */
     public List<MethodChoice> choices(FieldNames fields) {
-        CamOptions shared = new CamOptions(eigenSmooth, augSmooth, Limits.batchSize(batchSize, fields.of("batch_size")),
-                Map.of(), allowNonFinite);
+        int batch = Limits.batchSize(batchSize, fields.of("batch_size"));
+        CamOptions shared = new CamOptions(eigenSmooth, augSmooth, batch, Map.of(), allowNonFinite);
         for (String key : options.keySet()) {
             if (methods.stream().noneMatch(m -> m.optionNames().contains(key))) {
                 TreeSet<String> known = new TreeSet<>();
