@@ -120,7 +120,7 @@ final class BenchCommand implements Callable<Integer> {
         Path tmp = files == null ? null : Files.createTempDirectory("cam4j-bench");
         try (ExplainableModel model = modelArgs.open()) {
             ModelSettings settings = modelArgs.settings();
-            Preprocessing pre = preprocessingArgs.resolve(settings, model);
+            Preprocessing pre = preprocessingArgs.resolve(modelArgs, settings, model);
             Tensor x = replicate(input != null ? Npy.read(input)
                     : pre.batch(List.of(ImageFiles.read(DefaultModel.image()))), batch);
             List<String> targetLayers = ModelOpening.layersOrDefault(layers, settings, model);

@@ -134,7 +134,8 @@ final class DetectCommand implements Callable<Integer> {
             ModelSettings settings = modelArgs.settings();
             DetectionLayout layout = opened.outputs().layout();
             ImageDetector detector = request.detector(opened, DetectorOpening.preprocessing(
-                    preprocessingArgs.request(), settings, opened.model(), layout, FieldNames.CLI),
+                    preprocessingArgs.request(), settings, opened.model(), layout, FieldNames.CLI,
+                    ModelSettings.preprocessingNames(modelArgs.path())),
                     modelArgs.labels(labelsFile, settings), DetectorOpening.layers(layers, settings, opened.model()),
                     overlayArgs.imageWeight);
             if (npyInput != null) {

@@ -84,7 +84,7 @@ final class DffCommand implements Callable<Integer> {
                 throw new RequestException("--components " + components + " is more than layer '" + target + "' has"
                         + " channels (" + channels + "); give at most " + channels);
             }
-            Preprocessing pre = preprocessingArgs.resolve(settings, model);
+            Preprocessing pre = preprocessingArgs.resolve(modelArgs, settings, model);
             OutputFolder folder = OutputFolder.create(out, "--out");
             Map<Path, String> names = OutputNames.assign(files);
             List<RgbImage> rgb = files.stream().map(f -> ImageFiles.read(f, maxPixels, pre.height(), pre.width()))

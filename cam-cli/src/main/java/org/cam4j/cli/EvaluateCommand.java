@@ -171,7 +171,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 throw new RequestException("--cams " + cams + " holds " + java.util.Arrays.toString(given.shape())
                         + "; give one H x W map per image (" + input.dim(0) + " x H x W)");
             }
-            org.cam4j.image.Preprocessing pre = preprocessingArgs.resolve(settings, model);
+            org.cam4j.image.Preprocessing pre = preprocessingArgs.resolve(modelArgs, settings, model);
             targetArgs.embedding = photo -> org.cam4j.engine.ImageExplainer.embedding(model, pre, photo);
             List<Target> targets = own != null ? own.targets() : Targets.resolve(targetArgs.targets(input.dim(0), labels,
                     model.output().valuesPerImage()), model.predict(input));
@@ -245,7 +245,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (targetArgs.classes != null && targetArgs.classes.size() > 1) {
             throw new RequestException("--own-mask takes one --class for every image, got " + targetArgs.classes.size());
         }
-        org.cam4j.image.Preprocessing pre = preprocessingArgs.resolve(settings, model);
+        org.cam4j.image.Preprocessing pre = preprocessingArgs.resolve(modelArgs, settings, model);
         org.cam4j.engine.ImageExplainer explainer = new org.cam4j.engine.ImageExplainer(model, pre, labels,
                 targetLayers, 0.5f);
         org.cam4j.engine.ImageSegmenter segmenter = new org.cam4j.engine.ImageSegmenter(explainer, "model "
@@ -274,7 +274,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (inputs == null || inputs.images == null) {
             throw new RequestException("--masks and --boxes need --image (the masks follow the images' resizing)");
         }
-        org.cam4j.image.Preprocessing pre = preprocessingArgs.resolve(settings, model);
+        org.cam4j.image.Preprocessing pre = preprocessingArgs.resolve(modelArgs, settings, model);
         List<Path> files = ImageInputs.expand(inputs.images, Path.of("")).stream().distinct().toList();
         return masks != null ? GroundTruth.fromMasks(files, masks, pre, FieldNames.CLI)
                 : GroundTruth.fromBoxes(files, boxes, pre, FieldNames.CLI);
@@ -290,7 +290,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (files.size() > MAX_IMAGES) {
             throw new RequestException(files.size() + " images at once; evaluate at most " + MAX_IMAGES + " per run");
         }
-        try (ImagePipeline pipeline = new ImagePipeline(preprocessingArgs.resolve(settings, model),
+        try (ImagePipeline pipeline = new ImagePipeline(preprocessingArgs.resolve(modelArgs, settings, model),
                 org.cam4j.image.ImageFiles.DEFAULT_MAX_PIXELS, Limits.cores())) {
             List<Tensor> rows = new ArrayList<>();
             for (Path f : files) {

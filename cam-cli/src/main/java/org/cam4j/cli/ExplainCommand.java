@@ -148,7 +148,7 @@ final class ExplainCommand implements Callable<Integer> {
             Labels labels = modelArgs.labels(targetArgs.labelsFile, settings);
             List<String> targetLayers = ModelOpening.layersOrDefault(layers, settings, model);
             ImageExplainer explainer = new ImageExplainer(model,
-                    preprocessingArgs.resolve(settings, model), labels, targetLayers, overlayArgs.imageWeight);
+                    preprocessingArgs.resolve(modelArgs, settings, model), labels, targetLayers, overlayArgs.imageWeight);
             targetArgs.embedding = explainer::embedding;
             if (npyInput != null) {
                 return explainTensor(explainer, Npy.read(npyInput), methods, labels, Path.of(saveNpy), stdout);

@@ -54,7 +54,8 @@ class PreprocessingArgs {
         return new PreprocessingRequest(size, crop, scale, mean, std, layout);
     }
 
-    Preprocessing resolve(ModelSettings settings, ExplainableModel model) {
-        return request().resolve(settings, model, FieldNames.CLI);
+    /** The preprocessing of {@code model}: these options, else its YAML's (named as that file's keys), else its own. */
+    Preprocessing resolve(ModelArgs modelArgs, ModelSettings settings, ExplainableModel model) {
+        return request().resolve(settings, model, FieldNames.CLI, ModelSettings.preprocessingNames(modelArgs.path()));
     }
 }

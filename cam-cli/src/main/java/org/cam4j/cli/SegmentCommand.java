@@ -107,7 +107,7 @@ final class SegmentCommand implements Callable<Integer> {
         try (ExplainableModel model = output == null ? modelArgs.open()
                 : modelArgs.open(Map.of(ModelOptions.OUTPUTS, output))) {
             ModelSettings settings = modelArgs.settings();
-            ImageExplainer explainer = new ImageExplainer(model, preprocessingArgs.resolve(settings, model),
+            ImageExplainer explainer = new ImageExplainer(model, preprocessingArgs.resolve(modelArgs, settings, model),
                     modelArgs.labels(labelsFile, settings), ModelOpening.layersOrDefault(layers, settings, model),
                     overlayArgs.imageWeight);
             ImageSegmenter segmenter = new ImageSegmenter(explainer, "model " + modelArgs.path(), category, threshold,

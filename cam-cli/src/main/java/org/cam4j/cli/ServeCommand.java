@@ -105,11 +105,13 @@ final class ServeCommand implements Callable<Integer> {
                     DetectionLayout layout = opened.outputs().layout();
                     served.add(new CamServer.Served(id, args.path(), opened.model(), settings,
                             args.labels(null, settings), DetectorOpening.preprocessing(PreprocessingRequest.NONE,
-                            settings, opened.model(), layout, FieldNames.CLI), layout));
+                            settings, opened.model(), layout, FieldNames.CLI, ModelSettings.preprocessingNames(args.path())),
+                            layout));
                     continue;
                 }
                 served.add(new CamServer.Served(id, args.path(), model, settings, args.labels(null, settings),
-                        PreprocessingRequest.NONE.resolve(settings, model, FieldNames.CLI)));
+                        PreprocessingRequest.NONE.resolve(settings, model, FieldNames.CLI,
+                                ModelSettings.preprocessingNames(args.path()))));
             }
             CamServer.Limits limits = new CamServer.Limits(queue, timeout, (long) maxRequestMb << 20, maxPixels,
                     sendTimeout);

@@ -58,7 +58,8 @@ class DetectCommandTest {
     /** The UltraFace detector as cam detect opens it, with the repository's thresholds (0.7, NMS at 0.3). */
     private static ImageDetector detector(DetectorOpening.Opened opened) {
         ModelSettings settings = ModelSettings.beside(ultraface);
-        return new ImageDetector(opened.model(), PreprocessingRequest.NONE.resolve(settings, opened.model(), FieldNames.CLI),
+        return new ImageDetector(opened.model(), PreprocessingRequest.NONE.resolve(settings, opened.model(),
+                FieldNames.CLI, FieldNames.CLI),
                 Labels.read(ultraface.resolveSibling("labels.txt")), DetectorOpening.layers(null, settings,
                 opened.model()), opened.outputs().layout(), new PostProcessing(0.7, 0.3, 0), false, 0.5f);
     }
@@ -290,7 +291,7 @@ class DetectCommandTest {
         try (DetectorOpening.Opened opened = DetectCommand.open(args, "auto")) {
             org.cam4j.detection.DetectionLayout yolo = opened.outputs().layout();
             org.cam4j.image.Preprocessing p = DetectorOpening.preprocessing(PreprocessingRequest.NONE, ModelSettings.none(),
-                    opened.model(), yolo, FieldNames.CLI);
+                    opened.model(), yolo, FieldNames.CLI, FieldNames.CLI);
             assertThat(p.mean()).containsExactly(0f, 0f, 0f);
             assertThat(p.std()).containsExactly(1f, 1f, 1f);
             assertThat(DetectorOpening.letterbox(null, yolo)).isTrue();
@@ -298,7 +299,8 @@ class DetectCommandTest {
             PreprocessingArgs given = new PreprocessingArgs();
             given.mean = List.of(0.5f, 0.5f, 0.5f);
             given.std = List.of(0.5f, 0.5f, 0.5f);
-            assertThat(DetectorOpening.preprocessing(given.request(), ModelSettings.none(), opened.model(), yolo, FieldNames.CLI)
+            assertThat(DetectorOpening.preprocessing(given.request(), ModelSettings.none(), opened.model(), yolo,
+                    FieldNames.CLI, FieldNames.CLI)
                     .mean())
                     .containsExactly(0.5f, 0.5f, 0.5f);
         }

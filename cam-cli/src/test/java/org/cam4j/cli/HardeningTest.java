@@ -47,6 +47,26 @@ class HardeningTest {
         return r;
     }
 
+    /**
+     * A bad value in the model's YAML is named as that file's key, not as a flag nobody gave ("--size must be..."
+     * for a run without --size); a bad flag is still named as the flag, and the batch YAML names it as before.
+     */
+    @Test
+    void aBadPreprocessingValueIsNamedWhereItWasWritten() throws Exception {
+        Path model = CliTestFiles.cnn(dir);
+        Path yaml = org.cam4j.engine.ModelSettings.fileBeside(model);
+        Files.writeString(yaml, "preprocessing: {size: [0, 0], mean: [0.5, 0.5, 0.5], std: [1, 1, 1]}\n");
+        Path photo = CliTestFiles.photo(dir.resolve("p.png"), 1, 16, 16);
+        fails(yaml + ": preprocessing.size must be between 1 and 8192 pixels a side, got 0,0", "explain", "--model",
+                model.toString(), "--image", photo.toString(), "--out", dir.resolve("o").toString());
+        fails("--size must be between 1 and 8192 pixels a side, got 0,0", "explain", "--model", model.toString(),
+                "--image", photo.toString(), "--size", "0,0", "--out", dir.resolve("o").toString());
+        Files.writeString(yaml, "preprocessing: {size: [16, 16], std: [0, 1, 1]}\n");
+        fails(yaml + ": preprocessing.std values must be positive", "explain", "--model", model.toString(), "--image",
+                photo.toString(), "--out", dir.resolve("o").toString());
+        assertThat(dir.resolve("o")).doesNotExist();
+    }
+
     private static CliRun ok(String... args) {
         CliRun r = CliRun.of(args);
         assertThat(r.exit()).as(String.join(" ", args) + " -> " + r.err()).isZero();

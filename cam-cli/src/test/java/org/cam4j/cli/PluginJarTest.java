@@ -83,7 +83,7 @@ class PluginJarTest {
              org.cam4j.cli.serve.CamServer server = org.cam4j.cli.serve.CamServer.start("127.0.0.1", 0, List.of(
                      new org.cam4j.cli.serve.CamServer.Served("cnn", model, served, settings,
                              org.cam4j.engine.Labels.none(), org.cam4j.engine.PreprocessingRequest.NONE.resolve(
-                                     settings, served, org.cam4j.engine.FieldNames.CLI))),
+                                     settings, served, org.cam4j.engine.FieldNames.CLI, org.cam4j.engine.FieldNames.CLI))),
                      new org.cam4j.cli.serve.CamServer.Limits(2, 60, 1 << 22, 10_000_000))) {
             java.net.http.HttpResponse<String> broken = post(server, photo, "MeanActivationCAM");
             assertThat(broken.statusCode()).isEqualTo(500);

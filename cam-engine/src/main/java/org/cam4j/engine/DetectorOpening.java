@@ -86,12 +86,12 @@ public final class DetectorOpening {
      */
     public static org.cam4j.image.Preprocessing preprocessing(PreprocessingRequest given, ModelSettings settings,
                                                               ExplainableModel model, DetectionLayout layout,
-                                                              FieldNames names) {
+                                                              FieldNames names, FieldNames settingsNames) {
         if (layout.kind() != DetectionLayout.Kind.SSD && settings.preprocessing() == null && given.mean() == null
                 && given.std() == null) {
             given = given.withMeanStd(List.of(0f, 0f, 0f), List.of(1f, 1f, 1f));
         }
-        return given.resolve(settings, model, names);
+        return given.resolve(settings, model, names, settingsNames);
     }
 
     /** Letterbox as asked, else for YOLO layouts (their exports expect it), not for SSD and torchvision. */

@@ -46,7 +46,8 @@ public final class Explainer implements AutoCloseable {
         this.model = b.modelRequest().open();
         try {
             Labels labels = b.labels(beside);
-            Preprocessing preprocessing = PreprocessingRequest.NONE.resolve(beside, model, FieldNames.PLAIN);
+            Preprocessing preprocessing = PreprocessingRequest.NONE.resolve(beside, model, FieldNames.PLAIN,
+                    ModelSettings.preprocessingNames(b.model));
             List<String> layers = ModelOpening.layersOrDefault(b.layers, beside, model);
             this.images = new ImageExplainer(model, preprocessing, labels, layers, b.imageWeight);
         } catch (RuntimeException e) {

@@ -38,6 +38,11 @@ public record ModelSettings(PreprocessingSpec preprocessing, String labels, List
         return model.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".yaml");
     }
 
+    /** How messages name the preprocessing keys of the YAML beside {@code model}: {@code m.yaml: preprocessing.size}. */
+    public static FieldNames preprocessingNames(Path model) {
+        return FieldNames.yaml(fileBeside(model), "preprocessing");
+    }
+
     /** The layers the settings name ({@code layers}, else {@code layer}), or none. */
     public List<String> defaultLayers() {
         if (layers != null && !layers.isEmpty()) {

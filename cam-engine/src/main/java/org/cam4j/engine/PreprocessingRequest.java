@@ -20,10 +20,17 @@ public record PreprocessingRequest(List<Integer> size, List<Integer> crop, Float
         return new PreprocessingRequest(size, crop, scale, newMean, newStd, layout);
     }
 
-    /** The preprocessing to use, every value checked; messages name fields as {@code names} does. */
-    public Preprocessing resolve(ModelSettings settings, ExplainableModel model, FieldNames names) {
+    /**
+     * The preprocessing to use, every value checked; a message names a value the request gave as {@code names} does,
+     * and a value taken from {@code settings} as {@code settingsNames} does (a user who gave no {@code --size} must
+     * not be told that {@code --size} is wrong).
+     */
+    public Preprocessing resolve(ModelSettings settings, ExplainableModel model, FieldNames names,
+                                 FieldNames settingsNames) {
         ModelSettings.PreprocessingSpec s = settings.preprocessing();
-        Layout lay = layout != null ? layout : s != null && s.layout() != null ? layout(s.layout(), names)
+        FieldNames named = field -> given(field) == null && s != null && inSettings(s, field) != null
+                ? settingsNames.of(field) : names.of(field);
+        Layout lay = layout != null ? layout : s != null && s.layout() != null ? layout(s.layout(), named)
                 : model.input().layout();
         List<Integer> sz = size != null ? size : s != null ? s.size() : null;
         int h = model.input().height();
@@ -38,17 +45,17 @@ public record PreprocessingRequest(List<Integer> size, List<Integer> crop, Float
         List<Integer> cr = crop != null ? crop : s != null ? s.crop() : null;
         int ch = cr == null ? 0 : cr.get(0);
         int cw = cr == null ? 0 : cr.size() > 1 ? cr.get(1) : cr.get(0);
-        sizeInRange(h, w, names.of("size"));
+        sizeInRange(h, w, named.of("size"));
         if (cr != null) {
-            sizeInRange(ch, cw, names.of("crop"));
+            sizeInRange(ch, cw, named.of("crop"));
             if (ch > h || cw > w) {
-                throw new RequestException(names.of("crop") + " " + ch + "," + cw + " is larger than the resized image "
-                        + h + "," + w + "; crop at most " + names.of("size"));
+                throw new RequestException(named.of("crop") + " " + ch + "," + cw + " is larger than the resized image "
+                        + h + "," + w + "; crop at most " + named.of("size"));
             }
         }
         float sc = scale != null ? scale : s != null && s.scale() != null ? s.scale() : 1f;
         if (!(sc > 0f) || Float.isInfinite(sc)) {
-            throw new RequestException(names.of("scale") + " must be a positive number (1 for [0, 1] input, 255 for raw"
+            throw new RequestException(named.of("scale") + " must be a positive number (1 for [0, 1] input, 255 for raw"
                     + " pixels), got " + sc);
         }
         // torchvision's detectors normalise inside the graph: they read pixels / 255 as they are
@@ -61,12 +68,12 @@ public record PreprocessingRequest(List<Integer> size, List<Integer> crop, Float
                 : raw ? (gray ? List.of(1f) : List.of(1f, 1f, 1f)) : List.of(0.229f, 0.224f, 0.225f);
         int channels = gray ? 1 : 3;
         if (mn.size() != channels || sd.size() != channels) {
-            throw new RequestException(names.of("mean") + " and " + names.of("std") + " take " + channels
+            throw new RequestException(named.of("mean") + " and " + named.of("std") + " take " + channels
                     + (gray ? " value (the model reads grayscale)" : " values (R,G,B)") + ", got " + mn.size() + " and "
                     + sd.size());
         }
         if (sd.stream().anyMatch(v -> !(v > 0f) || Float.isInfinite(v)) || mn.stream().anyMatch(v -> !Float.isFinite(v))) {
-            throw new RequestException(names.of("std") + " values must be positive and " + names.of("mean")
+            throw new RequestException(named.of("std") + " values must be positive and " + named.of("mean")
                     + " values finite, got mean " + mn + " std " + sd);
         }
         float[] m = new float[channels];
@@ -84,6 +91,32 @@ public record PreprocessingRequest(List<Integer> size, List<Integer> crop, Float
                 + " the request gives nothing)" : " (the model's input; where nothing is given ImageNet statistics,"
                 + " none for grayscale models and torchvision's detectors)"));
         return p;
+    }
+
+    /** The request's own value of a field, or null. */
+    private Object given(String field) {
+        return switch (field) {
+            case "layout" -> layout;
+            case "size" -> size;
+            case "crop" -> crop;
+            case "scale" -> scale;
+            case "mean" -> mean;
+            case "std" -> std;
+            default -> throw new IllegalArgumentException(field);
+        };
+    }
+
+    /** The model YAML's value of a field, or null. */
+    private static Object inSettings(ModelSettings.PreprocessingSpec s, String field) {
+        return switch (field) {
+            case "layout" -> s.layout();
+            case "size" -> s.size();
+            case "crop" -> s.crop();
+            case "scale" -> s.scale();
+            case "mean" -> s.mean();
+            case "std" -> s.std();
+            default -> throw new IllegalArgumentException(field);
+        };
     }
 
     private static Layout layout(String value, FieldNames names) {

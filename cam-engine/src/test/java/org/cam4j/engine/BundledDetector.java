@@ -20,7 +20,7 @@ final class BundledDetector implements AutoCloseable {
         opened = ModelRequest.of(MODEL).openDetector(REQUEST.layout());
         ModelSettings settings = ModelSettings.beside(MODEL);
         detector = REQUEST.detector(opened, DetectorOpening.preprocessing(PreprocessingRequest.NONE, settings,
-                opened.model(), opened.outputs().layout(), FieldNames.CLI), Labels.none(),
+                opened.model(), opened.outputs().layout(), FieldNames.CLI, FieldNames.CLI), Labels.none(),
                 DetectorOpening.layers(null, settings, opened.model()), 0.5f);
     }
 

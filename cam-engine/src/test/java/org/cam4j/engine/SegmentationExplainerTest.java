@@ -50,7 +50,7 @@ class SegmentationExplainerTest {
         Tensor[] loop = new Tensor[2];
         try (ExplainableModel opened = ModelRequest.of(model).open()) {
             ImageExplainer images = new ImageExplainer(opened, PreprocessingRequest.NONE.resolve(ModelSettings.none(),
-                    opened, FieldNames.PLAIN), Labels.none(), List.of(SyntheticModels.SEGMENTER_LAYER), 0.5f);
+                    opened, FieldNames.PLAIN, FieldNames.PLAIN), Labels.none(), List.of(SyntheticModels.SEGMENTER_LAYER), 0.5f);
             ImageSegmenter segmenter = new ImageSegmenter(images, "seg", "2", 0.5, null, FieldNames.PLAIN);
             try (ImagePipeline pipeline = images.pipeline(ImageFiles.DEFAULT_MAX_PIXELS)) {
                 new ExplainLoop(images, pipeline).run(List.of(photo), segmenter, List.of(new MethodChoice(

@@ -73,7 +73,7 @@ class EveryDoorExplainsAlikeTest {
         try (ExplainableModel opened = Backends.choose(model, null).open(model, ModelOptions.defaults());
              CamServer server = CamServer.start("127.0.0.1", 0, List.of(new CamServer.Served("cifar", model, opened,
                      settings, Labels.read(model.resolveSibling(settings.labels())),
-                     PreprocessingRequest.NONE.resolve(settings, opened, FieldNames.CLI))),
+                     PreprocessingRequest.NONE.resolve(settings, opened, FieldNames.CLI, FieldNames.CLI))),
                      new CamServer.Limits(4, 60, 1 << 22, 10_000_000))) {
             String body = "{\"image\": \"" + Base64.getEncoder().encodeToString(Files.readAllBytes(photo))
                     + "\", \"methods\": [\"GradCAM\", \"EigenCAM\"], \"targets\": [\"cat\"], \"format\": \"npy\"}";
@@ -128,7 +128,7 @@ class EveryDoorExplainsAlikeTest {
              CamServer server = CamServer.start("127.0.0.1", 0, List.of(new CamServer.Served("faces", model,
                      opened.model(), settings, settings.labels(model),
                      org.cam4j.engine.DetectorOpening.preprocessing(PreprocessingRequest.NONE, settings, opened.model(),
-                             opened.outputs().layout(), FieldNames.CLI), opened.outputs().layout())),
+                             opened.outputs().layout(), FieldNames.CLI, FieldNames.CLI), opened.outputs().layout())),
                      new CamServer.Limits(4, 120, 1 << 23, 10_000_000))) {
             String body = "{\"image\": \"" + Base64.getEncoder().encodeToString(Files.readAllBytes(photo))
                     + "\", \"methods\": [\"HiResCAM\", \"EigenCAM\"], \"format\": \"npy\","

@@ -167,7 +167,7 @@ class EveryDoorRefusesAlikeTest {
         ModelSettings settings = ModelSettings.beside(model);
         server = CamServer.start("127.0.0.1", 0, List.of(new CamServer.Served("cifar", model, served, settings,
                 Labels.read(model.resolveSibling(settings.labels())),
-                PreprocessingRequest.NONE.resolve(settings, served, FieldNames.CLI))),
+                PreprocessingRequest.NONE.resolve(settings, served, FieldNames.CLI, FieldNames.CLI))),
                 new CamServer.Limits(4, 60, 1 << 22, 10_000_000));
     }
 

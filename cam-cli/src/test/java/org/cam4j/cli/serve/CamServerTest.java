@@ -48,7 +48,7 @@ class CamServerTest {
         opened = Backends.choose(model, null).open(model, ModelOptions.defaults());
         ModelSettings settings = ModelSettings.none();
         CamServer.Served served = new CamServer.Served("cnn", model, opened, settings, Labels.none(),
-                PreprocessingRequest.NONE.resolve(settings, opened, FieldNames.CLI));
+                PreprocessingRequest.NONE.resolve(settings, opened, FieldNames.CLI, FieldNames.CLI));
         server = CamServer.start("127.0.0.1", 0, List.of(served), limits);
         return server;
     }

@@ -57,7 +57,7 @@ class RequestGuardTest {
         try (ExplainableModel opened = Backends.choose(model, null).open(model, ModelOptions.defaults());
              CamServer server = CamServer.start("127.0.0.1", 0, List.of(new CamServer.Served("cnn", model, opened,
                      ModelSettings.none(), Labels.none(), PreprocessingRequest.NONE.resolve(ModelSettings.none(),
-                     opened, FieldNames.CLI))), new CamServer.Limits(4, 60, 1 << 20, 10_000_000),
+                     opened, FieldNames.CLI, FieldNames.CLI))), new CamServer.Limits(4, 60, 1 << 20, 10_000_000),
                      List.of("cams.internal"))) {
             int port = server.port();
             String self = "127.0.0.1:" + port;

@@ -104,7 +104,7 @@ class ServeBrowserTest {
              CamServer server = CamServer.start("127.0.0.1", 0, List.of(new CamServer.Served("faces", model,
                      opened.model(), settings, Labels.read(model.resolveSibling("labels.txt")),
                      org.cam4j.engine.DetectorOpening.preprocessing(PreprocessingRequest.NONE, settings,
-                             opened.model(), opened.outputs().layout(), FieldNames.CLI), opened.outputs().layout())),
+                             opened.model(), opened.outputs().layout(), FieldNames.CLI, FieldNames.CLI), opened.outputs().layout())),
                      new CamServer.Limits(4, 120, 1 << 23, 10_000_000))) {
             // a first visit explains the bundled group photo (many faces), opened here on its second face
             String url = "http://127.0.0.1:" + server.port() + "/?methods=HiResCAM,EigenCAM&box=2";
@@ -133,7 +133,7 @@ class ServeBrowserTest {
         try (ExplainableModel opened = Backends.choose(model, null).open(model, ModelOptions.defaults());
              CamServer server = CamServer.start("127.0.0.1", 0, List.of(new CamServer.Served("seg", model, opened,
                      ModelSettings.none(), Labels.none(), PreprocessingRequest.NONE.resolve(ModelSettings.none(),
-                     opened, FieldNames.CLI))), new CamServer.Limits(4, 60, 1 << 24, 10_000_000))) {
+                     opened, FieldNames.CLI, FieldNames.CLI))), new CamServer.Limits(4, 60, 1 << 24, 10_000_000))) {
             String url = "http://127.0.0.1:" + server.port() + "/?methods=GradCAM";
             String dom = "";
             for (int attempt = 0; attempt < 5 && !dom.contains("data-done=\"1\""); attempt++) {
@@ -149,7 +149,7 @@ class ServeBrowserTest {
         ModelSettings settings = ModelSettings.beside(model);
         return new CamServer.Served("cifar10-resnet8", model, opened, settings,
                 Labels.read(model.resolveSibling("labels.txt")),
-                PreprocessingRequest.NONE.resolve(settings, opened, FieldNames.CLI));
+                PreprocessingRequest.NONE.resolve(settings, opened, FieldNames.CLI, FieldNames.CLI));
     }
 
     /** Distinct colours in the overlays' area (right of the controls): many, not a blank page. */

@@ -56,7 +56,7 @@ class ServeDetectorTest {
              CamServer server = CamServer.start("127.0.0.1", 0, List.of(new CamServer.Served("faces", model,
                      opened.model(), settings, Labels.read(model.resolveSibling("labels.txt")),
                      DetectorOpening.preprocessing(PreprocessingRequest.NONE, settings, opened.model(),
-                             opened.outputs().layout(), FieldNames.CLI), opened.outputs().layout())),
+                             opened.outputs().layout(), FieldNames.CLI, FieldNames.CLI), opened.outputs().layout())),
                      new CamServer.Limits(4, 120, 1 << 23, 10_000_000))) {
             String body = "{\"image\": \"" + Base64.getEncoder().encodeToString(Files.readAllBytes(photo))
                     + "\", \"methods\": [\"HiResCAM\", \"EigenCAM\"], \"format\": \"npy\","
@@ -106,7 +106,7 @@ class ServeDetectorTest {
              CamServer server = CamServer.start("127.0.0.1", 0, List.of(new CamServer.Served("tv", model,
                      opened.model(), ModelSettings.beside(model), Labels.none(),
                      DetectorOpening.preprocessing(PreprocessingRequest.NONE, ModelSettings.beside(model),
-                             opened.model(), opened.outputs().layout(), FieldNames.CLI), opened.outputs().layout())),
+                             opened.model(), opened.outputs().layout(), FieldNames.CLI, FieldNames.CLI), opened.outputs().layout())),
                      new CamServer.Limits(4, 120, 1 << 23, 10_000_000))) {
             assertThat(opened.outputs().layout().kind()).isEqualTo(org.cam4j.detection.DetectionLayout.Kind.TORCHVISION);
             String body = "{\"image\": \"" + Base64.getEncoder().encodeToString(Files.readAllBytes(photo))

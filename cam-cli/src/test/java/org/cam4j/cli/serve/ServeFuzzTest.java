@@ -145,7 +145,7 @@ class ServeFuzzTest {
         try (ExplainableModel opened = Backends.choose(model, null).open(model, ModelOptions.defaults());
              CamServer server = CamServer.start("127.0.0.1", 0, List.of(new CamServer.Served("cnn", model, opened,
                      ModelSettings.none(), Labels.none(), PreprocessingRequest.NONE.resolve(ModelSettings.none(),
-                     opened, FieldNames.CLI))), new CamServer.Limits(8, 60, 1 << 20, 10_000_000))) {
+                     opened, FieldNames.CLI, FieldNames.CLI))), new CamServer.Limits(8, 60, 1 << 20, 10_000_000))) {
             for (int i = 0; i < REQUESTS; i++) {
                 boolean explain = r.nextInt(3) > 0;
                 String method = explain ? "POST" : METHODS[r.nextInt(METHODS.length)];

@@ -50,7 +50,7 @@ class ServeSegmenterTest {
         try (ExplainableModel opened = Backends.choose(model, null).open(model, ModelOptions.defaults());
              CamServer server = CamServer.start("127.0.0.1", 0, List.of(new CamServer.Served("seg", model, opened,
                      ModelSettings.none(), Labels.none(), PreprocessingRequest.NONE.resolve(ModelSettings.none(),
-                     opened, FieldNames.CLI))), new CamServer.Limits(4, 60, 1 << 22, 10_000_000))) {
+                     opened, FieldNames.CLI, FieldNames.CLI))), new CamServer.Limits(4, 60, 1 << 22, 10_000_000))) {
             HttpClient http = HttpClient.newHttpClient();
             JsonNode models = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + server.port() + "/api/models")).build(), HttpResponse.BodyHandlers.ofString()).body());

@@ -39,7 +39,7 @@ class SlowClientsTest {
         try (ExplainableModel opened = Backends.choose(model, null).open(model, ModelOptions.defaults());
              CamServer server = CamServer.start("127.0.0.1", 0, List.of(new CamServer.Served("cnn", model, opened,
                      ModelSettings.none(), Labels.none(), PreprocessingRequest.NONE.resolve(ModelSettings.none(),
-                     opened, FieldNames.CLI))), new CamServer.Limits(8, 60, 1 << 20, 10_000_000))) {
+                     opened, FieldNames.CLI, FieldNames.CLI))), new CamServer.Limits(8, 60, 1 << 20, 10_000_000))) {
             for (int i = 0; i < 200; i++) {
                 Socket s = new Socket("127.0.0.1", server.port());
                 stalled.add(s);
@@ -74,7 +74,7 @@ class SlowClientsTest {
         try (ExplainableModel opened = Backends.choose(model, null).open(model, ModelOptions.defaults());
              CamServer server = CamServer.start("127.0.0.1", 0, List.of(new CamServer.Served("cnn", model, opened,
                      ModelSettings.none(), Labels.none(), PreprocessingRequest.NONE.resolve(ModelSettings.none(),
-                     opened, FieldNames.CLI))), new CamServer.Limits(8, 60, 1 << 20, 10_000_000, 2));
+                     opened, FieldNames.CLI, FieldNames.CLI))), new CamServer.Limits(8, 60, 1 << 20, 10_000_000, 2));
              Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(15_000);
             long start = System.nanoTime();

@@ -113,7 +113,8 @@ public final class BatchWorker implements AutoCloseable {
             this.model = opened.model();
             try {
                 ImageDetector detector = detect.detector(opened, DetectorOpening.preprocessing(
-                        PreprocessingRequest.NONE, settings, model, opened.outputs().layout(), preprocessingNames),
+                        PreprocessingRequest.NONE, settings, model, opened.outputs().layout(), preprocessingNames,
+                        preprocessingNames),
                         labels, DetectorOpening.layers(null, settings, model), job.imageWeight());
                 this.detection = new BatchDetection(detector, detect, json, job.formats());
                 this.explainer = null;
@@ -127,7 +128,7 @@ public final class BatchWorker implements AutoCloseable {
             try {
                 DetectorRefusal.check(model, job.yaml() + ": model " + modelName, null, DetectorRefusal.Where.BATCH);
                 this.explainer = new ImageExplainer(model,
-                        PreprocessingRequest.NONE.resolve(settings, model, preprocessingNames), labels,
+                        PreprocessingRequest.NONE.resolve(settings, model, preprocessingNames, preprocessingNames), labels,
                         ModelOpening.layersOrDefault(null, settings, model), job.imageWeight());
                 this.detection = null;
                 BatchConfig.SegmentationSpec spec = job.config().segmentation();
