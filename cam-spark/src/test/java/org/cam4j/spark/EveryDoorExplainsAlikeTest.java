@@ -28,6 +28,8 @@ import org.cam4j.spi.Backends;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -54,13 +56,36 @@ class EveryDoorExplainsAlikeTest {
         }
     }
 
-    @Test
-    void cliYamlSparkAndServerGiveTheSameMaps() throws Exception {
+    /**
+     * One request as each door writes it: the command line's method flags, the YAML's {@code methods} value, the JSON
+     * request's {@code methods} and {@code options} fields.
+     */
+    private record Request(String what, List<String> methods, List<String> cli, String yaml, String json) {
+    }
+
+    static Stream<Request> requests() {
+        return Stream.of(
+            new Request("a method with gradients and one of the activations alone", METHODS,
+                List.of("--method", "GradCAM", "EigenCAM"), "[GradCAM, EigenCAM]",
+                "\"methods\": [\"GradCAM\", \"EigenCAM\"]"),
+            new Request("methods with their options, smoothed", List.of("FEM", "ScoreCAM"),
+                List.of("--method", "FEM", "ScoreCAM", "--option", "k=1", "--batch-size", "16", "--eigen-smooth"),
+                "[{name: FEM, options: {k: '1'}, batch_size: '16', eigen_smooth: true},"
+                    + " {name: ScoreCAM, batch_size: '16', eigen_smooth: true}]",
+                "\"methods\": [\"FEM\", \"ScoreCAM\"], \"options\": {\"k\": \"1\", \"batch_size\": \"16\","
+                    + " \"eigen_smooth\": \"true\"}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("requests")
+    void cliYamlSparkAndServerGiveTheSameMaps(Request request) throws Exception {
         Path photo = Files.copy(DefaultModel.image(), dir.resolve("photo.png"));
-        ok("explain", "--image", photo.toString(), "--method", "GradCAM", "EigenCAM", "--class", "3", "--save-npy",
-            "--out", dir.resolve("cli").toString());
+        List<String> cliArgs = new java.util.ArrayList<>(List.of("explain", "--image", photo.toString()));
+        cliArgs.addAll(request.cli());
+        cliArgs.addAll(List.of("--class", "3", "--save-npy", "--out", dir.resolve("cli").toString()));
+        ok(cliArgs.toArray(String[]::new));
         Path run = Files.writeString(dir.resolve("run.yaml"), "output: out\nimages: [photo.png]\n"
-                + "methods: [GradCAM, EigenCAM]\ntargets: {classes: [cat]}\nformats: [npy, json]\n");
+                + "methods: " + request.yaml() + "\ntargets: {classes: [cat]}\nformats: [npy, json]\n");
         ok("batch", run.toString(), "--out", dir.resolve("yaml").toString(), "--no-progress");
         ok("batch", run.toString(), "--out", dir.resolve("spark").toString(), "--spark", "--master", "local[1]",
             "--no-progress");
@@ -76,7 +101,7 @@ class EveryDoorExplainsAlikeTest {
                      PreprocessingRequest.NONE.resolve(settings, opened, FieldNames.CLI, FieldNames.CLI))),
                      new CamServer.Limits(4, 60, 1 << 22, 10_000_000))) {
             String body = "{\"image\": \"" + Base64.getEncoder().encodeToString(Files.readAllBytes(photo))
-                    + "\", \"methods\": [\"GradCAM\", \"EigenCAM\"], \"targets\": [\"cat\"], \"format\": \"npy\"}";
+                    + "\", " + request.json() + ", \"targets\": [\"cat\"], \"format\": \"npy\"}";
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                     "http://127.0.0.1:" + server.port() + "/api/explain")).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
@@ -84,7 +109,7 @@ class EveryDoorExplainsAlikeTest {
             served = new ObjectMapper().readTree(r.body());
         }
         String modelFolder = files(dir.resolve("yaml")).get(0).getName(0).toString();
-        for (String method : METHODS) {
+        for (String method : request.methods()) {
             Tensor cli = Npy.read(dir.resolve("cli").resolve("photo." + method + ".npy"));
             Tensor yaml = Npy.read(dir.resolve("yaml").resolve(modelFolder).resolve("photo." + method + ".cat.npy"));
             Tensor spark = Npy.read(dir.resolve("spark").resolve(modelFolder).resolve("photo." + method + ".cat.npy"));
