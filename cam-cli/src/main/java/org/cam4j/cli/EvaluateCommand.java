@@ -140,9 +140,9 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new RequestException("--own-mask makes the targets (the model's own masks); leave out --target");
         }
         boolean truth = masks != null || boxes != null || ownMask;
-        EvaluationRequest evaluation = EvaluationRequest.of(metricNames, truth, name -> name + " needs ground truth:"
-                + " give object masks with --masks DIR or boxes with --boxes FILE, or --own-mask for a segmentation"
-                + " model", roadNoise, percentiles, seed, FieldNames.CLI);
+        EvaluationRequest evaluation = EvaluationRequest.of(metricNames, truth, name ->
+                EvaluationRequest.needsGroundTruth(name) + ": give --masks DIR or --boxes FILE, or --own-mask for a"
+                + " segmentation model", roadNoise, percentiles, seed, FieldNames.CLI);
         List<CamMetric> metrics = evaluation.metrics();
         RoadSettings road = evaluation.road();
         Tensor given = cams == null ? null : Npy.read(cams);

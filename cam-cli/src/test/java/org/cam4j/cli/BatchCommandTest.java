@@ -140,7 +140,7 @@ class BatchCommandTest {
         Files.writeString(run, Files.readString(run).replace("ROADMostRelevantFirst", "PointingGame"));
         CliRun masks = CliRun.of("batch", run.toString(), "--out", dir.resolve("o2").toString());
         assertThat(masks.exit()).isEqualTo(2);
-        assertThat(masks.err()).contains("PointingGame needs ground-truth masks");
+        assertThat(masks.err()).contains("PointingGame needs ground truth (object masks or boxes), which batch runs");
     }
 
     @Test

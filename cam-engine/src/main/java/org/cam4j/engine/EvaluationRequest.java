@@ -15,6 +15,17 @@ import org.cam4j.metrics.Metrics;
  * @param road ROAD's noise, percentiles and seed
  */
 public record EvaluationRequest(List<CamMetric> metrics, RoadSettings road) {
+    /**
+     * The refusal of a metric that reads ground truth the door was not given, as every door begins it (each adds where
+     * ground truth can be given).
+     *
+     * @param metric the metric's name
+     * @return the message's start
+     */
+    public static String needsGroundTruth(String metric) {
+        return metric + " needs ground truth (object masks or boxes)";
+    }
+
     /** The name that stands for every metric the run can compute. */
     public static final String ALL = "all";
 
@@ -23,8 +34,8 @@ public record EvaluationRequest(List<CamMetric> metrics, RoadSettings road) {
      *
      * @param names the metrics' names ({@code cam metrics} lists them), null or {@code [all]} for every one
      * @param groundTruth whether the door was given ground truth (masks, boxes, the model's own masks)
-     * @param withoutGroundTruth the door's one-line refusal of a named metric that reads ground truth it was not given
-     *     (a door tells where ground truth can be given), from the metric's name
+     * @param withoutGroundTruth the door's one-line refusal of a named metric that reads ground truth it was not given,
+     *     from the metric's name: {@link #needsGroundTruth} and where the door takes ground truth
      * @param roadNoise ROAD's imputation noise, or null for the default
      * @param roadPercentiles ROAD's removal percentiles, or null for the default
      * @param seed the noise's seed, or null for 0

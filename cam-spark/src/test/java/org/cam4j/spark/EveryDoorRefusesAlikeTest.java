@@ -156,7 +156,10 @@ class EveryDoorRefusesAlikeTest {
             new Bad("ROAD noise that drowns the image", evaluate("--road-noise", "1e30"), EVALUATE + "road_noise: 1e30}",
                 null, "must be a number >= 0 and at most 1.0, got 1.0E30"),
             new Bad("unknown metric", evaluate("--metric", "Nope"), "evaluate: {metrics: [Nope]}", null,
-                "unknown metric 'Nope'"));
+                "unknown metric 'Nope'"),
+            new Bad("a metric that reads ground truth, given none", evaluate("--metric", "PointingGame"),
+                "evaluate: {metrics: [PointingGame]}", "\"metrics\": [\"PointingGame\"]",
+                "PointingGame needs ground truth (object masks or boxes)"));
     }
 
     @BeforeAll

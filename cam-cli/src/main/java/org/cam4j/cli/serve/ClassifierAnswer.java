@@ -43,9 +43,9 @@ final class ClassifierAnswer {
         Double roadNoise = RequestOptions.optionalNumber(options, "road_noise");
         Long seed = options.containsKey("seed") ? (long) RequestOptions.number(options, "seed", null) : null;
         // "all": every metric that needs no ground truth (a request carries none); none when it names none
-        EvaluationRequest evaluation = EvaluationRequest.of(req.metrics(), false, name -> name + " needs ground-truth"
-                + " masks, which cam serve does not take; use cam evaluate --masks", roadNoise, null, seed,
-                RequestOptions.FIELDS);
+        EvaluationRequest evaluation = EvaluationRequest.of(req.metrics(), false, name ->
+                EvaluationRequest.needsGroundTruth(name) + ", which cam serve does not take; use 'cam evaluate --masks'"
+                + " or '--boxes'", roadNoise, null, seed, RequestOptions.FIELDS);
         RoadSettings road = evaluation.road();
         options.keySet().removeAll(List.of("image_weight", "road_noise", "seed"));
         List<MethodChoice> methods = RequestOptions.methods(req.methods(), options, true);

@@ -219,7 +219,7 @@ class CamServerTest {
         assertThat(two.get("metrics").get("GradCAM").size()).isEqualTo(2);
         assertThat(JSON.readTree(post(explainJson(photo, "\"GradCAM\"", "")).body()).has("metrics")).isFalse();
         String[][] refused = {
-            {"[\"PointingGame\"]", "PointingGame needs ground-truth masks"},
+            {"[\"PointingGame\"]", "PointingGame needs ground truth (object masks or boxes), which cam serve"},
             {"[\"NoSuchMetric\"]", "NoSuchMetric"},
         };
         for (String[] c : refused) {

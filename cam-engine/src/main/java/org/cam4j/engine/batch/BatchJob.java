@@ -119,8 +119,8 @@ public final class BatchJob {
         }
         BatchConfig.EvaluateSpec evaluate = config.evaluate();
         EvaluationRequest evaluation = evaluate == null ? null : EvaluationRequest.of(required(evaluate.metrics(),
-                "evaluate.metrics"), false, name -> yaml + ": evaluate.metrics: " + name + " needs ground-truth masks,"
-                + " which batch runs do not take; use 'cam evaluate --masks'", evaluate.roadNoise(),
+                "evaluate.metrics"), false, name -> yaml + ": evaluate.metrics: " + EvaluationRequest.needsGroundTruth(
+                name) + ", which batch runs do not take; use 'cam evaluate --masks' or '--boxes'", evaluate.roadNoise(),
                 evaluate.roadPercentiles(), evaluate.seed(), FieldNames.yaml(yaml, "evaluate"));
         this.metrics = evaluation == null ? List.of() : evaluation.metrics();
         this.road = evaluation == null ? null : evaluation.road();
