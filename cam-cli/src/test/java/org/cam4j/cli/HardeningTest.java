@@ -329,6 +329,10 @@ class HardeningTest {
         Path run = Files.writeString(dir.resolve("run.yaml"), "output: out\nmodels: [{path: cnn.onnx, layers:"
                 + " [block_out]}]\nmethods: [GradCAM]\nimages: [photo.png]\ntargets: {csv: missing.csv}\n");
         fails("missing.csv does not exist", "batch", run.toString());
+        Files.writeString(dir.resolve("classes.csv"), "image,class\nother.png,3\n");
+        Files.writeString(run, Files.readString(run).replace("missing.csv", "classes.csv"));
+        fails(run + ": targets.csv classes.csv has no class for image photo.png; add a line photo.png,CLASS", "batch",
+                run.toString());
         Files.writeString(run, "output: out\nmethods: GradCAM\nimages: [photo.png]\n");
         fails("'methods' should be a list", "batch", run.toString());
         Files.writeString(run, "output: out\nmodels: [{path: cnn.onnx, threads: many}]\nmethods: [GradCAM]\n"

@@ -264,7 +264,7 @@ public final class BatchWorker implements AutoCloseable {
             try {
                 lines = Files.readAllLines(job.base().resolve(spec.csv()));
             } catch (IOException e) {
-                throw new RequestException("cannot read " + spec.csv() + ": " + e.getMessage());
+                throw new RequestException(job.yaml() + ": cannot read targets.csv " + spec.csv() + ": " + e.getMessage());
             }
             for (String line : lines) {
                 String[] cells = line.split(",");
@@ -291,7 +291,8 @@ public final class BatchWorker implements AutoCloseable {
             } else if (spec != null && spec.csv() != null) {
                 t = byName.get(image.getFileName().toString());
                 if (t == null) {
-                    throw new RequestException(spec.csv() + " has no class for image " + image.getFileName());
+                    throw new RequestException(job.yaml() + ": targets.csv " + spec.csv() + " has no class for image "
+                            + image.getFileName() + "; add a line " + image.getFileName() + ",CLASS");
                 }
             } else {
                 t = Targets.topClass(k);
