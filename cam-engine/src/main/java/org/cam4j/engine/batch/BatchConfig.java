@@ -82,8 +82,9 @@ public record BatchConfig(String output, List<String> formats, List<ModelEntry> 
     }
 
     /**
-     * What to explain per image: its top-k classes, fixed classes (indices or labels), targets of any type as
-     * {@code cam explain --target} takes them ({@code specs: [softmax:281]}), or a CSV of image,class lines.
+     * What to explain per image: its top-k classes, fixed classes (indices or labels), targets of any type written
+     * as {@code cam explain --target} writes them ({@code specs: [softmax:281]}), or a CSV of image,class lines. Every
+     * class and spec is explained on every image (the command line gives one target per image instead).
      */
     public record TargetSpec(Integer topK, List<String> classes, String csv, List<String> specs) {
     }
