@@ -171,8 +171,9 @@ final class EvaluateCommand implements Callable<Integer> {
                 throw new RequestException("--cams " + cams + " holds " + java.util.Arrays.toString(given.shape())
                         + "; give one H x W map per image (" + input.dim(0) + " x H x W)");
             }
-            org.cam4j.image.Preprocessing pre = preprocessingArgs.resolve(modelArgs, settings, model);
-            targetArgs.embedding = photo -> org.cam4j.engine.ImageExplainer.embedding(model, pre, photo);
+            // a concept photo's preprocessing is resolved when one is given (a run on --input reads no photo)
+            targetArgs.embedding = photo -> org.cam4j.engine.ImageExplainer.embedding(model,
+                    preprocessingArgs.resolve(modelArgs, settings, model), photo);
             List<Target> targets = own != null ? own.targets() : Targets.resolve(targetArgs.targets(input.dim(0), labels,
                     model.output().valuesPerImage()), model.predict(input));
             Map<String, Map<String, double[]>> results = new LinkedHashMap<>();

@@ -147,8 +147,8 @@ final class ExplainCommand implements Callable<Integer> {
             ModelSettings settings = modelArgs.settings();
             Labels labels = modelArgs.labels(targetArgs.labelsFile, settings);
             List<String> targetLayers = ModelOpening.layersOrDefault(layers, settings, model);
-            ImageExplainer explainer = new ImageExplainer(model,
-                    preprocessingArgs.resolve(modelArgs, settings, model), labels, targetLayers, overlayArgs.imageWeight);
+            ImageExplainer explainer = new ImageExplainer(model, preprocessingArgs.resolve(modelArgs, settings, model),
+                    labels, targetLayers, overlayArgs.imageWeight);
             targetArgs.embedding = explainer::embedding;
             if (npyInput != null) {
                 return explainTensor(explainer, Npy.read(npyInput), methods, labels, Path.of(saveNpy), stdout);

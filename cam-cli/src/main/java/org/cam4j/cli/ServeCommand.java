@@ -105,8 +105,8 @@ final class ServeCommand implements Callable<Integer> {
                     DetectionLayout layout = opened.outputs().layout();
                     served.add(new CamServer.Served(id, args.path(), opened.model(), settings,
                             args.labels(null, settings), DetectorOpening.preprocessing(PreprocessingRequest.NONE,
-                            settings, opened.model(), layout, FieldNames.CLI, ModelSettings.preprocessingNames(args.path())),
-                            layout));
+                            settings, opened.model(), layout, FieldNames.CLI,
+                            ModelSettings.preprocessingNames(args.path())), layout));
                     continue;
                 }
                 served.add(new CamServer.Served(id, args.path(), model, settings, args.labels(null, settings),

@@ -29,8 +29,8 @@ public final class DetectionExplainer implements AutoCloseable {
         try {
             DetectionLayout layout = opened.outputs().layout();
             this.detector = b.detections.detector(opened, DetectorOpening.preprocessing(PreprocessingRequest.NONE,
-                    beside, opened.model(), layout, FieldNames.PLAIN, ModelSettings.preprocessingNames(b.model)), b.labels(beside),
-                    DetectorOpening.layers(b.layers, beside, opened.model()), b.imageWeight);
+                    beside, opened.model(), layout, FieldNames.PLAIN, ModelSettings.preprocessingNames(b.model)),
+                    b.labels(beside), DetectorOpening.layers(b.layers, beside, opened.model()), b.imageWeight);
         } catch (RuntimeException e) {
             opened.close();
             throw e;
