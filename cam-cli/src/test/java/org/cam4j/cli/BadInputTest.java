@@ -45,7 +45,8 @@ class BadInputTest {
         org.cam4j.tensor.Npy.write(npy, image);
         assertThat(fails("explain", "--model", model.toString(), "--input", npy.toString(), "--save-npy",
                 dir.resolve("cams.npy").toString(), "--layer", "p3", "--target", "boxes:torchvision:1@0,0,1,1").err())
-                .contains("matches a detection").contains("1@0.0,0.0,1.0,1.0");
+                .contains("matches a detection").contains("1@0.0,0.0,1.0,1.0")
+                .contains("pixels of the 32 x 32 model input), not the photo pixels");
         assertThat(Files.exists(dir.resolve("cams.npy"))).isFalse();
         Path flat = dir.resolve("flat.npy");
         org.cam4j.tensor.Npy.write(flat, org.cam4j.tensor.Tensor.zeros(32, 32));

@@ -104,15 +104,16 @@ public final class ImageExplainer {
         try (Cam cam = new Cam(model, method, layers, options)) {
             r = cam.computeWithOutputs(input, targets);
         }
-        checkBoxTargets(r);
+        checkBoxTargets(r, input);
         return r;
     }
 
     /**
      * A box-score target whose reference boxes match no detection scores zero and explains nothing: refused when
-     * none of them matches, a warning naming each one that does not.
+     * none of them matches, a warning naming each one that does not. The refusal says in which units boxes are read,
+     * since {@code cam detect} prints its boxes in photo pixels.
      */
-    private static void checkBoxTargets(CamResult r) {
+    private static void checkBoxTargets(CamResult r, Tensor input) {
         for (int i = 0; i < r.targets().size(); i++) {
             if (!(r.targets().get(i) instanceof org.cam4j.targets.BoxScoreTarget boxes) || r.outputs() == null) {
                 continue;
@@ -120,8 +121,11 @@ public final class ImageExplainer {
             List<String> unmatched = boxes.unmatched(r.outputs().slice(i));
             if (unmatched.size() == boxes.boxes().size()) {
                 throw new RequestException("no reference box of the boxes target of image " + i + " matches a"
-                        + " detection, so its map would be empty: " + String.join("; ", unmatched) + " ('cam detect'"
-                        + " lists the detections)");
+                        + " detection, so its map would be empty: " + String.join("; ", unmatched) + "; reference"
+                        + " boxes are corners in the model's output units (most detectors: pixels of the "
+                        + input.dim(input.rank() - 1) + " x " + input.dim(input.rank() - 2) + " model input), not the"
+                        + " photo pixels 'cam detect' prints; --target detection:LAYOUT:ANCHOR:CLASS takes a detection"
+                        + " 'cam detect --json' lists");
             }
             int image = i;
             unmatched.forEach(u -> ModelOpening.LOG.log(System.Logger.Level.WARNING, "image {0}: reference box {1};"
