@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The cache of optimised graphs: a later opening builds no graph and gives the gradients an uncached run gives, bit
  * for bit; a changed model, another layer, another mode (guided backpropagation), another cam4j build, a corrupt or
- * truncated entry, three openings filling one entry at once and an unwritable folder all give those gradients too,
- * and crash nothing.
+ * truncated entry, three openings (and two processes) filling one entry at once and an unwritable folder all give
+ * those gradients too, and crash nothing.
  */
 class GraphCacheTest {
     private static final String BUILD = "build graph variants (gradients, heads)";
@@ -33,7 +33,7 @@ class GraphCacheTest {
     @org.junit.jupiter.api.extension.RegisterExtension
     final CacheFolderInTemp cache = new CacheFolderInTemp();
 
-    private static Tensor input() {
+    static Tensor input() {
         Tensor x = Tensor.zeros(2, 3, 16, 16);
         for (int i = 0; i < x.size(); i++) {
             x.put(i, (float) Math.sin(0.07 * i));
@@ -163,6 +163,35 @@ class GraphCacheTest {
         assertThat(entries(".tmp")).as("no temporary file left").isEmpty();
         Run after = gradients(model, SyntheticModels.CNN_LAYER);
         assertThat(after.built()).isZero();
+        assertThat(after.gradients().maxAbsDiff(expected)).isZero();
+    }
+
+    @Test
+    void twoProcessesFillingOneEntryAtOnceLeaveAGoodEntry() throws Exception {
+        Path model = Files.write(dir.resolve("cnn.onnx"), SyntheticModels.cnn(3).toByteArray());
+        Tensor expected = uncached(model, SyntheticModels.CNN_LAYER);
+        List<Process> processes = new java.util.ArrayList<>();
+        for (String out : List.of("a.npy", "b.npy")) {
+            processes.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-D" + CacheFolder.PROPERTY + "=" + cache.folder(), "-cp", System.getProperty("java.class.path"),
+                    FillGraphCache.class.getName(), model.toString(), SyntheticModels.CNN_LAYER,
+                    dir.resolve(out).toString()).redirectErrorStream(true).start());
+        }
+        for (Process p : processes) {
+            String printed = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as("exit of a process filling the cache, which printed: %s", printed).isZero();
+        }
+        for (String out : List.of("a.npy", "b.npy")) {
+            assertThat(org.cam4j.tensor.Npy.read(dir.resolve(out)).maxAbsDiff(expected)).as(out).isZero();
+        }
+        assertThat(entries(".onnx")).hasSize(1);
+        assertThat(entries(".tmp")).as("no temporary file left").isEmpty();
+        try (Stream<Path> facts = Files.list(cache.folder().resolve("shape-facts"))) {
+            assertThat(facts.map(p -> p.getFileName().toString()).toList()).as("shape facts: one entry, no temporary")
+                    .hasSize(1).noneMatch(n -> n.endsWith(".tmp"));
+        }
+        Run after = gradients(model, SyntheticModels.CNN_LAYER);
+        assertThat(after.built()).as("read from the entry the processes left").isZero();
         assertThat(after.gradients().maxAbsDiff(expected)).isZero();
     }
 
