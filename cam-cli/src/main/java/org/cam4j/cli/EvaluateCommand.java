@@ -3,7 +3,8 @@ package org.cam4j.cli;
 import org.cam4j.engine.EvaluationRequest;
 import org.cam4j.engine.FieldNames;
 import org.cam4j.engine.evaluation.GroundTruth;
-import org.cam4j.engine.RoadSettings;
+import org.cam4j.engine.evaluation.MethodEvaluation;
+import org.cam4j.engine.evaluation.OwnMasks;
 import org.cam4j.engine.RequestException;
 import org.cam4j.engine.DefaultModel;
 import org.cam4j.engine.DetectorOpening;
@@ -12,7 +13,6 @@ import org.cam4j.engine.NpyInputs;
 import org.cam4j.engine.ImageInputs;
 import org.cam4j.engine.Labels;
 import org.cam4j.engine.Limits;
-import org.cam4j.engine.MetricScores;
 import org.cam4j.engine.ModelOpening;
 import org.cam4j.engine.ModelSettings;
 import org.cam4j.engine.Yaml;
@@ -22,16 +22,12 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.cam4j.metrics.MetricContext;
 import org.cam4j.model.ExplainableModel;
-import org.cam4j.pipeline.Cam;
 import org.cam4j.engine.MethodChoice;
 import org.cam4j.pipeline.ImagePipeline;
-import org.cam4j.spi.CamMethod;
 import org.cam4j.metrics.CamMetric;
 import org.cam4j.metrics.Metrics;
 import org.cam4j.targets.Target;
@@ -130,6 +126,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     private static final int MAX_IMAGES = 256;
 
+    private org.cam4j.image.Preprocessing preprocessing;
+
     @Override
     public Integer call() {
         List<MethodChoice> methods = methodArgs.choices(eigenSmooth, augSmooth, false);
@@ -144,7 +142,6 @@ final class EvaluateCommand implements Callable<Integer> {
                 EvaluationRequest.needsGroundTruth(name) + ": give --masks DIR or --boxes FILE, or --own-mask for a"
                 + " segmentation model", roadNoise, percentiles, seed, FieldNames.CLI);
         List<CamMetric> metrics = evaluation.metrics();
-        RoadSettings road = evaluation.road();
         Tensor given = cams == null ? null : Npy.read(cams);
         if (given != null) {
             // metrics read the maps as relevance in [0, 1]: a NaN or a value outside would rank pixels arbitrarily
@@ -173,55 +170,21 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             // a concept photo's preprocessing is resolved when one is given (a run on --input reads no photo)
             targetArgs.embedding = photo -> org.cam4j.engine.ImageExplainer.embedding(model,
-                    preprocessingArgs.resolve(modelArgs, settings, model), photo);
+                    preprocessing(model, settings), photo);
             List<Target> targets = own != null ? own.targets() : Targets.resolve(targetArgs.targets(input.dim(0), labels,
                     model.output().valuesPerImage()), model.predict(input));
-            Map<String, Map<String, double[]>> results = new LinkedHashMap<>();
-            Map<String, double[]> deletionCurves = new LinkedHashMap<>();
-            Map<String, double[]> insertionCurves = new LinkedHashMap<>();
             int steps = (given != null ? 1 : methods.size()) * metrics.size();
+            MethodEvaluation.Scores scores;
             try (me.tongfei.progressbar.ProgressBar bar = ProgressBars.create("evaluating", steps, "metric", json)) {
-                for (MethodChoice choice : methods) {
-                    CamMethod method = choice.method();
-                    try (Cam cam = new Cam(model, method, targetLayers, choice.options())) {
-                        Tensor maps = given != null && choice == methods.get(0) ? given
-                                : cam.compute(input, targets).cams();
-                        MetricContext context = new MetricContext(model, input, maps, targets,
-                                road.percentiles().get(0), road.percentiles(), road.noise(), road.seed(), cam)
-                                .withGroundTruth(groundTruth).withOptions(metricOptions);
-                        if (folder != null) {
-                            deletionCurves.put(method.name(), meanCurve(context, false));
-                            insertionCurves.put(method.name(), meanCurve(context, true));
-                        }
-                        for (CamMetric metric : metrics) {
-                            MetricScores.scores(metric, context).forEach((name, values) -> results.computeIfAbsent(name,
-                                    k -> new LinkedHashMap<>()).put(method.name(), values));
-                            bar.step();
-                        }
-                    }
-                    if (given != null) {
-                        break;
-                    }
-                }
+                scores = MethodEvaluation.run(new MethodEvaluation.Batch(model, input, targets, targetLayers,
+                        groundTruth), methods, given, evaluation, metricOptions, folder != null, bar::step);
             }
-            report(results, folder);
+            report(scores.values(), folder);
             if (folder != null) {
-                plots(folder, results, deletionCurves, insertionCurves);
+                plots(folder, scores.values(), scores.deletion(), scores.insertion());
             }
         }
         return 0;
-    }
-
-    /** The deletion (or insertion) curve averaged over the images. */
-    private static double[] meanCurve(MetricContext context, boolean insertion) {
-        double[][] c = org.cam4j.methods.metrics.DeletionCurve.curves(context, insertion);
-        double[] mean = new double[c[0].length];
-        for (double[] row : c) {
-            for (int k = 0; k < row.length; k++) {
-                mean[k] += row[k] / c.length;
-            }
-        }
-        return mean;
     }
 
     /** Deletion and insertion curves, and a bar chart per metric. */
@@ -238,36 +201,14 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** The segmentation targets over the model's own masks, and those masks at the model input. */
-    private record OwnMasks(List<Target> targets, Tensor truth) {
-    }
-
     private OwnMasks ownMasks(ExplainableModel model, ModelSettings settings, Labels labels, List<String> targetLayers,
                               Tensor input) {
         if (targetArgs.classes != null && targetArgs.classes.size() > 1) {
             throw new RequestException("--own-mask takes one --class for every image, got " + targetArgs.classes.size());
         }
-        org.cam4j.image.Preprocessing pre = preprocessingArgs.resolve(modelArgs, settings, model);
-        org.cam4j.engine.ImageExplainer explainer = new org.cam4j.engine.ImageExplainer(model, pre, labels,
-                targetLayers, 0.5f);
-        org.cam4j.engine.ImageSegmenter segmenter = new org.cam4j.engine.ImageSegmenter(explainer, "model "
-                + modelArgs.path(), targetArgs.classes == null ? null : targetArgs.classes.get(0),
-                org.cam4j.engine.ImageSegmenter.DEFAULT_THRESHOLD, null, FieldNames.CLI);
-        Tensor outputs = model.predict(input);
-        List<Target> targets = new ArrayList<>();
-        List<Tensor> truth = new ArrayList<>();
-        for (int i = 0; i < input.dim(0); i++) {
-            org.cam4j.pipeline.ImagePipeline.Loaded row = new org.cam4j.pipeline.ImagePipeline.Loaded(null, null,
-                    input.slice(i));
-            List<Target> t = segmenter.targets(row, outputs.slice(i));
-            org.cam4j.engine.ImageSegmenter.Mask mask = segmenter.mask(row);
-            if (t.isEmpty()) {
-                throw new RequestException("image " + i + ": the model's mask of class " + labels.name(mask.category())
-                        + " is empty; choose another --class");
-            }
-            targets.addAll(t);
-            truth.add(segmenter.maskAtInput(mask));
-        }
-        return new OwnMasks(targets, Tensor.stack(truth));
+        return OwnMasks.of(new org.cam4j.engine.ImageExplainer(model, preprocessing(model, settings), labels,
+                targetLayers, 0.5f), "model " + modelArgs.path(), targetArgs.classes == null ? null
+                : targetArgs.classes.get(0), input, FieldNames.CLI);
     }
 
     /** Per image an H x W mask (1 on the object) at the model input, from --masks images or --boxes lines. */
@@ -275,10 +216,21 @@ final class EvaluateCommand implements Callable<Integer> {
         if (inputs == null || inputs.images == null) {
             throw new RequestException("--masks and --boxes need --image (the masks follow the images' resizing)");
         }
-        org.cam4j.image.Preprocessing pre = preprocessingArgs.resolve(modelArgs, settings, model);
+        org.cam4j.image.Preprocessing pre = preprocessing(model, settings);
         List<Path> files = ImageInputs.expand(inputs.images, Path.of("")).stream().distinct().toList();
         return masks != null ? GroundTruth.fromMasks(files, masks, pre, FieldNames.CLI)
                 : GroundTruth.fromBoxes(files, boxes, pre, FieldNames.CLI);
+    }
+
+    /**
+     * The photos' preprocessing, resolved once and only when a photo is read (a run on --input reads none, and a bad
+     * preprocessing in the model's YAML does not refuse it).
+     */
+    private org.cam4j.image.Preprocessing preprocessing(ExplainableModel model, ModelSettings settings) {
+        if (preprocessing == null) {
+            preprocessing = preprocessingArgs.resolve(modelArgs, settings, model);
+        }
+        return preprocessing;
     }
 
     /** The batch: --input as is, or the images preprocessed for the model (at most 256 at once). */
@@ -291,7 +243,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (files.size() > MAX_IMAGES) {
             throw new RequestException(files.size() + " images at once; evaluate at most " + MAX_IMAGES + " per run");
         }
-        try (ImagePipeline pipeline = new ImagePipeline(preprocessingArgs.resolve(modelArgs, settings, model),
+        try (ImagePipeline pipeline = new ImagePipeline(preprocessing(model, settings),
                 org.cam4j.image.ImageFiles.DEFAULT_MAX_PIXELS, Limits.cores())) {
             List<Tensor> rows = new ArrayList<>();
             for (Path f : files) {
