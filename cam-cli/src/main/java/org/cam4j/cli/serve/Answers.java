@@ -7,7 +7,7 @@ import org.cam4j.engine.ExplainLoop;
 import org.cam4j.engine.ImageExplainer;
 import org.cam4j.engine.MethodChoice;
 import org.cam4j.engine.ModelOpening;
-import org.cam4j.image.ImageFiles;
+import org.cam4j.engine.store.OverlayFormat;
 import org.cam4j.pipeline.ImagePipeline;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
@@ -53,9 +53,16 @@ final class Answers {
         return req.layers().isEmpty() ? ModelOpening.layersOrDefault(null, s.settings(), s.model()) : req.layers();
     }
 
-    /** A map as the answer carries it: base64 {@code .npy}, or its overlay (made only then) as a PNG data URL. */
+    /**
+     * A map as the answer carries it: base64 {@code .npy}, or its overlay (made only then) as a PNG or JPEG data URL,
+     * encoded as {@code cam explain --format} and a batch YAML's {@code formats} write it.
+     */
     static String encoded(String format, Tensor map, java.util.function.Supplier<Tensor> overlay) {
-        return format.equals("npy") ? Base64.getEncoder().encodeToString(Npy.bytes(map))
-                : "data:image/png;base64," + Base64.getEncoder().encodeToString(ImageFiles.png(overlay.get()));
+        if (format.equals("npy")) {
+            return Base64.getEncoder().encodeToString(Npy.bytes(map));
+        }
+        OverlayFormat picture = OverlayFormat.valueOf(format);
+        return "data:image/" + (picture == OverlayFormat.jpg ? "jpeg" : "png") + ";base64,"
+                + Base64.getEncoder().encodeToString(picture.encode(overlay.get()));
     }
 }

@@ -83,8 +83,8 @@ record ServeRequest(byte[] image, CamServer.Served model, List<CamMethod> method
         }
         CamServer.Served model = models.apply(modelId);
         String f = format == null ? "png" : format;
-        if (!f.equals("png") && !f.equals("npy")) {
-            throw new HttpError(400, "unknown format '" + f + "'; use png or npy");
+        if (!f.equals("png") && !f.equals("jpg") && !f.equals("npy")) {
+            throw new HttpError(400, "unknown format '" + f + "'; use png, jpg or npy");
         }
         List<CamMethod> chosen = MethodRequest.methods(methods);
         String requestId = id == null || id.isBlank() ? freshId.get() : id;

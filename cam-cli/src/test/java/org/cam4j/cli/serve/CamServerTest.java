@@ -106,6 +106,20 @@ class CamServerTest {
         return org.cam4j.tensor.Npy.read(out.resolve(OutputNames.base(image) + "." + method + ".npy"));
     }
 
+    /** The overlay file cam explain writes in {@code format}. */
+    private byte[] cliOverlay(Path image, String method, String format) throws Exception {
+        Path out = dir.resolve("cli-" + format + "-" + image.getFileName());
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--layer", "block_out", "--image",
+                image.toString(), "--method", method, "--out", out.toString(), "--format", format);
+        assertThat(r.exit()).as(r.err()).isZero();
+        return Files.readAllBytes(out.resolve(OutputNames.base(image) + "." + method + "." + format));
+    }
+
+    /** The bytes a data URL carries. */
+    private static byte[] dataUrlBytes(String url) {
+        return Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1));
+    }
+
     @Test
     void everyEndpoint() throws Exception {
         start(new CamServer.Limits(8, 60, 1 << 20, 10_000_000));
@@ -134,6 +148,13 @@ class CamServerTest {
                 .isEqualTo(body.get("cams"));
         JsonNode png = JSON.readTree(post(explainJson(photo, "\"GradCAM\"", "").replace("\"npy\"", "\"png\"")).body());
         assertThat(png.get("cams").get("GradCAM").asText()).startsWith("data:image/png;base64,");
+        // PNG and JPEG: the bytes cam explain writes with --format png and jpg
+        String jpeg = JSON.readTree(post(explainJson(photo, "\"GradCAM\"", "").replace("\"npy\"", "\"jpg\""))
+                .body()).get("cams").get("GradCAM").asText();
+        assertThat(jpeg).startsWith("data:image/jpeg;base64,");
+        assertThat(dataUrlBytes(jpeg)).isEqualTo(cliOverlay(photo, "GradCAM", "jpg"));
+        assertThat(dataUrlBytes(png.get("cams").get("GradCAM").asText()))
+                .isEqualTo(cliOverlay(photo, "GradCAM", "png"));
 
         // multipart
         String boundary = "cam4jBoundary";
