@@ -19,7 +19,7 @@ import org.cam4j.tensor.Tensor;
  * user gives), then every metric of the request on them, with the ground truth when there is one. The values are
  * per image under the reports' names ({@link MetricScores}); the deletion and insertion curves, averaged over the
  * images, when asked for. The whole batch is one metric context, so ROAD's noise is drawn from one generator across
- * the images, as the reference draws it.
+ * the images (the reference's imputer draws it with {@code torch.randn_like}, from torch's one global generator).
  */
 public final class MethodEvaluation {
     private MethodEvaluation() {
