@@ -69,12 +69,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     MethodArgs methodArgs = new MethodArgs();
 
-    @Option(names = "--aug-smooth", description = "Average each map over flips and brightness changes, as cam explain.")
-    boolean augSmooth;
-
-    @Option(names = "--eigen-smooth", description = "Project each map on its first principal component, as cam"
-            + " explain.")
-    boolean eigenSmooth;
+    @Mixin
+    SmoothingArgs smoothing = new SmoothingArgs();
 
     @Option(names = "--layer", arity = "1..*", paramLabel = "LAYER", description = "Target layers (default: suggested).")
     List<String> layers;
@@ -130,7 +126,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<MethodChoice> methods = methodArgs.choices(eigenSmooth, augSmooth, false);
+        List<MethodChoice> methods = methodArgs.choices(smoothing.eigenSmooth, smoothing.augSmooth, false);
         if ((masks != null ? 1 : 0) + (boxes != null ? 1 : 0) + (ownMask ? 1 : 0) > 1) {
             throw new RequestException("--masks, --boxes and --own-mask conflict; give one of them");
         }

@@ -91,11 +91,8 @@ final class ExplainCommand implements Callable<Integer> {
         "targets (--concept-image). Default: the model's first output."})
     String embeddingOutput;
 
-    @Option(names = "--aug-smooth", description = "Average over flips and brightness changes (6 passes).")
-    boolean augSmooth;
-
-    @Option(names = "--eigen-smooth", description = "Project on the first principal component.")
-    boolean eigenSmooth;
+    @Mixin
+    SmoothingArgs smoothing = new SmoothingArgs();
 
     @Option(names = "--out", defaultValue = "cam-out", paramLabel = "DIR",
             description = "Output folder for overlays. Default: ${DEFAULT-VALUE}.")
@@ -132,7 +129,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (npyInput != null && (saveNpy == null || saveNpy.isEmpty())) {
             throw new RequestException("--input needs --save-npy FILE for the N x H x W CAM batch");
         }
-        List<MethodChoice> methods = methodArgs.choices(eigenSmooth, augSmooth, allowNonFinite);
+        List<MethodChoice> methods = methodArgs.choices(smoothing.eigenSmooth, smoothing.augSmooth, allowNonFinite);
         PrintWriter stdout = spec.commandLine().getOut();
         boolean demo = npyInput == null && (inputs == null || inputs.images == null);
         List<Path> images = npyInput != null ? List.of() : demo ? List.of(DefaultModel.image())
