@@ -16,6 +16,11 @@ class EvaluateCommandTest {
     @TempDir
     Path dir;
 
+    /** The value at {@code pointer} of a run's {@code --json} answer. */
+    private static double value(CliRun run, String pointer) throws Exception {
+        return new ObjectMapper().readTree(run.out()).at(pointer).asDouble();
+    }
+
     /** A batch of {@code images} 3 x 16 x 16 inputs, sin(i * step) over the flat index, as {@code x.npy}. */
     private Path waves(int images, double step) {
         Path x = dir.resolve("x.npy");
@@ -75,13 +80,12 @@ class EvaluateCommandTest {
             CliRun r = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--input",
                     x.toString(), "--method", "FEM", "--option", "k=" + k, "--metric", "Complexity", "--json");
             assertThat(r.exit()).as(r.err()).isZero();
-            complexity[k - 1] = new ObjectMapper().readTree(r.out()).at("/metrics/Complexity/FEM/0").asDouble();
+            complexity[k - 1] = value(r, "/metrics/Complexity/FEM/0");
             CliRun given = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--input",
                     x.toString(), "--cams", maps.toString(), "--method", "FEM", "--metric", "Complexity", "--json");
             assertThat(given.exit()).as(given.err()).isZero();
             // the maps evaluate computed with the option are the ones cam explain wrote with it
-            assertThat(complexity[k - 1]).isEqualTo(new ObjectMapper().readTree(given.out())
-                    .at("/metrics/Complexity/FEM/0").asDouble());
+            assertThat(complexity[k - 1]).isEqualTo(value(given, "/metrics/Complexity/FEM/0"));
         }
         assertThat(complexity[0]).isNotEqualTo(complexity[1]);
         // the smoothing flags too: the same maps as cam explain's with them
@@ -94,12 +98,12 @@ class EvaluateCommandTest {
         CliRun given = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--input",
                 x.toString(), "--cams", smoothed.toString(), "--metric", "Complexity", "--json");
         assertThat(computed.exit()).as(computed.err()).isZero();
-        assertThat(new ObjectMapper().readTree(computed.out()).at("/metrics/Complexity/GradCAM/1").asDouble())
-                .isEqualTo(new ObjectMapper().readTree(given.out()).at("/metrics/Complexity/GradCAM/1").asDouble());
+        assertThat(value(computed, "/metrics/Complexity/GradCAM/1"))
+                .isEqualTo(value(given, "/metrics/Complexity/GradCAM/1"));
         CliRun plain = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--input",
                 x.toString(), "--metric", "Complexity", "--json");
-        assertThat(new ObjectMapper().readTree(plain.out()).at("/metrics/Complexity/GradCAM/1").asDouble())
-                .isNotEqualTo(new ObjectMapper().readTree(computed.out()).at("/metrics/Complexity/GradCAM/1").asDouble());
+        assertThat(value(plain, "/metrics/Complexity/GradCAM/1"))
+                .isNotEqualTo(value(computed, "/metrics/Complexity/GradCAM/1"));
         CliRun unknown = CliRun.of("evaluate", "--model", model.toString(), "--layer", "block_out", "--input",
                 x.toString(), "--method", "GradCAM", "--option", "k=2", "--metric", "Complexity");
         assertThat(unknown.exit()).isEqualTo(2);

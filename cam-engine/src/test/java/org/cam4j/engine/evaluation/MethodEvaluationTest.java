@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.cam4j.engine.EvaluationRequest;
@@ -88,8 +87,7 @@ class MethodEvaluationTest {
             assertThat(given.values().get("Deletion").get("HiResCAM"))
                     .containsExactly(s.values().get("Deletion").get("HiResCAM"));
             assertThat(given.deletion()).as("no curves when not asked for").isEmpty();
-            List<String> names = new ArrayList<>(given.values().keySet());
-            assertThat(names).containsExactly("Deletion", "Insertion");
+            assertThat(given.values().keySet()).containsExactly("Deletion", "Insertion");
         }
     }
 }
