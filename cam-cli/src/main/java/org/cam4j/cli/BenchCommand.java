@@ -10,8 +10,7 @@ import org.cam4j.engine.RequestException;
 import org.cam4j.engine.DefaultModel;
 import org.cam4j.engine.ImageInputs;
 import org.cam4j.engine.Limits;
-import org.cam4j.engine.ModelOpening;
-import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.ModelSetup;
 import org.cam4j.engine.Yaml;
 import org.cam4j.engine.store.OverlayFormat;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -118,12 +117,12 @@ final class BenchCommand implements Callable<Integer> {
         ArrayNode rows = Yaml.json().createArrayNode();
         List<Cam> cams = new ArrayList<>();
         Path tmp = files == null ? null : Files.createTempDirectory("cam4j-bench");
-        try (ExplainableModel model = modelArgs.open()) {
-            ModelSettings settings = modelArgs.settings();
-            Preprocessing pre = preprocessingArgs.resolve(modelArgs, settings, model);
+        ModelSetup setup = modelArgs.setup(preprocessingArgs.request(), null, layers);
+        try (ExplainableModel model = setup.open()) {
+            Preprocessing pre = setup.preprocessing(model);
             Tensor x = replicate(input != null ? Npy.read(input)
                     : pre.batch(List.of(ImageFiles.read(DefaultModel.image()))), batch);
-            List<String> targetLayers = ModelOpening.layersOrDefault(layers, settings, model);
+            List<String> targetLayers = setup.layers(model);
             boolean withPrefix = files == null && chosen.stream().anyMatch(m -> m.needs().isEmpty());
             AtomicInteger explained = new AtomicInteger();
             List<Runnable> runs = new ArrayList<>();

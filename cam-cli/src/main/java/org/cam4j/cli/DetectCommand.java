@@ -9,7 +9,7 @@ import org.cam4j.engine.DetectorOpening;
 import org.cam4j.engine.ImageDetector;
 import org.cam4j.engine.ImageInputs;
 import org.cam4j.engine.MethodChoice;
-import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.ModelSetup;
 import org.cam4j.engine.NpyInputs;
 import org.cam4j.engine.Yaml;
 import org.cam4j.engine.store.OutputFolder;
@@ -130,14 +130,10 @@ final class DetectCommand implements Callable<Integer> {
         }
         List<Path> photos = demo ? List.of(DefaultModel.detectorImage()) : npyInput != null ? List.of()
                 : ImageInputs.expand(images, Path.of(""));
-        try (DetectorOpening.Opened opened = open(modelArgs, request.layout())) {
-            ModelSettings settings = modelArgs.settings();
+        ModelSetup setup = modelArgs.setup(preprocessingArgs.request(), labelsFile, layers);
+        try (DetectorOpening.Opened opened = setup.model().openDetector(request.layout())) {
             DetectionLayout layout = opened.outputs().layout();
-            ImageDetector detector = request.detector(opened, DetectorOpening.preprocessing(
-                    preprocessingArgs.request(), settings, opened.model(), layout, FieldNames.CLI,
-                    ModelSettings.preprocessingNames(modelArgs.path())),
-                    modelArgs.labels(labelsFile, settings), DetectorOpening.layers(layers, settings, opened.model()),
-                    overlayArgs.imageWeight);
+            ImageDetector detector = setup.detector(opened, request, overlayArgs.imageWeight);
             if (npyInput != null) {
                 return listDetections(detector, NpyInputs.batch(Npy.read(npyInput), opened.model()), layout);
             }
@@ -154,11 +150,6 @@ final class DetectCommand implements Callable<Integer> {
             return run(request.loop(detector), detector, photos, OutputNames.assign(photos), folder,
                     methods, demo);
         }
-    }
-
-    /** A detector opened so that its explained output is the one the layout reads (SSD: boxes and scores joined). */
-    static DetectorOpening.Opened open(ModelArgs args, String layout) {
-        return DetectorOpening.open(args::open, args.path(), layout);
     }
 
 

@@ -6,8 +6,7 @@ import org.cam4j.engine.DetectorRefusal;
 import org.cam4j.engine.ImageInputs;
 import org.cam4j.engine.Labels;
 import org.cam4j.engine.Limits;
-import org.cam4j.engine.ModelOpening;
-import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.ModelSetup;
 import org.cam4j.engine.store.OutputFolder;
 import org.cam4j.engine.store.OutputNames;
 import java.io.PrintWriter;
@@ -72,11 +71,11 @@ final class DffCommand implements Callable<Integer> {
         Limits.range(components, 1, MAX_COMPONENTS, "--components");
         List<Path> files = images == null ? List.of(DefaultModel.image())
                 : ImageInputs.expand(images, Path.of("")).stream().distinct().toList();
-        try (ExplainableModel model = modelArgs.open()) {
+        ModelSetup setup = modelArgs.setup(preprocessingArgs.request(), labelsFile, layer == null ? null : List.of(layer));
+        try (ExplainableModel model = setup.open()) {
             DetectorRefusal.check(model, modelArgs.path().toString(), null, DetectorRefusal.Where.DFF);
-            ModelSettings settings = modelArgs.settings();
-            Labels labels = modelArgs.labels(labelsFile, settings);
-            String target = layer != null ? layer : ModelOpening.layersOrDefault(null, settings, model).get(0);
+            Labels labels = setup.labels();
+            String target = setup.layers(model).get(0);
             int channels = model.layers().stream().filter(l -> l.name().equals(target)).findFirst()
                     .map(l -> l.kind() == org.cam4j.model.LayerInfo.Kind.SPATIAL ? (int) l.shape()[1]
                             : (int) l.shape()[l.shape().length - 1]).orElse(-1);
@@ -84,7 +83,7 @@ final class DffCommand implements Callable<Integer> {
                 throw new RequestException("--components " + components + " is more than layer '" + target + "' has"
                         + " channels (" + channels + "); give at most " + channels);
             }
-            Preprocessing pre = preprocessingArgs.resolve(modelArgs, settings, model);
+            Preprocessing pre = setup.preprocessing(model);
             OutputFolder folder = OutputFolder.create(out, "--out");
             Map<Path, String> names = OutputNames.assign(files);
             List<RgbImage> rgb = files.stream().map(f -> ImageFiles.read(f, maxPixels, pre.height(), pre.width()))

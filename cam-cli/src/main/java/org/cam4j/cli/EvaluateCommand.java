@@ -13,8 +13,7 @@ import org.cam4j.engine.NpyInputs;
 import org.cam4j.engine.ImageInputs;
 import org.cam4j.engine.Labels;
 import org.cam4j.engine.Limits;
-import org.cam4j.engine.ModelOpening;
-import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.ModelSetup;
 import org.cam4j.engine.Yaml;
 import org.cam4j.engine.store.OutputFolder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -150,23 +149,23 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         OutputFolder folder = out == null ? null : OutputFolder.create(out, "--out");
-        try (ExplainableModel model = DetectorOpening.forDetectionTargets(modelArgs.open(), modelArgs::open,
+        ModelSetup setup = modelArgs.setup(preprocessingArgs.request(), targetArgs.labelsFile, layers);
+        try (ExplainableModel model = DetectorOpening.forDetectionTargets(setup.open(), setup::open,
                 modelArgs.path(), targetArgs.specs)) {
             DetectorRefusal.check(model, modelArgs.path().toString(), targetArgs.specs,
                     DetectorRefusal.Where.EVALUATE);
-            ModelSettings settings = modelArgs.settings();
-            Labels labels = modelArgs.labels(targetArgs.labelsFile, settings);
-            List<String> targetLayers = ModelOpening.layersOrDefault(layers, settings, model);
-            Tensor input = input(model, settings);
-            OwnMasks own = ownMask ? ownMasks(model, settings, labels, targetLayers, input) : null;
-            Tensor groundTruth = own != null ? own.truth() : truth ? groundTruth(model, settings, input) : null;
+            Labels labels = setup.labels();
+            List<String> targetLayers = setup.layers(model);
+            Tensor input = input(model, setup);
+            OwnMasks own = ownMask ? ownMasks(model, setup, labels, targetLayers, input) : null;
+            Tensor groundTruth = own != null ? own.truth() : truth ? groundTruth(model, setup, input) : null;
             if (given != null && (given.rank() != 3 || given.dim(0) != input.dim(0))) {
                 throw new RequestException("--cams " + cams + " holds " + java.util.Arrays.toString(given.shape())
                         + "; give one H x W map per image (" + input.dim(0) + " x H x W)");
             }
             // a concept photo's preprocessing is resolved when one is given (a run on --input reads no photo)
             targetArgs.embedding = photo -> org.cam4j.engine.ImageExplainer.embedding(model,
-                    preprocessing(model, settings), photo);
+                    preprocessing(model, setup), photo);
             List<Target> targets = own != null ? own.targets() : Targets.resolve(targetArgs.targets(input.dim(0), labels,
                     model.output().valuesPerImage()), model.predict(input));
             int steps = (given != null ? 1 : methods.size()) * metrics.size();
@@ -197,22 +196,22 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** The segmentation targets over the model's own masks, and those masks at the model input. */
-    private OwnMasks ownMasks(ExplainableModel model, ModelSettings settings, Labels labels, List<String> targetLayers,
+    private OwnMasks ownMasks(ExplainableModel model, ModelSetup setup, Labels labels, List<String> targetLayers,
                               Tensor input) {
         if (targetArgs.classes != null && targetArgs.classes.size() > 1) {
             throw new RequestException("--own-mask takes one --class for every image, got " + targetArgs.classes.size());
         }
-        return OwnMasks.of(new org.cam4j.engine.ImageExplainer(model, preprocessing(model, settings), labels,
+        return OwnMasks.of(new org.cam4j.engine.ImageExplainer(model, preprocessing(model, setup), labels,
                 targetLayers, 0.5f), "model " + modelArgs.path(), targetArgs.classes == null ? null
                 : targetArgs.classes.get(0), input, FieldNames.CLI);
     }
 
     /** Per image an H x W mask (1 on the object) at the model input, from --masks images or --boxes lines. */
-    private Tensor groundTruth(ExplainableModel model, ModelSettings settings, Tensor input) {
+    private Tensor groundTruth(ExplainableModel model, ModelSetup setup, Tensor input) {
         if (inputs == null || inputs.images == null) {
             throw new RequestException("--masks and --boxes need --image (the masks follow the images' resizing)");
         }
-        org.cam4j.image.Preprocessing pre = preprocessing(model, settings);
+        org.cam4j.image.Preprocessing pre = preprocessing(model, setup);
         List<Path> files = ImageInputs.expand(inputs.images, Path.of("")).stream().distinct().toList();
         return masks != null ? GroundTruth.fromMasks(files, masks, pre, FieldNames.CLI)
                 : GroundTruth.fromBoxes(files, boxes, pre, FieldNames.CLI);
@@ -222,15 +221,15 @@ final class EvaluateCommand implements Callable<Integer> {
      * The photos' preprocessing, resolved once and only when a photo is read (a run on --input reads none, and a bad
      * preprocessing in the model's YAML does not refuse it).
      */
-    private org.cam4j.image.Preprocessing preprocessing(ExplainableModel model, ModelSettings settings) {
+    private org.cam4j.image.Preprocessing preprocessing(ExplainableModel model, ModelSetup setup) {
         if (preprocessing == null) {
-            preprocessing = preprocessingArgs.resolve(modelArgs, settings, model);
+            preprocessing = setup.preprocessing(model);
         }
         return preprocessing;
     }
 
     /** The batch: --input as is, or the images preprocessed for the model (at most 256 at once). */
-    private Tensor input(ExplainableModel model, ModelSettings settings) {
+    private Tensor input(ExplainableModel model, ModelSetup setup) {
         if (inputs != null && inputs.npy != null) {
             return NpyInputs.batch(Npy.read(inputs.npy), model);
         }
@@ -239,7 +238,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (files.size() > MAX_IMAGES) {
             throw new RequestException(files.size() + " images at once; evaluate at most " + MAX_IMAGES + " per run");
         }
-        try (ImagePipeline pipeline = new ImagePipeline(preprocessing(model, settings),
+        try (ImagePipeline pipeline = new ImagePipeline(preprocessing(model, setup),
                 org.cam4j.image.ImageFiles.DEFAULT_MAX_PIXELS, Limits.cores())) {
             List<Tensor> rows = new ArrayList<>();
             for (Path f : files) {

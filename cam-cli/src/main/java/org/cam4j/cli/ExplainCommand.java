@@ -10,8 +10,7 @@ import org.cam4j.engine.ImageExplainer;
 import org.cam4j.engine.ImageInputs;
 import org.cam4j.engine.Labels;
 import org.cam4j.engine.Limits;
-import org.cam4j.engine.ModelOpening;
-import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.ModelSetup;
 import org.cam4j.engine.RequestException;
 import org.cam4j.engine.TargetNames;
 import org.cam4j.engine.Yaml;
@@ -137,15 +136,13 @@ final class ExplainCommand implements Callable<Integer> {
         if (images.size() >= org.cam4j.engine.PhotoPathWarmUp.MIN_IMAGES && System.getenv("CAM4J_NO_WARMUP") == null) {
             org.cam4j.engine.PhotoPathWarmUp.start();
         }
-        try (ExplainableModel model = embeddingOutput == null ? DetectorOpening.forDetectionTargets(modelArgs.open(),
-                modelArgs::open, modelArgs.path(), targetArgs.specs)
-                : modelArgs.open(Map.of(org.cam4j.model.ModelOptions.OUTPUTS, embeddingOutput))) {
+        ModelSetup setup = modelArgs.setup(preprocessingArgs.request(), targetArgs.labelsFile, layers);
+        try (ExplainableModel model = embeddingOutput == null ? DetectorOpening.forDetectionTargets(setup.open(),
+                setup::open, modelArgs.path(), targetArgs.specs)
+                : setup.open(Map.of(org.cam4j.model.ModelOptions.OUTPUTS, embeddingOutput))) {
             DetectorRefusal.check(model, modelArgs.path().toString(), targetArgs.specs, DetectorRefusal.Where.EXPLAIN);
-            ModelSettings settings = modelArgs.settings();
-            Labels labels = modelArgs.labels(targetArgs.labelsFile, settings);
-            List<String> targetLayers = ModelOpening.layersOrDefault(layers, settings, model);
-            ImageExplainer explainer = new ImageExplainer(model, preprocessingArgs.resolve(modelArgs, settings, model),
-                    labels, targetLayers, overlayArgs.imageWeight);
+            ImageExplainer explainer = setup.explainer(model, overlayArgs.imageWeight);
+            Labels labels = explainer.labels();
             targetArgs.embedding = explainer::embedding;
             if (npyInput != null) {
                 return explainTensor(explainer, Npy.read(npyInput), methods, labels, Path.of(saveNpy), stdout);

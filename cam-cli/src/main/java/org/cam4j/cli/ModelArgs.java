@@ -2,11 +2,12 @@ package org.cam4j.cli;
 
 import org.cam4j.engine.RequestException;
 import org.cam4j.engine.DefaultModel;
-import org.cam4j.engine.Labels;
 import org.cam4j.engine.Limits;
 import org.cam4j.engine.ModelOpening;
 import org.cam4j.engine.ModelRequest;
-import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.ModelSetup;
+import org.cam4j.engine.PreprocessingRequest;
+import org.cam4j.engine.FieldNames;
 import java.nio.file.Path;
 import org.cam4j.model.ExplainableModel;
 import picocli.CommandLine.Option;
@@ -56,31 +57,28 @@ final class ModelArgs {
         return model == null;
     }
 
-    ModelSettings settings() {
-        return ModelSettings.beside(path());
-    }
-
-    /** Class names: the --labels file, else the one the model's YAML names (beside the model), else none. */
-    Labels labels(Path labelsFile, ModelSettings settings) {
-        if (labelsFile != null) {
-            return Labels.read(labelsFile);
-        }
-        return settings.labels(path());
-    }
-
     ExplainableModel open() {
         return open(java.util.Map.of());
     }
 
     /** Opens the model with extra backend settings (the ONNX backend's {@code outputs}). */
     ExplainableModel open(java.util.Map<String, String> extraBackend) {
+        return request().open(extraBackend);
+    }
+
+    /** The model part of a request: these options with the given preprocessing, labels file and layers (null: none). */
+    ModelSetup setup(PreprocessingRequest preprocessing, Path labelsFile, java.util.List<String> layers) {
+        return ModelSetup.beside(request(), preprocessing, labelsFile, layers, FieldNames.CLI);
+    }
+
+    /** The model as these options ask for it, checked. */
+    private ModelRequest request() {
         Limits.threads(threads, "--threads");
         if (useCuda && !device.equals("cpu") && !device.startsWith("cuda")) {
             throw new RequestException("--use-cuda conflicts with --device " + device);
         }
         String dev = useCuda && device.equals("cpu") ? "cuda" : device;
-        return new ModelRequest(path(), backend, dev, threads, reshape, tag, signature, !noInplaceReluView)
-                .open(extraBackend);
+        return new ModelRequest(path(), backend, dev, threads, reshape, tag, signature, !noInplaceReluView);
     }
 
 }

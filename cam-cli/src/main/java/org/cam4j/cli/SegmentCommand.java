@@ -15,8 +15,7 @@ import org.cam4j.engine.ImageInputs;
 import org.cam4j.engine.ImageSegmenter;
 import org.cam4j.engine.FieldNames;
 import org.cam4j.engine.MethodChoice;
-import org.cam4j.engine.ModelOpening;
-import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.ModelSetup;
 import org.cam4j.engine.RequestException;
 import org.cam4j.engine.Yaml;
 import org.cam4j.engine.store.OutputFolder;
@@ -104,12 +103,9 @@ final class SegmentCommand implements Callable<Integer> {
             throw new RequestException("--region takes x0,y0,x1,y1, got " + box.length + " numbers");
         }
         List<Path> photos = ImageInputs.expand(images, Path.of(""));
-        try (ExplainableModel model = output == null ? modelArgs.open()
-                : modelArgs.open(Map.of(ModelOptions.OUTPUTS, output))) {
-            ModelSettings settings = modelArgs.settings();
-            ImageExplainer explainer = new ImageExplainer(model, preprocessingArgs.resolve(modelArgs, settings, model),
-                    modelArgs.labels(labelsFile, settings), ModelOpening.layersOrDefault(layers, settings, model),
-                    overlayArgs.imageWeight);
+        ModelSetup setup = modelArgs.setup(preprocessingArgs.request(), labelsFile, layers);
+        try (ExplainableModel model = output == null ? setup.open() : setup.open(Map.of(ModelOptions.OUTPUTS, output))) {
+            ImageExplainer explainer = setup.explainer(model, overlayArgs.imageWeight);
             ImageSegmenter segmenter = new ImageSegmenter(explainer, "model " + modelArgs.path(), category, threshold,
                     box, FieldNames.CLI);
             OutputFolder folder = OutputFolder.create(out, "--out");

@@ -1,10 +1,8 @@
 package org.cam4j.cli;
 
-import org.cam4j.detection.DetectionLayout;
 import org.cam4j.engine.DetectorOpening;
-import org.cam4j.engine.FieldNames;
 import org.cam4j.cli.serve.CamServer;
-import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.ModelSetup;
 import org.cam4j.engine.PreprocessingRequest;
 import org.cam4j.engine.store.OutputFolder;
 import org.cam4j.engine.store.OutputNames;
@@ -97,21 +95,17 @@ final class ServeCommand implements Callable<Integer> {
                 args.threads = threads;
                 String id = uniqueId(p == null ? "cifar10-resnet8" : OutputFolder.safeName(OutputNames.base(p)),
                         served);
-                ModelSettings settings = args.settings();
-                ExplainableModel model = args.open();
+                ModelSetup setup = args.setup(PreprocessingRequest.NONE, null, null);
+                ExplainableModel model = setup.open();
                 if (DetectorOpening.recognise(model).isPresent()) {
                     // reopened on the outputs its layout reads (when not its first), as cam detect opens it
-                    DetectorOpening.Opened opened = DetectorOpening.open(model, args::open, args.path(), "auto");
-                    DetectionLayout layout = opened.outputs().layout();
-                    served.add(new CamServer.Served(id, args.path(), opened.model(), settings,
-                            args.labels(null, settings), DetectorOpening.preprocessing(PreprocessingRequest.NONE,
-                            settings, opened.model(), layout, FieldNames.CLI,
-                            ModelSettings.preprocessingNames(args.path())), layout));
+                    DetectorOpening.Opened opened = DetectorOpening.open(model, setup::open, args.path(), "auto");
+                    served.add(new CamServer.Served(id, args.path(), opened.model(), setup.settings(), setup.labels(),
+                            setup.preprocessing(opened), opened.outputs().layout()));
                     continue;
                 }
-                served.add(new CamServer.Served(id, args.path(), model, settings, args.labels(null, settings),
-                        PreprocessingRequest.NONE.resolve(settings, model, FieldNames.CLI,
-                                ModelSettings.preprocessingNames(args.path()))));
+                served.add(new CamServer.Served(id, args.path(), model, setup.settings(), setup.labels(),
+                        setup.preprocessing(model)));
             }
             CamServer.Limits limits = new CamServer.Limits(queue, timeout, (long) maxRequestMb << 20, maxPixels,
                     sendTimeout);

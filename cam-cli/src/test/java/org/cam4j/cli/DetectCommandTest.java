@@ -4,6 +4,7 @@ import org.cam4j.engine.FieldNames;
 import org.cam4j.engine.DetectorOpening;
 import org.cam4j.engine.ImageDetector;
 import org.cam4j.engine.Labels;
+import org.cam4j.engine.ModelRequest;
 import org.cam4j.engine.ModelSettings;
 import org.cam4j.engine.PreprocessingRequest;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,10 +66,7 @@ class DetectCommandTest {
     }
 
     private static DetectorOpening.Opened open() {
-        ModelArgs args = new ModelArgs();
-        args.model = ultraface;
-        args.device = "cpu";
-        return DetectCommand.open(args, "auto");
+        return ModelRequest.of(ultraface).openDetector("auto");
     }
 
     @Test
@@ -285,10 +283,7 @@ class DetectCommandTest {
     void yoloLayoutsDefaultToLetterboxAndUnnormalisedPixels() throws Exception {
         Path model = dir.resolve("v8.onnx");
         Files.write(model, SyntheticDetectors.yolov8(7).toByteArray());
-        ModelArgs args = new ModelArgs();
-        args.model = model;
-        args.device = "cpu";
-        try (DetectorOpening.Opened opened = DetectCommand.open(args, "auto")) {
+        try (DetectorOpening.Opened opened = ModelRequest.of(model).openDetector("auto")) {
             org.cam4j.detection.DetectionLayout yolo = opened.outputs().layout();
             org.cam4j.image.Preprocessing p = DetectorOpening.preprocessing(PreprocessingRequest.NONE, ModelSettings.none(),
                     opened.model(), yolo, FieldNames.CLI, FieldNames.CLI);

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.cam4j.detection.Detection;
-import org.cam4j.detection.DetectionLayout;
 import org.cam4j.image.ImageFiles;
 import org.cam4j.image.RgbImage;
 import org.cam4j.tensor.Tensor;
@@ -23,14 +22,11 @@ public final class DetectionExplainer implements AutoCloseable {
     private final MethodChoice method;
 
     DetectionExplainer(Explainer.Builder b) {
-        ModelSettings beside = b.settings();
+        ModelSetup setup = b.setup();
         this.method = b.methodChoice();
-        this.opened = b.modelRequest().openDetector(b.detections.layout());
+        this.opened = setup.model().openDetector(b.detections.layout());
         try {
-            DetectionLayout layout = opened.outputs().layout();
-            this.detector = b.detections.detector(opened, DetectorOpening.preprocessing(PreprocessingRequest.NONE,
-                    beside, opened.model(), layout, FieldNames.PLAIN, ModelSettings.preprocessingNames(b.model)),
-                    b.labels(beside), DetectorOpening.layers(b.layers, beside, opened.model()), b.imageWeight);
+            this.detector = setup.detector(opened, b.detections, b.imageWeight);
         } catch (RuntimeException e) {
             opened.close();
             throw e;

@@ -42,14 +42,10 @@ public final class Explainer implements AutoCloseable {
         this.method = choice.method();
         this.options = choice.options();
         this.top = b.top;
-        ModelSettings beside = b.settings();
-        this.model = b.modelRequest().open();
+        ModelSetup setup = b.setup();
+        this.model = setup.open();
         try {
-            Labels labels = b.labels(beside);
-            Preprocessing preprocessing = PreprocessingRequest.NONE.resolve(beside, model, FieldNames.PLAIN,
-                    ModelSettings.preprocessingNames(b.model));
-            List<String> layers = ModelOpening.layersOrDefault(b.layers, beside, model);
-            this.images = new ImageExplainer(model, preprocessing, labels, layers, b.imageWeight);
+            this.images = setup.explainer(model, b.imageWeight);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -327,19 +323,10 @@ public final class Explainer implements AutoCloseable {
             return MethodRequest.of(method, options).choices(JAVA_NAMES).get(0);
         }
 
-        /** The model's request: its file, device and threads. */
-        ModelRequest modelRequest() {
-            return new ModelRequest(model, null, device, threads, null, null, null, true);
-        }
-
-        /** The model YAML beside the model file (none: every setting left out). */
-        ModelSettings settings() {
-            return ModelSettings.beside(ModelOpening.existing(model));
-        }
-
-        /** The labels given, else the model YAML's. */
-        Labels labels(ModelSettings beside) {
-            return labels != null ? Labels.read(labels) : beside.labels(model);
+        /** The model part of the request: its file, device, threads, labels and layers, with the YAML beside it. */
+        ModelSetup setup() {
+            return ModelSetup.beside(new ModelRequest(model, null, device, threads, null, null, null, true),
+                    PreprocessingRequest.NONE, labels, layers, FieldNames.PLAIN);
         }
 
         /**

@@ -12,16 +12,15 @@ import org.cam4j.engine.DetectorOpening;
 import org.cam4j.engine.DetectionRequest;
 import org.cam4j.engine.DetectorRefusal;
 import org.cam4j.engine.ExplainLoop;
-import org.cam4j.engine.ImageDetector;
 import org.cam4j.engine.ImageExplainer;
 import org.cam4j.engine.ImageSegmenter;
 import org.cam4j.engine.Labels;
 import org.cam4j.engine.Limits;
 import org.cam4j.engine.MethodChoice;
 import org.cam4j.engine.MetricScores;
-import org.cam4j.engine.ModelOpening;
 import org.cam4j.engine.ModelRequest;
 import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.ModelSetup;
 import org.cam4j.engine.PreprocessingRequest;
 import org.cam4j.engine.Yaml;
 import org.cam4j.engine.store.OutputStore;
@@ -94,42 +93,38 @@ public final class BatchWorker implements AutoCloseable {
         Path modelPath = job.modelPath(entry);
         Path base = job.base();
         ModelSettings beside = ModelSettings.beside(modelPath);
+        // the entry's keys in place of the model YAML's
         ModelSettings settings = new ModelSettings(entry.preprocessing() != null ? entry.preprocessing()
-                : beside.preprocessing(), entry.labels() != null ? base.resolve(entry.labels()).toString()
-                : beside.labels() == null ? null : modelPath.resolveSibling(beside.labels()).toString(),
-                entry.layers() != null ? entry.layers() : beside.defaultLayers(), null,
-                entry.reshape() != null ? entry.reshape() : beside.reshape());
-        this.labels = settings.labels() == null ? Labels.none() : Labels.read(Path.of(settings.labels()));
+                : beside.preprocessing(), beside.labels(), entry.layers() != null ? entry.layers()
+                : beside.defaultLayers(), null, entry.reshape() != null ? entry.reshape() : beside.reshape());
         // preprocessing errors name the file and key the values came from
         FieldNames preprocessingNames = entry.preprocessing() != null
                 ? FieldNames.yaml(job.yaml(), "models[].preprocessing")
                 : FieldNames.yaml(ModelSettings.fileBeside(modelPath), "preprocessing");
-        ModelRequest request = new ModelRequest(modelPath, entry.backend(), entry.device(),
+        ModelSetup setup = new ModelSetup(new ModelRequest(modelPath, entry.backend(), entry.device(),
                 entry.threads() == null ? threads : entry.threads(), settings.reshape(), entry.tag(), entry.signature(),
-                true);
+                true), settings, preprocessingNames, PreprocessingRequest.NONE,
+                entry.labels() == null ? null : base.resolve(entry.labels()), null, preprocessingNames);
         if (job.detection()) {
             DetectionRequest detect = job.detectionRequest();
-            DetectorOpening.Opened opened = request.openDetector(detect.layout());
+            DetectorOpening.Opened opened = setup.model().openDetector(detect.layout());
             this.model = opened.model();
             try {
-                ImageDetector detector = detect.detector(opened, DetectorOpening.preprocessing(
-                        PreprocessingRequest.NONE, settings, model, opened.outputs().layout(), preprocessingNames,
-                        preprocessingNames),
-                        labels, DetectorOpening.layers(null, settings, model), job.imageWeight());
-                this.detection = new BatchDetection(detector, detect, json, job.formats());
+                this.detection = new BatchDetection(setup.detector(opened, detect, job.imageWeight()), detect, json,
+                        job.formats());
                 this.explainer = null;
+                this.labels = null;
                 this.segmentation = null;
             } catch (RuntimeException e) {
                 model.close();
                 throw e;
             }
         } else {
-            this.model = request.open();
+            this.model = setup.open();
             try {
                 DetectorRefusal.check(model, job.yaml() + ": model " + modelName, null, DetectorRefusal.Where.BATCH);
-                this.explainer = new ImageExplainer(model,
-                        PreprocessingRequest.NONE.resolve(settings, model, preprocessingNames, preprocessingNames), labels,
-                        ModelOpening.layersOrDefault(null, settings, model), job.imageWeight());
+                this.explainer = setup.explainer(model, job.imageWeight());
+                this.labels = explainer.labels();
                 this.detection = null;
                 BatchConfig.SegmentationSpec spec = job.config().segmentation();
                 this.segmentation = !job.segmentation() ? null : new BatchSegmentation(explainer, new ImageSegmenter(
