@@ -429,6 +429,11 @@ class DetectCommandTest {
         Files.writeString(yaml, Files.readString(yaml).replace("task: detection", "task: tracking"));
         fails("unknown task 'tracking'; use classification, detection or segmentation", "batch", yaml.toString(),
                 "--no-progress");
+        // what a detector takes is the engine's rule, as cam serve refuses it (ServeDetectorTest)
+        Files.writeString(yaml, Files.readString(yaml).replace("task: tracking", "task: detection")
+                + "targets: {classes: [face]}\n");
+        fails(yaml + ": targets: a detector takes no targets; every detection is explained", "batch", yaml.toString(),
+                "--no-progress");
     }
 
     @Test

@@ -112,8 +112,18 @@ public record ModelSetup(ModelRequest model, ModelSettings settings, FieldNames 
      * @return the detector
      */
     public ImageDetector detector(DetectorOpening.Opened opened, DetectionRequest request, float imageWeight) {
-        return request.detector(opened, preprocessing(opened), labels(),
-                DetectorOpening.layers(layers, settings, opened.model()), imageWeight);
+        return request.detector(opened, preprocessing(opened), labels(), detectorLayers(opened.model()), imageWeight);
+    }
+
+    /**
+     * The layers a detector explains: the request's, else the YAML's, else its pyramid levels, else its suggested
+     * layer ({@link DetectorOpening#layers}).
+     *
+     * @param opened the detector, open
+     * @return the layers
+     */
+    public List<String> detectorLayers(ExplainableModel opened) {
+        return DetectorOpening.layers(layers, settings, opened);
     }
 
     /**

@@ -6,7 +6,14 @@ import java.util.List;
 import org.cam4j.engine.ExplainLoop;
 import org.cam4j.engine.ImageExplainer;
 import org.cam4j.engine.MethodChoice;
-import org.cam4j.engine.ModelOpening;
+import org.cam4j.engine.CamRequest;
+import org.cam4j.engine.DetectionRequest;
+import org.cam4j.engine.EvaluationRequest;
+import org.cam4j.engine.ModelRequest;
+import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.ModelSetup;
+import org.cam4j.engine.PreprocessingRequest;
+import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.store.OverlayFormat;
 import org.cam4j.pipeline.ImagePipeline;
 import org.cam4j.tensor.Npy;
@@ -47,10 +54,26 @@ final class Answers {
         }
     }
 
-    /** The request's layers, else the served model's suggested ones. */
-    static List<String> layers(ServeRequest req) {
+    /**
+     * The engine's request for a served model, checked as every door's is (what the task takes, the photo weight):
+     * the model part is the served model with its YAML and the request's layers; target specs may name no file. What
+     * the task takes is checked on the request's fields as written (a detector refuses any metric named).
+     */
+    static CamRequest request(ServeRequest req, CamRequest.Task task, List<MethodChoice> methods,
+                              EvaluationRequest evaluation, DetectionRequest detection, float imageWeight) {
+        CamRequest.checkTask(task, req.targets().size(), !req.metrics().isEmpty(), RequestOptions.FIELDS);
         CamServer.Served s = req.model();
-        return req.layers().isEmpty() ? ModelOpening.layersOrDefault(null, s.settings(), s.model()) : req.layers();
+        ModelSetup setup = new ModelSetup(ModelRequest.of(s.file()), s.settings(),
+                ModelSettings.preprocessingNames(s.file()), PreprocessingRequest.NONE, null, req.layers(),
+                RequestOptions.FIELDS);
+        return CamRequest.of(task, setup, methods, req.targets(), TargetSpecs.Files.REFUSE, evaluation, detection,
+                imageWeight, RequestOptions.FIELDS);
+    }
+
+    /** The photo explainer of a request to a served model, whose preprocessing and labels were resolved at start. */
+    static ImageExplainer explainer(CamRequest request, CamServer.Served s) {
+        return new ImageExplainer(s.model(), s.preprocessing(), s.labels(), request.model().layers(s.model()),
+                request.imageWeight());
     }
 
     /**

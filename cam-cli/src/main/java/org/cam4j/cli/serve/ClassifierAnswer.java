@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.cam4j.engine.CamRequest;
 import org.cam4j.engine.DetectorRefusal;
 import org.cam4j.engine.EvaluationRequest;
 import org.cam4j.engine.ExplainLoop;
@@ -18,8 +19,6 @@ import org.cam4j.engine.TargetSpecs;
 import org.cam4j.image.RgbImage;
 import org.cam4j.metrics.CamMetric;
 import org.cam4j.pipeline.CamResult;
-import org.cam4j.spi.CamMethod;
-import org.cam4j.spi.CamOptions;
 import org.cam4j.targets.Target;
 import org.cam4j.tensor.Tensor;
 
@@ -37,7 +36,6 @@ final class ClassifierAnswer {
      */
     static ObjectNode answer(ServeRequest req, long maxPixels, Progress progress) {
         CamServer.Served s = req.model();
-        List<String> layers = Answers.layers(req);
         Map<String, String> options = new HashMap<>(req.options());
         float weight = RequestOptions.imageWeight(options);
         Double roadNoise = RequestOptions.optionalNumber(options, "road_noise");
@@ -48,14 +46,16 @@ final class ClassifierAnswer {
                 + " or '--boxes'", roadNoise, null, seed, RequestOptions.FIELDS);
         RoadSettings road = evaluation.road();
         options.keySet().removeAll(List.of("image_weight", "road_noise", "seed"));
-        List<MethodChoice> methods = RequestOptions.methods(req.methods(), options, true);
-        DetectorRefusal.check(s.model(), "model '" + s.id() + "'", req.targets(), DetectorRefusal.Where.SERVE);
+        CamRequest request = Answers.request(req, CamRequest.Task.CLASSIFICATION,
+                RequestOptions.methods(req.methods(), options, true), evaluation, null, weight);
+        DetectorRefusal.check(s.model(), "model '" + s.id() + "'", request.targets(), DetectorRefusal.Where.SERVE);
         List<CamMetric> metrics = evaluation.metrics();
         // one rule with the CLI's, except that a request never names a file on the server
-        List<Target> targets = req.targets().isEmpty() ? List.of(org.cam4j.targets.Targets.topClass())
-                : req.targets().stream().map(t -> TargetSpecs.parse(t, s.labels(), s.model().output().valuesPerImage(),
-                TargetSpecs.Files.REFUSE)).toList();
-        ImageExplainer explainer = new ImageExplainer(s.model(), s.preprocessing(), s.labels(), layers, weight);
+        List<Target> targets = request.targets().isEmpty() ? List.of(org.cam4j.targets.Targets.topClass())
+                : request.targets().stream().map(t -> TargetSpecs.parse(t, s.labels(),
+                s.model().output().valuesPerImage(), request.files())).toList();
+        ImageExplainer explainer = Answers.explainer(request, s);
+        List<MethodChoice> methods = request.methods();
         ObjectNode out = CamServer.JSON.createObjectNode().put("model", s.id());
         // the first target's maps at the top (one target: the whole answer); every target's in "targets" when
         // several are asked for, in the request's order

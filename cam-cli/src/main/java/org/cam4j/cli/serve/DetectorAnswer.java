@@ -8,14 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.nio.file.Path;
 import org.cam4j.detection.Detection;
+import org.cam4j.engine.CamRequest;
 import org.cam4j.engine.DetectionLoop;
 import org.cam4j.engine.DetectionRequest;
-import org.cam4j.engine.DetectorOpening;
 import org.cam4j.engine.ImageDetector;
 import org.cam4j.engine.MethodChoice;
 import org.cam4j.pipeline.ImagePipeline;
-import org.cam4j.spi.CamMethod;
-import org.cam4j.spi.CamOptions;
 
 /** A detector's answer to {@code POST /api/explain}. */
 final class DetectorAnswer {
@@ -36,24 +34,18 @@ final class DetectorAnswer {
         double iou = RequestOptions.number(options, "iou", ImageDetector.DEFAULT_IOU);
         double topK = RequestOptions.number(options, "top_k", ImageDetector.DEFAULT_TOP_K);
         // the served model's own layout and letterboxing; every detection with its own map
-        DetectionRequest request = DetectionRequest.of(null, score, iou,
+        DetectionRequest detection = DetectionRequest.of(null, score, iou,
                 (int) Math.min(Integer.MAX_VALUE, Math.max(Integer.MIN_VALUE, topK)), null, true, false,
                 RequestOptions.FIELDS);
         options.keySet().removeAll(List.of("image_weight", "score_threshold", "iou", "top_k"));
-        List<MethodChoice> methods = RequestOptions.methods(req.methods(), options, false);
-        if (!req.targets().isEmpty()) {
-            throw new HttpError(400, "a detector's request takes no targets: every detection is explained");
-        }
-        if (!req.metrics().isEmpty()) {
-            throw new HttpError(400, "a detector's request takes no metrics: cam evaluate's metrics read class scores");
-        }
-        List<String> layers = req.layers().isEmpty() ? DetectorOpening.layers(null, s.settings(), s.model())
-                : req.layers();
-        ImageDetector detector = request.detector(s.model(), s.detection(), s.preprocessing(), s.labels(), layers,
-                weight);
+        CamRequest request = Answers.request(req, CamRequest.Task.DETECTION,
+                RequestOptions.methods(req.methods(), options, false), null, detection, weight);
+        List<MethodChoice> methods = request.methods();
+        ImageDetector detector = detection.detector(s.model(), s.detection(), s.preprocessing(), s.labels(),
+                request.model().detectorLayers(s.model()), weight);
         ObjectNode out = CamServer.JSON.createObjectNode().put("model", s.id()).put("task", "detection");
         try (ImagePipeline pipeline = detector.writer(maxPixels, 1)) {
-            request.loop(detector).run(pipeline, List.of(Answers.UPLOAD), Path::toString, maxPixels,
+            detection.loop(detector).run(pipeline, List.of(Answers.UPLOAD), Path::toString, maxPixels,
                     file -> req.image(), methods, new DetectionLoop.Results() {
                         @Override
                         public void failed(ImageDetector.Prepared failed) {

@@ -10,8 +10,9 @@ import org.cam4j.spi.CamMethod;
 
 /** A request's {@code options}, as strings: each read as the number or flag it must be, or a 400 naming it. */
 final class RequestOptions {
-    /** How a request's options are named in messages: {@code options.top_k}. */
-    static final FieldNames FIELDS = field -> "options." + field;
+    /** How a request's fields are named in messages: {@code targets}, {@code metrics}, an option {@code options.top_k}. */
+    static final FieldNames FIELDS = field -> List.of("targets", "metrics", "layers").contains(field) ? field
+            : "options." + field;
 
     /** The same for the method options' settings; a method option's key is an "option". */
     private static final FieldNames METHOD_FIELDS = field -> field.equals("option") ? "option" : FIELDS.of(field);

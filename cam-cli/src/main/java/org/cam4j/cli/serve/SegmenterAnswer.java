@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.cam4j.engine.CamRequest;
 import org.cam4j.engine.ImageExplainer;
 import org.cam4j.engine.ImageSegmenter;
 import org.cam4j.engine.MethodChoice;
 import org.cam4j.image.RgbImage;
 import org.cam4j.pipeline.ImagePipeline;
-import org.cam4j.spi.CamMethod;
-import org.cam4j.spi.CamOptions;
 import org.cam4j.tensor.Tensor;
 
 /** A segmenter's answer to {@code POST /api/explain}. */
@@ -25,24 +24,18 @@ final class SegmenterAnswer {
      */
     static ObjectNode answer(ServeRequest req, long maxPixels, Progress progress) {
         CamServer.Served s = req.model();
-        List<String> layers = Answers.layers(req);
         Map<String, String> options = new HashMap<>(req.options());
         float weight = RequestOptions.imageWeight(options);
         options.remove("image_weight");
-        ImageExplainer explainer = new ImageExplainer(s.model(), s.preprocessing(), s.labels(), layers, weight);
         double threshold = RequestOptions.number(options, "threshold",
                 String.valueOf(ImageSegmenter.DEFAULT_THRESHOLD));
         options.remove("threshold");
-        List<MethodChoice> methods = RequestOptions.methods(req.methods(), options, false);
-        if (!req.metrics().isEmpty()) {
-            throw new HttpError(400, "a segmenter's request takes no metrics here; use cam evaluate --own-mask");
-        }
-        if (req.targets().size() > 1) {
-            throw new HttpError(400, "a segmenter's request takes one target, the class whose mask is explained; got "
-                    + req.targets().size());
-        }
-        ImageSegmenter segmenter = new ImageSegmenter(explainer, "model '" + s.id() + "'", req.targets().isEmpty()
-                ? null : req.targets().get(0), threshold, null, field -> field.equals("class") ? "targets"
+        CamRequest request = Answers.request(req, CamRequest.Task.SEGMENTATION,
+                RequestOptions.methods(req.methods(), options, false), null, null, weight);
+        List<MethodChoice> methods = request.methods();
+        ImageExplainer explainer = Answers.explainer(request, s);
+        ImageSegmenter segmenter = new ImageSegmenter(explainer, "model '" + s.id() + "'", request.targets().isEmpty()
+                ? null : request.targets().get(0), threshold, null, field -> field.equals("class") ? "targets"
                 : RequestOptions.FIELDS.of(field));
         ObjectNode out = CamServer.JSON.createObjectNode().put("model", s.id()).put("task", "segmentation");
         ObjectNode cams = CamServer.JSON.createObjectNode();

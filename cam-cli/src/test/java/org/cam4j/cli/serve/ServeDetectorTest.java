@@ -62,6 +62,11 @@ class ServeDetectorTest {
                     + "\", \"methods\": [\"HiResCAM\", \"EigenCAM\"], \"format\": \"npy\","
                     + " \"options\": {\"score_threshold\": \"0.9\", \"batch_size\": \"8\"}}";
             served = explain(server, body);
+            // what a detector takes is the engine's rule, as a batch YAML refuses it (DetectCommandTest)
+            assertThat(refusal(server, body.replace("\"format\"", "\"targets\": [\"face\"], \"format\"")))
+                    .isEqualTo("targets: a detector takes no targets; every detection is explained");
+            assertThat(refusal(server, body.replace("\"format\"", "\"metrics\": [\"ROADCombined\"], \"format\"")))
+                    .isEqualTo("metrics: a detector takes no metrics; they read class scores");
             assertThat(JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                     "http://127.0.0.1:" + server.port() + "/api/models")).build(),
                     HttpResponse.BodyHandlers.ofString()).body()).get(0).get("task").asText()).isEqualTo("detection");
@@ -113,6 +118,11 @@ class ServeDetectorTest {
                     + "\", \"methods\": [\"HiResCAM\"], \"layers\": [\"p3\"], \"format\": \"npy\","
                     + " \"options\": {\"score_threshold\": \"0\"}}";
             served = explain(server, body);
+            // what a detector takes is the engine's rule, as a batch YAML refuses it (DetectCommandTest)
+            assertThat(refusal(server, body.replace("\"format\"", "\"targets\": [\"face\"], \"format\"")))
+                    .isEqualTo("targets: a detector takes no targets; every detection is explained");
+            assertThat(refusal(server, body.replace("\"format\"", "\"metrics\": [\"ROADCombined\"], \"format\"")))
+                    .isEqualTo("metrics: a detector takes no metrics; they read class scores");
         }
         JsonNode boxes = served.get("detections");
         assertThat(boxes.size()).as("detections").isGreaterThan(1).isEqualTo(cli.get("detections").size());
@@ -125,6 +135,15 @@ class ServeDetectorTest {
     }
 
     /** The server's answer to an explain request, which must succeed. */
+    /** The one-line error of a request the server refuses with a 400. */
+    private static String refusal(CamServer server, String body) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + server.port() + "/api/explain")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        return JSON.readTree(r.body()).get("error").asText();
+    }
+
     private static JsonNode explain(CamServer server, String body) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + server.port() + "/api/explain")).header("Content-Type", "application/json")

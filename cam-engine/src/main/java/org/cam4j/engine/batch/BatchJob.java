@@ -4,7 +4,12 @@ import org.cam4j.engine.DefaultModel;
 import org.cam4j.engine.DetectionRequest;
 import org.cam4j.engine.EvaluationRequest;
 import org.cam4j.engine.FieldNames;
-import org.cam4j.engine.RoadSettings;
+import org.cam4j.engine.CamRequest;
+import org.cam4j.engine.ModelRequest;
+import org.cam4j.engine.ModelSettings;
+import org.cam4j.engine.ModelSetup;
+import org.cam4j.engine.PreprocessingRequest;
+import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.MethodRequest;
 import org.cam4j.engine.ModelOpening;
 import org.cam4j.engine.store.OutputFolder;
@@ -52,12 +57,14 @@ public final class BatchJob {
     private final List<MethodChoice> methods;
     private final List<BatchConfig.ModelEntry> models;
     private final List<String> modelNames;
-    private final List<org.cam4j.metrics.CamMetric> metrics;
+    /** How messages name the YAML's top-level keys: {@code run.yaml: image_weight}. */
+    private final FieldNames fields;
+    private final CamRequest.Task task;
     private final boolean detection;
     private final DetectionRequest detectionRequest;
     private final boolean segmentation;
-    /** ROAD's settings of the evaluate section, or null without one. */
-    private final RoadSettings road;
+    /** The evaluate section, checked, or null without one. */
+    private final EvaluationRequest evaluation;
     /** Fetches a model named by a URI (hdfs://...) to a local file; null where only local paths are read. */
     private final Function<String, Path> remoteModels;
     private List<Path> images = List.of();
@@ -74,26 +81,24 @@ public final class BatchJob {
         this.text = text;
         this.base = base;
         this.config = config;
+        this.fields = field -> yaml + ": " + (field.equals("metrics") ? "evaluate" : field);
         this.formats = config.formats() == null ? List.of("png", "json", "html") : config.formats();
         for (String f : formats) {
             if (!FORMATS.contains(f)) {
                 throw new RequestException(yaml + ": unknown format '" + f + "'; use " + String.join(", ", FORMATS));
             }
         }
-        this.detection = task(config).equals("detection");
-        this.segmentation = task(config).equals("segmentation");
-        if (detection && (config.evaluate() != null || config.targets() != null)) {
-            throw new RequestException(yaml + ": 'evaluate' and 'targets' are for classifiers; with 'task: detection'"
-                    + " every detection is explained (see the 'detection' section)");
+        this.task = task(config);
+        this.detection = task == CamRequest.Task.DETECTION;
+        this.segmentation = task == CamRequest.Task.SEGMENTATION;
+        if (segmentation && config.targets() != null) {
+            throw new RequestException(yaml + ": 'targets' is for classifiers; with 'task: segmentation' the target is"
+                    + " the class over the model's own mask, 'segmentation.category'");
         }
-        if (segmentation && (config.evaluate() != null || config.targets() != null)) {
-            throw new RequestException(yaml + ": 'evaluate' and 'targets' are for classifiers; with 'task:"
-                    + " segmentation' the target is the class over the model's own mask (see the 'segmentation'"
-                    + " section)");
-        }
+        CamRequest.checkTask(task, config.targets() == null ? 0 : 1, config.evaluate() != null, fields);
         this.detectionRequest = detection ? BatchDetection.request(config.detection(), yaml) : null;
         this.imageWeight = Limits.imageWeight(config.imageWeight() == null ? 0.5f : config.imageWeight(),
-                yaml + ": image_weight");
+                fields.of("image_weight"));
         this.methods = methods(required(config.methods(), "methods"));
         required(config.images(), "images");
         this.models = config.models() == null || config.models().isEmpty()
@@ -118,21 +123,10 @@ public final class BatchJob {
                     + " does not exist");
         }
         BatchConfig.EvaluateSpec evaluate = config.evaluate();
-        EvaluationRequest evaluation = evaluate == null ? null : EvaluationRequest.of(required(evaluate.metrics(),
+        this.evaluation = evaluate == null ? null : EvaluationRequest.of(required(evaluate.metrics(),
                 "evaluate.metrics"), false, name -> yaml + ": evaluate.metrics: " + EvaluationRequest.needsGroundTruth(
                 name) + ", which batch runs do not take; use 'cam evaluate --masks' or '--boxes'", evaluate.roadNoise(),
                 evaluate.roadPercentiles(), evaluate.seed(), FieldNames.yaml(yaml, "evaluate"));
-        this.metrics = evaluation == null ? List.of() : evaluation.metrics();
-        this.road = evaluation == null ? null : evaluation.road();
-    }
-
-    /**
-     * Reads and checks a batch YAML; {@code lister} expands its image entries (files, folders, globs) relative to
-     * the YAML's folder into the images, in order (the local file system for {@code cam batch}).
-     */
-    /** ROAD's settings of the evaluate section (checked at load), or null without one. */
-    public RoadSettings road() {
-        return road;
     }
 
     /** A job from a YAML whose models are local files; {@code lister} turns the image specs into images. */
@@ -296,34 +290,6 @@ public final class BatchJob {
         return methods;
     }
 
-    /** The photo's weight in overlays. */
-    public float imageWeight() {
-        return imageWeight;
-    }
-
-    /** The metrics of the evaluate section (none without one). */
-    public List<org.cam4j.metrics.CamMetric> metrics() {
-        return metrics;
-    }
-
-    /** Whether the run explains detectors ({@code task: detection}). */
-    public boolean detection() {
-        return detection;
-    }
-
-    /**
-     * The {@code detection} section as a request, checked at load.
-     *
-     * @return the request, or null when the run does not explain detectors
-     */
-    public DetectionRequest detectionRequest() {
-        return detectionRequest;
-    }
-
-    /** Whether the run explains segmenters ({@code task: segmentation}). */
-    public boolean segmentation() {
-        return segmentation;
-    }
 
     /**
      * Where a model entry's file is (a local copy of a remote one), or without a path the bundled model's (the
@@ -357,7 +323,7 @@ public final class BatchJob {
         return OutputFolder.safeName(OutputNames.base(p));
     }
 
-    private String task(BatchConfig c) {
+    private CamRequest.Task task(BatchConfig c) {
         String task = c.task() == null ? "classification" : c.task();
         if (!List.of("classification", "detection", "segmentation").contains(task)) {
             throw new RequestException(yaml + ": unknown task '" + task + "'; use classification, detection or"
@@ -369,7 +335,35 @@ public final class BatchJob {
         if (!task.equals("segmentation") && c.segmentation() != null) {
             throw new RequestException(yaml + ": a 'segmentation' section needs 'task: segmentation'");
         }
-        return task;
+        return CamRequest.Task.valueOf(task.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * The request of one model entry: the entry's keys in place of its model YAML's, the run's methods, evaluation,
+     * detection section and photo weight. A {@code targets} section is read per image by the worker.
+     *
+     * @param entry the model entry
+     * @param threads the model's threads where the entry sets none (0: the runtime's default)
+     * @return the request
+     */
+    CamRequest request(BatchConfig.ModelEntry entry, int threads) {
+        Path modelPath = modelPath(entry);
+        ModelSettings beside = ModelSettings.beside(modelPath);
+        ModelSettings settings = new ModelSettings(entry.preprocessing() != null ? entry.preprocessing()
+                : beside.preprocessing(), beside.labels(), entry.layers() != null ? entry.layers()
+                : beside.defaultLayers(), null, entry.reshape() != null ? entry.reshape() : beside.reshape());
+        // preprocessing errors name the file and key the values came from
+        FieldNames preprocessingNames = entry.preprocessing() != null ? FieldNames.yaml(yaml, "models[].preprocessing")
+                : FieldNames.yaml(ModelSettings.fileBeside(modelPath), "preprocessing");
+        ModelSetup setup = new ModelSetup(new ModelRequest(modelPath, entry.backend(), entry.device(),
+                entry.threads() == null ? threads : entry.threads(), settings.reshape(), entry.tag(), entry.signature(),
+                true), settings, preprocessingNames, PreprocessingRequest.NONE,
+                entry.labels() == null ? null : base.resolve(entry.labels()), null, preprocessingNames);
+        BatchConfig.SegmentationSpec section = config.segmentation();
+        List<String> targets = segmentation && section != null && section.category() != null
+                ? List.of(section.category()) : List.of();
+        return CamRequest.of(task, setup, methods, targets, TargetSpecs.Files.from(base), evaluation,
+                detectionRequest, imageWeight, fields);
     }
 
     private List<MethodChoice> methods(List<BatchConfig.MethodEntry> entries) {

@@ -9,7 +9,6 @@ import org.cam4j.engine.store.OutputFolder;
 import org.cam4j.engine.store.OverlayFormat;
 import org.cam4j.engine.RequestException;
 import org.cam4j.engine.DetectorOpening;
-import org.cam4j.engine.DetectionRequest;
 import org.cam4j.engine.DetectorRefusal;
 import org.cam4j.engine.ExplainLoop;
 import org.cam4j.engine.ImageExplainer;
@@ -18,10 +17,8 @@ import org.cam4j.engine.Labels;
 import org.cam4j.engine.Limits;
 import org.cam4j.engine.MethodChoice;
 import org.cam4j.engine.MetricScores;
-import org.cam4j.engine.ModelRequest;
-import org.cam4j.engine.ModelSettings;
-import org.cam4j.engine.ModelSetup;
-import org.cam4j.engine.PreprocessingRequest;
+import org.cam4j.engine.CamRequest;
+import org.cam4j.engine.EvaluationRequest;
 import org.cam4j.engine.Yaml;
 import org.cam4j.engine.store.OutputStore;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -65,6 +62,7 @@ public final class BatchWorker implements AutoCloseable {
     }
 
     private final BatchJob job;
+    private final CamRequest request;
     private final String modelName;
     private final OutputStore store;
     private final Function<Path, byte[]> reader;
@@ -90,27 +88,12 @@ public final class BatchWorker implements AutoCloseable {
         this.modelName = modelName;
         this.store = store;
         this.reader = reader;
-        Path modelPath = job.modelPath(entry);
-        Path base = job.base();
-        ModelSettings beside = ModelSettings.beside(modelPath);
-        // the entry's keys in place of the model YAML's
-        ModelSettings settings = new ModelSettings(entry.preprocessing() != null ? entry.preprocessing()
-                : beside.preprocessing(), beside.labels(), entry.layers() != null ? entry.layers()
-                : beside.defaultLayers(), null, entry.reshape() != null ? entry.reshape() : beside.reshape());
-        // preprocessing errors name the file and key the values came from
-        FieldNames preprocessingNames = entry.preprocessing() != null
-                ? FieldNames.yaml(job.yaml(), "models[].preprocessing")
-                : FieldNames.yaml(ModelSettings.fileBeside(modelPath), "preprocessing");
-        ModelSetup setup = new ModelSetup(new ModelRequest(modelPath, entry.backend(), entry.device(),
-                entry.threads() == null ? threads : entry.threads(), settings.reshape(), entry.tag(), entry.signature(),
-                true), settings, preprocessingNames, PreprocessingRequest.NONE,
-                entry.labels() == null ? null : base.resolve(entry.labels()), null, preprocessingNames);
-        if (job.detection()) {
-            DetectionRequest detect = job.detectionRequest();
-            DetectorOpening.Opened opened = setup.model().openDetector(detect.layout());
+        this.request = job.request(entry, threads);
+        if (request.task() == CamRequest.Task.DETECTION) {
+            DetectorOpening.Opened opened = request.openDetector();
             this.model = opened.model();
             try {
-                this.detection = new BatchDetection(setup.detector(opened, detect, job.imageWeight()), detect, json,
+                this.detection = new BatchDetection(request.detector(opened), request.detection(), json,
                         job.formats());
                 this.explainer = null;
                 this.labels = null;
@@ -120,15 +103,16 @@ public final class BatchWorker implements AutoCloseable {
                 throw e;
             }
         } else {
-            this.model = setup.open();
+            this.model = request.model().open();
             try {
                 DetectorRefusal.check(model, job.yaml() + ": model " + modelName, null, DetectorRefusal.Where.BATCH);
-                this.explainer = setup.explainer(model, job.imageWeight());
+                this.explainer = request.explainer(model);
                 this.labels = explainer.labels();
                 this.detection = null;
                 BatchConfig.SegmentationSpec spec = job.config().segmentation();
-                this.segmentation = !job.segmentation() ? null : new BatchSegmentation(explainer, new ImageSegmenter(
-                        explainer, job.yaml() + ": model " + modelName, spec == null ? null : spec.category(),
+                this.segmentation = request.task() != CamRequest.Task.SEGMENTATION ? null : new BatchSegmentation(
+                        explainer, new ImageSegmenter(explainer, job.yaml() + ": model " + modelName,
+                        request.targets().isEmpty() ? null : request.targets().get(0),
                         spec == null || spec.threshold() == null ? ImageSegmenter.DEFAULT_THRESHOLD : spec.threshold(),
                         null, FieldNames.yaml(job.yaml(), "segmentation")), job.formats());
             } catch (RuntimeException e) {
@@ -151,7 +135,7 @@ public final class BatchWorker implements AutoCloseable {
         }
         if (detection != null) {
             try (ImagePipeline writer = detection.writer(workers)) {
-                detection.run(writer, todo, shown, reader, modelName, names, job.methods(), store,
+                detection.run(writer, todo, shown, reader, modelName, names, request.methods(), store,
                         this::writeRecord, listener);
             }
             return;
@@ -159,7 +143,7 @@ public final class BatchWorker implements AutoCloseable {
         if (segmentation != null) {
             try (ImagePipeline pipeline = new ImagePipeline(explainer.preprocessing(), ImageFiles.DEFAULT_MAX_PIXELS,
                     workers, reader)) {
-                segmentation.run(pipeline, todo, job.methods(), new BatchSegmentation.Context(modelName, names, store,
+                segmentation.run(pipeline, todo, request.methods(), new BatchSegmentation.Context(modelName, names, store,
                         this::writeRecord, listener, image -> json.createObjectNode().put("model", modelName)
                         .put("image", shown.apply(image)), (image, reason) -> listener.failed(failure(image,
                         reason))));
@@ -170,7 +154,7 @@ public final class BatchWorker implements AutoCloseable {
         int top = Math.max(5, targets.values().stream().mapToInt(List::size).max().orElse(1));
         try (ImagePipeline pipeline = new ImagePipeline(explainer.preprocessing(), ImageFiles.DEFAULT_MAX_PIXELS,
                 workers, reader)) {
-            new ExplainLoop(explainer, pipeline).run(todo, targets::get, job.methods(), top, new ExplainLoop.Results() {
+            new ExplainLoop(explainer, pipeline).run(todo, targets::get, request.methods(), top, new ExplainLoop.Results() {
                 @Override
                 public void failed(ImagePipeline.Failed f) {
                     listener.failed(failure(f.file(), f.reason()));
@@ -217,7 +201,7 @@ public final class BatchWorker implements AutoCloseable {
         }
         Preprocessing pre = explainer.preprocessing();
         Tensor blank = pre.batch(List.of(new RgbImage(Tensor.zeros(pre.outputHeight(), pre.outputWidth(), 3))));
-        boolean gradients = job.methods().stream()
+        boolean gradients = request.methods().stream()
                 .anyMatch(m -> m.method().needs().contains(org.cam4j.model.Capability.GRADIENTS));
         if (gradients) {
             model.forward(blank, explainer.layers(), Targets.topClass(1), true);
@@ -319,7 +303,7 @@ public final class BatchWorker implements AutoCloseable {
             this.names = names;
             this.top = top;
             this.listener = listener;
-            this.pending = new AtomicInteger(job.methods().size() * rows.size());
+            this.pending = new AtomicInteger(request.methods().size() * rows.size());
             this.firstRow = new int[rows.batch().size()];
             for (int row = rows.size() - 1; row >= 0; row--) {
                 firstRow[rows.rows().get(row).image()] = row;
@@ -339,9 +323,11 @@ public final class BatchWorker implements AutoCloseable {
                             : predictions.get(firstRow[i])));
                 }
             }
-            Map<String, double[]> scores = MetricScores.scores(job.metrics(), explainer, m, rows.input(), r,
-                    job.road(), job.config().evaluate() == null || job.config().evaluate().options() == null
-                    ? Map.of() : job.config().evaluate().options());
+            EvaluationRequest evaluation = request.evaluation();
+            Map<String, String> metricOptions = evaluation == null || job.config().evaluate().options() == null
+                    ? Map.of() : job.config().evaluate().options();
+            Map<String, double[]> scores = evaluation == null ? Map.of() : MetricScores.scores(evaluation.metrics(),
+                    explainer, m, rows.input(), r, evaluation.road(), metricOptions);
             for (int row = 0; row < rows.size(); row++) {
                 ImagePipeline.Loaded image = rows.image(row);
                 int cls = TargetNames.targetClass(r.targets().get(row));
