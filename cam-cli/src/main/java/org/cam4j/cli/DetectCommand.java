@@ -9,7 +9,8 @@ import org.cam4j.engine.DetectorOpening;
 import org.cam4j.engine.ImageDetector;
 import org.cam4j.engine.ImageInputs;
 import org.cam4j.engine.MethodChoice;
-import org.cam4j.engine.ModelSetup;
+import org.cam4j.engine.CamRequest;
+import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.NpyInputs;
 import org.cam4j.engine.Yaml;
 import org.cam4j.engine.store.OutputFolder;
@@ -25,7 +26,6 @@ import java.util.concurrent.Callable;
 import org.cam4j.detection.Detection;
 import org.cam4j.detection.DetectionLayout;
 import org.cam4j.pipeline.ImagePipeline;
-import org.cam4j.spi.CamMethod;
 import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -117,7 +117,7 @@ final class DetectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DetectionRequest request = DetectionRequest.of(layout, scoreThreshold, iou, topK, letterbox, perBox,
+        DetectionRequest detection = DetectionRequest.of(layout, scoreThreshold, iou, topK, letterbox, perBox,
                 renormalize, FieldNames.CLI);
         overlayArgs.check();
         List<MethodChoice> methods = methodArgs.choices(false, false, false);
@@ -130,10 +130,12 @@ final class DetectCommand implements Callable<Integer> {
         }
         List<Path> photos = demo ? List.of(DefaultModel.detectorImage()) : npyInput != null ? List.of()
                 : ImageInputs.expand(images, Path.of(""));
-        ModelSetup setup = modelArgs.setup(preprocessingArgs.request(), labelsFile, layers);
-        try (DetectorOpening.Opened opened = setup.model().openDetector(request.layout())) {
+        CamRequest request = CamRequest.of(CamRequest.Task.DETECTION, modelArgs.setup(preprocessingArgs.request(),
+                labelsFile, layers), methods, null, TargetSpecs.Files.READ, null, detection, overlayArgs.imageWeight,
+                FieldNames.CLI);
+        try (DetectorOpening.Opened opened = request.openDetector()) {
             DetectionLayout layout = opened.outputs().layout();
-            ImageDetector detector = setup.detector(opened, request, overlayArgs.imageWeight);
+            ImageDetector detector = request.detector(opened);
             if (npyInput != null) {
                 return listDetections(detector, NpyInputs.batch(Npy.read(npyInput), opened.model()), layout);
             }
@@ -147,7 +149,7 @@ final class DetectCommand implements Callable<Integer> {
                             + " one box");
                 }
             }
-            return run(request.loop(detector), detector, photos, OutputNames.assign(photos), folder,
+            return run(detection.loop(detector), detector, photos, OutputNames.assign(photos), folder,
                     methods, demo);
         }
     }

@@ -13,7 +13,9 @@ import org.cam4j.engine.NpyInputs;
 import org.cam4j.engine.ImageInputs;
 import org.cam4j.engine.Labels;
 import org.cam4j.engine.Limits;
+import org.cam4j.engine.CamRequest;
 import org.cam4j.engine.ModelSetup;
+import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.Yaml;
 import org.cam4j.engine.store.OutputFolder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -149,7 +151,11 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         OutputFolder folder = out == null ? null : OutputFolder.create(out, "--out");
-        ModelSetup setup = modelArgs.setup(preprocessingArgs.request(), targetArgs.labelsFile, layers);
+        // cam evaluate draws no overlays: the default photo weight
+        CamRequest request = CamRequest.of(CamRequest.Task.CLASSIFICATION, modelArgs.setup(
+                preprocessingArgs.request(), targetArgs.labelsFile, layers), methods, targetArgs.written(),
+                TargetSpecs.Files.READ, evaluation, null, 0.5f, FieldNames.CLI);
+        ModelSetup setup = request.model();
         try (ExplainableModel model = DetectorOpening.forDetectionTargets(setup.open(), setup::open,
                 modelArgs.path(), targetArgs.specs)) {
             DetectorRefusal.check(model, modelArgs.path().toString(), targetArgs.specs,

@@ -1,6 +1,9 @@
 package org.cam4j.cli;
 
+import org.cam4j.engine.CamRequest;
 import org.cam4j.engine.DefaultModel;
+import org.cam4j.engine.FieldNames;
+import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.DetectorOpening;
 import org.cam4j.engine.DetectorRefusal;
 import org.cam4j.engine.NpyInputs;
@@ -136,12 +139,15 @@ final class ExplainCommand implements Callable<Integer> {
         if (images.size() >= org.cam4j.engine.PhotoPathWarmUp.MIN_IMAGES && System.getenv("CAM4J_NO_WARMUP") == null) {
             org.cam4j.engine.PhotoPathWarmUp.start();
         }
-        ModelSetup setup = modelArgs.setup(preprocessingArgs.request(), targetArgs.labelsFile, layers);
+        CamRequest request = CamRequest.of(CamRequest.Task.CLASSIFICATION, modelArgs.setup(preprocessingArgs.request(),
+                targetArgs.labelsFile, layers), methods, targetArgs.written(), TargetSpecs.Files.READ, null, null,
+                overlayArgs.imageWeight, FieldNames.CLI);
+        ModelSetup setup = request.model();
         try (ExplainableModel model = embeddingOutput == null ? DetectorOpening.forDetectionTargets(setup.open(),
                 setup::open, modelArgs.path(), targetArgs.specs)
                 : setup.open(Map.of(org.cam4j.model.ModelOptions.OUTPUTS, embeddingOutput))) {
             DetectorRefusal.check(model, modelArgs.path().toString(), targetArgs.specs, DetectorRefusal.Where.EXPLAIN);
-            ImageExplainer explainer = setup.explainer(model, overlayArgs.imageWeight);
+            ImageExplainer explainer = request.explainer(model);
             Labels labels = explainer.labels();
             targetArgs.embedding = explainer::embedding;
             if (npyInput != null) {

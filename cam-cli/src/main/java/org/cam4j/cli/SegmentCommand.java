@@ -15,7 +15,9 @@ import org.cam4j.engine.ImageInputs;
 import org.cam4j.engine.ImageSegmenter;
 import org.cam4j.engine.FieldNames;
 import org.cam4j.engine.MethodChoice;
+import org.cam4j.engine.CamRequest;
 import org.cam4j.engine.ModelSetup;
+import org.cam4j.engine.TargetSpecs;
 import org.cam4j.engine.RequestException;
 import org.cam4j.engine.Yaml;
 import org.cam4j.engine.store.OutputFolder;
@@ -25,8 +27,6 @@ import org.cam4j.model.ExplainableModel;
 import org.cam4j.model.ModelOptions;
 import org.cam4j.pipeline.ImagePipeline;
 import org.cam4j.image.Overlay;
-import org.cam4j.spi.CamMethod;
-import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -103,14 +103,16 @@ final class SegmentCommand implements Callable<Integer> {
             throw new RequestException("--region takes x0,y0,x1,y1, got " + box.length + " numbers");
         }
         List<Path> photos = ImageInputs.expand(images, Path.of(""));
-        ModelSetup setup = modelArgs.setup(preprocessingArgs.request(), labelsFile, layers);
+        CamRequest request = CamRequest.of(CamRequest.Task.SEGMENTATION, modelArgs.setup(preprocessingArgs.request(),
+                labelsFile, layers), methods, category == null ? null : List.of(category), TargetSpecs.Files.READ,
+                null, null, overlayArgs.imageWeight, FieldNames.CLI);
+        ModelSetup setup = request.model();
         try (ExplainableModel model = output == null ? setup.open() : setup.open(Map.of(ModelOptions.OUTPUTS, output))) {
-            ImageExplainer explainer = setup.explainer(model, overlayArgs.imageWeight);
-            ImageSegmenter segmenter = new ImageSegmenter(explainer, "model " + modelArgs.path(), category, threshold,
-                    box, FieldNames.CLI);
+            ImageExplainer explainer = request.explainer(model);
+            ImageSegmenter segmenter = new ImageSegmenter(explainer, "model " + modelArgs.path(),
+                    request.targets().isEmpty() ? null : request.targets().get(0), threshold, box, FieldNames.CLI);
             OutputFolder folder = OutputFolder.create(out, "--out");
-            return run(explainer, segmenter, photos, OutputNames.assign(photos), folder,
-                    methods);
+            return run(explainer, segmenter, photos, OutputNames.assign(photos), folder, request.methods());
         }
     }
 

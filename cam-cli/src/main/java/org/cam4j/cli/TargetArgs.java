@@ -38,6 +38,15 @@ final class TargetArgs {
         return classes != null || specs != null || conceptImage != null;
     }
 
+    /**
+     * The targets as written, for the engine's request: the concept photo's, the --target specs or the --class values;
+     * none for each image's top class. How they are shared among images is this door's: {@link #targets}.
+     */
+    List<String> written() {
+        return conceptImage != null ? List.of(TargetSpecs.CONCEPT_IMAGE + ":" + conceptImage) : specs != null ? specs
+                : classes != null ? classes : List.of();
+    }
+
     /** The spec given for image i of n (one for all, or one each). */
     String spec(int i) {
         return specs.get(specs.size() == 1 ? 0 : i);

@@ -15,9 +15,10 @@ import org.cam4j.model.ExplainableModel;
  *     mask
  * @param model the model part: the model, its YAML, preprocessing, labels and layers
  * @param methods the methods with their options, checked
- * @param targets the targets as written ({@link TargetSpecs}), one target each for every image; none: each image's
- *     top class, a segmenter's largest class, or the door's own choice per image (a batch YAML's {@code csv} and
- *     {@code top_k}); a segmenter takes one (its class)
+ * @param targets the targets as written ({@link TargetSpecs}: {@code 281}, {@code dog}, {@code softmax:3}); none:
+ *     each image's top class, a segmenter's largest class, or the door's own choice per image (a batch YAML's
+ *     {@code csv} and {@code top_k}). How they are shared among images is the door's: every target for the one photo
+ *     of a served request, one for all or one per image on the command line. A segmenter takes one, its class
  * @param files whether target specs may read files, and where relative names are found
  * @param evaluation the metrics each map is scored with, or null for none (classifiers only)
  * @param detection the detection settings, for detectors only (null otherwise)

@@ -21,12 +21,11 @@ public final class DetectionExplainer implements AutoCloseable {
     private final ImageDetector detector;
     private final MethodChoice method;
 
-    DetectionExplainer(Explainer.Builder b) {
-        ModelSetup setup = b.setup();
-        this.method = b.methodChoice();
-        this.opened = setup.model().openDetector(b.detections.layout());
+    DetectionExplainer(CamRequest request) {
+        this.method = request.methods().get(0);
+        this.opened = request.openDetector();
         try {
-            this.detector = setup.detector(opened, b.detections, b.imageWeight);
+            this.detector = request.detector(opened);
         } catch (RuntimeException e) {
             opened.close();
             throw e;

@@ -37,15 +37,14 @@ public final class Explainer implements AutoCloseable {
     private final ImageExplainer images;
     private final int top;
 
-    Explainer(Builder b) {
-        MethodChoice choice = b.methodChoice();
+    Explainer(CamRequest request, int top) {
+        MethodChoice choice = request.methods().get(0);
         this.method = choice.method();
         this.options = choice.options();
-        this.top = b.top;
-        ModelSetup setup = b.setup();
-        this.model = setup.open();
+        this.top = top;
+        this.model = request.model().open();
         try {
-            this.images = setup.explainer(model, b.imageWeight);
+            this.images = request.explainer(model);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -185,6 +184,7 @@ public final class Explainer implements AutoCloseable {
         case "score_threshold" -> "scoreThreshold";
         case "top_k" -> "topK";
         case "batch_size" -> "batchSize";
+        case "image_weight" -> "imageWeight";
         default -> field;
     };
 
@@ -318,15 +318,19 @@ public final class Explainer implements AutoCloseable {
             return this;
         }
 
-        /** The method and its options, checked by the rule of every door. */
-        MethodChoice methodChoice() {
-            return MethodRequest.of(method, options).choices(JAVA_NAMES).get(0);
-        }
-
-        /** The model part of the request: its file, device, threads, labels and layers, with the YAML beside it. */
-        ModelSetup setup() {
-            return ModelSetup.beside(new ModelRequest(model, null, device, threads, null, null, null, true),
-                    PreprocessingRequest.NONE, labels, layers, FieldNames.PLAIN);
+        /**
+         * The engine's request these settings make: the model with its YAML beside it, the method and its options
+         * checked by the rule of every door.
+         *
+         * @param task what is explained
+         * @param targets the targets as written (a segmenter's class), or null
+         * @return the checked request
+         */
+        CamRequest request(CamRequest.Task task, List<String> targets) {
+            return CamRequest.of(task, ModelSetup.beside(new ModelRequest(model, null, device, threads, null, null, null,
+                    true), PreprocessingRequest.NONE, labels, layers, FieldNames.PLAIN),
+                    MethodRequest.of(method, options).choices(JAVA_NAMES), targets, TargetSpecs.Files.READ, null,
+                    task == CamRequest.Task.DETECTION ? detections : null, imageWeight, JAVA_NAMES);
         }
 
         /**
@@ -335,7 +339,7 @@ public final class Explainer implements AutoCloseable {
          * @return the explainer, its model open
          */
         public Explainer build() {
-            return new Explainer(this);
+            return new Explainer(request(CamRequest.Task.CLASSIFICATION, null), top);
         }
 
         /**
@@ -348,7 +352,8 @@ public final class Explainer implements AutoCloseable {
          * @return the segmentation explainer, its model open
          */
         public SegmentationExplainer buildSegmenter(String classSpec, double threshold) {
-            return new SegmentationExplainer(this, classSpec, threshold);
+            return new SegmentationExplainer(request(CamRequest.Task.SEGMENTATION, classSpec == null ? null
+                    : List.of(classSpec)), top, threshold);
         }
 
         /**
@@ -359,7 +364,7 @@ public final class Explainer implements AutoCloseable {
          * @return the detection explainer, its model open
          */
         public DetectionExplainer buildDetector() {
-            return new DetectionExplainer(this);
+            return new DetectionExplainer(request(CamRequest.Task.DETECTION, null));
         }
     }
 }

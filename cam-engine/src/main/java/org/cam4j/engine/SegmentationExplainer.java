@@ -20,11 +20,11 @@ public final class SegmentationExplainer implements AutoCloseable {
     private final Explainer explainer;
     private final ImageSegmenter segmenter;
 
-    SegmentationExplainer(Explainer.Builder b, String classSpec, double threshold) {
-        this.explainer = new Explainer(b);
+    SegmentationExplainer(CamRequest request, int top, double threshold) {
+        this.explainer = new Explainer(request, top);
         try {
-            this.segmenter = new ImageSegmenter(explainer.images(), "model " + b.model, classSpec, threshold, null,
-                    FieldNames.PLAIN);
+            this.segmenter = new ImageSegmenter(explainer.images(), "model " + request.model().model().file(),
+                    request.targets().isEmpty() ? null : request.targets().get(0), threshold, null, FieldNames.PLAIN);
         } catch (RuntimeException e) {
             explainer.close();
             throw e;
