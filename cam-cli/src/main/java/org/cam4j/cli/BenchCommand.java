@@ -12,6 +12,7 @@ import org.cam4j.engine.ImageInputs;
 import org.cam4j.engine.Limits;
 import org.cam4j.engine.ModelSetup;
 import org.cam4j.engine.Yaml;
+import org.cam4j.engine.store.OutputFormats;
 import org.cam4j.engine.store.OverlayFormat;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -96,8 +97,12 @@ final class BenchCommand implements Callable<Integer> {
     String images;
 
     @Option(names = "--format", defaultValue = "png", paramLabel = "png|jpg",
+            completionCandidates = OverlayArgs.Formats.class,
             description = "Overlay format of the end-to-end run. Default: ${DEFAULT-VALUE}.")
-    OverlayFormat format;
+    String format;
+
+    /** {@code --format}, read by the rule of every door's formats. */
+    private OverlayFormat overlayFormat;
 
     @Option(names = "--json", description = {"Print JSON: per method median_s, min_s, images_per_s, floor_median_s,",
         "and for methods that run only the network up to the target layers (EigenCAM), prefix_median_s."})
@@ -109,6 +114,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new RequestException("--repeat must be >= 1");
         }
         warmupRuns = parseWarmup();
+        overlayFormat = OverlayFormat.valueOf(OutputFormats.check(format, OutputFormats.OVERLAYS, "--format"));
         Limits.range(batch, 1, Limits.MAX_BATCH_SIZE, "--batch");
         int perturbationBatch = Limits.batchSize(batchSize, "--batch-size");
         List<CamMethod> chosen = Methods.distinct(methods);
@@ -216,8 +222,8 @@ final class BenchCommand implements Callable<Integer> {
                                     for (int i = 0; i < rows.size(); i++) {
                                         ImagePipeline.Loaded image = rows.image(i);
                                         Tensor cam = maps.result().cams().slice(i);
-                                        Path file = out.file(names.get(image.file()) + "." + format.extension());
-                                        pipeline.submit(() -> format.write(file,
+                                        Path file = out.file(names.get(image.file()) + "." + overlayFormat.extension());
+                                        pipeline.submit(() -> overlayFormat.write(file,
                                                 explainer.overlay(image.image(), cam)));
                                     }
                                 };

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.cam4j.engine.store.OutputFolder;
+import org.cam4j.engine.store.OutputFormats;
 import org.cam4j.engine.store.OverlayFormat;
 import org.cam4j.pipeline.ImagePipeline;
 import org.cam4j.tensor.Npy;
@@ -22,8 +23,19 @@ final class OverlayArgs {
     float imageWeight;
 
     @Option(names = "--format", defaultValue = "png", paramLabel = "png|jpg",
-            description = "Overlay file format. Default: ${DEFAULT-VALUE}.")
-    OverlayFormat format;
+            completionCandidates = Formats.class, description = "Overlay file format. Default: ${DEFAULT-VALUE}.")
+    String formatName;
+
+    /** The overlay format, read by {@link #check} with the rule of every door's formats. */
+    OverlayFormat format = OverlayFormat.png;
+
+    /** The formats {@code --format} offers, for shell completion. */
+    static final class Formats implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return OutputFormats.OVERLAYS.iterator();
+        }
+    }
 
     @Option(names = "--max-pixels", defaultValue = "250000000", paramLabel = "N", description = {"Refuse images of"
             + " more pixels (width x height, read from the header before decoding). Default: ${DEFAULT-VALUE}.",
@@ -53,6 +65,7 @@ final class OverlayArgs {
     /** Checks the values before anything runs. */
     void check() {
         Limits.imageWeight(imageWeight, "--image-weight");
+        format = OverlayFormat.valueOf(OutputFormats.check(formatName, OutputFormats.OVERLAYS, "--format"));
         if (maxPixels < 1) {
             throw new RequestException("--max-pixels must be >= 1, got " + maxPixels);
         }

@@ -79,6 +79,8 @@ class EveryDoorRefusesAlikeTest {
 
     static Stream<Bad> table() {
         return Stream.of(
+            new Bad("unknown output format", explain("--format", "gif"), "formats: [gif]", "\"format\": \"gif\"",
+                "unknown format 'gif'; use png"),
             new Bad("unknown method", explain("--method", "Nope"), "methods: [Nope]", "\"methods\": [\"Nope\"]",
                 "unknown method 'Nope'"),
             new Bad("one unknown method among known ones", explain("--method", "GradCAM", "Nope"),

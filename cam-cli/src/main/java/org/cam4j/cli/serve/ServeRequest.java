@@ -82,10 +82,8 @@ record ServeRequest(byte[] image, CamServer.Served model, List<CamMethod> method
                     + " named image");
         }
         CamServer.Served model = models.apply(modelId);
-        String f = format == null ? "png" : format;
-        if (!f.equals("png") && !f.equals("jpg") && !f.equals("npy")) {
-            throw new HttpError(400, "unknown format '" + f + "'; use png, jpg or npy");
-        }
+        String f = org.cam4j.engine.store.OutputFormats.check(format == null ? "png" : format,
+                org.cam4j.engine.store.OutputFormats.ANSWER, "format");
         List<CamMethod> chosen = MethodRequest.methods(methods);
         String requestId = id == null || id.isBlank() ? freshId.get() : id;
         if (!requestId.matches("[A-Za-z0-9_-]{1,64}")) {

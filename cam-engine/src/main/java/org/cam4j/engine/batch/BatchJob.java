@@ -18,6 +18,7 @@ import org.cam4j.engine.ImageInputs;
 import org.cam4j.engine.Limits;
 import org.cam4j.engine.MethodChoice;
 import org.cam4j.engine.Yaml;
+import org.cam4j.engine.store.OutputFormats;
 import org.cam4j.engine.store.OutputNames;
 import org.cam4j.engine.store.OutputStore;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,9 +42,6 @@ import org.cam4j.spi.Methods;
  * {@link BatchWorker}s over their share of the images.
  */
 public final class BatchJob {
-    /** The output formats a YAML may name. */
-    public static final List<String> FORMATS = List.of("png", "jpg", "npy", "json", "html");
-
     /** How a {@code methods[]} entry's keys are named in messages (the file's name is put before the message). */
     private static final FieldNames METHOD_FIELDS = field -> field.equals("option") ? "methods[].options key"
             : "methods[]." + field;
@@ -83,11 +81,7 @@ public final class BatchJob {
         this.config = config;
         this.fields = field -> yaml + ": " + (field.equals("metrics") ? "evaluate" : field);
         this.formats = config.formats() == null ? List.of("png", "json", "html") : config.formats();
-        for (String f : formats) {
-            if (!FORMATS.contains(f)) {
-                throw new RequestException(yaml + ": unknown format '" + f + "'; use " + String.join(", ", FORMATS));
-            }
-        }
+        formats.forEach(f -> OutputFormats.check(f, OutputFormats.BATCH, fields.of("formats")));
         this.task = task(config);
         this.detection = task == CamRequest.Task.DETECTION;
         this.segmentation = task == CamRequest.Task.SEGMENTATION;
