@@ -94,7 +94,8 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Removal percentiles of ROAD (each its own _p<P> column; ROADCombined averages them).")
     List<Double> percentiles;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of ROAD's imputation noise.")
+    @Option(names = "--seed", defaultValue = "0", description = {"Seed of ROAD's imputation noise. Photos are scored"
+            + " 256 at a time; the second 256 draw their noise from the seed + 1, and so on."})
     long seed;
 
     @Option(names = "--masks", paramLabel = "DIR", description = {"Ground-truth object masks for the pointing games:"
@@ -121,6 +122,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of the table.")
     boolean json;
 
+    /** Photos scored at once: a batch of 256 ImageNet inputs is 154 MB of floats, and each method's maps more. */
     private static final int MAX_IMAGES = 256;
 
     private org.cam4j.image.Preprocessing preprocessing;
@@ -162,24 +164,44 @@ final class EvaluateCommand implements Callable<Integer> {
                     DetectorRefusal.Where.EVALUATE);
             Labels labels = setup.labels();
             List<String> targetLayers = setup.layers(model);
-            Tensor input = input(model, setup);
-            OwnMasks own = ownMask ? ownMasks(model, setup, labels, targetLayers, input) : null;
-            Tensor groundTruth = own != null ? own.truth() : truth ? groundTruth(model, setup, input) : null;
-            if (given != null && (given.rank() != 3 || given.dim(0) != input.dim(0))) {
+            Tensor npyInput = inputs != null && inputs.npy != null ? NpyInputs.batch(Npy.read(inputs.npy), model)
+                    : null;
+            List<Path> files = npyInput != null ? null : inputs == null ? List.of(DefaultModel.image())
+                    : ImageInputs.expand(inputs.images, Path.of("")).stream().distinct().toList();
+            int images = npyInput != null ? npyInput.dim(0) : files.size();
+            if (given != null && (given.rank() != 3 || given.dim(0) != images)) {
                 throw new RequestException("--cams " + cams + " holds " + java.util.Arrays.toString(given.shape())
-                        + "; give one H x W map per image (" + input.dim(0) + " x H x W)");
+                        + "; give one H x W map per image (" + images + " x H x W)");
+            }
+            if (truth && !ownMask && files == null) {
+                throw new RequestException("--masks and --boxes need --image (the masks follow the images' resizing)");
             }
             // a concept photo's preprocessing is resolved when one is given (a run on --input reads no photo)
             targetArgs.embedding = photo -> org.cam4j.engine.ImageExplainer.embedding(model,
                     preprocessing(model, setup), photo);
-            List<Target> targets = own != null ? own.targets() : Targets.resolve(targetArgs.targets(input.dim(0), labels,
-                    model.output().valuesPerImage()), model.predict(input));
-            int steps = (given != null ? 1 : methods.size()) * metrics.size();
-            MethodEvaluation.Scores scores;
+            List<Target> written = ownMask ? null : targetArgs.targets(images, labels, model.output().valuesPerImage());
+            // photos are scored MAX_IMAGES at a time, each batch's ROAD noise its own (EvaluationRequest.forBatch)
+            int batches = (images + MAX_IMAGES - 1) / MAX_IMAGES;
+            int steps = batches * (given != null ? 1 : methods.size()) * metrics.size();
+            List<MethodEvaluation.Scores> parts = new ArrayList<>();
+            List<Integer> sizes = new ArrayList<>();
             try (me.tongfei.progressbar.ProgressBar bar = ProgressBars.create("evaluating", steps, "metric", json)) {
-                scores = MethodEvaluation.run(new MethodEvaluation.Batch(model, input, targets, targetLayers,
-                        groundTruth), methods, given, evaluation, metricOptions, folder != null, bar::step);
+                for (int k = 0; k < batches; k++) {
+                    int from = k * MAX_IMAGES;
+                    int to = Math.min(images, from + MAX_IMAGES);
+                    Tensor input = npyInput != null ? npyInput : load(files.subList(from, to), model, setup);
+                    OwnMasks own = ownMask ? ownMasks(model, setup, labels, targetLayers, input) : null;
+                    Tensor groundTruth = own != null ? own.truth() : truth ? groundTruth(model, setup,
+                            files.subList(from, to)) : null;
+                    List<Target> targets = own != null ? own.targets() : Targets.resolve(written.subList(from, to),
+                            model.predict(input));
+                    parts.add(MethodEvaluation.run(new MethodEvaluation.Batch(model, input, targets, targetLayers,
+                            groundTruth), methods, given == null ? null : rows(given, from, to),
+                            evaluation.forBatch(k), metricOptions, folder != null, bar::step));
+                    sizes.add(to - from);
+                }
             }
+            MethodEvaluation.Scores scores = MethodEvaluation.Scores.join(parts, sizes);
             report(scores.values(), folder);
             if (folder != null) {
                 plots(folder, scores.values(), scores.deletion(), scores.insertion());
@@ -213,14 +235,22 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** Per image an H x W mask (1 on the object) at the model input, from --masks images or --boxes lines. */
-    private Tensor groundTruth(ExplainableModel model, ModelSetup setup, Tensor input) {
-        if (inputs == null || inputs.images == null) {
-            throw new RequestException("--masks and --boxes need --image (the masks follow the images' resizing)");
-        }
+    private Tensor groundTruth(ExplainableModel model, ModelSetup setup, List<Path> files) {
         org.cam4j.image.Preprocessing pre = preprocessing(model, setup);
-        List<Path> files = ImageInputs.expand(inputs.images, Path.of("")).stream().distinct().toList();
         return masks != null ? GroundTruth.fromMasks(files, masks, pre, FieldNames.CLI)
                 : GroundTruth.fromBoxes(files, boxes, pre, FieldNames.CLI);
+    }
+
+    /** Rows {@code from} to {@code to} (exclusive) of a batch. */
+    private static Tensor rows(Tensor batch, int from, int to) {
+        if (from == 0 && to == batch.dim(0)) {
+            return batch;
+        }
+        List<Tensor> rows = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            rows.add(batch.slice(i));
+        }
+        return Tensor.stack(rows);
     }
 
     /**
@@ -234,16 +264,8 @@ final class EvaluateCommand implements Callable<Integer> {
         return preprocessing;
     }
 
-    /** The batch: --input as is, or the images preprocessed for the model (at most 256 at once). */
-    private Tensor input(ExplainableModel model, ModelSetup setup) {
-        if (inputs != null && inputs.npy != null) {
-            return NpyInputs.batch(Npy.read(inputs.npy), model);
-        }
-        List<Path> files = inputs == null ? List.of(DefaultModel.image())
-                : ImageInputs.expand(inputs.images, Path.of("")).stream().distinct().toList();
-        if (files.size() > MAX_IMAGES) {
-            throw new RequestException(files.size() + " images at once; evaluate at most " + MAX_IMAGES + " per run");
-        }
+    /** The images preprocessed for the model, as one batch. */
+    private Tensor load(List<Path> files, ExplainableModel model, ModelSetup setup) {
         try (ImagePipeline pipeline = new ImagePipeline(preprocessing(model, setup),
                 org.cam4j.image.ImageFiles.DEFAULT_MAX_PIXELS, Limits.cores())) {
             List<Tensor> rows = new ArrayList<>();

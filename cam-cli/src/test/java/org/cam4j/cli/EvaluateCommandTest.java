@@ -238,4 +238,50 @@ class EvaluateCommandTest {
             assertThat(r.err()).contains("holds " + bad + " at index 7; maps must hold values in [0, 1]");
         }
     }
+
+    /**
+     * More photos than one batch holds are scored 256 at a time: the first 256 as a run of those alone, the others as
+     * a run of theirs with the seed + 1 (ROAD's noise), every image once in the report, in order.
+     */
+    @Test
+    void photosBeyondOneBatchAreScoredBatchByBatch() throws Exception {
+        Path all = Files.createDirectories(dir.resolve("all"));
+        Path first = Files.createDirectories(dir.resolve("first"));
+        Path rest = Files.createDirectories(dir.resolve("rest"));
+        for (int k = 0; k < 300; k++) {
+            Tensor photo = Tensor.zeros(24, 20, 3);
+            for (int i = 0; i < photo.size(); i++) {
+                photo.put(i, (float) (127.5 + 127.5 * Math.sin(i * (0.05 + 0.003 * k))));
+            }
+            String name = String.format("p%03d.png", k);
+            org.cam4j.image.ImageFiles.writePng(all.resolve(name), photo);
+            Files.copy(all.resolve(name), (k < 256 ? first : rest).resolve(name));
+        }
+        String[] metric = {"--metric", "ROADMostRelevantFirst", "--road-percentiles", "50", "--json"};
+        double[] whole = values(run(all, "7", metric));
+        double[] head = values(run(first, "7", metric));
+        double[] tail = values(run(rest, "8", metric));
+        assertThat(whole).hasSize(300);
+        assertThat(java.util.Arrays.copyOfRange(whole, 0, 256)).containsExactly(head);
+        assertThat(java.util.Arrays.copyOfRange(whole, 256, 300)).containsExactly(tail);
+    }
+
+    private static CliRun run(Path photos, String seed, String... extra) {
+        String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("evaluate", "--image",
+                photos.toString(), "--method", "GradCAM", "--seed", seed), java.util.Arrays.stream(extra))
+                .toArray(String[]::new);
+        CliRun r = CliRun.of(args);
+        assertThat(r.exit()).as(r.err()).isZero();
+        return r;
+    }
+
+    private static double[] values(CliRun run) throws Exception {
+        JsonNode v = new ObjectMapper().readTree(run.out()).get("metrics").get("ROADMostRelevantFirst_p50")
+                .get("GradCAM");
+        double[] out = new double[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = v.get(i).asDouble();
+        }
+        return out;
+    }
 }

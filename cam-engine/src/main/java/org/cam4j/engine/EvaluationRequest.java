@@ -26,6 +26,18 @@ public record EvaluationRequest(List<CamMetric> metrics, RoadSettings road) {
         return metric + " needs ground truth (object masks or boxes)";
     }
 
+    /**
+     * This request for the k-th batch of a run scored batch by batch: ROAD's noise drawn from the seed plus k, so
+     * that a run's first batch (a run of one batch) is scored as the seed says and the others with noise of their own.
+     *
+     * @param k the batch's place, from 0
+     * @return the request for that batch
+     */
+    public EvaluationRequest forBatch(int k) {
+        return k == 0 ? this : new EvaluationRequest(metrics, new RoadSettings(road.noise(), road.percentiles(),
+                road.seed() + k));
+    }
+
     /** The name that stands for every metric the run can compute. */
     public static final String ALL = "all";
 

@@ -44,6 +44,49 @@ public final class MethodEvaluation {
      */
     public record Scores(Map<String, Map<String, double[]>> values, Map<String, double[]> deletion,
                          Map<String, double[]> insertion) {
+        /**
+         * The scores of consecutive batches as one run's: the values per image one after the other, the curves
+         * averaged over all images (each batch's mean weighted by its images). One batch's scores are returned as
+         * they are.
+         *
+         * @param parts the batches' scores, in order
+         * @param images each batch's number of images
+         * @return the joined scores
+         */
+        public static Scores join(List<Scores> parts, List<Integer> images) {
+            if (parts.size() == 1) {
+                return parts.get(0);
+            }
+            Map<String, Map<String, double[]>> values = new LinkedHashMap<>();
+            for (Scores part : parts) {
+                part.values().forEach((metric, byMethod) -> byMethod.forEach((method, v) -> values.computeIfAbsent(
+                        metric, k -> new LinkedHashMap<>()).merge(method, v, MethodEvaluation::concat)));
+            }
+            int total = images.stream().mapToInt(Integer::intValue).sum();
+            return new Scores(values, weighted(parts.stream().map(Scores::deletion).toList(), images, total),
+                    weighted(parts.stream().map(Scores::insertion).toList(), images, total));
+        }
+
+        private static Map<String, double[]> weighted(List<Map<String, double[]>> curves, List<Integer> images,
+                                                      int total) {
+            Map<String, double[]> out = new LinkedHashMap<>();
+            for (int k = 0; k < curves.size(); k++) {
+                double w = images.get(k) / (double) total;
+                curves.get(k).forEach((method, curve) -> {
+                    double[] sum = out.computeIfAbsent(method, m -> new double[curve.length]);
+                    for (int i = 0; i < curve.length; i++) {
+                        sum[i] += w * curve[i];
+                    }
+                });
+            }
+            return out;
+        }
+    }
+
+    private static double[] concat(double[] a, double[] b) {
+        double[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /**

@@ -90,4 +90,20 @@ class MethodEvaluationTest {
             assertThat(given.values().keySet()).containsExactly("Deletion", "Insertion");
         }
     }
+
+    @Test
+    void batchesJoinAsOneRunImagesInOrderCurvesOverAllImages() {
+        MethodEvaluation.Scores three = new MethodEvaluation.Scores(Map.of("Complexity", Map.of("GradCAM",
+                new double[] {0.1, 0.2, 0.3})), Map.of("GradCAM", new double[] {1, 0.5}), Map.of("GradCAM",
+                new double[] {0, 0.6}));
+        MethodEvaluation.Scores one = new MethodEvaluation.Scores(Map.of("Complexity", Map.of("GradCAM",
+                new double[] {0.4})), Map.of("GradCAM", new double[] {1, 0.1}), Map.of("GradCAM",
+                new double[] {0, 1}));
+        MethodEvaluation.Scores joined = MethodEvaluation.Scores.join(List.of(three, one), List.of(3, 1));
+        assertThat(joined.values().get("Complexity").get("GradCAM")).containsExactly(0.1, 0.2, 0.3, 0.4);
+        // the mean of the four images' curves: three at the first batch's mean, one at the second's
+        assertThat(joined.deletion().get("GradCAM")).containsExactly(new double[] {1, 0.4}, within(1e-12));
+        assertThat(joined.insertion().get("GradCAM")).containsExactly(new double[] {0, 0.7}, within(1e-12));
+        assertThat(MethodEvaluation.Scores.join(List.of(three), List.of(3))).isSameAs(three);
+    }
 }
