@@ -284,7 +284,6 @@ public final class BatchJob {
         return methods;
     }
 
-
     /**
      * Where a model entry's file is (a local copy of a remote one), or without a path the bundled model's (the
      * bundled detector's for {@code task: detection}).

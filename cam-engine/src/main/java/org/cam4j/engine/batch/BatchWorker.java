@@ -181,7 +181,7 @@ public final class BatchWorker implements AutoCloseable {
             throw new RequestException(job.yaml() + ": targets.specs is empty; give TYPE:SPEC targets or leave it out");
         }
         return spec.specs().stream().map(x -> TargetSpecs.parse(x, labels, classes,
-                TargetSpecs.Files.from(job.base()), explainer::embedding)).toList();
+                request.files(), explainer::embedding)).toList();
     }
 
     /**
