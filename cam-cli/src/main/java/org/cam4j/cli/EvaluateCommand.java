@@ -173,7 +173,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 throw new RequestException("--cams " + cams + " holds " + java.util.Arrays.toString(given.shape())
                         + "; give one H x W map per image (" + images + " x H x W)");
             }
-            if (truth && !ownMask && files == null) {
+            if (truth && !ownMask && (inputs == null || inputs.images == null)) {
                 throw new RequestException("--masks and --boxes need --image (the masks follow the images' resizing)");
             }
             // a concept photo's preprocessing is resolved when one is given (a run on --input reads no photo)

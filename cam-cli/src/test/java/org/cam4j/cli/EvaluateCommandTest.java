@@ -266,6 +266,13 @@ class EvaluateCommandTest {
         assertThat(java.util.Arrays.copyOfRange(whole, 256, 300)).containsExactly(tail);
     }
 
+    @Test
+    void masksNeedPhotosNotTheBundledOne() {
+        CliRun r = CliRun.of("evaluate", "--masks", dir.toString(), "--metric", "PointingGame");
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("--masks and --boxes need --image (the masks follow the images' resizing)");
+    }
+
     private static CliRun run(Path photos, String seed, String... extra) {
         String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("evaluate", "--image",
                 photos.toString(), "--method", "GradCAM", "--seed", seed), java.util.Arrays.stream(extra))
