@@ -17,6 +17,8 @@ import org.cam4j.engine.ModelSetup;
 import org.cam4j.engine.RequestException;
 import org.cam4j.engine.TargetNames;
 import org.cam4j.engine.Yaml;
+import org.cam4j.engine.store.LocalStore;
+import org.cam4j.engine.store.MapFiles;
 import org.cam4j.engine.store.OutputFolder;
 import org.cam4j.engine.store.OutputNames;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -158,7 +160,8 @@ final class ExplainCommand implements Callable<Integer> {
             }
             Map<Path, List<Job>> jobs = jobs(images, labels, model.output().valuesPerImage());
             OutputFolder folder = OutputFolder.create(out, "--out");
-            return explainImages(explainer, jobs, OutputNames.assign(images), folder, methods, labels, demo, stdout);
+            return explainImages(explainer, jobs, OutputNames.assign(images), new LocalStore(folder), methods, labels,
+                    demo, stdout);
         }
     }
 
@@ -225,7 +228,7 @@ final class ExplainCommand implements Callable<Integer> {
 
 
     private int explainImages(ImageExplainer explainer, Map<Path, List<Job>> jobs, Map<Path, String> names,
-                              OutputFolder folder, List<MethodChoice> methods, Labels labels, boolean demo,
+                              LocalStore store, List<MethodChoice> methods, Labels labels, boolean demo,
                               PrintWriter stdout) {
         ArrayNode summary = Yaml.json().createArrayNode();
         List<String> failures = new ArrayList<>();
@@ -247,7 +250,7 @@ final class ExplainCommand implements Callable<Integer> {
                 @Override
                 public Consumer<ExplainLoop.Maps> batch(ExplainLoop.Rows rows) {
                     bar.stepBy(rows.batch().size());
-                    return new WrittenBatch(explainer, pipeline, rows, jobs, names, folder, labels, demo, summary,
+                    return new WrittenBatch(explainer, pipeline, rows, jobs, names, store, labels, demo, summary,
                             stdout);
                 }
             });
@@ -275,7 +278,8 @@ final class ExplainCommand implements Callable<Integer> {
         private final ExplainLoop.Rows rows;
         private final Map<Path, List<Job>> jobs;
         private final Map<Path, String> names;
-        private final OutputFolder folder;
+        private final LocalStore store;
+        private final List<String> formats;
         private final Labels labels;
         private final boolean demo;
         private final ArrayNode summary;
@@ -283,14 +287,15 @@ final class ExplainCommand implements Callable<Integer> {
         private final List<ObjectNode> lines = new ArrayList<>();
 
         WrittenBatch(ImageExplainer explainer, ImagePipeline pipeline, ExplainLoop.Rows rows,
-                     Map<Path, List<Job>> jobs, Map<Path, String> names, OutputFolder folder, Labels labels,
+                     Map<Path, List<Job>> jobs, Map<Path, String> names, LocalStore store, Labels labels,
                      boolean demo, ArrayNode summary, PrintWriter stdout) {
             this.explainer = explainer;
             this.pipeline = pipeline;
             this.rows = rows;
             this.jobs = jobs;
             this.names = names;
-            this.folder = folder;
+            this.store = store;
+            this.formats = overlayArgs.formats(saveNpy != null);
             this.labels = labels;
             this.demo = demo;
             this.summary = summary;
@@ -308,7 +313,7 @@ final class ExplainCommand implements Callable<Integer> {
                 ImagePipeline.Loaded image = rows.image(row);
                 Job job = jobs.get(image.file()).get(rows.rows().get(row).place());
                 String name = names.get(image.file()) + "." + OutputFolder.safeName(method.name()) + job.suffix();
-                Path overlay = folder.file(name + "." + overlayArgs.format.extension());
+                Path overlay = store.file(name + "." + overlayArgs.format.extension());
                 Tensor cam = r.cams().slice(row);
                 Target resolved = r.targets().get(row);
                 String label = job.label() != null ? job.label() : TargetNames.targetLabel(resolved, labels);
@@ -318,22 +323,15 @@ final class ExplainCommand implements Callable<Integer> {
                     lines.get(row).put("target", target);
                 }
                 lines.get(row).put("target_label", label);
-                Path npy = saveNpy != null ? folder.file(name + ".npy") : null;
                 if (guided) {
                     Tensor[] pictures = explainer.guided(rows.input(), row, resolved, cam);
-                    Path gb = folder.file(name + "_gb.png");
-                    Path camGb = folder.file(name + "_cam_gb.png");
                     pipeline.submit(() -> {
-                        ImageFiles.writePng(gb, pictures[0]);
-                        ImageFiles.writePng(camGb, pictures[1]);
+                        store.write(name + "_gb.png", ImageFiles.png(pictures[0]));
+                        store.write(name + "_cam_gb.png", ImageFiles.png(pictures[1]));
                     });
                 }
-                pipeline.submit(() -> {
-                    overlayArgs.format.write(overlay, explainer.overlay(image.image(), cam));
-                    if (npy != null) {
-                        Npy.write(npy, cam);
-                    }
-                });
+                pipeline.submit(MapFiles.writer(store, name, formats, () -> explainer.overlay(image.image(), cam),
+                        cam));
                 if (!json) {
                     stdout.println("  " + method.name() + " for " + label + " -> " + overlay);
                 }

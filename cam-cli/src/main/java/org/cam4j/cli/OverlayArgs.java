@@ -3,13 +3,14 @@ package org.cam4j.cli;
 import org.cam4j.engine.RequestException;
 import org.cam4j.engine.Limits;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import java.nio.file.Path;
 import java.util.function.Supplier;
+import java.util.List;
+import org.cam4j.engine.store.LocalStore;
+import org.cam4j.engine.store.MapFiles;
 import org.cam4j.engine.store.OutputFolder;
 import org.cam4j.engine.store.OutputFormats;
 import org.cam4j.engine.store.OverlayFormat;
 import org.cam4j.pipeline.ImagePipeline;
-import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 import picocli.CommandLine.Option;
 
@@ -42,24 +43,20 @@ final class OverlayArgs {
         "Images over 16 megapixels are decoded subsampled, never below the model's input size."})
     long maxPixels;
 
+    /** The files of a map: an overlay in the chosen format, and with {@code maps} the map as {@code .npy}. */
+    List<String> formats(boolean maps) {
+        return maps ? List.of(format.extension(), "npy") : List.of(format.extension());
+    }
+
     /**
      * Lists {@code <base>.<format>} (and with a map, {@code <base>.npy}) in {@code files} now, and writes them behind
      * the model on the pipeline's workers, the picture made only then.
      */
     void write(ImagePipeline pipeline, OutputFolder folder, String base, Supplier<Tensor> picture, Tensor map,
                ArrayNode files) {
-        Path file = folder.file(base + "." + format.extension());
-        files.add(file.toString());
-        Path npy = map != null ? folder.file(base + ".npy") : null;
-        if (npy != null) {
-            files.add(npy.toString());
-        }
-        pipeline.submit(() -> {
-            format.write(file, picture.get());
-            if (npy != null) {
-                Npy.write(npy, map);
-            }
-        });
+        List<String> formats = formats(map != null);
+        MapFiles.names(base, formats).forEach(name -> files.add(folder.file(name).toString()));
+        pipeline.submit(MapFiles.writer(new LocalStore(folder), base, formats, picture, map));
     }
 
     /** Checks the values before anything runs. */

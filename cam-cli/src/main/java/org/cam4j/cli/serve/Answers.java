@@ -14,9 +14,9 @@ import org.cam4j.engine.ModelSettings;
 import org.cam4j.engine.ModelSetup;
 import org.cam4j.engine.PreprocessingRequest;
 import org.cam4j.engine.TargetSpecs;
-import org.cam4j.engine.store.OverlayFormat;
+import org.cam4j.engine.store.MapFiles;
+import org.cam4j.engine.store.MemoryStore;
 import org.cam4j.pipeline.ImagePipeline;
-import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 
 /** What the answers of {@code POST /api/explain} share: the request's image on the engine's loop, maps inline. */
@@ -77,15 +77,23 @@ final class Answers {
     }
 
     /**
-     * A map as the answer carries it: base64 {@code .npy}, or its overlay (made only then) as a PNG or JPEG data URL,
-     * encoded as {@code cam explain --format} and a batch YAML's {@code formats} write it.
+     * A map as the answer carries it: written into the answer's store as every door writes a map's files
+     * ({@link MapFiles}: its overlay, made only then, as a PNG or JPEG, or the map as {@code .npy}, the bytes
+     * {@code cam explain --format} and a batch YAML's {@code formats} write), then inline: base64 {@code .npy}, or the
+     * picture as a data URL.
+     *
+     * @param answer the answer's store
+     * @param name the map's name in it
+     * @param format png, jpg or npy
+     * @param map the map
+     * @param overlay its overlay on the photo
+     * @return the inline value
      */
-    static String encoded(String format, Tensor map, java.util.function.Supplier<Tensor> overlay) {
-        if (format.equals("npy")) {
-            return Base64.getEncoder().encodeToString(Npy.bytes(map));
-        }
-        OverlayFormat picture = OverlayFormat.valueOf(format);
-        return "data:image/" + (picture == OverlayFormat.jpg ? "jpeg" : "png") + ";base64,"
-                + Base64.getEncoder().encodeToString(picture.encode(overlay.get()));
+    static String encoded(MemoryStore answer, String name, String format, Tensor map,
+                          java.util.function.Supplier<Tensor> overlay) {
+        MapFiles.writer(answer, name, List.of(format), overlay, map).run();
+        String file = Base64.getEncoder().encodeToString(answer.read(MapFiles.names(name, List.of(format)).get(0)));
+        return format.equals("npy") ? file : "data:image/" + (format.equals("jpg") ? "jpeg" : "png") + ";base64,"
+                + file;
     }
 }

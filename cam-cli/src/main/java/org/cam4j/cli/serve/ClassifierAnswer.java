@@ -16,6 +16,7 @@ import org.cam4j.engine.MetricScores;
 import org.cam4j.engine.RoadSettings;
 import org.cam4j.engine.TargetNames;
 import org.cam4j.engine.TargetSpecs;
+import org.cam4j.engine.store.MemoryStore;
 import org.cam4j.image.RgbImage;
 import org.cam4j.metrics.CamMetric;
 import org.cam4j.pipeline.CamResult;
@@ -55,6 +56,7 @@ final class ClassifierAnswer {
                 : request.targets().stream().map(t -> TargetSpecs.parse(t, s.labels(),
                 s.model().output().valuesPerImage(), request.files())).toList();
         ImageExplainer explainer = Answers.explainer(request, s);
+        MemoryStore files = new MemoryStore();
         List<MethodChoice> methods = request.methods();
         ObjectNode out = CamServer.JSON.createObjectNode().put("model", s.id());
         // the first target's maps at the top (one target: the whole answer); every target's in "targets" when
@@ -93,8 +95,8 @@ final class ClassifierAnswer {
                 for (int k = 0; k < perTarget.size(); k++) {
                     ObjectNode answer = perTarget.get(k);
                     Tensor cam = r.cams().slice(k);
-                    ((ObjectNode) answer.get("cams")).put(name, Answers.encoded(req.format(), cam,
-                            () -> explainer.overlay(photo, cam)));
+                    ((ObjectNode) answer.get("cams")).put(name, Answers.encoded(files, "target" + k + "." + name,
+                            req.format(), cam, () -> explainer.overlay(photo, cam)));
                     if (!metrics.isEmpty()) {
                         int row = k;
                         ObjectNode methodScores = ((ObjectNode) answer.get("metrics")).putObject(name);

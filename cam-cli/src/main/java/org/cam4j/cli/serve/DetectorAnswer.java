@@ -13,6 +13,7 @@ import org.cam4j.engine.DetectionLoop;
 import org.cam4j.engine.DetectionRequest;
 import org.cam4j.engine.ImageDetector;
 import org.cam4j.engine.MethodChoice;
+import org.cam4j.engine.store.MemoryStore;
 import org.cam4j.pipeline.ImagePipeline;
 
 /** A detector's answer to {@code POST /api/explain}. */
@@ -76,11 +77,14 @@ final class DetectorAnswer {
         }
         ObjectNode cams = out.putObject("cams");
         ObjectNode seconds = out.putObject("seconds");
+        MemoryStore files = new MemoryStore();
         return new DetectionLoop.PhotoResults() {
             @Override
             public void map(DetectionLoop.PhotoMap map) {
-                (map.perBox() ? boxCams.get(map.box()) : cams).put(map.method().method().name(), Answers.encoded(format,
-                        map.map(), () -> detector.overlay(found, map.map(), map.drawn())));
+                String method = map.method().method().name();
+                (map.perBox() ? boxCams.get(map.box()) : cams).put(method, Answers.encoded(files, (map.perBox()
+                        ? "box" + map.box() + "." : "") + method, format, map.map(),
+                        () -> detector.overlay(found, map.map(), map.drawn())));
             }
 
             @Override

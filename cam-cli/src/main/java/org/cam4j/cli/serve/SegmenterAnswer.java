@@ -8,6 +8,7 @@ import org.cam4j.engine.CamRequest;
 import org.cam4j.engine.ImageExplainer;
 import org.cam4j.engine.ImageSegmenter;
 import org.cam4j.engine.MethodChoice;
+import org.cam4j.engine.store.MemoryStore;
 import org.cam4j.image.RgbImage;
 import org.cam4j.pipeline.ImagePipeline;
 import org.cam4j.tensor.Tensor;
@@ -34,6 +35,7 @@ final class SegmenterAnswer {
                 RequestOptions.methods(req.methods(), options, false), null, null, weight);
         List<MethodChoice> methods = request.methods();
         ImageExplainer explainer = Answers.explainer(request, s);
+        MemoryStore files = new MemoryStore();
         ImageSegmenter segmenter = new ImageSegmenter(explainer, "model '" + s.id() + "'", request.targets().isEmpty()
                 ? null : request.targets().get(0), threshold, null, field -> field.equals("class") ? "targets"
                 : RequestOptions.FIELDS.of(field));
@@ -53,12 +55,12 @@ final class SegmenterAnswer {
             out.putObject("image").put("width", photo.width()).put("height", photo.height());
             out.put("class", mask.category()).put("label", label).put("mask_fraction",
                     mask.fraction());
-            out.put("mask", Answers.encoded(req.format(), onPhoto, () -> segmenter.maskPicture(photo,
+            out.put("mask", Answers.encoded(files, "mask", req.format(), onPhoto, () -> segmenter.maskPicture(photo,
                     onPhoto)));
             return maps -> {
                 String name = maps.method().method().name();
                 Tensor map = segmenter.onPhoto(photo, maps.result().cams().slice(0));
-                cams.put(name, Answers.encoded(req.format(), map, () -> org.cam4j.image.Overlay
+                cams.put(name, Answers.encoded(files, name, req.format(), map, () -> org.cam4j.image.Overlay
                         .showCamOnImage(segmenter.picture(photo), map, explainer.imageWeight())));
                 seconds.put(name, maps.seconds());
                 progress.done.incrementAndGet();

@@ -6,7 +6,6 @@ import org.cam4j.image.Preprocessing;
 import org.cam4j.image.RgbImage;
 import org.cam4j.engine.TargetNames;
 import org.cam4j.engine.store.OutputFolder;
-import org.cam4j.engine.store.OverlayFormat;
 import org.cam4j.engine.RequestException;
 import org.cam4j.engine.DetectorOpening;
 import org.cam4j.engine.DetectorRefusal;
@@ -20,6 +19,7 @@ import org.cam4j.engine.MetricScores;
 import org.cam4j.engine.CamRequest;
 import org.cam4j.engine.EvaluationRequest;
 import org.cam4j.engine.Yaml;
+import org.cam4j.engine.store.MapFiles;
 import org.cam4j.engine.store.OutputStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,7 +42,6 @@ import org.cam4j.pipeline.ImagePipeline;
 import org.cam4j.targets.ClassifierOutputTarget;
 import org.cam4j.targets.Target;
 import org.cam4j.targets.Targets;
-import org.cam4j.tensor.Npy;
 import org.cam4j.tensor.Tensor;
 
 /**
@@ -379,22 +378,8 @@ public final class BatchWorker implements AutoCloseable {
      */
     public static Runnable outputs(ObjectNode entry, String name, List<String> formats,
                             java.util.function.Supplier<Tensor> overlay, Tensor map, OutputStore store) {
-        List<OverlayFormat> overlays = java.util.Arrays.stream(OverlayFormat.values())
-                .filter(f -> formats.contains(f.extension())).toList();
-        overlays.forEach(f -> entry.put(f.extension(), name + "." + f.extension()));
-        boolean npy = formats.contains("npy");
-        if (npy) {
-            entry.put("npy", name + ".npy");
-        }
-        return () -> {
-            if (!overlays.isEmpty()) {
-                Tensor picture = overlay.get();
-                overlays.forEach(f -> store.write(name + "." + f.extension(), f.encode(picture)));
-            }
-            if (npy) {
-                store.write(name + ".npy", Npy.bytes(map));
-            }
-        };
+        MapFiles.names(name, formats).forEach(file -> entry.put(file.substring(file.lastIndexOf('.') + 1), file));
+        return MapFiles.writer(store, name, formats, overlay, map);
     }
 
     /** Writes an image's record (last, after its outputs: a record means the image is done). */

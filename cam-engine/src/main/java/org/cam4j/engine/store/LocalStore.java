@@ -16,6 +16,16 @@ public final class LocalStore implements OutputStore {
         this.folder = folder;
     }
 
+    /**
+     * Where a file of this store is (its parent folders created), to name it in messages and summaries.
+     *
+     * @param relative the file's '/'-separated name in the folder
+     * @return its path
+     */
+    public Path file(String relative) {
+        return folder.file(relative);
+    }
+
     @Override
     public void write(String relative, byte[] content) {
         AtomicFiles.write(folder.file(relative), content);
