@@ -94,7 +94,7 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Removal percentiles of ROAD (each its own _p<P> column; ROADCombined averages them).")
     List<Double> percentiles;
 
-    @Option(names = "--seed", defaultValue = "0", description = {"Seed of ROAD's imputation noise. Photos are scored"
+    @Option(names = "--seed", defaultValue = "0", description = {"Seed of ROAD's imputation noise. Images are scored"
             + " 256 at a time; the second 256 draw their noise from the seed + 1, and so on."})
     long seed;
 
@@ -180,7 +180,7 @@ final class EvaluateCommand implements Callable<Integer> {
             targetArgs.embedding = photo -> org.cam4j.engine.ImageExplainer.embedding(model,
                     preprocessing(model, setup), photo);
             List<Target> written = ownMask ? null : targetArgs.targets(images, labels, model.output().valuesPerImage());
-            // photos are scored MAX_IMAGES at a time, each batch's ROAD noise its own (EvaluationRequest.forBatch)
+            // images are scored MAX_IMAGES at a time, each batch's ROAD noise its own (EvaluationRequest.forBatch)
             int batches = (images + MAX_IMAGES - 1) / MAX_IMAGES;
             int steps = batches * (given != null ? 1 : methods.size()) * metrics.size();
             List<MethodEvaluation.Scores> parts = new ArrayList<>();
@@ -189,7 +189,8 @@ final class EvaluateCommand implements Callable<Integer> {
                 for (int k = 0; k < batches; k++) {
                     int from = k * MAX_IMAGES;
                     int to = Math.min(images, from + MAX_IMAGES);
-                    Tensor input = npyInput != null ? npyInput : load(files.subList(from, to), model, setup);
+                    Tensor input = npyInput != null ? rows(npyInput, from, to) : load(files.subList(from, to), model,
+                            setup);
                     OwnMasks own = ownMask ? ownMasks(model, setup, labels, targetLayers, input) : null;
                     Tensor groundTruth = own != null ? own.truth() : truth ? groundTruth(model, setup,
                             files.subList(from, to)) : null;
@@ -241,16 +242,9 @@ final class EvaluateCommand implements Callable<Integer> {
                 : GroundTruth.fromBoxes(files, boxes, pre, FieldNames.CLI);
     }
 
-    /** Rows {@code from} to {@code to} (exclusive) of a batch. */
+    /** Rows {@code from} to {@code to} (exclusive) of a batch: the batch itself when that is all of it. */
     private static Tensor rows(Tensor batch, int from, int to) {
-        if (from == 0 && to == batch.dim(0)) {
-            return batch;
-        }
-        List<Tensor> rows = new ArrayList<>();
-        for (int i = from; i < to; i++) {
-            rows.add(batch.slice(i));
-        }
-        return Tensor.stack(rows);
+        return from == 0 && to == batch.dim(0) ? batch : batch.rows(from, to).copy();
     }
 
     /**

@@ -240,8 +240,9 @@ class EvaluateCommandTest {
     }
 
     /**
-     * More photos than one batch holds are scored 256 at a time: the first 256 as a run of those alone, the others as
-     * a run of theirs with the seed + 1 (ROAD's noise), every image once in the report, in order.
+     * More photos (or rows of a preprocessed batch) than one batch holds are scored 256 at a time: the first 256 as a
+     * run of those alone, the others as a run of theirs with the seed + 1 (ROAD's noise), every image once in the
+     * report, in order.
      */
     @Test
     void photosBeyondOneBatchAreScoredBatchByBatch() throws Exception {
@@ -258,13 +259,30 @@ class EvaluateCommandTest {
             Files.copy(all.resolve(name), (k < 256 ? first : rest).resolve(name));
         }
         String[] metric = {"--metric", "ROADMostRelevantFirst", "--road-percentiles", "50", "--json"};
-        double[] whole = values(run(all, "7", metric));
-        double[] head = values(run(first, "7", metric));
-        double[] tail = values(run(rest, "8", metric));
+        double[] whole = scores("--image", all, "7", metric);
+        double[] head = scores("--image", first, "7", metric);
+        double[] tail = scores("--image", rest, "8", metric);
         assertThat(whole).hasSize(300);
         assertThat(java.util.Arrays.copyOfRange(whole, 0, 256)).containsExactly(head);
         assertThat(java.util.Arrays.copyOfRange(whole, 256, 300)).containsExactly(tail);
+
+        // a preprocessed batch of as many rows is scored the same way
+        Tensor batch = Tensor.zeros(300, 3, 32, 32);
+        for (int i = 0; i < batch.size(); i++) {
+            batch.put(i, (float) Math.sin(i * 0.011));
+        }
+        Path x = dir.resolve("x300.npy");
+        Npy.write(x, batch);
+        Npy.write(dir.resolve("x256.npy"), batch.rows(0, 256).copy());
+        Npy.write(dir.resolve("x44.npy"), batch.rows(256, 300).copy());
+        double[] rows = scores("--input", x, "7", metric);
+        assertThat(rows).hasSize(300);
+        assertThat(java.util.Arrays.copyOfRange(rows, 0, 256)).containsExactly(scores("--input",
+                dir.resolve("x256.npy"), "7", metric));
+        assertThat(java.util.Arrays.copyOfRange(rows, 256, 300)).containsExactly(scores("--input",
+                dir.resolve("x44.npy"), "8", metric));
     }
+
 
     @Test
     void masksNeedPhotosNotTheBundledOne() {
@@ -273,13 +291,13 @@ class EvaluateCommandTest {
         assertThat(r.err()).contains("--masks and --boxes need --image (the masks follow the images' resizing)");
     }
 
-    private static CliRun run(Path photos, String seed, String... extra) {
-        String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("evaluate", "--image",
-                photos.toString(), "--method", "GradCAM", "--seed", seed), java.util.Arrays.stream(extra))
-                .toArray(String[]::new);
+    /** GradCAM's scores by {@code metric} of the images ({@code --image}) or batch ({@code --input}) {@code what}. */
+    private static double[] scores(String flag, Path what, String seed, String... metric) throws Exception {
+        String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("evaluate", flag, what.toString(),
+                "--method", "GradCAM", "--seed", seed), java.util.Arrays.stream(metric)).toArray(String[]::new);
         CliRun r = CliRun.of(args);
         assertThat(r.exit()).as(r.err()).isZero();
-        return r;
+        return values(r);
     }
 
     private static double[] values(CliRun run) throws Exception {
