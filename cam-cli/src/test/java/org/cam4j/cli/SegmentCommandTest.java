@@ -158,6 +158,19 @@ class SegmentCommandTest {
         CliRun refused = CliRun.of("batch", wrong.toString(), "--no-progress");
         assertThat(refused.exit()).isEqualTo(2);
         assertThat(refused.err()).contains("a 'segmentation' section needs 'task: segmentation'");
+        // the class is the segmentation section's, named as the YAML names it; metrics are the engine's rule
+        Path targets = Files.writeString(dir.resolve("targets.yaml"), "task: segmentation\ntargets: {classes: ['1']}\n"
+                + "methods: [GradCAM]\nimages: [photos/]\n");
+        CliRun twice = CliRun.of("batch", targets.toString(), "--no-progress");
+        assertThat(twice.exit()).isEqualTo(2);
+        assertThat(twice.err()).contains("'targets' is for classifiers; with 'task: segmentation' the target is the"
+                + " class over the model's own mask, 'segmentation.class'");
+        Path metrics = Files.writeString(dir.resolve("metrics.yaml"), "task: segmentation\n"
+                + "evaluate: {metrics: [ROADCombined]}\nmethods: [GradCAM]\nimages: [photos/]\n");
+        CliRun evaluated = CliRun.of("batch", metrics.toString(), "--no-progress");
+        assertThat(evaluated.exit()).isEqualTo(2);
+        assertThat(evaluated.err()).contains(metrics + ": evaluate: a segmenter takes no metrics here; use cam evaluate"
+                + " --own-mask");
     }
 
     @Test

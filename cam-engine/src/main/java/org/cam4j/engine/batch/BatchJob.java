@@ -87,7 +87,7 @@ public final class BatchJob {
         this.segmentation = task == CamRequest.Task.SEGMENTATION;
         if (segmentation && config.targets() != null) {
             throw new RequestException(yaml + ": 'targets' is for classifiers; with 'task: segmentation' the target is"
-                    + " the class over the model's own mask, 'segmentation.category'");
+                    + " the class over the model's own mask, 'segmentation.class'");
         }
         CamRequest.checkTask(task, config.targets() == null ? 0 : 1, config.evaluate() != null, fields);
         this.detectionRequest = detection ? BatchDetection.request(config.detection(), yaml) : null;
