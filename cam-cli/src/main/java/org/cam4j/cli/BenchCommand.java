@@ -114,7 +114,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new RequestException("--repeat must be >= 1");
         }
         warmupRuns = parseWarmup();
-        overlayFormat = OverlayFormat.valueOf(OutputFormats.check(format, OutputFormats.OVERLAYS, "--format"));
+        overlayFormat = OutputFormats.overlay(format, "--format");
         Limits.range(batch, 1, Limits.MAX_BATCH_SIZE, "--batch");
         int perturbationBatch = Limits.batchSize(batchSize, "--batch-size");
         List<CamMethod> chosen = Methods.distinct(methods);

@@ -62,7 +62,7 @@ final class OverlayArgs {
     /** Checks the values before anything runs. */
     void check() {
         Limits.imageWeight(imageWeight, "--image-weight");
-        format = OverlayFormat.valueOf(OutputFormats.check(formatName, OutputFormats.OVERLAYS, "--format"));
+        format = OutputFormats.overlay(formatName, "--format");
         if (maxPixels < 1) {
             throw new RequestException("--max-pixels must be >= 1, got " + maxPixels);
         }

@@ -34,4 +34,15 @@ public final class OutputFormats {
         }
         return name;
     }
+
+    /**
+     * An overlay picture format ({@link #OVERLAYS}), or the one-line refusal of {@link #check}.
+     *
+     * @param name the format as given
+     * @param field the door's name of the field
+     * @return the format
+     */
+    public static OverlayFormat overlay(String name, String field) {
+        return OverlayFormat.valueOf(check(name, OVERLAYS, field));
+    }
 }
