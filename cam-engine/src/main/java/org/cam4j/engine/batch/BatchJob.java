@@ -58,9 +58,7 @@ public final class BatchJob {
     /** How messages name the YAML's top-level keys: {@code run.yaml: image_weight}. */
     private final FieldNames fields;
     private final CamRequest.Task task;
-    private final boolean detection;
     private final DetectionRequest detectionRequest;
-    private final boolean segmentation;
     /** The evaluate section, checked, or null without one. */
     private final EvaluationRequest evaluation;
     /** Fetches a model named by a URI (hdfs://...) to a local file; null where only local paths are read. */
@@ -83,14 +81,13 @@ public final class BatchJob {
         this.formats = config.formats() == null ? List.of("png", "json", "html") : config.formats();
         formats.forEach(f -> OutputFormats.check(f, OutputFormats.BATCH, fields.of("formats")));
         this.task = task(config);
-        this.detection = task == CamRequest.Task.DETECTION;
-        this.segmentation = task == CamRequest.Task.SEGMENTATION;
-        if (segmentation && config.targets() != null) {
+        if (task == CamRequest.Task.SEGMENTATION && config.targets() != null) {
             throw new RequestException(yaml + ": 'targets' is for classifiers; with 'task: segmentation' the target is"
                     + " the class over the model's own mask, 'segmentation.class'");
         }
         CamRequest.checkTask(task, config.targets() == null ? 0 : 1, config.evaluate() != null, fields);
-        this.detectionRequest = detection ? BatchDetection.request(config.detection(), yaml) : null;
+        this.detectionRequest = task == CamRequest.Task.DETECTION ? BatchDetection.request(config.detection(), yaml)
+                : null;
         this.imageWeight = Limits.imageWeight(config.imageWeight() == null ? 0.5f : config.imageWeight(),
                 fields.of("image_weight"));
         this.methods = methods(required(config.methods(), "methods"));
@@ -298,7 +295,7 @@ public final class BatchJob {
         }
         // the bundled model is unpacked only when a model names none (a run killed on purpose leaves nothing behind)
         Path model = entry.path() != null ? base.resolve(entry.path())
-                : detection ? DefaultModel.detector() : DefaultModel.model();
+                : task == CamRequest.Task.DETECTION ? DefaultModel.detector() : DefaultModel.model();
         return ModelOpening.existing(model);
     }
 
@@ -311,8 +308,8 @@ public final class BatchJob {
         if (entry.name() != null) {
             return OutputFolder.safeName(entry.name());
         }
-        Path p = entry.path() != null ? Path.of(entry.path())
-                : Path.of(detection ? "version-RFB-320.onnx" : "pretrainedResnet_cifar10.onnx");
+        Path p = entry.path() != null ? Path.of(entry.path()) : Path.of(task == CamRequest.Task.DETECTION
+                ? "version-RFB-320.onnx" : "pretrainedResnet_cifar10.onnx");
         return OutputFolder.safeName(OutputNames.base(p));
     }
 
@@ -353,7 +350,7 @@ public final class BatchJob {
                 true), settings, preprocessingNames, PreprocessingRequest.NONE,
                 entry.labels() == null ? null : base.resolve(entry.labels()), null, preprocessingNames);
         BatchConfig.SegmentationSpec section = config.segmentation();
-        List<String> targets = segmentation && section != null && section.category() != null
+        List<String> targets = task == CamRequest.Task.SEGMENTATION && section != null && section.category() != null
                 ? List.of(section.category()) : List.of();
         return CamRequest.of(task, setup, methods, targets, TargetSpecs.Files.from(base), evaluation,
                 detectionRequest, imageWeight, fields);

@@ -12,7 +12,6 @@ import org.cam4j.engine.DetectorRefusal;
 import org.cam4j.engine.ExplainLoop;
 import org.cam4j.engine.ImageExplainer;
 import org.cam4j.engine.ImageSegmenter;
-import org.cam4j.engine.Labels;
 import org.cam4j.engine.Limits;
 import org.cam4j.engine.MethodChoice;
 import org.cam4j.engine.MetricScores;
@@ -68,7 +67,6 @@ public final class BatchWorker implements AutoCloseable {
     private final ObjectMapper json = Yaml.json();
     private final ExplainableModel model;
     private final ImageExplainer explainer;
-    private final Labels labels;
     private final BatchDetection detection;
     private final BatchSegmentation segmentation;
     private final int workers;
@@ -95,7 +93,6 @@ public final class BatchWorker implements AutoCloseable {
                 this.detection = new BatchDetection(request.detector(opened), request.detection(), json,
                         job.formats());
                 this.explainer = null;
-                this.labels = null;
                 this.segmentation = null;
             } catch (RuntimeException e) {
                 model.close();
@@ -106,7 +103,6 @@ public final class BatchWorker implements AutoCloseable {
             try {
                 DetectorRefusal.check(model, job.yaml() + ": model " + modelName, null, DetectorRefusal.Where.BATCH);
                 this.explainer = request.explainer(model);
-                this.labels = explainer.labels();
                 this.detection = null;
                 BatchConfig.SegmentationSpec spec = job.config().segmentation();
                 this.segmentation = request.task() != CamRequest.Task.SEGMENTATION ? null : new BatchSegmentation(
@@ -179,7 +175,7 @@ public final class BatchWorker implements AutoCloseable {
         if (spec.specs().isEmpty()) {
             throw new RequestException(job.yaml() + ": targets.specs is empty; give TYPE:SPEC targets or leave it out");
         }
-        return spec.specs().stream().map(x -> TargetSpecs.parse(x, labels, classes,
+        return spec.specs().stream().map(x -> TargetSpecs.parse(x, explainer.labels(), classes,
                 request.files(), explainer::embedding)).toList();
     }
 
@@ -193,7 +189,7 @@ public final class BatchWorker implements AutoCloseable {
         }
         BatchConfig.TargetSpec spec = job.config().targets();
         if (spec != null && spec.classes() != null) {
-            spec.classes().forEach(c -> labels.index(c, model.output().valuesPerImage()));
+            spec.classes().forEach(c -> explainer.labels().index(c, model.output().valuesPerImage()));
         }
         if (spec != null && spec.specs() != null) {
             typedTargets(spec, model.output().valuesPerImage());
@@ -250,7 +246,7 @@ public final class BatchWorker implements AutoCloseable {
                     continue;
                 }
                 byName.computeIfAbsent(cells[0].trim(), k -> new ArrayList<>())
-                        .add(new ClassifierOutputTarget(labels.index(cells[1], classes)));
+                        .add(new ClassifierOutputTarget(explainer.labels().index(cells[1], classes)));
             }
         }
         int k = spec == null || spec.topK() == null ? 1 : spec.topK();
@@ -265,7 +261,7 @@ public final class BatchWorker implements AutoCloseable {
                 t = typed;
             } else if (spec != null && spec.classes() != null) {
                 t = spec.classes().stream().distinct()
-                        .map(c -> (Target) new ClassifierOutputTarget(labels.index(c, classes))).toList();
+                        .map(c -> (Target) new ClassifierOutputTarget(explainer.labels().index(c, classes))).toList();
             } else if (spec != null && spec.csv() != null) {
                 t = byName.get(image.getFileName().toString());
                 if (t == null) {
@@ -331,8 +327,8 @@ public final class BatchWorker implements AutoCloseable {
                 ImagePipeline.Loaded image = rows.image(row);
                 int cls = TargetNames.targetClass(r.targets().get(row));
                 // a class by its label; a target of another type (targets.specs) by its type and place in the list
-                String label = cls >= 0 ? labels.name(cls)
-                        : TargetNames.targetLabel(r.targets().get(row), labels) + "-" + rows.rows().get(row).place();
+                String label = cls >= 0 ? explainer.labels().name(cls) : TargetNames.targetLabel(r.targets().get(row),
+                        explainer.labels()) + "-" + rows.rows().get(row).place();
                 String name = modelName + "/" + names.get(image.file()) + "."
                         + OutputFolder.safeName(m.method().name() + "." + label);
                 ObjectNode cam = ((ArrayNode) records.get(rows.rows().get(row).image()).get("cams")).addObject()
