@@ -58,7 +58,7 @@ final class TargetArgs {
             if (classes != null || specs != null) {
                 throw new RequestException("--concept-image conflicts with --class and --target; give one of them");
             }
-            specs = List.of(TargetSpecs.CONCEPT_IMAGE + ":" + conceptImage);
+            specs = written();
         }
         if (specs != null && !specs.isEmpty()) {
             if (classes != null) {
